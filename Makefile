@@ -1,0 +1,52 @@
+# OneWindow: `make demo` sets everything up and serves the demo county; `make test` runs the suite.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Two workers on the two cores we have; set PYTEST_WORKERS=0 to run in one process.
+PYTEST_WORKERS ?= 2
+
+.PHONY: install demo serve test lint format messages bench clean
+
+$(VENV)/.installed: pyproject.toml requirements.lock
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -c requirements.lock -e '.[dev]'
+	@touch $@
+
+install: $(VENV)/.installed
+
+demo: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+	@echo ""
+	@echo "  OneWindow demo: http://$(HOST):$(PORT)/"
+	@echo "  Admin:          http://$(HOST):$(PORT)/admin/   (logins above)"
+	@echo ""
+	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install
+	$(PY) -m pytest $(if $(filter 0,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS)) --create-db $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+# Each app keeps its own catalog in onewindow/<app>/locale; the compiled .mo files are
+# committed so an install needs no gettext tools.
+messages: install
+	for app in onewindow/*/; do [ -f $$app/apps.py ] || continue; \
+	  (cd $$app && mkdir -p locale && ../../$(PY) -m django makemessages -l zh_Hans -l en --no-obsolete --settings=config.settings --pythonpath=../.. ); done
+	$(PY) manage.py compilemessages --ignore=.venv
+
+bench: install
+	$(PY) -m bench $(NAME) $(ARGS)
+
+clean:
+	rm -rf $(VENV) var

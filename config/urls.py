@@ -1,0 +1,10 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = admin.site.site_title = "一窗通 OneWindow"
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    *i18n_patterns(path("admin/", admin.site.urls), prefix_default_language=False),
+]

@@ -1,0 +1,309 @@
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from onewindow.core.fields import EncryptedTextField, mask_id_number, mask_phone
+
+region_code_validator = RegexValidator(r"^\d{12}$", _("A division code has exactly 12 digits."))
+short_code_validator = RegexValidator(
+    r"^[A-Z0-9][A-Z0-9_-]{0,31}$", _("Use upper-case letters, digits, '-' or '_' (at most 32).")
+)
+
+
+class Region(models.Model):
+    """A node of the administrative tree, keyed by the 12-digit statistical division code."""
+
+    class Level(models.IntegerChoices):
+        PROVINCE = 1, _("province")
+        CITY = 2, _("city")
+        COUNTY = 3, _("county")
+        TOWNSHIP = 4, _("township")
+        VILLAGE = 5, _("village")
+        GROUP = 6, _("group")
+
+    code = models.CharField(
+        _("division code"), max_length=12, unique=True, validators=[region_code_validator]
+    )
+    name = models.CharField(_("name"), max_length=100)
+    level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(level__gte=1, level__lte=6), name="region_level_range"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ServiceCenter(models.Model):
+    """A hall of the four-level network: county/city hall, sub-center, township center, village station."""
+
+    class Tier(models.TextChoices):
+        CITY = "city", _("city service center")
+        COUNTY = "county", _("county service center")
+        SUB_CENTER = "sub_center", _("sub-center")
+        TOWNSHIP = "township", _("township convenience center")
+        VILLAGE = "village", _("village convenience station")
+        POINT = "point", _("convenience point")
+
+    code = models.CharField(_("center code"), max_length=32, unique=True, validators=[short_code_validator])
+    name = models.CharField(_("name"), max_length=100)
+    tier = models.CharField(_("tier"), max_length=16, choices=Tier.choices)
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="centers"
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("upper center"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        help_text=_("The hall a sub-center belongs to, or the center one tier up."),
+    )
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    phone = models.CharField(_("consultation phone"), max_length=40, blank=True)
+    opening_hours = models.CharField(_("opening hours"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("service center")
+        verbose_name_plural = _("service centers")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Department(models.Model):
+    """A government department resident in a center (进驻部门)."""
+
+    center = models.ForeignKey(
+        ServiceCenter, verbose_name=_("center"), on_delete=models.PROTECT, related_name="departments"
+    )
+    code = models.CharField(_("code"), max_length=32, validators=[short_code_validator])
+    name = models.CharField(_("name"), max_length=100)
+    short_name = models.CharField(_("short name"), max_length=40, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["center", "code"]
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        constraints = [
+            models.UniqueConstraint(fields=["center", "code"], name="department_code_unique_in_center")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Sector(models.Model):
+    """A back-office service sector (服务板块) grouping items and the intake windows serving them."""
+
+    center = models.ForeignKey(
+        ServiceCenter, verbose_name=_("center"), on_delete=models.PROTECT, related_name="sectors"
+    )
+    code = models.CharField(_("code"), max_length=32, validators=[short_code_validator])
+    name = models.CharField(_("name"), max_length=100)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["center", "order", "code"]
+        verbose_name = _("sector")
+        verbose_name_plural = _("sectors")
+        constraints = [
+            models.UniqueConstraint(fields=["center", "code"], name="sector_code_unique_in_center")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Window(models.Model):
+    """A counter in the hall."""
+
+    class Kind(models.TextChoices):
+        INTAKE = "intake", _("comprehensive intake")
+        PICKUP = "pickup", _("unified pickup")
+        DEDICATED = "dedicated", _("dedicated window")
+
+    center = models.ForeignKey(
+        ServiceCenter, verbose_name=_("center"), on_delete=models.PROTECT, related_name="windows"
+    )
+    number = models.CharField(_("window number"), max_length=16)
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    sectors = models.ManyToManyField(
+        Sector, verbose_name=_("sectors served"), blank=True, related_name="windows"
+    )
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="windows",
+        help_text=_("For a dedicated window: the department staffing it."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["center", "number"]
+        verbose_name = _("window")
+        verbose_name_plural = _("windows")
+        constraints = [
+            models.UniqueConstraint(fields=["center", "number"], name="window_number_unique_in_center")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.name}".strip()
+
+
+class Role(models.TextChoices):
+    """Staff roles; each is a Django group of the same name carrying its permissions."""
+
+    CENTER_ADMIN = "center_admin", _("center administrator")
+    SUPERVISOR = "supervisor", _("supervisor")
+    INTAKE_CLERK = "intake_clerk", _("intake clerk")
+    APPROVER = "approver", _("approver")
+    CHIEF_REPRESENTATIVE = "chief_representative", _("chief representative")
+    PICKUP_CLERK = "pickup_clerk", _("pickup clerk")
+    PROXY_AGENT = "proxy_agent", _("proxy agent")
+
+
+class Staff(models.Model):
+    """A person working in a center. Roles are the user's groups (see `Role`)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, related_name="staff"
+    )
+    center = models.ForeignKey(
+        ServiceCenter, verbose_name=_("center"), on_delete=models.PROTECT, related_name="staff"
+    )
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
+    )
+    window = models.ForeignKey(
+        Window,
+        verbose_name=_("usual window"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="staff",
+    )
+    name = models.CharField(_("name"), max_length=50)
+    employee_number = models.CharField(_("employee number"), max_length=32, blank=True)
+    phone = EncryptedTextField(_("mobile phone"), blank=True)
+    backup = models.ForeignKey(
+        "self",
+        verbose_name=_("backup (B post)"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="backs_up",
+        help_text=_("Who covers this person's work when absent (AB post)."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["center", "name"]
+        verbose_name = _("staff member")
+        verbose_name_plural = _("staff")
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(backup=models.F("id")), name="staff_not_own_backup"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def roles(self) -> set[str]:
+        # Served from the prefetch cache when the selector prefetched user__groups.
+        return {g.name for g in self.user.groups.all()}
+
+    def has_role(self, role: str) -> bool:
+        return role in self.roles
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone)
+
+
+class Applicant(models.Model):
+    """Who applies: a natural person or an organisation. Personal fields are encrypted at rest."""
+
+    class Kind(models.TextChoices):
+        PERSON = "person", _("natural person")
+        ORGANISATION = "organisation", _("legal person or other organisation")
+
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=200)
+    id_number = EncryptedTextField(_("resident ID number"), blank=True)
+    id_number_digest = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    uscc = models.CharField(_("unified social credit code"), max_length=18, blank=True, db_index=True)
+    legal_representative = models.CharField(_("legal representative"), max_length=50, blank=True)
+    phone = EncryptedTextField(_("mobile phone"), blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    address = EncryptedTextField(_("address"), blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("portal account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="applicant",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("applicant")
+        verbose_name_plural = _("applicants")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["id_number_digest"],
+                condition=models.Q(kind="person") & ~models.Q(id_number_digest=""),
+                name="applicant_person_unique_id",
+            ),
+            models.UniqueConstraint(
+                fields=["uscc"],
+                condition=models.Q(kind="organisation") & ~models.Q(uscc=""),
+                name="applicant_organisation_unique_uscc",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask_id_number(self.id_number)
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone)
+
+
+def role_groups() -> dict[str, Group]:
+    return {g.name: g for g in Group.objects.filter(name__in=Role.values)}

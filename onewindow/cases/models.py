@@ -1,0 +1,423 @@
+"""Applications, cases, their back-office tasks and the hash-chained event trail.
+
+An `Application` is what one applicant submits (one form, one set of materials); it holds
+one `Case` per item. The case row carries everything supervision needs as plain indexed
+columns (state, stage, deadlines), updated by the engine on every transition, so "what is
+due when" never scans events. Every change to a case appends exactly one `CaseEvent` whose
+hash covers the previous event's hash (kept on the case row, so appending needs no read).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from onewindow.catalog.models import (
+    Bundle,
+    CaseKind,
+    DeliveryMethod,
+    LimitUnit,
+    MaterialRequirement,
+    ServiceItem,
+    ServiceItemVersion,
+    StageTask,
+)
+from onewindow.core.fields import EncryptedTextField
+from onewindow.org.models import Applicant, Department, ServiceCenter, Staff
+
+GENESIS_HASH = "0" * 64
+
+
+class Channel(models.TextChoices):
+    WINDOW = "window", _("intake window")
+    PORTAL = "portal", _("online portal")
+    PROXY = "proxy", _("proxy agent")
+    BATCH = "batch", _("batch intake")
+
+
+class Application(models.Model):
+    """One applicant's submission: one unified form, one set of materials, one case per item."""
+
+    number = models.CharField(_("application number"), max_length=40, unique=True)
+    center = models.ForeignKey(
+        ServiceCenter, verbose_name=_("center"), on_delete=models.PROTECT, related_name="applications"
+    )
+    applicant = models.ForeignKey(
+        Applicant, verbose_name=_("applicant"), on_delete=models.PROTECT, related_name="applications"
+    )
+    bundle = models.ForeignKey(
+        Bundle,
+        verbose_name=_("bundle"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
+    channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices)
+    form_data = models.JSONField(_("form data"), default=dict, blank=True)
+    idempotency_key = models.CharField(
+        _("idempotency key"), max_length=64, null=True, blank=True, unique=True
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="submitted_applications",
+    )
+    proxy_agent = models.ForeignKey(
+        Staff,
+        verbose_name=_("proxy agent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="proxied_applications",
+    )
+    delivery_method = models.CharField(
+        _("delivery method"), max_length=12, choices=DeliveryMethod.choices, blank=True
+    )
+    delivery_address = EncryptedTextField(_("delivery address"), blank=True)
+    created_at = models.DateTimeField(_("created at"))
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        indexes = [
+            models.Index(fields=["center", "-created_at"]),
+            models.Index(fields=["applicant", "-created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class ApplicationMaterial(models.Model):
+    """A material handed in once for the whole application (shared by every case needing its code)."""
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("received")
+        PENDING = "pending", _("pending (tolerated)")
+        MISSING = "missing", _("missing")
+        REJECTED = "rejected", _("rejected")
+
+    application = models.ForeignKey(
+        Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="materials"
+    )
+    code = models.CharField(_("material code"), max_length=40)
+    name = models.CharField(_("name"), max_length=200)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices)
+    file = models.FileField(_("file"), upload_to="materials/%Y/%m/", blank=True)
+    licence_number = models.CharField(_("e-licence number"), max_length=64, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    received_at = models.DateTimeField(_("received at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["application", "id"]
+        verbose_name = _("application material")
+        verbose_name_plural = _("application materials")
+        constraints = [
+            models.UniqueConstraint(fields=["application", "code"], name="application_material_code_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CaseState(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    SUBMITTED = "submitted", _("submitted")
+    PREREVIEW = "prereview", _("in pre-review")
+    PENDING_SUPPLEMENT = "pending_supplement", _("waiting for supplement")
+    ACCEPTED = "accepted", _("accepted")
+    IN_PROGRESS = "in_progress", _("in progress")
+    SUSPENDED = "suspended", _("suspended")
+    DECIDED = "decided", _("decided")
+    COMPLETED = "completed", _("completed")
+    DELIVERED = "delivered", _("delivered")
+    CLOSED = "closed", _("closed")
+    REFUSED = "refused", _("refused")
+    RETURNED = "returned", _("returned")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+
+
+OPEN_STATES = (
+    CaseState.ACCEPTED,
+    CaseState.IN_PROGRESS,
+    CaseState.SUSPENDED,
+    CaseState.DECIDED,
+)
+
+
+class Decision(models.TextChoices):
+    GRANTED = "granted", _("granted")
+    DENIED = "denied", _("denied")
+
+
+class Case(models.Model):
+    """One item's handling inside an application. Written only by the engine (cases.services)."""
+
+    number = models.CharField(_("case number"), max_length=40, unique=True)
+    application = models.ForeignKey(
+        Application, verbose_name=_("application"), on_delete=models.PROTECT, related_name="cases"
+    )
+    center = models.ForeignKey(
+        ServiceCenter, verbose_name=_("center"), on_delete=models.PROTECT, related_name="cases"
+    )
+    item = models.ForeignKey(
+        ServiceItem, verbose_name=_("service item"), on_delete=models.PROTECT, related_name="cases"
+    )
+    version = models.ForeignKey(
+        ServiceItemVersion, verbose_name=_("item version"), on_delete=models.PROTECT, related_name="cases"
+    )
+    department = models.ForeignKey(
+        Department, verbose_name=_("responsible department"), on_delete=models.PROTECT, related_name="cases"
+    )
+    kind = models.CharField(_("case kind"), max_length=12, choices=CaseKind.choices)
+    state = models.CharField(_("state"), max_length=20, choices=CaseState.choices, default=CaseState.DRAFT)
+    decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices, blank=True)
+    stage_order = models.PositiveSmallIntegerField(_("current stage"), default=0)
+    open_tasks = models.PositiveSmallIntegerField(_("open tasks in the stage"), default=0)
+    reported_to = models.ForeignKey(
+        ServiceCenter,
+        verbose_name=_("reported to"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reported_cases",
+    )
+    # The clock. Stored on every change so supervision is an indexed range query.
+    limit_days = models.PositiveSmallIntegerField(_("promised limit"), default=0)
+    limit_unit = models.CharField(
+        _("limit unit"), max_length=16, choices=LimitUnit.choices, default=LimitUnit.WORKING_DAYS
+    )
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        Staff,
+        verbose_name=_("accepted by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="accepted_cases",
+    )
+    suspended_days = models.PositiveSmallIntegerField(_("days suspended"), default=0)
+    extended_days = models.PositiveSmallIntegerField(_("days extended"), default=0)
+    suspended_since = models.DateTimeField(_("suspended since"), null=True, blank=True)
+    deadline = models.DateTimeField(_("promised deadline"), null=True, blank=True)
+    legal_deadline = models.DateTimeField(_("legal deadline"), null=True, blank=True)
+    pending_materials_due = models.DateField(_("tolerated materials due"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        Staff,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="decided_cases",
+    )
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    delivery_method = models.CharField(
+        _("delivery method"), max_length=12, choices=DeliveryMethod.choices, blank=True
+    )
+    tracking_number = models.CharField(_("tracking number"), max_length=64, blank=True)
+    signed_by = models.CharField(_("signed for by"), max_length=50, blank=True)
+    # The event chain head: appending an event needs no read of the previous one.
+    event_count = models.PositiveIntegerField(_("events"), default=0)
+    last_event_hash = models.CharField(max_length=64, default=GENESIS_HASH, editable=False)
+    created_at = models.DateTimeField(_("created at"))
+    updated_at = models.DateTimeField(_("updated at"))
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        indexes = [
+            models.Index(fields=["center", "state", "deadline"]),
+            models.Index(fields=["department", "state"]),
+            models.Index(fields=["state", "deadline"]),
+            models.Index(fields=["center", "-created_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(state="decided") | ~models.Q(decision=""),
+                name="decided_case_has_decision",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class CaseMaterial(models.Model):
+    """Which of the application's materials a case requires, against its pinned version."""
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="materials")
+    requirement = models.ForeignKey(
+        MaterialRequirement,
+        verbose_name=_("requirement"),
+        on_delete=models.PROTECT,
+        related_name="case_materials",
+    )
+    material = models.ForeignKey(
+        ApplicationMaterial,
+        verbose_name=_("material"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="case_links",
+    )
+
+    class Meta:
+        verbose_name = _("case material")
+        verbose_name_plural = _("case materials")
+        constraints = [models.UniqueConstraint(fields=["case", "requirement"], name="case_material_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}:{self.requirement_id}"
+
+
+class CaseTask(models.Model):
+    """A department's piece of work on a case in one stage; a stage's tasks run in parallel."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("open")
+        CLAIMED = "claimed", _("claimed")
+        DONE = "done", _("done")
+        CANCELLED = "cancelled", _("cancelled")
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="tasks")
+    stage_order = models.PositiveSmallIntegerField(_("stage"))
+    stage_name = models.CharField(_("stage name"), max_length=100)
+    stage_task = models.ForeignKey(
+        StageTask,
+        verbose_name=_("procedure task"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="case_tasks",
+    )
+    name = models.CharField(_("name"), max_length=100)
+    action = models.CharField(_("action"), max_length=12, choices=StageTask.Action.choices)
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="case_tasks"
+    )
+    role = models.CharField(_("role"), max_length=24)
+    state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.OPEN)
+    assignee = models.ForeignKey(
+        Staff,
+        verbose_name=_("assignee"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="case_tasks",
+    )
+    opinion = models.TextField(_("opinion"), blank=True)
+    outcome = models.CharField(_("outcome"), max_length=20, blank=True)
+    opened_at = models.DateTimeField(_("opened at"))
+    due_at = models.DateTimeField(_("due at"), null=True, blank=True)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["case", "stage_order", "id"]
+        verbose_name = _("case task")
+        verbose_name_plural = _("case tasks")
+        indexes = [
+            models.Index(fields=["department", "state", "due_at"]),
+            models.Index(fields=["assignee", "state"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}:{self.name}"
+
+
+class CaseEvent(models.Model):
+    """Append-only trail (全程留痕). `hash` = sha256(prev_hash + canonical JSON of the event)."""
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="events")
+    seq = models.PositiveIntegerField(_("sequence"))
+    action = models.CharField(_("action"), max_length=32)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    actor_name = models.CharField(_("actor name"), max_length=100, blank=True)
+    from_state = models.CharField(_("from state"), max_length=20, blank=True)
+    to_state = models.CharField(_("to state"), max_length=20)
+    at = models.DateTimeField(_("time"))
+    opinion = models.TextField(_("opinion"), blank=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["case", "seq"]
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
+        constraints = [models.UniqueConstraint(fields=["case", "seq"], name="case_event_seq_unique")]
+        indexes = [models.Index(fields=["at"]), models.Index(fields=["action", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}#{self.seq} {self.action}"
+
+
+class Suspension(models.Model):
+    """A special procedure (特别程序) during which the clock stops."""
+
+    class Reason(models.TextChoices):
+        HEARING = "hearing", _("hearing")
+        TESTING = "testing", _("testing or inspection")
+        EXPERT_REVIEW = "expert_review", _("expert review")
+        PUBLICITY = "publicity", _("public notice")
+        OTHER = "other", _("other special procedure")
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="suspensions"
+    )
+    reason = models.CharField(_("reason"), max_length=16, choices=Reason.choices)
+    note = models.TextField(_("note"), blank=True)
+    started_at = models.DateTimeField(_("started at"))
+    expected_end = models.DateField(_("expected end"))
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    working_days = models.PositiveSmallIntegerField(_("working days suspended"), default=0)
+
+    class Meta:
+        ordering = ["case", "started_at"]
+        verbose_name = _("suspension")
+        verbose_name_plural = _("suspensions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"], condition=models.Q(ended_at__isnull=True), name="one_open_suspension"
+            ),
+        ]
+
+
+class Extension(models.Model):
+    """An authorised extension of the promised limit (延期)."""
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="extensions"
+    )
+    days = models.PositiveSmallIntegerField(_("days"))
+    reason = models.TextField(_("reason"))
+    authorised_by = models.ForeignKey(
+        Staff, verbose_name=_("authorised by"), on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("time"))
+
+    class Meta:
+        ordering = ["case", "at"]
+        verbose_name = _("extension")
+        verbose_name_plural = _("extensions")
+        constraints = [models.CheckConstraint(condition=models.Q(days__gte=1), name="extension_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}:+{self.days}"

@@ -399,6 +399,9 @@ class Suspension(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.case_id}:{self.reason}"
+
 
 class Extension(models.Model):
     """An authorised extension of the promised limit (延期)."""

@@ -8,7 +8,7 @@ PORT ?= 8000
 # Two workers on the two cores we have; set PYTEST_WORKERS=0 to run in one process.
 PYTEST_WORKERS ?= 2
 
-.PHONY: install demo serve test lint format messages bench clean
+.PHONY: install browser demo test lint format messages bench clean
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -27,7 +27,14 @@ demo: install
 	@echo ""
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
-test: install
+# The page tests drive Debian's Chromium (Playwright never downloads a browser here).
+browser:
+	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \
+	  else echo "Chromium is missing: install your distribution's chromium package to run the page tests."; fi; }
+
+test: install browser
 	$(PY) -m pytest $(if $(filter 0,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS)) --create-db $(PYTEST_ARGS)
 
 lint: install

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "onewindow.org",
     "onewindow.catalog",
     "onewindow.cases",
+    "onewindow.portal",
     "onewindow.demo",
 ]
 

@@ -6,5 +6,9 @@ admin.site.site_header = admin.site.site_title = "一窗通 OneWindow"
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
-    *i18n_patterns(path("admin/", admin.site.urls), prefix_default_language=False),
+    *i18n_patterns(
+        path("admin/", admin.site.urls),
+        path("", include("onewindow.portal.urls")),
+        prefix_default_language=False,
+    ),
 ]

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from onewindow.portal import views
+
+app_name = "portal"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("progress/", views.progress, name="progress"),
+    path("progress/<str:number>/", views.progress, name="progress_case"),
+]

@@ -1,0 +1,128 @@
+"""Validators for the identifiers a service center takes at the window.
+
+* Resident ID number (身份证号), GB 11643-1999: 17 digits + a check digit (0-9 or X),
+  weights 7,9,10,5,8,4,2,1,6,3,7,9,10,5,8,4,2, sum mod 11 mapped through "10X98765432";
+  digits 7–14 are the birth date, which must be a real date and not in the future.
+* Unified social credit code (统一社会信用代码), GB 32100-2015: 18 characters from
+  0-9 A-H J-N P-R T-U W-Y (no I, O, Z, S, V), weights 3^i mod 31, check = 31 - (sum mod 31)
+  with 31 meaning 0.
+* Mainland mobile number: 1[3-9] + 9 digits, an optional +86 / 0086 prefix.
+
+Each validator raises `ValidationError` with a Chinese (gettext) message and a stable
+UPPER_SNAKE `code`; `normalise_*` give the form to store (upper-case X, no prefix).
+"""
+
+import datetime as dt
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from onewindow.core import clock
+
+ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+ID_CHECK_MAP = "10X98765432"
+USCC_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+
+_ID_RE = re.compile(r"^\d{17}[\dX]$")
+_USCC_RE = re.compile(rf"^[{USCC_CHARSET}]{{18}}$")
+_MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+_MOBILE_PREFIX_RE = re.compile(r"^(?:\+86|0086|86(?=1\d{10}$))")
+_SEPARATORS_RE = re.compile(r"[\s\-]")
+
+
+def id_number_check_digit(first17: str) -> str:
+    """The GB 11643 check digit ('0'-'9' or 'X') for the first 17 digits of an ID number."""
+    if len(first17) != 17 or not first17.isascii() or not first17.isdigit():
+        raise ValueError("an ID number's first 17 characters must be digits")
+    total = sum(int(c) * w for c, w in zip(first17, ID_WEIGHTS, strict=True))
+    return ID_CHECK_MAP[total % 11]
+
+
+def uscc_check_char(first17: str) -> str:
+    """The GB 32100 check character for the first 17 characters of a USCC."""
+    if len(first17) != 17 or any(c not in USCC_CHARSET for c in first17):
+        raise ValueError("a USCC's first 17 characters must come from the GB 32100 charset")
+    total = sum(USCC_CHARSET.index(c) * w for c, w in zip(first17, USCC_WEIGHTS, strict=True))
+    return USCC_CHARSET[(31 - total % 31) % 31]
+
+
+def normalise_id_number(value: str) -> str:
+    """Strip blanks and upper-case the check character (a lower-case x is common)."""
+    return (value or "").strip().upper()
+
+
+def normalise_uscc(value: str) -> str:
+    return (value or "").strip().upper()
+
+
+def normalise_mobile(value: str) -> str:
+    """Drop spaces, hyphens and a +86 / 0086 country prefix: '+86 138-0013-8000' → '13800138000'."""
+    compact = _SEPARATORS_RE.sub("", value or "")
+    return _MOBILE_PREFIX_RE.sub("", compact, count=1)
+
+
+def validate_id_number(value: str) -> None:
+    id_number = normalise_id_number(value)
+    if len(id_number) != 18:
+        raise ValidationError(
+            _("A resident ID number has 18 characters; this one has %(length)d."),
+            code="ID_NUMBER_LENGTH",
+            params={"length": len(id_number)},
+        )
+    if not id_number.isascii() or not _ID_RE.match(id_number):
+        raise ValidationError(
+            _("A resident ID number is 17 digits followed by a digit or X."),
+            code="ID_NUMBER_FORMAT",
+        )
+    try:
+        birth = dt.date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
+    except ValueError:
+        birth = None
+    if birth is None or birth.year < 1850:
+        raise ValidationError(
+            _("The birth date in the resident ID number is not a real date."),
+            code="ID_NUMBER_BIRTH_DATE",
+        )
+    if birth > clock.today():
+        raise ValidationError(
+            _("The birth date in the resident ID number is in the future."),
+            code="ID_NUMBER_BIRTH_DATE_FUTURE",
+        )
+    if id_number_check_digit(id_number[:17]) != id_number[17]:
+        raise ValidationError(
+            _("The resident ID number's check digit is wrong; please check every digit."),
+            code="ID_NUMBER_CHECK_DIGIT",
+        )
+
+
+def validate_uscc(value: str) -> None:
+    uscc = normalise_uscc(value)
+    if len(uscc) != 18:
+        raise ValidationError(
+            _("A unified social credit code has 18 characters; this one has %(length)d."),
+            code="USCC_LENGTH",
+            params={"length": len(uscc)},
+        )
+    if not _USCC_RE.match(uscc):
+        raise ValidationError(
+            _(
+                "A unified social credit code uses only digits and the capital letters "
+                "A-H, J-N, P-R, T, U, W-Y."
+            ),
+            code="USCC_FORMAT",
+        )
+    if uscc_check_char(uscc[:17]) != uscc[17]:
+        raise ValidationError(
+            _("The unified social credit code's check character is wrong; please check every character."),
+            code="USCC_CHECK_CHAR",
+        )
+
+
+def validate_mobile(value: str) -> None:
+    if not _MOBILE_RE.match(normalise_mobile(value)):
+        raise ValidationError(
+            _("Enter a mainland mobile number: 11 digits starting with 13–19."),
+            code="MOBILE_FORMAT",
+        )

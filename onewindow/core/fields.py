@@ -70,6 +70,9 @@ def mask_id_number(value: str | None) -> str:
         return ""
     if len(value) <= 8:
         return "*" * len(value)
+    if len(value) < 14:
+        # Too short for "6 + 4 kept" (a 9- or 10-character number would show in full).
+        return f"{value[:2]}{'*' * (len(value) - 4)}{value[-2:]}"
     return f"{value[:6]}{'*' * (len(value) - 10)}{value[-4:]}"
 
 
@@ -78,6 +81,9 @@ def mask_phone(value: str | None) -> str:
         return ""
     if len(value) < 7:
         return "*" * len(value)
+    if len(value) < 11:
+        # A short (landline) number: "3 + 4 kept" would show every digit.
+        return f"{value[:2]}{'*' * (len(value) - 4)}{value[-2:]}"
     return f"{value[:3]}****{value[-4:]}"
 
 

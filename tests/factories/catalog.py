@@ -106,3 +106,102 @@ class BundleItemFactory(factory.django.DjangoModelFactory):
 
     bundle = factory.SubFactory(BundleFactory)
     item = factory.SubFactory(ServiceItemFactory, center=factory.SelfAttribute("..bundle.center"))
+
+
+def guide_data(department: str, **overrides) -> dict:
+    """A valid, publishable guide in the JSON shape of docs/catalog.md (the `version` object)."""
+    guide = {
+        "case_kind": "promised",
+        "applicant_kinds": "both",
+        "legal_basis": "《中华人民共和国行政许可法》第十二条",
+        "conditions": "符合法定条件的申请人",
+        "limit_unit": "working_days",
+        "legal_limit_days": 20,
+        "promised_limit_days": 5,
+        "is_free": True,
+        "fee": "",
+        "fee_basis": "",
+        "where_to_apply": "县政务服务中心一楼综合受理窗口",
+        "office_hours": "工作日 9:00-17:00",
+        "consult_phone": "0538-1234567",
+        "complaint_phone": "12345",
+        "online_available": True,
+        "max_visits": 1,
+        "delivery_methods": ["pickup", "mail"],
+        "result_name": "许可证",
+        "result_licence_type": "",
+        "notes": "",
+        "materials": [
+            {
+                "code": "id_card",
+                "name": "申请人身份证明",
+                "form": "original",
+                "copies": 1,
+                "medium": "either",
+                "required": True,
+                "tolerable": False,
+                "tolerance_days": 5,
+                "source": "applicant",
+                "licence_type": "",
+                "notes": "",
+            },
+            {
+                "code": "application_form",
+                "name": "申请书",
+                "form": "original",
+                "copies": 1,
+                "medium": "paper",
+                "required": True,
+                "tolerable": True,
+                "tolerance_days": 5,
+                "source": "applicant",
+                "licence_type": "",
+                "notes": "",
+            },
+        ],
+        "form_fields": [
+            {"key": "applicant_name", "label": "申请人姓名", "kind": "text", "required": True, "choices": []},
+            {"key": "phone", "label": "联系电话", "kind": "text", "required": False, "choices": []},
+        ],
+        "stages": [
+            {
+                "name": "审查",
+                "tasks": [
+                    {
+                        "name": "材料审查",
+                        "action": "review",
+                        "department": department,
+                        "role": "approver",
+                        "limit_days": 2,
+                    }
+                ],
+            },
+            {
+                "name": "决定",
+                "tasks": [
+                    {
+                        "name": "审批决定",
+                        "action": "decide",
+                        "department": department,
+                        "role": "approver",
+                        "limit_days": 1,
+                    }
+                ],
+            },
+        ],
+    }
+    guide.update(overrides)
+    return guide
+
+
+def item_data(code: str, department: str, *, name: str = "", sector: str = "", **guide_overrides) -> dict:
+    """One entry of the "items" list of a catalog document."""
+    return {
+        "code": code,
+        "name": name or f"事项{code}",
+        "category": "licensing",
+        "department": department,
+        "sector": sector,
+        "is_active": True,
+        "version": guide_data(department, **guide_overrides),
+    }

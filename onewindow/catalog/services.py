@@ -1,0 +1,412 @@
+"""Everything that writes to the catalog: one function per business action.
+
+Versions are immutable once published: every service that edits a version first checks it
+is a draft and raises `CatalogError("VERSION_FROZEN")` otherwise. Publishing and drafting
+lock the item row first (lock order: item → version), so two clerks publishing the same
+item queue instead of leaving two published versions (the partial unique constraint
+`one_published_per_item` is the last guard).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from onewindow.catalog.errors import CatalogError, FieldError, field_error
+from onewindow.catalog.guide import VERSION_FIELDS, check_guide, normalize_guide, verbose, version_to_guide
+from onewindow.catalog.importer import catalog_import, guide_rows, write_guide_rows
+from onewindow.catalog.models import (
+    Bundle,
+    BundleItem,
+    CatalogList,
+    Category,
+    FormField,
+    MaterialRequirement,
+    Procedure,
+    ServiceItem,
+    ServiceItemVersion,
+    Stage,
+    StageTask,
+    item_code_validator,
+)
+from onewindow.catalog.selectors import version_guide
+from onewindow.core import clock
+from onewindow.org.models import Department, Sector, ServiceCenter
+
+__all__ = [
+    "bundle_create",
+    "bundle_set_items",
+    "catalog_import",
+    "catalog_list_create",
+    "catalog_list_set_items",
+    "item_create",
+    "version_draft_create",
+    "version_guide_set",
+    "version_publish",
+    "version_update",
+    "version_validate",
+]
+
+
+def _user(actor: Any) -> AbstractBaseUser | None:
+    """Services take a user or a Staff member as the actor; versions record the user."""
+    if actor is None:
+        return None
+    if isinstance(actor, AbstractBaseUser):
+        return actor
+    return getattr(actor, "user", None)
+
+
+def _assert_draft(version: ServiceItemVersion) -> None:
+    if version.status != ServiceItemVersion.Status.DRAFT:
+        raise CatalogError(
+            "VERSION_FROZEN",
+            _(
+                "Version %(number)d of “%(item)s” is %(status)s and can no longer be changed; create a new draft."
+            )
+            % {"number": version.number, "item": version.item.name, "status": version.get_status_display()},
+        )
+
+
+def _departments(center: ServiceCenter) -> dict[str, Department]:
+    return {d.code: d for d in Department.objects.filter(center=center)}
+
+
+def version_validate(version: ServiceItemVersion) -> list[FieldError]:
+    """Every reason this version cannot be published (empty when it can)."""
+    version = version_guide(version)
+    guide = version_to_guide(version)
+    errors = check_guide(guide, for_publishing=True)
+    center_id = version.item.center_id
+    try:
+        procedure = version.procedure
+    except ServiceItemVersion.procedure.RelatedObjectDoesNotExist:
+        procedure = None
+    if procedure is not None:
+        for s, stage in enumerate(procedure.stages.all()):
+            for t, task in enumerate(stage.tasks.all()):
+                if task.department.center_id != center_id:
+                    errors.append(
+                        field_error(
+                            f"stages[{s}].tasks[{t}].department",
+                            _(
+                                "Stage %(stage)d, task %(n)d (%(name)s): “%(field)s” %(dept)s is not in this item's center."
+                            )
+                            % {
+                                "stage": s + 1,
+                                "n": t + 1,
+                                "name": task.name,
+                                "field": verbose(StageTask, "department"),
+                                "dept": task.department.name,
+                            },
+                            "DEPARTMENT_NOT_IN_CENTER",
+                        )
+                    )
+    return errors
+
+
+@transaction.atomic
+def version_publish(*, version: ServiceItemVersion, actor: Any) -> ServiceItemVersion:
+    """Freeze a draft and retire the previously published version.
+
+    Locks the item row, then the version row; validates under the lock so nothing can change
+    the draft between the check and the freeze.
+    """
+    ServiceItem.objects.select_for_update().get(pk=version.item_id)
+    locked = ServiceItemVersion.objects.select_for_update().select_related("item").get(pk=version.pk)
+    _assert_draft(locked)
+    errors = version_validate(locked)
+    if errors:
+        raise CatalogError(
+            "VERSION_INVALID",
+            _("Version %(number)d of “%(item)s” cannot be published: %(reasons)s")
+            % {
+                "number": locked.number,
+                "item": locked.item.name,
+                "reasons": "；".join(e["message"] for e in errors),
+            },
+            errors,
+        )
+    ServiceItemVersion.objects.filter(
+        item_id=locked.item_id, status=ServiceItemVersion.Status.PUBLISHED
+    ).update(status=ServiceItemVersion.Status.RETIRED)
+    locked.status = ServiceItemVersion.Status.PUBLISHED
+    locked.published_at = clock.now()
+    locked.published_by = _user(actor)
+    locked.save(update_fields=["status", "published_at", "published_by"])
+    version.status, version.published_at, version.published_by = (
+        locked.status,
+        locked.published_at,
+        locked.published_by,
+    )
+    return locked
+
+
+@transaction.atomic
+def version_draft_create(*, item: ServiceItem, actor: Any = None) -> ServiceItemVersion:
+    """Return the item's draft, creating it as a copy of the published version (or, when none
+    is published, of the newest version) with materials, form fields and procedure."""
+    ServiceItem.objects.select_for_update().get(pk=item.pk)
+    existing = ServiceItemVersion.objects.filter(item=item, status=ServiceItemVersion.Status.DRAFT).first()
+    if existing is not None:
+        return existing
+    source = (
+        ServiceItemVersion.objects.filter(item=item, status=ServiceItemVersion.Status.PUBLISHED).first()
+        or ServiceItemVersion.objects.filter(item=item).order_by("-number").first()
+    )
+    if source is None:
+        raise CatalogError(
+            "NO_VERSION",
+            _("“%(item)s” has no version to copy; create it with its guide.") % {"item": item.name},
+        )
+    source = version_guide(source)
+    number = (ServiceItemVersion.objects.filter(item=item).aggregate(n=Max("number"))["n"] or 0) + 1
+    draft = ServiceItemVersion(item=item, number=number, status=ServiceItemVersion.Status.DRAFT)
+    for name in VERSION_FIELDS:
+        setattr(draft, name, getattr(source, name))
+    draft.delivery_methods = list(source.delivery_methods or [])
+    draft.save()
+    MaterialRequirement.objects.bulk_create(
+        [
+            MaterialRequirement(
+                version=draft,
+                **{
+                    f.name: getattr(m, f.name)
+                    for f in MaterialRequirement._meta.concrete_fields
+                    if f.name not in ("id", "version")
+                },
+            )
+            for m in source.materials.all()
+        ]
+    )
+    FormField.objects.bulk_create(
+        [
+            FormField(
+                version=draft,
+                **{
+                    f.name: getattr(x, f.name)
+                    for f in FormField._meta.concrete_fields
+                    if f.name not in ("id", "version")
+                },
+            )
+            for x in source.form_fields.all()
+        ]
+    )
+    try:
+        old_procedure = source.procedure
+    except ServiceItemVersion.procedure.RelatedObjectDoesNotExist:
+        old_procedure = None
+    procedure = Procedure.objects.create(version=draft, name=old_procedure.name if old_procedure else "")
+    if old_procedure is not None:
+        old_stages = list(old_procedure.stages.all())
+        new_stages = Stage.objects.bulk_create(
+            [Stage(procedure=procedure, order=s.order, name=s.name) for s in old_stages]
+        )
+        StageTask.objects.bulk_create(
+            [
+                StageTask(
+                    stage=new,
+                    name=t.name,
+                    action=t.action,
+                    department_id=t.department_id,
+                    role=t.role,
+                    limit_days=t.limit_days,
+                )
+                for old, new in zip(old_stages, new_stages, strict=True)
+                for t in old.tasks.all()
+            ]
+        )
+    return draft
+
+
+def _raise_if(errors: list[FieldError], code: str, message: str) -> None:
+    if errors:
+        raise CatalogError(code, f"{message}{'；'.join(e['message'] for e in errors)}", errors)
+
+
+@transaction.atomic
+def version_guide_set(*, version: ServiceItemVersion, guide: dict[str, Any]) -> ServiceItemVersion:
+    """Replace a draft's whole guide (fields, materials, form fields, stages) from a guide dict."""
+    ServiceItem.objects.select_for_update().get(pk=version.item_id)
+    version = ServiceItemVersion.objects.select_for_update().select_related("item").get(pk=version.pk)
+    _assert_draft(version)
+    departments = _departments(version.item.center)
+    canonical, errors = normalize_guide(guide)
+    errors += check_guide(canonical, department_ok=departments.__contains__, for_publishing=False)
+    _raise_if(errors, "GUIDE_INVALID", _("The guide has problems: "))
+    for name in VERSION_FIELDS:
+        setattr(version, name, canonical[name])
+    version.save()
+    version.materials.all().delete()
+    version.form_fields.all().delete()
+    Procedure.objects.filter(version=version).delete()
+    write_guide_rows([guide_rows(version, canonical, departments)])
+    return version
+
+
+@transaction.atomic
+def version_update(*, version: ServiceItemVersion, **changes: Any) -> ServiceItemVersion:
+    """Change scalar guide fields of a draft (legal basis, limits, fees…)."""
+    unknown = set(changes) - set(VERSION_FIELDS)
+    if unknown:
+        raise CatalogError(
+            "UNKNOWN_FIELD", _("Unknown fields: %(names)s") % {"names": ", ".join(sorted(unknown))}
+        )
+    version = ServiceItemVersion.objects.select_for_update().select_related("item").get(pk=version.pk)
+    _assert_draft(version)
+    guide = version_to_guide(version_guide(version))
+    guide.update(changes)
+    canonical, errors = normalize_guide(guide)
+    errors += check_guide(canonical, for_publishing=False)
+    _raise_if(errors, "GUIDE_INVALID", _("The guide has problems: "))
+    for name in changes:
+        setattr(version, name, canonical[name])
+    version.save(update_fields=list(changes))
+    return version
+
+
+def _check_item_code(code: str, center: ServiceCenter, errors: list[FieldError]) -> None:
+    if not item_code_validator.regex.match(code or ""):
+        errors.append(field_error("code", str(item_code_validator.message), "INVALID_CODE"))
+    elif ServiceItem.objects.filter(code=code).exists():
+        errors.append(
+            field_error(
+                "code",
+                _("“%(field)s” %(code)s is already used.")
+                % {"field": verbose(ServiceItem, "code"), "code": code},
+                "ITEM_CODE_TAKEN",
+            )
+        )
+
+
+@transaction.atomic
+def item_create(
+    *,
+    center: ServiceCenter,
+    code: str,
+    name: str,
+    category: str,
+    department: Department,
+    sector: Sector | None = None,
+    guide: dict[str, Any],
+    actor: Any = None,
+) -> ServiceItem:
+    """Create an item and its first version (a draft, number 1) from a guide in the JSON shape."""
+    errors: list[FieldError] = []
+    _check_item_code(code, center, errors)
+    if not (name or "").strip():
+        errors.append(
+            field_error(
+                "name", _("“%(field)s” is required.") % {"field": verbose(ServiceItem, "name")}, "REQUIRED"
+            )
+        )
+    if category not in Category.values:
+        errors.append(
+            field_error(
+                "category",
+                _("“%(field)s” does not accept “%(value)s”.")
+                % {"field": verbose(ServiceItem, "category"), "value": category},
+                "INVALID_CHOICE",
+            )
+        )
+    if department.center_id != center.pk:
+        errors.append(
+            field_error(
+                "department",
+                _("“%(field)s” %(dept)s is not in this center.")
+                % {"field": verbose(ServiceItem, "department"), "dept": department.name},
+                "DEPARTMENT_NOT_IN_CENTER",
+            )
+        )
+    if sector is not None and sector.center_id != center.pk:
+        errors.append(
+            field_error(
+                "sector",
+                _("“%(field)s” %(sector)s is not in this center.")
+                % {"field": verbose(ServiceItem, "sector"), "sector": sector.name},
+                "SECTOR_NOT_IN_CENTER",
+            )
+        )
+    departments = _departments(center)
+    canonical, guide_errors = normalize_guide(guide)
+    guide_errors += check_guide(canonical, department_ok=departments.__contains__, for_publishing=False)
+    errors += [field_error(f"guide.{e['field']}", e["message"], e["code"]) for e in guide_errors]
+    _raise_if(errors, "ITEM_INVALID", _("The item cannot be created: "))
+    item = ServiceItem.objects.create(
+        center=center, code=code, name=name.strip(), category=category, department=department, sector=sector
+    )
+    version = ServiceItemVersion(item=item, number=1, status=ServiceItemVersion.Status.DRAFT)
+    for field_name in VERSION_FIELDS:
+        setattr(version, field_name, canonical[field_name])
+    version.save()
+    write_guide_rows([guide_rows(version, canonical, departments)])
+    return item
+
+
+def _same_center(center: ServiceCenter, items: Iterable[ServiceItem]) -> list[ServiceItem]:
+    items = list(items)
+    foreign = [i for i in items if i.center_id != center.pk]
+    if foreign:
+        raise CatalogError(
+            "ITEM_NOT_IN_CENTER",
+            _("These items belong to another center: %(items)s")
+            % {"items": "、".join(str(i) for i in foreign)},
+        )
+    return items
+
+
+@transaction.atomic
+def bundle_create(
+    *, center: ServiceCenter, code: str, name: str, description: str = "", items: Iterable[ServiceItem] = ()
+) -> Bundle:
+    """A 一件事 bundle: several items of the center applied for with one unified form."""
+    if not item_code_validator.regex.match(code or ""):
+        raise CatalogError("INVALID_CODE", str(item_code_validator.message))
+    if Bundle.objects.filter(code=code).exists():
+        raise CatalogError(
+            "BUNDLE_CODE_TAKEN",
+            _("“%(field)s” %(code)s is already used.") % {"field": verbose(Bundle, "code"), "code": code},
+        )
+    bundle = Bundle.objects.create(center=center, code=code, name=name, description=description)
+    return bundle_set_items(bundle=bundle, items=items)
+
+
+@transaction.atomic
+def bundle_set_items(*, bundle: Bundle, items: Iterable[ServiceItem]) -> Bundle:
+    """Replace the bundle's items; their order is the order given."""
+    items = _same_center(bundle.center, items)
+    BundleItem.objects.filter(bundle=bundle).delete()
+    BundleItem.objects.bulk_create([BundleItem(bundle=bundle, item=i, order=n) for n, i in enumerate(items)])
+    return bundle
+
+
+@transaction.atomic
+def catalog_list_create(
+    *,
+    center: ServiceCenter,
+    kind: str,
+    name: str,
+    published_on: dt.date | None = None,
+    items: Iterable[ServiceItem] = (),
+) -> CatalogList:
+    if CatalogList.objects.filter(center=center, name=name).exists():
+        raise CatalogError(
+            "LIST_NAME_TAKEN",
+            _("A list named “%(name)s” already exists in this center.") % {"name": name},
+        )
+    if kind not in CatalogList.Kind.values:
+        raise CatalogError("INVALID_CHOICE", _("Unknown list kind “%(kind)s”.") % {"kind": kind})
+    catalog_list = CatalogList.objects.create(center=center, kind=kind, name=name, published_on=published_on)
+    return catalog_list_set_items(catalog_list=catalog_list, items=items)
+
+
+@transaction.atomic
+def catalog_list_set_items(*, catalog_list: CatalogList, items: Iterable[ServiceItem]) -> CatalogList:
+    catalog_list.items.set(_same_center(catalog_list.center, items))
+    return catalog_list

@@ -133,6 +133,7 @@ def test_limit_spanning_spring_festival_2026():
     assert [add_working_days(D(2026, 2, 13), n) for n in range(1, 7)] == expected
     assert add_working_days(D(2026, 2, 13), 7) == D(2026, 3, 2)
     assert add_working_days(D(2026, 2, 14), 1) == D(2026, 2, 24)
+    assert add_working_days(D(2026, 2, 18), 1) == D(2026, 2, 24)  # accepted during the holiday
 
 
 def test_national_day_2026_days():

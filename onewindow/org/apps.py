@@ -1,7 +1,28 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def sync_roles_after_migrate(sender, using="default", **kwargs):
+    """Keep the role groups and their permissions in step with the installed models.
+
+    post_migrate fires once per app; permissions of an app exist only after its own
+    signal, so the roles are synced after each OneWindow app (cheap and idempotent)."""
+    if not sender.name.startswith("onewindow."):
+        return
+    from django.db import connections
+
+    from onewindow.org.services import roles_sync
+
+    tables = connections[using].introspection.table_names()
+    if "auth_group" not in tables or "auth_permission" not in tables:
+        return
+    roles_sync()
 
 
 class OrgConfig(AppConfig):
     name = "onewindow.org"
     verbose_name = _("organisation")
+
+    def ready(self) -> None:
+        post_migrate.connect(sync_roles_after_migrate, dispatch_uid="onewindow.org.sync_roles")

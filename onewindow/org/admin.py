@@ -1,0 +1,249 @@
+"""Admin for the org domain, in Chinese through translations.
+
+Personal data is shown masked in lists and never as cipher text in forms. Applicants are
+found by an exact ID number through the blind index, since the column itself is encrypted.
+Writes that have a business rule (staff backup) go through the services."""
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from onewindow.core.fields import personal_digest
+from onewindow.org.errors import OrgError
+from onewindow.org.models import Applicant, Department, Region, Sector, ServiceCenter, Staff, Window
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "level", "parent"]
+    list_filter = ["level"]
+    search_fields = ["code", "name"]
+    list_select_related = ["parent"]
+    autocomplete_fields = ["parent"]
+    ordering = ["code"]
+
+
+@admin.register(ServiceCenter)
+class ServiceCenterAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "tier", "region", "parent", "is_active"]
+    list_filter = ["tier", "is_active", ("region", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["code", "name", "region__name"]
+    list_select_related = ["region", "parent"]
+    autocomplete_fields = ["region", "parent"]
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "short_name", "center", "phone", "is_active"]
+    list_filter = ["is_active", ("center", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["code", "name", "short_name"]
+    list_select_related = ["center"]
+    autocomplete_fields = ["center"]
+
+
+@admin.register(Sector)
+class SectorAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "center", "order", "window_count"]
+    list_filter = [("center", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["code", "name"]
+    list_select_related = ["center"]
+    autocomplete_fields = ["center"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_window_count=Count("windows", distinct=True))
+
+    @admin.display(description=_("window count"), ordering="_window_count")
+    def window_count(self, obj: Sector) -> int:
+        return obj._window_count
+
+
+@admin.register(Window)
+class WindowAdmin(admin.ModelAdmin):
+    list_display = ["number", "name", "kind", "center", "department", "sector_names", "is_active"]
+    list_filter = ["kind", "is_active", ("center", admin.RelatedOnlyFieldListFilter), "sectors"]
+    search_fields = ["number", "name", "department__name"]
+    list_select_related = ["center", "department"]
+    filter_horizontal = ["sectors"]
+    autocomplete_fields = ["center", "department"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("sectors")
+
+    @admin.display(description=_("sectors served"))
+    def sector_names(self, obj: Window) -> str:
+        return "、".join(s.name for s in obj.sectors.all())
+
+
+class RoleListFilter(admin.SimpleListFilter):
+    title = _("role")
+    parameter_name = "role"
+
+    def lookups(self, request, model_admin):
+        from onewindow.org.models import Role
+
+        return Role.choices
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(user__groups__name=self.value())
+        return queryset
+
+
+class StaffForm(forms.ModelForm):
+    class Meta:
+        model = Staff
+        fields = [
+            "user",
+            "center",
+            "department",
+            "window",
+            "name",
+            "employee_number",
+            "phone",
+            "backup",
+            "is_active",
+        ]
+        widgets = {"phone": forms.TextInput()}
+
+    def clean_phone(self):
+        from onewindow.org.services import _clean_mobile
+
+        try:
+            return _clean_mobile(self.cleaned_data.get("phone") or "")
+        except OrgError as exc:
+            raise ValidationError(exc.message, code=exc.code) from exc
+
+    def clean(self):
+        data = super().clean()
+        center = data.get("center")
+        for field in ("department", "window", "backup"):
+            value = data.get(field)
+            if center is not None and value is not None and value.center_id != center.pk:
+                self.add_error(field, _("It must belong to the same center."))
+        backup = data.get("backup")
+        if backup is not None and self.instance.pk:
+            if backup.pk == self.instance.pk:
+                self.add_error("backup", _("A staff member cannot be their own backup."))
+            elif backup.backup_id == self.instance.pk:
+                self.add_error("backup", _("The backup already has this staff member as their backup."))
+        return data
+
+
+@admin.register(Staff)
+class StaffAdmin(admin.ModelAdmin):
+    form = StaffForm
+    list_display = [
+        "name",
+        "username",
+        "center",
+        "department",
+        "window",
+        "role_names",
+        "phone_masked",
+        "backup",
+        "is_active",
+    ]
+    list_filter = [
+        "is_active",
+        RoleListFilter,
+        ("center", admin.RelatedOnlyFieldListFilter),
+        ("department", admin.RelatedOnlyFieldListFilter),
+    ]
+    search_fields = ["name", "user__username", "employee_number"]
+    list_select_related = ["user", "center", "department", "window", "backup"]
+    autocomplete_fields = ["user", "center", "department", "window", "backup"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("user__groups")
+
+    @admin.display(description=_("user name"), ordering="user__username")
+    def username(self, obj: Staff) -> str:
+        return obj.user.username
+
+    @admin.display(description=_("roles"))
+    def role_names(self, obj: Staff) -> str:
+        from onewindow.org.models import Role
+
+        labels = dict(Role.choices)
+        return "、".join(str(labels.get(r, r)) for r in sorted(obj.roles))
+
+    @admin.display(description=_("mobile phone"))
+    def phone_masked(self, obj: Staff) -> str:
+        return obj.masked_phone
+
+
+class ApplicantForm(forms.ModelForm):
+    """Shows the decrypted values (never tokens) and validates them like the service does."""
+
+    class Meta:
+        model = Applicant
+        fields = [
+            "kind",
+            "name",
+            "id_number",
+            "uscc",
+            "legal_representative",
+            "phone",
+            "email",
+            "address",
+            "user",
+        ]
+        widgets = {
+            "id_number": forms.TextInput(),
+            "phone": forms.TextInput(),
+            "address": forms.TextInput(attrs={"size": 60}),
+        }
+
+    def clean(self):
+        from onewindow.org.services import _clean_id_number, _clean_mobile, _clean_uscc
+
+        data = super().clean()
+        kind = data.get("kind")
+        try:
+            if data.get("id_number"):
+                data["id_number"] = _clean_id_number(data["id_number"])
+            elif kind == Applicant.Kind.PERSON:
+                self.add_error("id_number", _("Enter the resident ID number."))
+            if data.get("uscc"):
+                data["uscc"] = _clean_uscc(data["uscc"])
+            elif kind == Applicant.Kind.ORGANISATION:
+                self.add_error("uscc", _("Enter the unified social credit code."))
+            data["phone"] = _clean_mobile(data.get("phone") or "")
+        except OrgError as exc:
+            self.add_error(exc.field or None, ValidationError(exc.message, code=exc.code))
+        return data
+
+    def save(self, commit=True):
+        self.instance.id_number_digest = (
+            personal_digest(self.instance.id_number) if self.instance.id_number else ""
+        )
+        return super().save(commit)
+
+
+@admin.register(Applicant)
+class ApplicantAdmin(admin.ModelAdmin):
+    form = ApplicantForm
+    list_display = ["name", "kind", "id_masked", "uscc", "phone_masked", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["name", "uscc"]
+    readonly_fields = ["created_at"]
+    autocomplete_fields = ["user"]
+    search_help_text = _("Search by name, unified social credit code, or an exact resident ID number.")
+
+    def get_search_results(self, request, queryset, search_term):
+        """Name/USCC search as usual, plus an exact ID number through the digest column."""
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        term = "".join((search_term or "").split()).upper()
+        if len(term) == 18:
+            results = results | queryset.filter(id_number_digest=personal_digest(term))
+        return results, may_have_duplicates
+
+    @admin.display(description=_("resident ID number"))
+    def id_masked(self, obj: Applicant) -> str:
+        return obj.masked_id_number
+
+    @admin.display(description=_("mobile phone"))
+    def phone_masked(self, obj: Applicant) -> str:
+        return obj.masked_phone

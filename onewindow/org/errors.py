@@ -1,0 +1,50 @@
+"""Errors raised by org services: a stable code, the field it concerns and a Chinese message."""
+
+from django.utils.translation import gettext_lazy as _
+
+
+class OrgError(Exception):
+    """A refused org action. `code` is stable (UPPER_SNAKE) for API clients and tests;
+    `field` names the input at fault ("" when the whole request is wrong); `message` is
+    translated text a clerk can read."""
+
+    def __init__(self, code: str, message, field: str = "") -> None:
+        self.code = code
+        self.field = field
+        self.message = str(message)
+        super().__init__(f"{code}: {self.message}")
+
+    def as_dict(self) -> dict[str, str]:
+        return {"code": self.code, "field": self.field, "message": self.message}
+
+
+MESSAGES = {
+    "UNKNOWN_ROLE": _("Unknown role: %(value)s."),
+    "ROLE_REQUIRED": _("Give the staff member at least one role."),
+    "USERNAME_REQUIRED": _("Enter a user name."),
+    "USERNAME_TAKEN": _("The user name %(value)s is already taken."),
+    "NAME_REQUIRED": _("Enter a name."),
+    "DEPARTMENT_NOT_IN_CENTER": _("The department does not belong to this center."),
+    "WINDOW_NOT_IN_CENTER": _("The window does not belong to this center."),
+    "INVALID_MOBILE": _("Enter a valid mobile phone number."),
+    "BACKUP_OTHER_CENTER": _("The backup must work in the same center."),
+    "BACKUP_SELF": _("A staff member cannot be their own backup."),
+    "BACKUP_CYCLE": _("The backup already has this staff member as their backup."),
+    "UNKNOWN_APPLICANT_KIND": _("Unknown applicant kind: %(value)s."),
+    "ID_NUMBER_REQUIRED": _("Enter the resident ID number."),
+    "INVALID_ID_NUMBER": _("Enter a valid 18-character resident ID number."),
+    "USCC_REQUIRED": _("Enter the unified social credit code."),
+    "INVALID_USCC": _("Enter a valid 18-character unified social credit code."),
+    "INVALID_EMAIL": _("Enter a valid email address."),
+    "APPLICANT_EXISTS": _("An applicant with this identity number already exists."),
+}
+
+
+def org_error(code: str, field: str = "", *, detail=None, **params) -> OrgError:
+    """Build the error for `code`. `detail` (e.g. a validator's own message, which says
+    what exactly is wrong) replaces the generic message when given."""
+    if detail is not None:
+        return OrgError(code, detail, field)
+    message = MESSAGES[code]
+    text = str(message) % params if params else str(message)
+    return OrgError(code, text, field)

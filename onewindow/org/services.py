@@ -1,0 +1,295 @@
+"""Writes for the org domain: role groups, staff accounts, AB posts and applicants.
+
+Every function here is one business action, keyword-only and atomic. Callers (admin,
+commands, the demo loader, later the workbench and API) never save org rows themselves.
+"""
+
+from collections.abc import Iterable
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+
+from onewindow.core.fields import personal_digest
+from onewindow.org.errors import OrgError, org_error
+from onewindow.org.models import Applicant, Department, Role, ServiceCenter, Staff, Window
+
+# Apps whose models the roles see. `cases` (and later apps) may not have every model yet:
+# permissions are looked up by app label and codename and missing ones are skipped.
+DOMAIN_APPS = ("core", "org", "catalog", "cases")
+ORG_MODELS = ("region", "servicecenter", "department", "sector", "window", "staff", "applicant")
+CATALOG_MODELS = (
+    "serviceitem",
+    "serviceitemversion",
+    "materialrequirement",
+    "formfield",
+    "procedure",
+    "stage",
+    "stagetask",
+    "cataloglist",
+    "bundle",
+    "bundleitem",
+)
+ADMIN_ROLES = frozenset({Role.CENTER_ADMIN, Role.SUPERVISOR})
+
+
+def _crud(app_label: str, models: Iterable[str]) -> set[tuple[str, str]]:
+    return {(app_label, f"{verb}_{m}") for m in models for verb in ("add", "change", "delete", "view")}
+
+
+def _view(app_label: str, models: Iterable[str]) -> set[tuple[str, str]]:
+    return {(app_label, f"view_{m}") for m in models}
+
+
+def role_permission_codes() -> dict[str, set[tuple[str, str]]]:
+    """The (app_label, codename) pairs each role group should hold.
+
+    center_admin manages the org tree, the catalog and calendar overrides and sees the rest;
+    supervisor sees everything in the domain apps; the working roles see catalog and org."""
+    view_all = {
+        (p.content_type.app_label, p.codename)
+        for p in Permission.objects.filter(
+            content_type__app_label__in=DOMAIN_APPS, codename__startswith="view_"
+        ).select_related("content_type")
+    }
+    working = _view("org", ORG_MODELS) | _view("catalog", CATALOG_MODELS)
+    admin = (
+        view_all
+        | _crud("org", ORG_MODELS)
+        | _crud("catalog", CATALOG_MODELS)
+        | _crud("core", ["calendarday"])
+    )
+    codes = {role.value: set(working) for role in Role}
+    codes[Role.CENTER_ADMIN] = admin
+    codes[Role.SUPERVISOR] = view_all | working
+    return codes
+
+
+@transaction.atomic
+def roles_sync() -> dict[str, Group]:
+    """Create the group of every `Role` and set its permissions to exactly the defined set.
+
+    Idempotent; run after every migrate (post_migrate), so a new model's permissions reach
+    the roles as soon as its app is migrated. Permissions that do not exist yet are skipped."""
+    codes = role_permission_codes()
+    wanted = set().union(*codes.values())
+    available = {
+        (p.content_type.app_label, p.codename): p
+        for p in Permission.objects.filter(
+            content_type__app_label__in={app for app, _ in wanted}, codename__in={c for _, c in wanted}
+        ).select_related("content_type")
+    }
+    groups: dict[str, Group] = {}
+    for role in Role:
+        group, _ = Group.objects.get_or_create(name=role.value)
+        group.permissions.set([available[code] for code in sorted(codes[role]) if code in available])
+        groups[role.value] = group
+    return groups
+
+
+def _role_groups(roles: Iterable[str]) -> list[Group]:
+    roles = list(dict.fromkeys(roles))
+    if not roles:
+        raise org_error("ROLE_REQUIRED", "roles")
+    for role in roles:
+        if role not in Role.values:
+            raise org_error("UNKNOWN_ROLE", "roles", value=role)
+    existing = {g.name: g for g in Group.objects.filter(name__in=roles)}
+    if len(existing) < len(roles):
+        existing = {name: g for name, g in roles_sync().items() if name in roles}
+    return [existing[r] for r in roles]
+
+
+def _clean_mobile(phone: str, field: str = "phone") -> str:
+    from onewindow.core.validators import normalise_mobile, validate_mobile
+
+    phone = (phone or "").strip()
+    if not phone:
+        return ""
+    phone = normalise_mobile(phone)
+    try:
+        validate_mobile(phone)
+    except ValidationError as exc:
+        raise org_error("INVALID_MOBILE", field, detail=exc.messages[0]) from exc
+    return phone
+
+
+@transaction.atomic
+def staff_create(
+    *,
+    center: ServiceCenter,
+    username: str,
+    name: str,
+    roles: Iterable[str],
+    department: Department | None = None,
+    window: Window | None = None,
+    password: str | None = None,
+    phone: str = "",
+    employee_number: str = "",
+) -> Staff:
+    """Create the user account and the staff row together, in the role groups.
+
+    The department and window must be the center's own. Center admins and supervisors get
+    `is_staff` so they can use the admin site; the other roles work in the workbench."""
+    username = (username or "").strip()
+    name = (name or "").strip()
+    if not username:
+        raise org_error("USERNAME_REQUIRED", "username")
+    if not name:
+        raise org_error("NAME_REQUIRED", "name")
+    groups = _role_groups(roles)
+    if department is not None and department.center_id != center.pk:
+        raise org_error("DEPARTMENT_NOT_IN_CENTER", "department")
+    if window is not None and window.center_id != center.pk:
+        raise org_error("WINDOW_NOT_IN_CENTER", "window")
+    phone = _clean_mobile(phone)
+    user_model = get_user_model()
+    if user_model.objects.filter(username=username).exists():
+        raise org_error("USERNAME_TAKEN", "username", value=username)
+    user = user_model(username=username, is_staff=bool(ADMIN_ROLES & {g.name for g in groups}))
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as exc:  # a concurrent create of the same user name
+        raise org_error("USERNAME_TAKEN", "username", value=username) from exc
+    user.groups.add(*groups)
+    return Staff.objects.create(
+        user=user,
+        center=center,
+        department=department,
+        window=window,
+        name=name,
+        phone=phone,
+        employee_number=employee_number,
+    )
+
+
+@transaction.atomic
+def staff_set_backup(*, staff: Staff, backup: Staff | None) -> Staff:
+    """Set (or clear, with None) the B post covering `staff`.
+
+    The backup works in the same center, is not the person themself, and does not already
+    rely on `staff` as their own backup (A↔B pairs would leave both posts empty at once).
+    Locks both rows in id order so two clerks editing a pair cannot create the cycle."""
+    if backup is not None:
+        if backup.pk == staff.pk:
+            raise org_error("BACKUP_SELF", "backup")
+        locked = {
+            s.pk: s
+            for s in Staff.objects.select_for_update().filter(pk__in=[staff.pk, backup.pk]).order_by("pk")
+        }
+        backup = locked[backup.pk]
+        if backup.center_id != staff.center_id:
+            raise org_error("BACKUP_OTHER_CENTER", "backup")
+        if backup.backup_id == staff.pk:
+            raise org_error("BACKUP_CYCLE", "backup")
+    staff.backup = backup
+    staff.save(update_fields=["backup"])
+    return staff
+
+
+def _clean_id_number(value: str, *, field: str = "id_number") -> str:
+    from onewindow.core.validators import normalise_id_number, validate_id_number
+
+    value = normalise_id_number(value)
+    try:
+        validate_id_number(value)
+    except ValidationError as exc:
+        raise org_error("INVALID_ID_NUMBER", field, detail=exc.messages[0]) from exc
+    return value
+
+
+def _clean_uscc(value: str) -> str:
+    from onewindow.core.validators import validate_uscc
+
+    value = "".join(value.split()).upper()
+    try:
+        validate_uscc(value)
+    except ValidationError as exc:
+        raise org_error("INVALID_USCC", "uscc", detail=exc.messages[0]) from exc
+    return value
+
+
+@transaction.atomic
+def applicant_create(
+    *,
+    kind: str,
+    name: str,
+    id_number: str = "",
+    uscc: str = "",
+    phone: str = "",
+    email: str = "",
+    address: str = "",
+    legal_representative: str = "",
+    user=None,
+) -> Applicant:
+    """Register an applicant after normalising and checking identity numbers.
+
+    A person needs a valid resident ID number, an organisation a valid USCC (its legal
+    representative's ID number is optional but checked when given). The ID number is kept
+    encrypted; `id_number_digest` is the blind index `applicant_find` searches. One row per
+    person and per organisation: a duplicate is refused with APPLICANT_EXISTS."""
+    if kind not in Applicant.Kind.values:
+        raise org_error("UNKNOWN_APPLICANT_KIND", "kind", value=kind)
+    name = (name or "").strip()
+    if not name:
+        raise org_error("NAME_REQUIRED", "name")
+    id_number = (id_number or "").strip()
+    uscc = (uscc or "").strip()
+    if kind == Applicant.Kind.PERSON:
+        if not id_number:
+            raise org_error("ID_NUMBER_REQUIRED", "id_number")
+        id_number = _clean_id_number(id_number)
+        uscc = ""
+    else:
+        if not uscc:
+            raise org_error("USCC_REQUIRED", "uscc")
+        uscc = _clean_uscc(uscc)
+        if id_number:
+            id_number = _clean_id_number(id_number)
+    phone = _clean_mobile(phone)
+    email = (email or "").strip()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError as exc:
+            raise org_error("INVALID_EMAIL", "email") from exc
+    digest = personal_digest(id_number) if id_number else ""
+    from onewindow.org.selectors import applicant_find
+
+    if kind == Applicant.Kind.PERSON and applicant_find(id_number=id_number) is not None:
+        raise org_error("APPLICANT_EXISTS", "id_number")
+    if kind == Applicant.Kind.ORGANISATION and applicant_find(uscc=uscc) is not None:
+        raise org_error("APPLICANT_EXISTS", "uscc")
+    try:
+        with transaction.atomic():
+            return Applicant.objects.create(
+                kind=kind,
+                name=name,
+                id_number=id_number,
+                id_number_digest=digest,
+                uscc=uscc,
+                phone=phone,
+                email=email,
+                address=(address or "").strip(),
+                legal_representative=(legal_representative or "").strip(),
+                user=user,
+            )
+    except IntegrityError as exc:  # the unique constraints are the last guard under concurrency
+        raise org_error("APPLICANT_EXISTS", "id_number" if kind == Applicant.Kind.PERSON else "uscc") from exc
+
+
+__all__ = [
+    "OrgError",
+    "applicant_create",
+    "role_permission_codes",
+    "roles_sync",
+    "staff_create",
+    "staff_set_backup",
+]

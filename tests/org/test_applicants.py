@@ -1,0 +1,97 @@
+import pytest
+
+from onewindow.core.fields import personal_digest
+from onewindow.org.errors import OrgError
+from onewindow.org.models import Applicant
+from onewindow.org.selectors import applicant_find
+from onewindow.org.services import applicant_create
+from tests.factories.org import with_id_check_digit
+
+pytestmark = pytest.mark.django_db
+
+ID = with_id_check_digit("37162119850312004")
+
+
+def uscc_with_check(first17: str) -> str:
+    alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+    weights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
+    total = sum(alphabet.index(c) * w for c, w in zip(first17, weights, strict=True))
+    return first17 + alphabet[(31 - total % 31) % 31]
+
+
+VALID_USCC = uscc_with_check("91371621MA3C00001")
+
+
+def test_person_needs_a_valid_id_number_and_gets_a_digest():
+    applicant = applicant_create(kind="person", name="张三", id_number=f" {ID.lower()} ", phone="13912345678")
+    applicant.refresh_from_db()
+    assert applicant.id_number == ID.upper()
+    assert applicant.id_number_digest == personal_digest(ID)
+    assert applicant.masked_id_number.startswith("371621")
+    assert applicant_find(id_number=ID) == applicant
+
+
+def test_person_without_id_number_is_refused():
+    with pytest.raises(OrgError) as exc:
+        applicant_create(kind="person", name="张三")
+    assert exc.value.code == "ID_NUMBER_REQUIRED"
+    assert exc.value.field == "id_number"
+
+
+def test_person_with_wrong_check_digit_is_refused():
+    bad = ID[:-1] + ("0" if ID[-1] != "0" else "1")
+    with pytest.raises(OrgError) as exc:
+        applicant_create(kind="person", name="张三", id_number=bad)
+    assert exc.value.code == "INVALID_ID_NUMBER"
+    assert "身份证" in exc.value.message
+    assert not Applicant.objects.exists()
+
+
+def test_organisation_needs_a_valid_uscc():
+    org = applicant_create(
+        kind="organisation",
+        name="安和县某某餐饮有限公司",
+        uscc=VALID_USCC.lower(),
+        legal_representative="李四",
+    )
+    assert org.uscc == VALID_USCC
+    assert applicant_find(uscc=VALID_USCC) == org
+    with pytest.raises(OrgError) as exc:
+        applicant_create(kind="organisation", name="另一家公司")
+    assert exc.value.code == "USCC_REQUIRED"
+    with pytest.raises(OrgError) as exc:
+        applicant_create(
+            kind="organisation",
+            name="另一家公司",
+            uscc=VALID_USCC[:-1] + ("0" if VALID_USCC[-1] != "0" else "1"),
+        )
+    assert exc.value.code == "INVALID_USCC"
+
+
+def test_duplicate_person_is_refused():
+    applicant_create(kind="person", name="张三", id_number=ID)
+    with pytest.raises(OrgError) as exc:
+        applicant_create(kind="person", name="张三丰", id_number=ID)
+    assert exc.value.code == "APPLICANT_EXISTS"
+    assert Applicant.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "code"),
+    [
+        ("phone", "0538-1234567x", "INVALID_MOBILE"),
+        ("email", "not-an-email", "INVALID_EMAIL"),
+        ("kind", "robot", "UNKNOWN_APPLICANT_KIND"),
+    ],
+)
+def test_bad_contact_fields_are_refused(field, value, code):
+    kwargs = {"kind": "person", "name": "张三", "id_number": ID, field: value}
+    with pytest.raises(OrgError) as exc:
+        applicant_create(**kwargs)
+    assert exc.value.code == code
+    assert exc.value.field == field
+
+
+def test_find_returns_none_for_unknown_or_empty():
+    assert applicant_find(id_number=ID) is None
+    assert applicant_find() is None

@@ -53,6 +53,7 @@ VERSION_COUNTER = "core.calendar_version"
 RECHECK_SECONDS = 60.0
 FIRST_YEAR = 2004
 YEARS_AHEAD = 5
+_monotonic = time.monotonic  # module-level so tests can move this clock alone
 
 _OFFICIAL_HOLIDAYS = frozenset(official.holidays)
 _OFFICIAL_WORKDAYS = frozenset(official.workdays)
@@ -89,7 +90,7 @@ class _Table:
         self.ords = ords
         self.override_years = frozenset(d.year for d in overrides)
         self.version = version
-        self.recheck_at = time.monotonic() + RECHECK_SECONDS
+        self.recheck_at = _monotonic() + RECHECK_SECONDS
 
 
 def _default_is_working(day: dt.date) -> bool:
@@ -130,7 +131,7 @@ def _build(version: tuple[int, int, int]) -> _Table:
 
 def _table() -> _Table:
     table = _table_cache
-    if table is not None and time.monotonic() < table.recheck_at:
+    if table is not None and _monotonic() < table.recheck_at:
         return table
     return _refresh()
 
@@ -144,7 +145,7 @@ def _refresh(force: bool = False) -> _Table:
             table = _build(version)
             _table_cache = table
         else:
-            table.recheck_at = time.monotonic() + RECHECK_SECONDS
+            table.recheck_at = _monotonic() + RECHECK_SECONDS
         return table
 
 

@@ -37,6 +37,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from reportlab.lib import colors
+from reportlab.lib import textsplit as _textsplit
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -57,12 +58,21 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
+from reportlab.platypus import paragraph as _paragraph
 from reportlab.platypus.flowables import HRFlowable
 
 from onewindow.core.fields import mask_address, mask_id_number, mask_phone
 
 FONT = "STSong-Light"
 pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+
+# ReportLab's CJK line breaker keeps a Japanese list of characters that may not start a line;
+# it lacks the full-width Chinese comma, semicolon, colon, ! ? and closing 》〕” ’, so a line
+# could begin with "，". Extend the list the breaker reads (idempotent; affects only wrapping).
+# Both breakers read it: textsplit (single-style paragraphs) and paragraph (mixed styles).
+_CANNOT_START_ZH = "，；：！？》〕”’"
+for _module in (_textsplit, _paragraph):
+    _module.ALL_CANNOT_START += "".join(c for c in _CANNOT_START_ZH if c not in _module.ALL_CANNOT_START)
 
 
 class NoticeKind(models.TextChoices):

@@ -389,6 +389,20 @@ def test_markup_characters_in_user_text_are_printed_literally():
     assert "<b>营业执照</b>与申请人名称不一致&无法核验" in text
 
 
+def test_no_line_starts_with_closing_chinese_punctuation():
+    # Prefixes of every length move the marks across every wrap position of the line.
+    # (Two closing marks in a row, like "》，", are beyond ReportLab's one-character hanging.)
+    reasons = ["甲" * k + "申请人名称，与营业执照；不一致：经核查《食品经营许可证》已注销" for k in range(40)]
+    pdf = render_notice(_notice(NoticeKind.REFUSAL, reasons=reasons))
+
+    lines = [
+        line.strip() for page in PdfReader(io.BytesIO(pdf)).pages for line in page.extract_text().splitlines()
+    ]
+
+    assert _text(pdf).count("已注销") == 40
+    assert [line for line in lines if line[:1] in set("，；：。、》）")] == []
+
+
 def test_render_notices_puts_each_notice_on_its_own_pages_with_its_own_qr():
     notices = _every_kind()
 

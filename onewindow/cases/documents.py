@@ -735,11 +735,18 @@ def _notice_flowables(notice: Notice, seq: int) -> list[Flowable]:
     out.append(_p(f"{notice.applicant.name}：", "addressee"))
     out += _BODIES[notice.kind](notice)
     out += [_p(line) for line in notice.extra]
-    signature = [Spacer(1, 18)]
+    # The seal never stands alone on a page (GB/T 9704 7.3.5): it keeps the last paragraph with it.
+    # (A body's closing KeepTogether is flattened into it: nested KeepTogethers jump pages early.)
+    signature: list[Flowable] = []
+    if isinstance(out[-1], KeepTogether):
+        signature += out.pop()._content
+    elif isinstance(out[-1], Paragraph):
+        signature.append(out.pop())
+    signature.append(Spacer(1, 12))
     if notice.clerk_name and notice.kind != NoticeKind.HANDOVER:
         signature.append(_p(f"经办人：{notice.clerk_name}", "small"))
     signature += [
-        Spacer(1, 10),
+        Spacer(1, 6),
         _p(notice.department_name or notice.center_name, "seal"),
         _p("（盖章）", "seal"),
         _p(chinese_date(notice.issued_at), "seal"),

@@ -262,6 +262,17 @@ def test_long_materials_list_flows_onto_later_pages_with_page_numbers():
     assert "材料名称" in pages[1]
 
 
+def test_seal_never_stands_alone_on_a_page():
+    # Growing lists move the end of the notice across every position of a page.
+    for count in range(1, 41):
+        materials = [NoticeMaterial(f"第{i:02d}号补正证明材料", "原件1份", "missing") for i in range(count)]
+        pages = _pages(render_notice(_notice(NoticeKind.SUPPLEMENT, materials=materials)))
+
+        sealed = [page for page in pages if "（盖章）" in page]
+        assert len(sealed) == 1
+        assert "本通知书一式两份" in sealed[0], count
+
+
 def test_single_page_notice_has_no_page_numbers():
     pages = _pages(render_notice(_notice(NoticeKind.REFUSAL, reasons=["申请事项依法不需要取得行政许可"])))
 

@@ -237,7 +237,8 @@ class Notice:
     """Everything printed on one notice. Sequences are stored as tuples (the notice is immutable).
 
     Kind-specific requirements, checked here so a wrong official document is never printed:
-    refusal needs `reasons`; supplement needs `materials` (the complete list to supplement);
+    refusal needs `reasons`; supplement needs `materials` (the complete list to supplement,
+    each `missing` or `rejected`);
     acceptance may not list missing/rejected materials and each pending one needs its
     `due_date`; completion needs `decision`, and a denial needs `reasons`; handover needs
     `delivery_method`.
@@ -293,8 +294,12 @@ class Notice:
             raise ValueError(f"unknown delivery method {self.delivery_method!r}")
         if kind == NoticeKind.REFUSAL and not self.reasons:
             raise ValueError("a refusal notice must state its reasons")
-        if kind == NoticeKind.SUPPLEMENT and not self.materials:
-            raise ValueError("a supplement notice must list every material to supplement")
+        if kind == NoticeKind.SUPPLEMENT:
+            if not self.materials:
+                raise ValueError("a supplement notice must list every material to supplement")
+            for m in self.materials:
+                if m.status not in (MaterialStatus.MISSING, MaterialStatus.REJECTED):
+                    raise ValueError(f"material {m.name!r} is {m.status}: not one to supplement")
         if kind == NoticeKind.ACCEPTANCE:
             for m in self.materials:
                 if m.status in (MaterialStatus.MISSING, MaterialStatus.REJECTED):
@@ -329,7 +334,7 @@ class Notice:
 
     @property
     def filename(self) -> str:
-        return f"{self.case_number}-{self.kind.value}.pdf"
+        return f"{self.case_number}-{NoticeKind(self.kind).value}.pdf"
 
 
 def qr_url(case_number: str) -> str:
@@ -477,16 +482,18 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequenc
 FRAME_WIDTH = PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT
 
 
-def _materials_table(materials: Sequence[NoticeMaterial], *, with_due: bool = False) -> Table:
+def _materials_table(
+    materials: Sequence[NoticeMaterial], *, with_due: bool = False, name_header: str = "材料名称"
+) -> Table:
     if with_due:
-        header = ("序号", "材料名称", "形式及份数", "补齐期限", "备注")
+        header = ("序号", name_header, "形式及份数", "补齐期限", "备注")
         widths = (12 * mm, 56 * mm, 28 * mm, 32 * mm, FRAME_WIDTH - 128 * mm)
         rows = [
             (str(i), m.name, m.form, chinese_date(m.due_date) if m.due_date else "", m.note)
             for i, m in enumerate(materials, 1)
         ]
     else:
-        header = ("序号", "材料名称", "形式及份数", "状态", "备注")
+        header = ("序号", name_header, "形式及份数", "状态", "备注")
         widths = (12 * mm, 66 * mm, 30 * mm, 22 * mm, FRAME_WIDTH - 130 * mm)
         rows = [(str(i), m.name, m.form, STATUS_TEXT[m.status], m.note) for i, m in enumerate(materials, 1)]
     return _table(header, rows, widths)
@@ -681,7 +688,7 @@ def _handover(notice: Notice) -> list[Flowable]:
     )
     out: list[Flowable] = [
         _p(f"你（单位）申请的{notice.item_name}（办件编号：{notice.case_number}）已办结，办理结果清单如下："),
-        _materials_table(documents),
+        _materials_table(documents, name_header="文书（证照）名称"),
         Spacer(1, 6),
     ]
     details = [f"送达方式：{DELIVERY_TEXT[method]}"]

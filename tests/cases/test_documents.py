@@ -242,6 +242,17 @@ def test_supplement_without_materials_is_never_printed():
         _notice(NoticeKind.SUPPLEMENT, materials=[])
 
 
+def test_supplement_refuses_a_material_that_was_received():
+    with pytest.raises(ValueError, match="not one to supplement"):
+        _notice(
+            NoticeKind.SUPPLEMENT,
+            materials=[
+                NoticeMaterial("营业执照", "复印件1份", "received"),
+                NoticeMaterial("健康证明", status="missing"),
+            ],
+        )
+
+
 def test_long_materials_list_flows_onto_later_pages_with_page_numbers():
     materials = [
         NoticeMaterial(f"第{i:02d}号补正证明材料", "原件1份", "missing", note="须加盖公章")
@@ -330,6 +341,7 @@ def test_handover_at_the_window_has_signature_lines():
     text = _text(render_notice(notice))
 
     assert "出件回执" in text
+    assert "文书（证照）名称" in text
     assert "食品经营许可证" in text
     assert "送达方式：窗口领取" in text
     assert "签收人（签名）：" in text

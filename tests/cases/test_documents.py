@@ -11,6 +11,7 @@ import re
 from zoneinfo import ZoneInfo
 
 import pytest
+import segno
 from pypdf import PdfReader
 
 from onewindow.cases.documents import (
@@ -92,6 +93,27 @@ def _every_kind() -> list[Notice]:
 def test_qr_url_is_the_public_progress_page(settings):
     settings.PUBLIC_BASE_URL = "https://zwfw.example.gov.cn"
     assert qr_url(CASE_NUMBER) == f"https://zwfw.example.gov.cn/progress/{CASE_NUMBER}/"
+
+
+def test_qr_image_on_the_notice_is_the_code_of_the_progress_url(settings):
+    """No QR decoder here: compare the embedded pixels with the code segno makes for the URL."""
+    settings.PUBLIC_BASE_URL = "https://zwfw.example.gov.cn"
+    pdf = render_notice(_notice(NoticeKind.REFUSAL, reasons=["申请事项依法不需要取得行政许可"]))
+    image = PdfReader(io.BytesIO(pdf)).pages[0].images[0].image.convert("L")
+    modules = list(segno.make(qr_url(CASE_NUMBER), error="m", micro=False).matrix_iter(scale=1, border=4))
+    scale = image.size[0] // len(modules)
+
+    assert image.size == (len(modules) * scale, len(modules) * scale)
+    printed = [
+        [
+            image.getpixel((col * scale + scale // 2, row * scale + scale // 2)) < 128
+            for col in range(len(modules))
+        ]
+        for row in range(len(modules))
+    ]
+    assert printed == [[bool(dark) for dark in row] for row in modules]
+    other = list(segno.make(qr_url("XTX-20261123-0008"), error="m", micro=False).matrix_iter(border=4))
+    assert printed != [[bool(dark) for dark in row] for row in other]
 
 
 @pytest.mark.parametrize(

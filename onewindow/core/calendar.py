@@ -26,9 +26,11 @@ a byte per day (working or not), the sorted list of working-day ordinals and a p
 so every operation is a couple of list look-ups (the prefix count replaces a bisect).
 
 Invalidation: `calendar_day_set` / `calendar_day_remove` (onewindow.core.services, also used
-by the admin) call `calendar_reload()` in this process and bump a version counter row; other
-processes compare that version (plus the override count and largest id, which catches rows
-written some other way) at most every `RECHECK_SECONDS` and rebuild when it changed.
+by the admin) call `calendar_reload()` in this process. Every process re-reads the override
+rows (one small query: the table holds a few dozen rows a year) at most every
+`recheck_seconds()` (setting `ONEWINDOW_CALENDAR_RECHECK_SECONDS`, default 60; 0 turns the
+periodic check off) and rebuilds when they differ from what it compiled, so a change made by
+another server process, a data migration or a shell is seen within a minute.
 """
 
 from __future__ import annotations
@@ -49,8 +51,7 @@ UNITS = (WORKING_DAYS, CALENDAR_DAYS)
 
 TZ = ZoneInfo("Asia/Shanghai")
 CLOSE_OF_DAY = dt.time.max  # 23:59:59.999999
-VERSION_COUNTER = "core.calendar_version"
-RECHECK_SECONDS = 60.0
+RECHECK_SECONDS = 60.0  # default for the ONEWINDOW_CALENDAR_RECHECK_SECONDS setting
 FIRST_YEAR = 2004
 YEARS_AHEAD = 5
 _monotonic = time.monotonic  # module-level so tests can move this clock alone
@@ -90,7 +91,7 @@ class _Table:
         self.ords = ords
         self.override_years = frozenset(d.year for d in overrides)
         self.version = version
-        self.recheck_at = _monotonic() + RECHECK_SECONDS
+        self.recheck_at = _next_check()
 
 
 def _default_is_working(day: dt.date) -> bool:
@@ -107,26 +108,32 @@ _table_cache: _Table | None = None
 _span_hint: tuple[int, int] = (FIRST_YEAR, 0)
 
 
-def _db_version() -> tuple[int, int, int]:
-    from django.db.models import Count, Max
+def recheck_seconds() -> float:
+    """How often a process re-reads the overrides; 0 / None: only on `calendar_reload()`."""
+    from django.conf import settings
 
-    from onewindow.core.models import CalendarDay, Counter
-
-    bumped = Counter.objects.filter(name=VERSION_COUNTER).values_list("value", flat=True).first() or 0
-    agg = CalendarDay.objects.aggregate(n=Count("id"), top=Max("id"))
-    return (bumped, agg["n"], agg["top"] or 0)
+    return getattr(settings, "ONEWINDOW_CALENDAR_RECHECK_SECONDS", RECHECK_SECONDS) or 0.0
 
 
-def _build(version: tuple[int, int, int]) -> _Table:
+def _next_check() -> float:
+    seconds = recheck_seconds()
+    return _monotonic() + seconds if seconds > 0 else float("inf")
+
+
+def _override_rows() -> tuple[tuple[dt.date, bool], ...]:
     from onewindow.core.models import CalendarDay
 
-    overrides = dict(CalendarDay.objects.values_list("date", "is_working_day"))
+    return tuple(CalendarDay.objects.order_by("date").values_list("date", "is_working_day"))
+
+
+def _build(rows: tuple[tuple[dt.date, bool], ...]) -> _Table:
+    overrides = dict(rows)
     first_year = min([_span_hint[0], FIRST_YEAR, *(d.year for d in overrides)])
     last_year = max(
         [_span_hint[1], clock.today().year + YEARS_AHEAD, _OFFICIAL_YEARS[-1], *(d.year for d in overrides)]
     )
     # One spare year past the last so "N days after 31 December" never falls off the end.
-    return _Table(dt.date(first_year, 1, 1), dt.date(last_year + 1, 12, 31), overrides, version)
+    return _Table(dt.date(first_year, 1, 1), dt.date(last_year + 1, 12, 31), overrides, rows)
 
 
 def _table() -> _Table:
@@ -140,12 +147,12 @@ def _refresh(force: bool = False) -> _Table:
     global _table_cache
     with _lock:
         table = _table_cache
-        version = _db_version()
-        if table is None or force or version != table.version:
-            table = _build(version)
+        rows = _override_rows()
+        if table is None or force or rows != table.version:
+            table = _build(rows)
             _table_cache = table
         else:
-            table.recheck_at = _monotonic() + RECHECK_SECONDS
+            table.recheck_at = _next_check()
         return table
 
 

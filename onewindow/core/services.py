@@ -1,22 +1,19 @@
 """Writes for the shared kernel: calendar overrides.
 
 Every change to `CalendarDay` goes through these functions (the admin included) so the
-compiled working-day calendar is rebuilt: at once in this process, and in every other
-process within `calendar.RECHECK_SECONDS` through the version counter bumped here.
+compiled working-day calendar is rebuilt at once in this process; other processes see the
+change at their next periodic re-read of the overrides (`calendar.recheck_seconds()`).
 """
 
 import datetime as dt
 
 from django.db import transaction
-from django.db.models import F
 
 from onewindow.core import calendar
-from onewindow.core.models import CalendarDay, Counter
+from onewindow.core.models import CalendarDay
 
 
 def _calendar_changed() -> None:
-    Counter.objects.get_or_create(name=calendar.VERSION_COUNTER)
-    Counter.objects.filter(name=calendar.VERSION_COUNTER).update(value=F("value") + 1)
     calendar.calendar_reload()
     # Rebuild again once the change is visible to everyone (a rebuild inside the
     # transaction would otherwise be compiled from rows that may still roll back).

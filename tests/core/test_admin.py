@@ -47,7 +47,6 @@ def test_adding_an_override_in_the_admin_takes_effect_at_once(admin_client):
     day = CalendarDay.objects.get(date=dt.date(2027, 1, 1))
     assert (day.is_working_day, day.note) == (False, "元旦")
     assert not calendar.is_working_day(dt.date(2027, 1, 1))
-    assert Counter.objects.get(name=calendar.VERSION_COUNTER).value == 1
 
 
 def test_changing_the_date_moves_the_override(admin_client):
@@ -81,7 +80,6 @@ def test_bulk_delete_goes_through_the_service(admin_client):
     assert response.status_code == 302
     assert not CalendarDay.objects.exists()
     assert calendar.is_working_day(dt.date(2027, 1, 4))
-    assert Counter.objects.get(name=calendar.VERSION_COUNTER).value == 4
 
 
 def test_the_list_filters_by_year_and_kind_and_searches_notes(admin_client):

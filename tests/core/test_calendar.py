@@ -30,7 +30,7 @@ from onewindow.core.calendar import (
     next_working_day,
     working_days_between,
 )
-from onewindow.core.models import CalendarDay, Counter
+from onewindow.core.models import CalendarDay
 
 pytestmark = pytest.mark.django_db
 
@@ -286,25 +286,40 @@ def test_setting_an_override_twice_replaces_it():
     assert is_working_day(D(2027, 2, 8))
 
 
-def test_services_bump_the_version_counter():
-    services.calendar_day_set(date=D(2027, 2, 8), is_working_day=False)
-    services.calendar_day_remove(date=D(2027, 2, 8))
-    assert Counter.objects.get(name=calendar.VERSION_COUNTER).value == 2
-
-
 def test_another_process_change_is_picked_up_at_the_next_recheck(monkeypatch):
     assert is_working_day(D(2027, 1, 1))
-    # Another process enters an override and bumps the version: not seen until the recheck.
+    # Another process enters an override: not seen until the periodic re-read.
     CalendarDay.objects.create(date=D(2027, 1, 1), is_working_day=False)
     assert is_working_day(D(2027, 1, 1))
     now = calendar._monotonic()
     monkeypatch.setattr(calendar, "_monotonic", lambda: now + calendar.RECHECK_SECONDS + 1)
     assert not is_working_day(D(2027, 1, 1))
-    # A toggle keeps the row count: the version counter is what reveals it.
+    # An in-place toggle keeps the row count and ids: the re-read compares the rows themselves.
     CalendarDay.objects.filter(date=D(2027, 1, 1)).update(is_working_day=True)
-    Counter.objects.create(name=calendar.VERSION_COUNTER, value=1)
     monkeypatch.setattr(calendar, "_monotonic", lambda: now + 2 * calendar.RECHECK_SECONDS + 2)
     assert is_working_day(D(2027, 1, 1))
+
+
+def test_compiling_and_rechecking_take_one_query_each(monkeypatch, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        is_working_day(D(2026, 5, 6))
+    now = calendar._monotonic()
+    monkeypatch.setattr(calendar, "_monotonic", lambda: now + calendar.RECHECK_SECONDS + 1)
+    with django_assert_num_queries(1):
+        is_working_day(D(2026, 5, 6))
+    with django_assert_num_queries(0):
+        is_working_day(D(2026, 5, 6))
+
+
+def test_periodic_recheck_can_be_turned_off(settings, monkeypatch):
+    settings.ONEWINDOW_CALENDAR_RECHECK_SECONDS = 0
+    assert is_working_day(D(2027, 1, 1))
+    CalendarDay.objects.create(date=D(2027, 1, 1), is_working_day=False)
+    now = calendar._monotonic()
+    monkeypatch.setattr(calendar, "_monotonic", lambda: now + 10 * calendar.RECHECK_SECONDS)
+    assert is_working_day(D(2027, 1, 1))
+    calendar.calendar_reload()
+    assert not is_working_day(D(2027, 1, 1))
 
 
 def test_no_query_per_call(django_assert_num_queries):

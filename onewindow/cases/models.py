@@ -180,6 +180,8 @@ class Case(models.Model):
     decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices, blank=True)
     stage_order = models.PositiveSmallIntegerField(_("current stage"), default=0)
     open_tasks = models.PositiveSmallIntegerField(_("open tasks in the stage"), default=0)
+    # Tasks of the current stage finished with outcome "reject": the procedure stops after the stage.
+    rejections = models.PositiveSmallIntegerField(_("rejecting opinions in the stage"), default=0)
     reported_to = models.ForeignKey(
         ServiceCenter,
         verbose_name=_("reported to"),
@@ -284,6 +286,8 @@ class CaseTask(models.Model):
     """A department's piece of work on a case in one stage; a stage's tasks run in parallel."""
 
     class State(models.TextChoices):
+        # A later stage's task, created when the case is routed and opened when its stage starts.
+        WAITING = "waiting", _("waiting for its stage")
         OPEN = "open", _("open")
         CLAIMED = "claimed", _("claimed")
         DONE = "done", _("done")
@@ -329,6 +333,7 @@ class CaseTask(models.Model):
         indexes = [
             models.Index(fields=["department", "state", "due_at"]),
             models.Index(fields=["assignee", "state"]),
+            models.Index(fields=["case", "stage_order"]),
         ]
 
     def __str__(self) -> str:

@@ -1,0 +1,94 @@
+"""Errors the case engine raises: a stable code for programs, a Chinese message for people.
+
+Codes are UPPER_SNAKE and never change meaning once released. A `CaseError` raised by a
+service means nothing was written: every service is one transaction and checks everything
+before its first write.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+MESSAGES = {
+    "TRANSITION_NOT_ALLOWED": _("“%(action)s” is not possible while the case is “%(state)s”."),
+    "ROLE_NOT_ALLOWED": _("Your roles do not allow “%(action)s”."),
+    "OUT_OF_SCOPE": _("This case or task is outside your center or department."),
+    "NOT_OWN_APPLICATION": _("Applicants can act only on their own applications."),
+    "SEPARATION_OF_DUTIES": _("The staff member who accepted a case cannot decide it."),
+    "TASK_ALREADY_DONE": _("This task has already been completed or cancelled."),
+    "TASK_NOT_OPEN": _("This task is not open in the current stage."),
+    "TASK_CLAIMED_BY_OTHER": _("This task has been claimed by %(name)s."),
+    "TASKS_OPEN": _("%(count)d tasks of the case are still open."),
+    "NOT_READY_TO_DECIDE": _("The case cannot be decided before its procedure has finished."),
+    "MATERIALS_MISSING": _("Required materials are missing: %(names)s."),
+    "MATERIAL_UNKNOWN": _("No item of this application asks for the material “%(material)s”."),
+    "MATERIAL_NOT_PENDING": _("The material “%(material)s” is not waiting to be handed in."),
+    "FIELD_REQUIRED": _("Fill in “%(label)s”."),
+    "FIELD_INVALID": _("“%(label)s” is not valid: %(reason)s"),
+    "NO_PUBLISHED_VERSION": _("The item “%(item)s” has no published version and cannot be applied for."),
+    "ITEM_OTHER_CENTER": _("The item “%(item)s” is not provided by this center."),
+    "NO_ITEMS": _("Choose at least one item or a bundle."),
+    "DELIVERY_NOT_OFFERED": _("The item “%(item)s” does not offer delivery by “%(method)s”."),
+    "STAGE_INVALID": _("The case can only be sent back to an earlier stage of its procedure."),
+    "NO_UPPER_CENTER": _("This center has no upper center to report to."),
+    "DEPARTMENT_NOT_IN_UPPER_CENTER": _("The department does not belong to the upper center."),
+    "DEPARTMENT_NOT_IN_CENTER": _("The department does not belong to the case's center."),
+    "NOT_REPORTED": _("The case has not been reported to an upper center."),
+    "IMMEDIATE_CASE": _("An immediate case has no back-office procedure."),
+    "CASE_NOT_FOUND": _("No such case, or it is outside what you may see."),
+    "SUSPENSION_NOT_OPEN": _("The case has no open suspension."),
+    "INVALID_STATE_ARGUMENT": _("An application can only be created as draft, submitted or in pre-review."),
+}
+
+# Labels of the inputs a service can ask for, used in FIELD_REQUIRED / FIELD_INVALID.
+FIELD_LABELS = {
+    "reasons": _("reasons"),
+    "legal_basis": _("legal basis"),
+    "opinion": _("opinion"),
+    "outcome": _("outcome"),
+    "decision": _("decision"),
+    "signed_by": _("signed for by"),
+    "tracking_number": _("tracking number"),
+    "delivery_method": _("delivery method"),
+    "delivery_address": _("delivery address"),
+    "days": _("days"),
+    "reason": _("reason"),
+    "expected_end": _("expected end"),
+    "department": _("department"),
+    "materials": _("materials"),
+    "items": _("service items"),
+    "applicant": _("applicant"),
+    "channel": _("channel"),
+    "to_stage": _("stage"),
+    "note": _("note"),
+}
+
+
+class CaseError(Exception):
+    """A refused engine action. `code` is stable; `field` names the input at fault ("" when
+    the request as a whole is refused); `message` is translated text a clerk can read."""
+
+    def __init__(self, code: str, message: str = "", field: str = "", params: dict | None = None) -> None:
+        self.code = code
+        self.field = field
+        self.params = dict(params or {})
+        self.message = str(message) or code
+        super().__init__(f"{code}: {self.message}")
+
+    def __str__(self) -> str:
+        return self.message
+
+    def as_dict(self) -> dict[str, str]:
+        return {"code": self.code, "field": self.field, "message": self.message}
+
+
+def case_error(code: str, field: str = "", **params: object) -> CaseError:
+    """Build a CaseError with its translated message; `label` defaults to the field's label."""
+    if field and "label" not in params:
+        label = FIELD_LABELS.get(field.split("[")[0].split(".")[0])
+        params["label"] = str(label) if label is not None else field
+    template = str(MESSAGES[code]) if code in MESSAGES else code
+    text = (
+        template % {k: v if isinstance(v, int) else str(v) for k, v in params.items()} if params else template
+    )
+    return CaseError(code, text, field, params)

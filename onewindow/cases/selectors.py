@@ -1,0 +1,250 @@
+"""Reads of applications, cases, tasks and events, each scoped to the actor asking.
+
+Also the in-process plan of a published item version (`version_plan`): its limits,
+materials and procedure, read once per process and version, because a published version
+never changes and the engine needs it on every route and task transition.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from onewindow.cases.errors import case_error
+from onewindow.cases.models import OPEN_STATES, Case, CaseEvent, CaseTask
+from onewindow.cases.transitions import staff_roles
+from onewindow.catalog.models import ServiceItemVersion
+from onewindow.core import clock
+from onewindow.org.models import Applicant, Role, Staff
+
+# --------------------------------------------------------------------------- version plans
+
+
+@dataclass(frozen=True)
+class TaskPlan:
+    stage_task_id: int
+    name: str
+    action: str
+    department_id: int
+    role: str
+    limit_days: int
+
+
+@dataclass(frozen=True)
+class StagePlan:
+    order: int
+    name: str
+    tasks: tuple[TaskPlan, ...]
+
+
+@dataclass(frozen=True)
+class MaterialPlan:
+    requirement_id: int
+    code: str
+    name: str
+    required: bool
+    tolerable: bool
+    tolerance_days: int
+
+
+@dataclass(frozen=True)
+class VersionPlan:
+    id: int
+    item_id: int
+    item_name: str
+    center_id: int
+    department_id: int
+    case_kind: str
+    limit_unit: str
+    promised_limit_days: int
+    legal_limit_days: int
+    delivery_methods: tuple[str, ...]
+    materials: tuple[MaterialPlan, ...]
+    stages: tuple[StagePlan, ...]  # only stages with at least one task, in order
+
+    def stage(self, order: int) -> StagePlan | None:
+        for s in self.stages:
+            if s.order == order:
+                return s
+        return None
+
+    def next_stage(self, order: int) -> StagePlan | None:
+        for s in self.stages:
+            if s.order > order:
+                return s
+        return None
+
+
+_plans: dict[int, VersionPlan] = {}
+_plans_lock = threading.Lock()
+
+
+def version_plan(version_id: int) -> VersionPlan:
+    """The plan of a version; memoised per process once the version is frozen (published or retired)."""
+    plan = _plans.get(version_id)
+    if plan is not None:
+        return plan
+    version = ServiceItemVersion.objects.select_related("item").get(pk=version_id)
+    materials = tuple(
+        MaterialPlan(m.pk, m.code, m.name, m.required, m.tolerable, m.tolerance_days)
+        for m in version.materials.order_by("order", "id")
+    )
+    stages: list[StagePlan] = []
+    procedure = getattr(version, "procedure", None)  # reverse one-to-one: None when there is none
+    if procedure is not None:
+        for stage in procedure.stages.prefetch_related("tasks").order_by("order"):
+            tasks = tuple(
+                TaskPlan(t.pk, t.name, t.action, t.department_id, t.role, t.limit_days)
+                for t in sorted(stage.tasks.all(), key=lambda t: t.pk)
+            )
+            if tasks:
+                stages.append(StagePlan(stage.order, stage.name, tasks))
+    plan = VersionPlan(
+        id=version.pk,
+        item_id=version.item_id,
+        item_name=version.item.name,
+        center_id=version.item.center_id,
+        department_id=version.item.department_id,
+        case_kind=version.case_kind,
+        limit_unit=version.limit_unit,
+        promised_limit_days=version.promised_limit_days,
+        legal_limit_days=version.legal_limit_days,
+        delivery_methods=tuple(version.delivery_methods or ()),
+        materials=materials,
+        stages=tuple(stages),
+    )
+    if version.is_frozen:
+        with _plans_lock:
+            _plans[version_id] = plan
+    return plan
+
+
+def version_plan_cache_clear() -> None:
+    """Forget every memoised plan (tests that reuse ids after a rollback; catalog reloads)."""
+    with _plans_lock:
+        _plans.clear()
+
+
+# --------------------------------------------------------------------------- scoping
+
+Actor = Staff | Applicant | AbstractBaseUser
+
+CENTER_WIDE_ROLES = frozenset({Role.CENTER_ADMIN, Role.SUPERVISOR, Role.INTAKE_CLERK, Role.PICKUP_CLERK})
+
+
+def _applicant_of(actor: Any) -> Applicant | None:
+    if isinstance(actor, Applicant):
+        return actor
+    if isinstance(actor, AbstractBaseUser):
+        return getattr(actor, "applicant", None)
+    return None
+
+
+def _staff_of(actor: Any) -> Staff | None:
+    if isinstance(actor, Staff):
+        return actor
+    if isinstance(actor, AbstractBaseUser):
+        return getattr(actor, "staff", None)
+    return None
+
+
+def _scoped_cases(actor: Any) -> QuerySet[Case]:
+    staff = _staff_of(actor)
+    if staff is not None:
+        if not staff.is_active:
+            return Case.objects.none()
+        roles = staff_roles(staff)
+        in_center = Q(center_id=staff.center_id) | Q(reported_to_id=staff.center_id)
+        if roles & CENTER_WIDE_ROLES or staff.department_id is None:
+            if not roles & CENTER_WIDE_ROLES:
+                return Case.objects.none()
+            return Case.objects.filter(in_center)
+        has_task = CaseTask.objects.filter(case_id=OuterRef("pk"), department_id=staff.department_id).exclude(
+            state=CaseTask.State.WAITING
+        )
+        return Case.objects.filter(Q(department_id=staff.department_id) | Exists(has_task))
+    applicant = _applicant_of(actor)
+    if applicant is not None:
+        return Case.objects.filter(application__applicant_id=applicant.pk)
+    return Case.objects.none()
+
+
+def case_list(*, actor: Any, filters: dict[str, Any] | None = None) -> QuerySet[Case]:
+    """Cases the actor may see, newest first.
+
+    Staff with a center-wide role (center admin, supervisor, intake or pickup clerk) see
+    their center's cases and those reported to it; department staff (approver, chief
+    representative) see their department's cases and every case with a task in their
+    department; applicants (an `Applicant` or a user with one) see their own.
+    Filters: state (value or list), kind, department (id), item (id), number, overdue (bool),
+    deadline_before (datetime).
+    """
+    qs = _scoped_cases(actor)
+    f = filters or {}
+    if state := f.get("state"):
+        qs = qs.filter(state__in=[state] if isinstance(state, str) else list(state))
+    if kind := f.get("kind"):
+        qs = qs.filter(kind=kind)
+    if department := f.get("department"):
+        qs = qs.filter(department_id=department)
+    if item := f.get("item"):
+        qs = qs.filter(item_id=item)
+    if number := f.get("number"):
+        qs = qs.filter(number=number)
+    if before := f.get("deadline_before"):
+        qs = qs.filter(deadline__lt=before)
+    if f.get("overdue"):
+        qs = qs.filter(state__in=OPEN_STATES, deadline__lt=clock.now())
+    return qs.select_related("item", "department", "center", "application__applicant").order_by(
+        "-created_at", "-pk"
+    )
+
+
+def case_get(*, actor: Any, pk: int | None = None, number: str | None = None) -> Case:
+    """One case the actor may see, by id or number; CASE_NOT_FOUND otherwise (also when out of scope)."""
+    lookup = {"pk": pk} if pk is not None else {"number": number}
+    try:
+        return case_list(actor=actor).get(**lookup)
+    except Case.DoesNotExist:
+        raise case_error("CASE_NOT_FOUND") from None
+
+
+def case_timeline(*, case: Case) -> QuerySet[CaseEvent]:
+    """The case's events in order (get the case through `case_get` first: that is the scope check)."""
+    return CaseEvent.objects.filter(case_id=case.pk).order_by("seq")
+
+
+def case_tasks(*, case: Case) -> QuerySet[CaseTask]:
+    return (
+        CaseTask.objects.filter(case_id=case.pk)
+        .select_related("department", "assignee")
+        .order_by("stage_order", "pk")
+    )
+
+
+def task_list(
+    *, actor: Staff, states: tuple[str, ...] = (CaseTask.State.OPEN, CaseTask.State.CLAIMED)
+) -> QuerySet[CaseTask]:
+    """The department inbox: tasks of the actor's department in `states`, earliest due first."""
+    if actor.department_id is None:
+        return CaseTask.objects.none()
+    return (
+        CaseTask.objects.filter(department_id=actor.department_id, state__in=states)
+        .select_related("case", "case__item", "assignee")
+        .order_by("due_at", "pk")
+    )
+
+
+def pending_materials_overdue(*, center: Any, today: dt.date | None = None) -> QuerySet[Case]:
+    """Open cases of the center whose tolerated materials were due before `today` and have not arrived."""
+    today = today or clock.today()
+    return (
+        Case.objects.filter(center=center, state__in=OPEN_STATES, pending_materials_due__lt=today)
+        .select_related("item", "application__applicant")
+        .order_by("pending_materials_due", "pk")
+    )

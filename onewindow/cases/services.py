@@ -1,0 +1,1499 @@
+"""The case engine: every write to applications, cases, tasks and events goes through here.
+
+One function per business action (`application_*`, `case_*`, `task_*`), keyword-only and
+atomic. Every case action:
+
+1. locks the case row (`select_for_update`; lock order center → counter → case → task),
+2. checks the action in `transitions.TRANSITIONS` against the state and the actor (roles
+   read once per Staff instance, no query),
+3. validates its inputs, raising `CaseError` before any write (so a refused action
+   changes nothing),
+4. writes: at most one statement on tasks / suspensions / extensions, one UPDATE of the
+   case row (state, clock, counters and the new chain head together) and one INSERT of
+   exactly one `CaseEvent` whose hash covers `case.last_event_hash`.
+
+That is at most four queries per transition (three for most), which
+tests/cases/test_queries.py asserts. The version's procedure and materials come from
+`selectors.version_plan` (memoised per process), never from a query per transition.
+
+Services return the updated case (the locked instance); use it instead of the one passed in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import IntegrityError, models, transaction
+from django.db.models import Case as SqlCase
+from django.db.models import F, Q, Value, When
+from django.utils.translation import gettext as _
+
+from onewindow.cases.chain import event_hash
+from onewindow.cases.errors import CaseError, case_error
+from onewindow.cases.models import (
+    GENESIS_HASH,
+    Application,
+    ApplicationMaterial,
+    Case,
+    CaseEvent,
+    CaseMaterial,
+    CaseState,
+    CaseTask,
+    Channel,
+    Decision,
+    Extension,
+    Suspension,
+)
+from onewindow.cases.selectors import VersionPlan, version_plan
+from onewindow.cases.transitions import TRANSITIONS, Transition, check_transition, staff_roles
+from onewindow.catalog.models import (
+    Bundle,
+    CaseKind,
+    DeliveryMethod,
+    LimitUnit,
+    ServiceItem,
+    ServiceItemVersion,
+)
+from onewindow.core import calendar, clock
+from onewindow.core.numbering import counter_next
+from onewindow.org.models import Applicant, Department, Role, ServiceCenter, Staff
+
+S = CaseState
+T = CaseTask.State
+Actor = Staff | Applicant
+
+OUTCOMES = ("approve", "reject")
+CREATE_STATES = (S.DRAFT, S.SUBMITTED, S.PREREVIEW)
+DEFAULT_INSPECTION_DAYS = 3
+DEFAULT_REPORT_DAYS = 5
+
+
+# =========================================================================== helpers
+
+
+def _actor_identity(actor: Actor | None) -> tuple[int | None, str]:
+    if actor is None:
+        return None, ""
+    return actor.user_id, actor.name
+
+
+def _lock(case: Case | int, *, with_center: bool = False) -> Case:
+    """Lock and read the case row (one query). `with_center` joins the center (not locked)."""
+    pk = case.pk if isinstance(case, Case) else case
+    qs = Case.objects.select_for_update(of=("self",)) if with_center else Case.objects.select_for_update()
+    if with_center:
+        qs = qs.select_related("center")
+    return qs.get(pk=pk)
+
+
+def _require(value: Any, name: str) -> None:
+    if value is None or (
+        isinstance(value, str | list | tuple) and not (value.strip() if isinstance(value, str) else value)
+    ):
+        raise case_error("FIELD_REQUIRED", field=name)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def _new_event(
+    case: Case,
+    *,
+    actor: Actor | None,
+    action: str,
+    from_state: str,
+    to_state: str,
+    at: dt.datetime,
+    opinion: str = "",
+    data: dict[str, Any] | None = None,
+) -> CaseEvent:
+    """Build the next event of `case` (not saved) and advance the case's head in memory."""
+    user_id, name = _actor_identity(actor)
+    seq = case.event_count + 1
+    payload = _jsonable(data or {})
+    prev = case.last_event_hash
+    digest = event_hash(
+        prev,
+        case_number=case.number,
+        seq=seq,
+        action=action,
+        actor_id=user_id,
+        actor_name=name,
+        from_state=from_state,
+        to_state=to_state,
+        at=at,
+        opinion=opinion,
+        data=payload,
+    )
+    case.event_count = seq
+    case.last_event_hash = digest
+    return CaseEvent(
+        case_id=case.pk,
+        seq=seq,
+        action=action,
+        actor_id=user_id,
+        actor_name=name,
+        from_state=from_state,
+        to_state=to_state,
+        at=at,
+        opinion=opinion,
+        data=payload,
+        prev_hash=prev,
+        hash=digest,
+    )
+
+
+def _commit(
+    case: Case,
+    *,
+    actor: Actor | None,
+    action: str,
+    to_state: str | None = None,
+    at: dt.datetime | None = None,
+    opinion: str = "",
+    data: dict[str, Any] | None = None,
+    **fields: Any,
+) -> CaseEvent:
+    """Append one event and write the case in one UPDATE (state, `fields`, head). Two queries."""
+    at = at or clock.now()
+    from_state = case.state
+    to_state = to_state or from_state
+    event = _new_event(
+        case,
+        actor=actor,
+        action=action,
+        from_state=from_state,
+        to_state=to_state,
+        at=at,
+        opinion=opinion,
+        data=data,
+    )
+    fields.update(
+        state=to_state, event_count=case.event_count, last_event_hash=case.last_event_hash, updated_at=at
+    )
+    Case.objects.filter(pk=case.pk).update(**fields)
+    for name, value in fields.items():
+        setattr(case, name, value)
+    event.save(force_insert=True)
+    return event
+
+
+def _check(case: Case, action: str, actor: Actor, *, task_department_id: int | None = None) -> Transition:
+    applicant_id = None
+    if isinstance(actor, Applicant):
+        applicant_id = Application.objects.values_list("applicant_id", flat=True).get(pk=case.application_id)
+    return check_transition(
+        action=action,
+        state=case.state,
+        actor=actor,
+        center_id=case.center_id,
+        department_id=case.department_id,
+        applicant_id=applicant_id,
+        task_department_id=task_department_id,
+    )
+
+
+def _deadlines(case: Case, plan: VersionPlan) -> dict[str, dt.datetime | None]:
+    """Promised and legal deadlines from accepted_at, the limits, extensions and suspensions."""
+    if case.accepted_at is None:
+        return {"deadline": None, "legal_deadline": None}
+    unit = case.limit_unit
+    return {
+        "deadline": calendar.deadline_at(
+            case.accepted_at, case.limit_days + case.extended_days + case.suspended_days, unit
+        ),
+        "legal_deadline": calendar.deadline_at(
+            case.accepted_at, plan.legal_limit_days + case.suspended_days, unit
+        ),
+    }
+
+
+def _days_between(start: dt.datetime, end: dt.datetime, unit: str) -> int:
+    """Days of a suspension in the limit's unit: days after the start date up to the end date."""
+    a = start.astimezone(calendar.TZ).date()
+    b = end.astimezone(calendar.TZ).date()
+    if unit == LimitUnit.CALENDAR_DAYS:
+        return max(0, (b - a).days)
+    return max(0, calendar.working_days_between(a, b))
+
+
+def _task_due(opened_at: dt.datetime, days: int) -> dt.datetime:
+    return calendar.deadline_at(opened_at, days, LimitUnit.WORKING_DAYS)
+
+
+# =========================================================================== intake
+
+
+@dataclass(frozen=True)
+class MaterialIn:
+    """A material handed in: its code, and optionally the file, an e-licence number, a note."""
+
+    code: str
+    file: Any = None
+    licence_number: str = ""
+    note: str = ""
+
+
+def _material_inputs(materials: Iterable[MaterialIn | str | dict]) -> list[MaterialIn]:
+    out = []
+    for m in materials or ():
+        if isinstance(m, MaterialIn):
+            out.append(m)
+        elif isinstance(m, str):
+            out.append(MaterialIn(code=m))
+        else:
+            out.append(MaterialIn(**m))
+    return out
+
+
+def _check_submitter(*, actor: Actor, center: ServiceCenter, applicant: Applicant) -> None:
+    """Who may create an application: the applicant, an intake clerk of the center, a proxy agent near it."""
+    if isinstance(actor, Applicant):
+        if actor.pk != applicant.pk:
+            raise case_error("NOT_OWN_APPLICATION")
+        return
+    roles = staff_roles(actor)
+    if Role.INTAKE_CLERK in roles and actor.center_id == center.pk:
+        return
+    if Role.PROXY_AGENT in roles:
+        # A proxy agent works at a village station or township center below the hall.
+        if actor.center_id == center.pk:
+            return
+        chain = (
+            ServiceCenter.objects.filter(pk=actor.center_id)
+            .values_list("parent_id", "parent__parent_id")
+            .first()
+        )
+        if chain and center.pk in chain:
+            return
+        raise case_error("OUT_OF_SCOPE")
+    if Role.INTAKE_CLERK in roles:
+        raise case_error("OUT_OF_SCOPE")
+    raise case_error("ROLE_NOT_ALLOWED", action=str(TRANSITIONS["submit"].label))
+
+
+def _resolve_items(
+    *, center: ServiceCenter, items: Sequence[ServiceItem | int], bundle: Bundle | None
+) -> list[tuple[int, VersionPlan]]:
+    if bundle is not None:
+        item_ids = list(bundle.bundle_items.order_by("order", "pk").values_list("item_id", flat=True))
+    else:
+        item_ids = [i.pk if isinstance(i, ServiceItem) else int(i) for i in items or ()]
+    if not item_ids:
+        raise case_error("NO_ITEMS", field="items")
+    rows = {
+        r["item_id"]: r
+        for r in ServiceItemVersion.objects.filter(
+            item_id__in=item_ids, status=ServiceItemVersion.Status.PUBLISHED
+        ).values("pk", "item_id", "item__center_id", "item__name")
+    }
+    plans = []
+    seen = set()
+    for i, item_id in enumerate(item_ids):
+        if item_id in seen:
+            continue
+        seen.add(item_id)
+        row = rows.get(item_id)
+        if row is None:
+            name = ServiceItem.objects.filter(pk=item_id).values_list("name", flat=True).first() or item_id
+            raise case_error("NO_PUBLISHED_VERSION", field=f"items[{i}]", item=name)
+        if row["item__center_id"] != center.pk:
+            raise case_error("ITEM_OTHER_CENTER", field=f"items[{i}]", item=row["item__name"])
+        plans.append((i, version_plan(row["pk"])))
+    return plans
+
+
+@transaction.atomic
+def application_create(
+    *,
+    center: ServiceCenter,
+    applicant: Applicant,
+    items: Sequence[ServiceItem | int] = (),
+    bundle: Bundle | None = None,
+    channel: str = Channel.WINDOW,
+    form_data: dict[str, Any] | None = None,
+    materials: Iterable[MaterialIn | str | dict] = (),
+    actor: Actor,
+    delivery_method: str = "",
+    delivery_address: str = "",
+    idempotency_key: str | None = None,
+    proxy_agent: Staff | None = None,
+    state: str = S.SUBMITTED,
+) -> Application:
+    """Create an application with one case per item, pinned to each item's published version.
+
+    Materials are one row per code across all items (a material two items need is handed
+    in once); codes not handed in are stored as `missing`. Each case gets a 'submit' event
+    (draft → submitted, or → prereview for online pre-review); `state="draft"` stores a
+    draft with no event. A retried call with the same `idempotency_key` returns the first
+    application. Numbers come from counters: `SQ<yyyymmdd><6 digits>` for the application,
+    `<center code>-<yyyymmdd>-<6 digits>` for cases.
+    """
+    if idempotency_key:
+        existing = Application.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing
+    try:
+        with transaction.atomic():
+            return _application_create(
+                center=center,
+                applicant=applicant,
+                items=items,
+                bundle=bundle,
+                channel=channel,
+                form_data=form_data or {},
+                materials=materials,
+                actor=actor,
+                delivery_method=delivery_method,
+                delivery_address=delivery_address,
+                idempotency_key=idempotency_key or None,
+                proxy_agent=proxy_agent,
+                state=state,
+            )
+    except IntegrityError:
+        if idempotency_key:
+            existing = Application.objects.filter(idempotency_key=idempotency_key).first()
+            if existing is not None:
+                return existing
+        raise
+
+
+def _application_create(
+    *,
+    center: ServiceCenter,
+    applicant: Applicant,
+    items: Sequence[ServiceItem | int],
+    bundle: Bundle | None,
+    channel: str,
+    form_data: dict[str, Any],
+    materials: Iterable[MaterialIn | str | dict],
+    actor: Actor,
+    delivery_method: str,
+    delivery_address: str,
+    idempotency_key: str | None,
+    proxy_agent: Staff | None,
+    state: str,
+) -> Application:
+    if state not in CREATE_STATES:
+        raise case_error("INVALID_STATE_ARGUMENT", field="state")
+    if channel not in Channel.values:
+        raise case_error("FIELD_INVALID", field="channel", reason=channel)
+    if applicant is None:
+        raise case_error("FIELD_REQUIRED", field="applicant")
+    _check_submitter(actor=actor, center=center, applicant=applicant)
+    plans = _resolve_items(center=center, items=items, bundle=bundle)
+    if delivery_method:
+        if delivery_method not in DeliveryMethod.values:
+            raise case_error("FIELD_INVALID", field="delivery_method", reason=delivery_method)
+        for _i, plan in plans:
+            if plan.delivery_methods and delivery_method not in plan.delivery_methods:
+                raise case_error(
+                    "DELIVERY_NOT_OFFERED",
+                    field="delivery_method",
+                    item=plan.item_name,
+                    method=str(DeliveryMethod(delivery_method).label),
+                )
+        if delivery_method == DeliveryMethod.MAIL and not delivery_address.strip():
+            raise case_error("FIELD_REQUIRED", field="delivery_address")
+
+    # One material row per code across all items, in the order the items ask for them.
+    wanted: dict[str, str] = {}
+    for _i, plan in plans:
+        for m in plan.materials:
+            wanted.setdefault(m.code, m.name)
+    handed = _material_inputs(materials)
+    handed_by_code: dict[str, MaterialIn] = {}
+    for i, m in enumerate(handed):
+        if m.code not in wanted:
+            raise case_error("MATERIAL_UNKNOWN", field=f"materials[{i}].code", material=m.code)
+        handed_by_code[m.code] = m
+
+    now = clock.now()
+    ymd = clock.today().strftime("%Y%m%d")
+    app_number = f"SQ{ymd}{counter_next(f'application:{ymd}'):06d}"
+    last = counter_next(f"case:{center.code}:{ymd}", len(plans))
+    first = last - len(plans) + 1
+
+    user_id = actor.user_id
+    application = Application(
+        number=app_number,
+        center=center,
+        applicant=applicant,
+        bundle=bundle,
+        channel=channel,
+        form_data=form_data,
+        idempotency_key=idempotency_key,
+        submitted_by_id=user_id,
+        proxy_agent=proxy_agent,
+        delivery_method=delivery_method,
+        delivery_address=delivery_address,
+        created_at=now,
+        submitted_at=None if state == S.DRAFT else now,
+    )
+    application.save(force_insert=True)
+    material_rows = [
+        ApplicationMaterial(
+            application=application,
+            code=code,
+            name=name,
+            status=ApplicationMaterial.Status.RECEIVED
+            if code in handed_by_code
+            else ApplicationMaterial.Status.MISSING,
+            file=handed_by_code[code].file or "" if code in handed_by_code else "",
+            licence_number=handed_by_code[code].licence_number if code in handed_by_code else "",
+            note=handed_by_code[code].note if code in handed_by_code else "",
+            received_at=now if code in handed_by_code else None,
+        )
+        for code, name in wanted.items()
+    ]
+    ApplicationMaterial.objects.bulk_create(material_rows)
+    by_code = {m.code: m for m in material_rows}
+
+    cases = []
+    events_for: list[tuple[Case, CaseEvent]] = []
+    for n, (_i, plan) in enumerate(plans):
+        case = Case(
+            number=f"{center.code}-{ymd}-{first + n:06d}",
+            application=application,
+            center=center,
+            item_id=plan.item_id,
+            version_id=plan.id,
+            department_id=plan.department_id,
+            kind=plan.case_kind,
+            state=state,
+            limit_days=plan.promised_limit_days,
+            limit_unit=plan.limit_unit,
+            delivery_method=delivery_method,
+            created_at=now,
+            updated_at=now,
+            event_count=0,
+            last_event_hash=GENESIS_HASH,
+        )
+        if state != S.DRAFT:
+            event = _new_event(
+                case,
+                actor=actor,
+                action="submit",
+                from_state=S.DRAFT,
+                to_state=state,
+                at=now,
+                data={"application": app_number, "channel": channel},
+            )
+            events_for.append((case, event))
+        cases.append(case)
+    Case.objects.bulk_create(cases)
+    links = []
+    for case, (_i, plan) in zip(cases, plans, strict=True):
+        for m in plan.materials:
+            links.append(CaseMaterial(case=case, requirement_id=m.requirement_id, material=by_code[m.code]))
+    CaseMaterial.objects.bulk_create(links)
+    events = []
+    for case, event in events_for:
+        event.case_id = case.pk
+        events.append(event)
+    CaseEvent.objects.bulk_create(events)
+    return application
+
+
+@transaction.atomic
+def application_submit(*, application: Application, actor: Actor, prereview: bool = False) -> list[Case]:
+    """Submit a draft application: each draft case gets its 'submit' event (→ submitted or prereview)."""
+    cases = list(
+        Case.objects.select_for_update().filter(application=application, state=S.DRAFT).order_by("pk")
+    )
+    if not cases:
+        raise case_error(
+            "TRANSITION_NOT_ALLOWED", action=str(TRANSITIONS["submit"].label), state=_("no draft")
+        )
+    now = clock.now()
+    for case in cases:
+        _check(case, "submit", actor)
+    for case in cases:
+        _commit(
+            case,
+            actor=actor,
+            action="submit",
+            to_state=S.PREREVIEW if prereview else S.SUBMITTED,
+            at=now,
+            data={"application": application.number, "channel": application.channel},
+        )
+    Application.objects.filter(pk=application.pk).update(submitted_at=now)
+    application.submitted_at = now
+    return cases
+
+
+def _lock_application_cases(application: Application, states: Sequence[str]) -> list[Case]:
+    return list(
+        Case.objects.select_for_update()
+        .filter(application_id=application.pk, state__in=states)
+        .order_by("pk")
+    )
+
+
+@dataclass
+class IntakeResult:
+    """What the window did with an application: who was accepted, completed, or what is missing."""
+
+    application: Application
+    cases: list[Case]
+    accepted: list[Case] = field(default_factory=list)
+    accepted_with_pending: list[Case] = field(default_factory=list)
+    completed: list[Case] = field(default_factory=list)
+    supplement_requested: bool = False
+    # Everything missing across all the application's cases (one notice): code, name, tolerable.
+    missing: list[dict[str, Any]] = field(default_factory=list)
+
+
+@transaction.atomic
+def application_intake(*, application: Application, clerk: Staff) -> IntakeResult:
+    """Check every submitted case's materials against its pinned version and act once for all.
+
+    A required, non-tolerable material missing anywhere → request_supplement for every
+    submitted case of the application (one notice lists everything missing; no clock
+    starts). Otherwise each case is accepted, or accepted with pending materials when only
+    tolerable ones are missing (due after their tolerance days); an immediate (即办) case
+    with nothing pending is accepted, decided (granted) and completed by the clerk at once.
+    """
+    cases = _lock_application_cases(application, [S.SUBMITTED])
+    if not cases:
+        raise case_error(
+            "TRANSITION_NOT_ALLOWED", action=str(TRANSITIONS["accept"].label), state=_("no submitted case")
+        )
+    for case in cases:
+        _check(case, "accept", clerk)
+    materials = {m.code: m for m in ApplicationMaterial.objects.filter(application_id=application.pk)}
+    result = IntakeResult(application=application, cases=cases)
+
+    per_case: list[tuple[Case, VersionPlan, list, list]] = []
+    blocking = False
+    listed: dict[str, dict[str, Any]] = {}
+    for case in cases:
+        plan = version_plan(case.version_id)
+        missing, pending = [], []
+        for req in plan.materials:
+            row = materials.get(req.code)
+            if not req.required or (row is not None and row.status == ApplicationMaterial.Status.RECEIVED):
+                continue
+            if req.tolerable:
+                pending.append(req)
+            else:
+                missing.append(req)
+                blocking = True
+            entry = listed.setdefault(req.code, {"code": req.code, "name": req.name, "tolerable": True})
+            entry["tolerable"] = entry["tolerable"] and req.tolerable
+        per_case.append((case, plan, missing, pending))
+    result.missing = list(listed.values())
+
+    now = clock.now()
+    today = clock.today()
+    if blocking:
+        result.supplement_requested = True
+        for case, _plan, missing, pending in per_case:
+            _commit(
+                case,
+                actor=clerk,
+                action="request_supplement",
+                to_state=S.PENDING_SUPPLEMENT,
+                at=now,
+                data={
+                    "missing": [
+                        {"code": m.code, "name": m.name, "tolerable": m.tolerable} for m in missing + pending
+                    ],
+                    "application_missing": [m["code"] for m in result.missing],
+                },
+            )
+        return result
+
+    pending_due: dict[str, dt.date] = {}
+    for case, plan, _missing, pending in per_case:
+        fields: dict[str, Any] = {"accepted_at": now, "accepted_by_id": clerk.pk}
+        case.accepted_at = now
+        if pending:
+            dues = {}
+            for req in pending:
+                due = calendar.add_working_days(today, req.tolerance_days)
+                pending_due[req.code] = min(pending_due.get(req.code, due), due)
+                dues[req.code] = due
+            fields["pending_materials_due"] = min(dues.values())
+            fields.update(_deadlines(case, plan))
+            _commit(
+                case,
+                actor=clerk,
+                action="accept_with_pending",
+                to_state=S.ACCEPTED,
+                at=now,
+                data={"pending": [{"code": r.code, "name": r.name, "due": dues[r.code]} for r in pending]},
+                **fields,
+            )
+            result.accepted_with_pending.append(case)
+            continue
+        fields.update(_deadlines(case, plan))
+        _commit(case, actor=clerk, action="accept", to_state=S.ACCEPTED, at=now, **fields)
+        result.accepted.append(case)
+        if case.kind == CaseKind.IMMEDIATE:
+            # 即办: one act at the window. There is no back-office review for separation of
+            # duties to protect; the catalog marks an item immediate only when the result
+            # follows directly from the materials checked at acceptance.
+            _commit(
+                case,
+                actor=clerk,
+                action="decide",
+                to_state=S.DECIDED,
+                at=now,
+                data={"decision": Decision.GRANTED, "immediate": True},
+                decision=Decision.GRANTED,
+                decided_at=now,
+                decided_by_id=clerk.pk,
+            )
+            _commit(
+                case,
+                actor=clerk,
+                action="complete",
+                to_state=S.COMPLETED,
+                at=now,
+                data={"immediate": True},
+                completed_at=now,
+            )
+            result.completed.append(case)
+    for code, due in pending_due.items():
+        ApplicationMaterial.objects.filter(pk=materials[code].pk).update(
+            status=ApplicationMaterial.Status.PENDING, due_date=due
+        )
+    return result
+
+
+@transaction.atomic
+def application_supplement(
+    *, application: Application, materials: Iterable[MaterialIn | str | dict], clerk: Staff | Applicant
+) -> list[Case]:
+    """Record supplemented materials; every pending_supplement case goes back to submitted.
+
+    Call `application_intake` afterwards to accept (or ask again).
+    """
+    cases = _lock_application_cases(application, [S.PENDING_SUPPLEMENT])
+    if not cases:
+        raise case_error(
+            "TRANSITION_NOT_ALLOWED",
+            action=str(TRANSITIONS["supplement"].label),
+            state=_("no case waiting for supplement"),
+        )
+    for case in cases:
+        _check(case, "supplement", clerk)
+    handed = _material_inputs(materials)
+    rows = {m.code: m for m in ApplicationMaterial.objects.filter(application_id=application.pk)}
+    for i, m in enumerate(handed):
+        if m.code not in rows:
+            raise case_error("MATERIAL_UNKNOWN", field=f"materials[{i}].code", material=m.code)
+    now = clock.now()
+    for m in handed:
+        row = rows[m.code]
+        row.status = ApplicationMaterial.Status.RECEIVED
+        row.received_at = now
+        if m.file:
+            row.file = m.file
+        row.licence_number = m.licence_number or row.licence_number
+        row.note = m.note or row.note
+        row.save(update_fields=["status", "received_at", "file", "licence_number", "note"])
+    for case in cases:
+        _commit(
+            case,
+            actor=clerk,
+            action="supplement",
+            to_state=S.SUBMITTED,
+            at=now,
+            data={"received": [m.code for m in handed]},
+        )
+    return cases
+
+
+def _application_step(
+    *, application: Application, actor: Staff, action: str, states: Sequence[str], to_state: str, data: dict
+) -> list[Case]:
+    cases = _lock_application_cases(application, states)
+    if not cases:
+        raise case_error("TRANSITION_NOT_ALLOWED", action=str(TRANSITIONS[action].label), state="-")
+    for case in cases:
+        _check(case, action, actor)
+    now = clock.now()
+    for case in cases:
+        _commit(case, actor=actor, action=action, to_state=to_state, at=now, data=data)
+    return cases
+
+
+@transaction.atomic
+def application_prereview_pass(*, application: Application, clerk: Staff) -> list[Case]:
+    """Online pre-review passed: the cases wait for intake (submitted)."""
+    return _application_step(
+        application=application,
+        actor=clerk,
+        action="prereview_pass",
+        states=[S.PREREVIEW],
+        to_state=S.SUBMITTED,
+        data={},
+    )
+
+
+@transaction.atomic
+def application_prereview_return(*, application: Application, clerk: Staff, reasons: str) -> list[Case]:
+    """Online pre-review failed: the application goes back to the applicant with reasons."""
+    _require(reasons, "reasons")
+    return _application_step(
+        application=application,
+        actor=clerk,
+        action="prereview_return",
+        states=[S.PREREVIEW],
+        to_state=S.RETURNED,
+        data={"reasons": reasons},
+    )
+
+
+@transaction.atomic
+def application_materials_received(
+    *, application: Application, materials: Iterable[MaterialIn | str | dict], clerk: Staff
+) -> list[Case]:
+    """Tolerated (容缺) materials arrived: mark them received and update each affected case.
+
+    Every case still waiting for one of them gets one 'materials_received' event; its
+    pending due date becomes the earliest due date of what it still waits for, or clears.
+    """
+    handed = _material_inputs(materials)
+    if not handed:
+        raise case_error("FIELD_REQUIRED", field="materials")
+    cases = list(
+        Case.objects.select_for_update()
+        .filter(application_id=application.pk, pending_materials_due__isnull=False)
+        .order_by("pk")
+    )
+    rows = {m.code: m for m in ApplicationMaterial.objects.filter(application_id=application.pk)}
+    for i, m in enumerate(handed):
+        row = rows.get(m.code)
+        if row is None or row.status != ApplicationMaterial.Status.PENDING:
+            raise case_error("MATERIAL_NOT_PENDING", field=f"materials[{i}].code", material=m.code)
+    for case in cases:
+        _check(case, "materials_received", clerk)
+    now = clock.now()
+    codes = {m.code for m in handed}
+    for m in handed:
+        row = rows[m.code]
+        ApplicationMaterial.objects.filter(pk=row.pk).update(
+            status=ApplicationMaterial.Status.RECEIVED, received_at=now, due_date=None
+        )
+        row.status = ApplicationMaterial.Status.RECEIVED
+    links: dict[int, list[str]] = {}
+    for case_id, code in CaseMaterial.objects.filter(case__in=cases).values_list("case_id", "material__code"):
+        links.setdefault(case_id, []).append(code)
+    touched = []
+    for case in cases:
+        mine = links.get(case.pk, [])
+        if not codes & set(mine):
+            continue
+        still = [rows[c] for c in mine if rows[c].status == ApplicationMaterial.Status.PENDING]
+        due = min((r.due_date for r in still if r.due_date), default=None)
+        _commit(
+            case,
+            actor=clerk,
+            action="materials_received",
+            at=now,
+            data={"received": sorted(codes & set(mine)), "still_pending": [r.code for r in still]},
+            pending_materials_due=due,
+        )
+        touched.append(case)
+    return touched
+
+
+# =========================================================================== refusal, routing
+
+
+@transaction.atomic
+def case_refuse(*, case: Case, clerk: Staff, reasons: str, legal_basis: str) -> Case:
+    """不予受理: refuse with reasons and the legal basis (both printed on the refusal notice)."""
+    case = _lock(case)
+    _check(case, "refuse", clerk)
+    _require(reasons, "reasons")
+    _require(legal_basis, "legal_basis")
+    _commit(
+        case,
+        actor=clerk,
+        action="refuse",
+        to_state=S.REFUSED,
+        data={"reasons": reasons, "legal_basis": legal_basis},
+    )
+    return case
+
+
+@transaction.atomic
+def case_route(*, case: Case, actor: Staff) -> Case:
+    """Hand an accepted case to the back office: create every task of the procedure at once.
+
+    The first stage's tasks open (due after their limits); later stages' tasks wait and open
+    when the stage before finishes, so no later transition needs more than one task write.
+    A procedure without tasks leaves the case ready to decide.
+    """
+    case = _lock(case)
+    _check(case, "route", actor)
+    plan = version_plan(case.version_id)
+    now = clock.now()
+    first = plan.stages[0] if plan.stages else None
+    tasks = []
+    for stage in plan.stages:
+        is_first = stage is first
+        for t in stage.tasks:
+            tasks.append(
+                CaseTask(
+                    case_id=case.pk,
+                    stage_order=stage.order,
+                    stage_name=stage.name,
+                    stage_task_id=t.stage_task_id,
+                    name=t.name,
+                    action=t.action,
+                    department_id=t.department_id,
+                    role=t.role,
+                    state=T.OPEN if is_first else T.WAITING,
+                    opened_at=now,
+                    due_at=_task_due(now, t.limit_days) if is_first else None,
+                )
+            )
+    if tasks:
+        CaseTask.objects.bulk_create(tasks)
+    _commit(
+        case,
+        actor=actor,
+        action="route",
+        to_state=S.IN_PROGRESS,
+        at=now,
+        data={"stage": first.order if first else None, "tasks": len(first.tasks) if first else 0},
+        stage_order=first.order if first else 0,
+        open_tasks=len(first.tasks) if first else 0,
+        rejections=0,
+    )
+    return case
+
+
+# =========================================================================== tasks
+
+
+def _task_role_check(task: CaseTask, actor: Staff, action: str) -> None:
+    roles = staff_roles(actor)
+    if task.role not in roles and Role.CHIEF_REPRESENTATIVE not in roles:
+        raise case_error("ROLE_NOT_ALLOWED", action=str(TRANSITIONS[action].label))
+
+
+def _task_refusal(task_pk: int) -> CaseError:
+    """Why a guarded task UPDATE matched nothing (read only on this error path).
+
+    If the task itself matched but the next stage's waiting tasks did not (a procedure
+    edited under a running case), the task now reads done; the caller's rollback undoes it.
+    """
+    row = CaseTask.objects.filter(pk=task_pk).values("state", "assignee__name").first()
+    if row is None or row["state"] in (T.DONE, T.CANCELLED):
+        return case_error("TASK_ALREADY_DONE")
+    if row["state"] == T.CLAIMED:
+        return case_error("TASK_CLAIMED_BY_OTHER", name=row["assignee__name"] or "")
+    return case_error("TASK_NOT_OPEN")
+
+
+@transaction.atomic
+def task_claim(*, task: CaseTask, actor: Staff) -> CaseTask:
+    """Claim an open task of the current stage for oneself. Locks case then task (guarded UPDATE)."""
+    case = _lock(task.case_id)
+    _check(case, "task_claim", actor, task_department_id=task.department_id)
+    _task_role_check(task, actor, "task_claim")
+    if task.stage_order != case.stage_order:
+        raise case_error("TASK_NOT_OPEN")
+    now = clock.now()
+    updated = CaseTask.objects.filter(pk=task.pk, state=T.OPEN).update(
+        state=T.CLAIMED, assignee_id=actor.pk, claimed_at=now
+    )
+    if updated != 1:
+        raise _task_refusal(task.pk)
+    _commit(case, actor=actor, action="task_claim", at=now, data={"task": task.pk, "task_name": task.name})
+    task.state, task.assignee, task.claimed_at = T.CLAIMED, actor, now
+    task.case = case
+    return task
+
+
+def _finish_task(
+    *, task: CaseTask, actor: Staff, action: str, opinion: str, outcome: str, attachments: Sequence[str]
+) -> CaseTask:
+    case = _lock(task.case_id)
+    _check(case, action, actor, task_department_id=task.department_id)
+    _task_role_check(task, actor, action)
+    reported = (
+        task.stage_task_id is None
+        and case.reported_to_id is not None
+        and actor.center_id == case.reported_to_id
+    )
+    if action == "report_back" and not reported:
+        raise case_error("NOT_REPORTED")
+    if action == "task_complete" and reported:
+        raise case_error("TRANSITION_NOT_ALLOWED", action=str(TRANSITIONS[action].label), state=_("reported"))
+    _require(opinion, "opinion")
+    if outcome not in OUTCOMES:
+        raise case_error("FIELD_INVALID", field="outcome", reason=outcome)
+    if task.stage_order != case.stage_order:
+        raise case_error("TASK_NOT_OPEN")
+
+    plan = version_plan(case.version_id)
+    now = clock.now()
+    remaining = max(0, case.open_tasks - 1)
+    rejections = case.rejections + (1 if outcome == "reject" else 0)
+    next_stage = plan.next_stage(case.stage_order) if remaining == 0 and rejections == 0 else None
+
+    mine = Q(pk=task.pk, state__in=[T.OPEN, T.CLAIMED]) & (Q(assignee__isnull=True) | Q(assignee_id=actor.pk))
+    dt_field = models.DateTimeField()
+    updates: dict[str, Any] = {
+        "state": SqlCase(When(pk=task.pk, then=Value(T.DONE)), default=Value(T.OPEN)),
+        "opinion": SqlCase(
+            When(pk=task.pk, then=Value(opinion)), default=F("opinion"), output_field=models.TextField()
+        ),
+        "outcome": SqlCase(
+            When(pk=task.pk, then=Value(outcome)), default=F("outcome"), output_field=models.CharField()
+        ),
+        "assignee_id": SqlCase(
+            When(pk=task.pk, then=Value(actor.pk)),
+            default=F("assignee_id"),
+            output_field=models.BigIntegerField(),
+        ),
+        "claimed_at": SqlCase(
+            When(pk=task.pk, claimed_at__isnull=True, then=Value(now, output_field=dt_field)),
+            default=F("claimed_at"),
+            output_field=dt_field,
+        ),
+        "completed_at": SqlCase(
+            When(pk=task.pk, then=Value(now, output_field=dt_field)),
+            default=F("completed_at"),
+            output_field=dt_field,
+        ),
+    }
+    expected = 1
+    target = Q(pk__in=[])
+    if next_stage is not None:
+        target = Q(case_id=case.pk, stage_order=next_stage.order, state=T.WAITING)
+        expected += len(next_stage.tasks)
+        updates["opened_at"] = SqlCase(
+            When(pk=task.pk, then=F("opened_at")),
+            default=Value(now, output_field=dt_field),
+            output_field=dt_field,
+        )
+        updates["due_at"] = SqlCase(
+            When(pk=task.pk, then=F("due_at")),
+            *[
+                When(
+                    stage_task_id=t.stage_task_id,
+                    then=Value(_task_due(now, t.limit_days), output_field=dt_field),
+                )
+                for t in next_stage.tasks
+            ],
+            default=F("due_at"),
+            output_field=dt_field,
+        )
+    if CaseTask.objects.filter(mine | target).update(**updates) != expected:
+        # Nothing else was written yet; raising rolls this transaction (or savepoint) back.
+        raise _task_refusal(task.pk)
+
+    fields: dict[str, Any] = {}
+    if next_stage is not None:
+        fields.update(stage_order=next_stage.order, open_tasks=len(next_stage.tasks), rejections=0)
+    else:
+        fields.update(open_tasks=remaining, rejections=rejections)
+    if action == "report_back":
+        fields["reported_to_id"] = None
+    _commit(
+        case,
+        actor=actor,
+        action=action,
+        at=now,
+        opinion=opinion,
+        data={
+            "task": task.pk,
+            "task_name": task.name,
+            "stage": task.stage_order,
+            "outcome": outcome,
+            "attachments": list(attachments),
+            "next_stage": next_stage.order if next_stage else None,
+            "ready_to_decide": remaining == 0 and next_stage is None,
+        },
+        **fields,
+    )
+    task.state, task.opinion, task.outcome, task.completed_at = T.DONE, opinion, outcome, now
+    task.assignee = actor
+    task.case = case
+    return task
+
+
+@transaction.atomic
+def task_complete(
+    *, task: CaseTask, actor: Staff, opinion: str, outcome: str = "approve", attachments: Sequence[str] = ()
+) -> CaseTask:
+    """Finish a task with an opinion and outcome (approve / reject).
+
+    When it is the stage's last open task, the next stage's tasks open in the same UPDATE;
+    after the last stage, or when any task of the stage rejected, the case is ready to
+    decide (`open_tasks == 0`). A claimed task can be completed only by its assignee.
+    """
+    return _finish_task(
+        task=task,
+        actor=actor,
+        action="task_complete",
+        opinion=opinion,
+        outcome=outcome,
+        attachments=attachments,
+    )
+
+
+@transaction.atomic
+def case_report_back(
+    *, task: CaseTask, actor: Staff, opinion: str, outcome: str = "approve", attachments: Sequence[str] = ()
+) -> CaseTask:
+    """The upper center finishes its task on a reported (上报) case and returns the case."""
+    return _finish_task(
+        task=task,
+        actor=actor,
+        action="report_back",
+        opinion=opinion,
+        outcome=outcome,
+        attachments=attachments,
+    )
+
+
+@transaction.atomic
+def case_send_back(*, case: Case, actor: Staff, to_stage: int, opinion: str) -> Case:
+    """Send the case back to an earlier stage: its tasks reopen, later stages wait again.
+
+    Ad-hoc tasks (inspections, reports) still open in those stages are cancelled. The
+    current stage itself may be redone only once it has finished (ready to decide).
+    """
+    case = _lock(case)
+    _check(case, "send_back", actor)
+    _require(opinion, "opinion")
+    plan = version_plan(case.version_id)
+    stage = plan.stage(to_stage)
+    if stage is None or to_stage > case.stage_order or (to_stage == case.stage_order and case.open_tasks):
+        raise case_error("STAGE_INVALID", field="to_stage")
+    now = clock.now()
+    dt_field = models.DateTimeField()
+    adhoc = Q(stage_task__isnull=True)
+    CaseTask.objects.filter(case_id=case.pk, stage_order__gte=to_stage).exclude(
+        adhoc & Q(state__in=[T.DONE, T.CANCELLED])
+    ).update(
+        state=SqlCase(
+            When(adhoc, then=Value(T.CANCELLED)),
+            When(stage_order=to_stage, then=Value(T.OPEN)),
+            default=Value(T.WAITING),
+        ),
+        assignee_id=SqlCase(
+            When(adhoc, then=F("assignee_id")), default=None, output_field=models.BigIntegerField()
+        ),
+        opinion=SqlCase(When(adhoc, then=F("opinion")), default=Value(""), output_field=models.TextField()),
+        outcome=SqlCase(When(adhoc, then=F("outcome")), default=Value(""), output_field=models.CharField()),
+        claimed_at=SqlCase(When(adhoc, then=F("claimed_at")), default=None, output_field=dt_field),
+        completed_at=SqlCase(
+            When(adhoc, then=Value(now, output_field=dt_field)), default=None, output_field=dt_field
+        ),
+        opened_at=SqlCase(
+            When(adhoc, then=F("opened_at")), default=Value(now, output_field=dt_field), output_field=dt_field
+        ),
+        due_at=SqlCase(
+            When(adhoc, then=F("due_at")),
+            *[
+                When(
+                    stage_task_id=t.stage_task_id,
+                    then=Value(_task_due(now, t.limit_days), output_field=dt_field),
+                )
+                for t in stage.tasks
+            ],
+            default=None,
+            output_field=dt_field,
+        ),
+    )
+    _commit(
+        case,
+        actor=actor,
+        action="send_back",
+        at=now,
+        opinion=opinion,
+        data={"from_stage": case.stage_order, "to_stage": to_stage},
+        stage_order=to_stage,
+        open_tasks=len(stage.tasks),
+        rejections=0,
+        reported_to_id=None,
+    )
+    return case
+
+
+def _add_task(
+    *,
+    case: Case,
+    department: Department,
+    name: str,
+    action: str,
+    days: int,
+    now: dt.datetime,
+    stage_name: str,
+) -> CaseTask:
+    task = CaseTask(
+        case_id=case.pk,
+        stage_order=case.stage_order,
+        stage_name=stage_name,
+        stage_task=None,
+        name=name,
+        action=action,
+        department_id=department.pk,
+        role=Role.APPROVER,
+        state=T.OPEN,
+        opened_at=now,
+        due_at=_task_due(now, days),
+    )
+    task.save(force_insert=True)
+    return task
+
+
+@transaction.atomic
+def case_request_inspection(
+    *,
+    case: Case,
+    actor: Staff,
+    opinion: str,
+    department: Department | None = None,
+    name: str = "",
+    limit_days: int = DEFAULT_INSPECTION_DAYS,
+) -> CaseTask:
+    """Add a site-inspection (现场踏勘) task to the current stage (the stage waits for it)."""
+    case = _lock(case)
+    _check(case, "request_inspection", actor)
+    _require(opinion, "opinion")
+    department = department or actor.department
+    if department is None:
+        raise case_error("FIELD_REQUIRED", field="department")
+    if department.center_id != case.center_id:
+        raise case_error("DEPARTMENT_NOT_IN_CENTER", field="department")
+    if case.stage_order == 0:
+        raise case_error("IMMEDIATE_CASE")
+    now = clock.now()
+    task = _add_task(
+        case=case,
+        department=department,
+        name=name or _("site inspection"),
+        action="inspect",
+        days=limit_days,
+        now=now,
+        stage_name=_("site inspection"),
+    )
+    _commit(
+        case,
+        actor=actor,
+        action="request_inspection",
+        at=now,
+        opinion=opinion,
+        data={"task": task.pk, "department": department.pk},
+        open_tasks=case.open_tasks + 1,
+    )
+    return task
+
+
+@transaction.atomic
+def case_report_up(
+    *, case: Case, actor: Staff, department: Department, opinion: str, limit_days: int = DEFAULT_REPORT_DAYS
+) -> CaseTask:
+    """上报: add a task for a department of the upper center (`center.parent`) to the current stage.
+
+    The upper center's staff see the case (`case_list`), claim the task and finish it with
+    `case_report_back`, which returns the case to the center.
+    """
+    case = _lock(case, with_center=True)
+    _check(case, "report_up", actor)
+    _require(opinion, "opinion")
+    parent_id = case.center.parent_id
+    if parent_id is None:
+        raise case_error("NO_UPPER_CENTER")
+    if department is None:
+        raise case_error("FIELD_REQUIRED", field="department")
+    if department.center_id != parent_id:
+        raise case_error("DEPARTMENT_NOT_IN_UPPER_CENTER", field="department")
+    if case.stage_order == 0:
+        raise case_error("IMMEDIATE_CASE")
+    now = clock.now()
+    task = _add_task(
+        case=case,
+        department=department,
+        name=_("review by the upper center"),
+        action="review",
+        days=limit_days,
+        now=now,
+        stage_name=_("reported to the upper center"),
+    )
+    _commit(
+        case,
+        actor=actor,
+        action="report_up",
+        at=now,
+        opinion=opinion,
+        data={"task": task.pk, "department": department.pk, "reported_to": parent_id},
+        reported_to_id=parent_id,
+        open_tasks=case.open_tasks + 1,
+    )
+    return task
+
+
+# =========================================================================== clock
+
+
+@transaction.atomic
+def case_suspend(*, case: Case, actor: Staff, reason: str, expected_end: dt.date, note: str = "") -> Case:
+    """特别程序: stop the clock (hearing, testing, expert review, public notice…)."""
+    case = _lock(case)
+    _check(case, "suspend", actor)
+    if reason not in Suspension.Reason.values:
+        raise case_error("FIELD_REQUIRED" if not reason else "FIELD_INVALID", field="reason", reason=reason)
+    if expected_end is None:
+        raise case_error("FIELD_REQUIRED", field="expected_end")
+    if expected_end < clock.today():
+        raise case_error("FIELD_INVALID", field="expected_end", reason=expected_end.isoformat())
+    if reason == Suspension.Reason.OTHER:
+        _require(note, "note")
+    now = clock.now()
+    Suspension(case_id=case.pk, reason=reason, note=note, started_at=now, expected_end=expected_end).save(
+        force_insert=True
+    )
+    _commit(
+        case,
+        actor=actor,
+        action="suspend",
+        to_state=S.SUSPENDED,
+        at=now,
+        opinion=note,
+        data={"reason": reason, "expected_end": expected_end},
+        suspended_since=now,
+    )
+    return case
+
+
+@transaction.atomic
+def case_resume(*, case: Case, actor: Staff, note: str = "") -> Case:
+    """End the suspension: its days (in the limit's unit) are added and both deadlines move."""
+    case = _lock(case)
+    _check(case, "resume", actor)
+    now = clock.now()
+    since = case.suspended_since or now
+    days = _days_between(since, now, case.limit_unit)
+    if (
+        Suspension.objects.filter(case_id=case.pk, ended_at__isnull=True).update(
+            ended_at=now, working_days=days
+        )
+        != 1
+    ):
+        raise case_error("SUSPENSION_NOT_OPEN")
+    case.suspended_days += days
+    plan = version_plan(case.version_id)
+    _commit(
+        case,
+        actor=actor,
+        action="resume",
+        to_state=S.IN_PROGRESS,
+        at=now,
+        opinion=note,
+        data={"days": days},
+        suspended_days=case.suspended_days,
+        suspended_since=None,
+        **_deadlines(case, plan),
+    )
+    return case
+
+
+@transaction.atomic
+def case_extend(*, case: Case, actor: Staff, days: int, reason: str) -> Case:
+    """延期: an authorised extension of the promised limit, recorded as an Extension row.
+
+    Only a chief representative of the case's department, or a center administrator or
+    supervisor of its center. Moves the promised deadline by `days` of the limit's unit.
+    """
+    case = _lock(case)
+    _check(case, "extend", actor)
+    if not isinstance(days, int) or days < 1:
+        raise case_error("FIELD_INVALID", field="days", reason=str(days))
+    _require(reason, "reason")
+    now = clock.now()
+    Extension(case_id=case.pk, days=days, reason=reason, authorised_by=actor, at=now).save(force_insert=True)
+    case.extended_days += days
+    plan = version_plan(case.version_id)
+    _commit(
+        case,
+        actor=actor,
+        action="extend",
+        at=now,
+        opinion=reason,
+        data={"days": days},
+        extended_days=case.extended_days,
+        **_deadlines(case, plan),
+    )
+    return case
+
+
+# =========================================================================== decision and after
+
+
+@transaction.atomic
+def case_decide(
+    *,
+    case: Case,
+    actor: Staff,
+    decision: str,
+    opinion: str = "",
+    reasons: str = "",
+    legal_basis: str = "",
+    attachments: Sequence[str] = (),
+) -> Case:
+    """准予 / 不予许可. The procedure must have finished; whoever accepted the case may not decide it.
+
+    A denial needs reasons and the legal basis (they are printed on the decision).
+    """
+    case = _lock(case)
+    _check(case, "decide", actor)
+    if case.accepted_by_id is not None and case.accepted_by_id == actor.pk:
+        raise case_error("SEPARATION_OF_DUTIES")
+    if decision not in Decision.values:
+        raise case_error(
+            "FIELD_REQUIRED" if not decision else "FIELD_INVALID", field="decision", reason=decision
+        )
+    if case.open_tasks:
+        raise case_error("TASKS_OPEN", count=case.open_tasks)
+    data: dict[str, Any] = {"decision": decision, "attachments": list(attachments)}
+    if decision == Decision.DENIED:
+        _require(reasons, "reasons")
+        _require(legal_basis, "legal_basis")
+        data.update(reasons=reasons, legal_basis=legal_basis)
+    plan = version_plan(case.version_id)
+    now = clock.now()
+    if case.rejections and plan.next_stage(case.stage_order) is not None:
+        # The procedure stopped early on a rejection: later stages never open.
+        CaseTask.objects.filter(case_id=case.pk, state=T.WAITING).update(state=T.CANCELLED, completed_at=now)
+    _commit(
+        case,
+        actor=actor,
+        action="decide",
+        to_state=S.DECIDED,
+        at=now,
+        opinion=opinion,
+        data=data,
+        decision=decision,
+        decided_at=now,
+        decided_by_id=actor.pk,
+    )
+    return case
+
+
+@transaction.atomic
+def case_complete(*, case: Case, actor: Staff, opinion: str = "") -> Case:
+    """办结: the decision is final. Refused while tolerated materials are still outstanding."""
+    case = _lock(case)
+    _check(case, "complete", actor)
+    if case.pending_materials_due is not None:
+        names = list(
+            CaseMaterial.objects.filter(
+                case_id=case.pk, material__status=ApplicationMaterial.Status.PENDING
+            ).values_list("material__name", flat=True)
+        )
+        raise case_error("MATERIALS_MISSING", names="、".join(names))
+    _commit(
+        case, actor=actor, action="complete", to_state=S.COMPLETED, opinion=opinion, completed_at=clock.now()
+    )
+    return case
+
+
+@transaction.atomic
+def case_deliver(
+    *,
+    case: Case,
+    actor: Staff,
+    method: str = "",
+    signed_by: str = "",
+    tracking_number: str = "",
+) -> Case:
+    """出件 / 送达: pickup (who signed for it), mail (tracking number) or electronic."""
+    case = _lock(case)
+    _check(case, "deliver", actor)
+    method = method or case.delivery_method or DeliveryMethod.PICKUP
+    if method not in DeliveryMethod.values:
+        raise case_error("FIELD_INVALID", field="delivery_method", reason=method)
+    if method == DeliveryMethod.PICKUP:
+        _require(signed_by, "signed_by")
+    elif method == DeliveryMethod.MAIL:
+        _require(tracking_number, "tracking_number")
+    now = clock.now()
+    _commit(
+        case,
+        actor=actor,
+        action="deliver",
+        to_state=S.DELIVERED,
+        at=now,
+        data={"method": method, "signed_by": signed_by, "tracking_number": tracking_number},
+        delivery_method=method,
+        signed_by=signed_by,
+        tracking_number=tracking_number,
+        delivered_at=now,
+    )
+    return case
+
+
+@transaction.atomic
+def case_close(*, case: Case, actor: Staff) -> Case:
+    """Archive a delivered case."""
+    case = _lock(case)
+    _check(case, "close", actor)
+    now = clock.now()
+    _commit(case, actor=actor, action="close", to_state=S.CLOSED, at=now, closed_at=now)
+    return case
+
+
+def _end_handling(case: Case, now: dt.datetime) -> dict[str, Any]:
+    """Cancel the case's unfinished tasks and end an open suspension (exits before a decision)."""
+    fields: dict[str, Any] = {}
+    if case.state in (S.IN_PROGRESS, S.SUSPENDED):
+        CaseTask.objects.filter(case_id=case.pk, state__in=[T.OPEN, T.CLAIMED, T.WAITING]).update(
+            state=T.CANCELLED, completed_at=now
+        )
+        fields.update(open_tasks=0, reported_to_id=None)
+    if case.state == S.SUSPENDED:
+        days = _days_between(case.suspended_since or now, now, case.limit_unit)
+        Suspension.objects.filter(case_id=case.pk, ended_at__isnull=True).update(
+            ended_at=now, working_days=days
+        )
+        fields.update(suspended_since=None, suspended_days=case.suspended_days + days)
+    return fields
+
+
+@transaction.atomic
+def case_withdraw(*, case: Case, actor: Actor, reason: str = "") -> Case:
+    """撤回: the applicant (or a clerk on their written request) withdraws before the decision."""
+    case = _lock(case)
+    _check(case, "withdraw", actor)
+    now = clock.now()
+    fields = _end_handling(case, now)
+    _commit(
+        case, actor=actor, action="withdraw", to_state=S.WITHDRAWN, at=now, opinion=reason, data={}, **fields
+    )
+    return case
+
+
+@transaction.atomic
+def case_return(*, case: Case, actor: Staff, reasons: str) -> Case:
+    """退回: staff return the case to the applicant with reasons, before the decision."""
+    case = _lock(case)
+    _check(case, "return", actor)
+    _require(reasons, "reasons")
+    now = clock.now()
+    fields = _end_handling(case, now)
+    _commit(
+        case, actor=actor, action="return", to_state=S.RETURNED, at=now, data={"reasons": reasons}, **fields
+    )
+    return case

@@ -1,0 +1,89 @@
+"""Query budget per transition: lock + case UPDATE + event INSERT (+ one task write)."""
+
+import pytest
+
+from onewindow.cases import services
+from onewindow.org.models import Staff
+from tests.factories.cases import (
+    accepted_case,
+    completed_case,
+    decided_case,
+    delivered_case,
+    in_progress_case,
+    item_with_procedure,
+    make_world,
+    open_tasks,
+    ready_case,
+    submit,
+)
+from tests.factories.org import DepartmentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _warm(world):
+    """Roles are read once per Staff instance; version plans once per process."""
+    for staff in (world.clerk, world.approver, world.approver2, world.chief, world.pickup, world.admin):
+        services.staff_roles(staff)
+
+
+def test_route_takes_four_queries(max_statements):
+    world = make_world()
+    case = accepted_case(world)
+    _warm(world)
+    with max_statements(4):
+        services.case_route(case=case, actor=world.clerk)
+
+
+def test_task_claim_and_complete_take_four_queries_even_when_the_next_stage_opens(max_statements):
+    world = make_world()
+    other = DepartmentFactory(center=world.center)
+    item, _ = item_with_procedure(
+        center=world.center,
+        department=world.department,
+        stages=[[world.department], [world.department, other]],
+    )
+    app = submit(world, items=[item])
+    case = services.application_intake(application=app, clerk=world.clerk).cases[0]
+    case = services.case_route(case=case, actor=world.clerk)
+    (task,) = open_tasks(case)
+    _warm(world)
+    with max_statements(4):
+        services.task_claim(task=task, actor=world.approver)
+    with max_statements(4):
+        services.task_complete(task=task, actor=world.approver, opinion="同意")
+    assert len(open_tasks(case)) == 2
+
+
+@pytest.mark.parametrize(
+    ("make", "call"),
+    [
+        (ready_case, lambda w, c: services.case_decide(case=c, actor=w.approver2, decision="granted")),
+        (decided_case, lambda w, c: services.case_complete(case=c, actor=w.approver2)),
+        (
+            completed_case,
+            lambda w, c: services.case_deliver(case=c, actor=w.pickup, method="pickup", signed_by="张三"),
+        ),
+        (delivered_case, lambda w, c: services.case_close(case=c, actor=w.pickup)),
+        (
+            in_progress_case,
+            lambda w, c: services.case_extend(case=c, actor=w.chief, days=2, reason="情况复杂"),
+        ),
+        (in_progress_case, lambda w, c: services.case_withdraw(case=c, actor=w.clerk, reason="申请人撤回")),
+    ],
+)
+def test_case_transitions_take_at_most_four_queries(make, call, max_statements):
+    world = make_world()
+    case = make(world)
+    _warm(world)
+    with max_statements(4):
+        call(world, case)
+
+
+def test_staff_roles_are_read_once_per_instance(django_assert_num_queries):
+    world = make_world()
+    staff = Staff.objects.select_related("user").get(pk=world.clerk.pk)
+    with django_assert_num_queries(1):
+        assert services.staff_roles(staff) == {"intake_clerk"}
+    with django_assert_num_queries(0):
+        services.staff_roles(staff)

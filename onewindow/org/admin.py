@@ -8,6 +8,8 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import Count
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from onewindow.core.fields import personal_digest
@@ -17,12 +19,35 @@ from onewindow.org.models import Applicant, Department, Region, Sector, ServiceC
 
 @admin.register(Region)
 class RegionAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "level", "parent"]
+    """The division tree: each row shows its path up the tree and links to its children
+    (the changelist filtered by `parent`), so a clerk walks province → village."""
+
+    list_display = ["code", "name", "level", "path", "children_link"]
     list_filter = ["level"]
     search_fields = ["code", "name"]
-    list_select_related = ["parent"]
+    list_select_related = ["parent__parent__parent"]
     autocomplete_fields = ["parent"]
     ordering = ["code"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_children=Count("children"))
+
+    @admin.display(description=_("path"))
+    def path(self, obj: Region) -> str:
+        names, node = [], obj.parent
+        for _level in range(3):  # as deep as list_select_related reaches
+            if node is None:
+                break
+            names.append(node.name)
+            node = node.parent if "parent" in node._state.fields_cache else None
+        return " / ".join(reversed(names))
+
+    @admin.display(description=_("sub-regions"), ordering="_children")
+    def children_link(self, obj: Region) -> str:
+        if not obj._children:
+            return "0"
+        url = reverse("admin:org_region_changelist") + f"?parent__id__exact={obj.pk}"
+        return format_html('<a href="{}">{}</a>', url, obj._children)
 
 
 @admin.register(ServiceCenter)

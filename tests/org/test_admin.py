@@ -135,3 +135,20 @@ def test_admin_speaks_chinese(admin_client):
     page = admin_client.get(reverse("admin:app_list", args=["org"])).content.decode()
     assert "政务服务中心" in page
     assert "窗口" in page
+
+
+def test_region_changelist_walks_the_tree(admin_client):
+    province = RegionFactory(code="370000000000", name="山东省", level=1)
+    city = RegionFactory(code="371600000000", name="滨州市", level=2, parent=province)
+    county = RegionFactory(code="371699000000", name="安和县", level=3, parent=city)
+    RegionFactory(code="371699001000", name="城关街道", level=4, parent=county)
+    RegionFactory(code="371699101000", name="李庄镇", level=4, parent=county)
+    url = reverse("admin:org_region_changelist")
+    page = admin_client.get(url, {"parent__id__exact": county.pk}).content.decode()
+    start = page.index("<tbody>")
+    rows = page[start : page.index("</tbody>", start)]
+    assert "城关街道" in rows and "李庄镇" in rows
+    assert "滨州市" in rows  # the path column: 山东省 / 滨州市 / 安和县
+    assert "371600000000" not in rows
+    top = admin_client.get(url, {"level__exact": 3}).content.decode()
+    assert f"?parent__id__exact={county.pk}" in top

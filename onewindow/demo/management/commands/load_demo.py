@@ -5,11 +5,25 @@ import time
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from onewindow.demo.county import DEMO_PASSWORD
 from onewindow.demo.steps import STEPS, load_demo
 from onewindow.demo.summary import demo_counts
 from onewindow.org.models import Role
+
+CREATED_LABELS = {
+    "regions": gettext_lazy("regions"),
+    "centers": gettext_lazy("service centers"),
+    "sectors": gettext_lazy("sectors"),
+    "departments": gettext_lazy("departments"),
+    "windows": gettext_lazy("windows"),
+    "staff": gettext_lazy("staff"),
+    "superusers": gettext_lazy("superusers"),
+    "applicants": gettext_lazy("applicants"),
+    "items": gettext_lazy("service items"),
+    "versions": gettext_lazy("published versions"),
+}
 
 
 class Command(BaseCommand):
@@ -34,9 +48,9 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(_("Demo county loaded in %(seconds).1f s.") % {"seconds": elapsed})
         )
-        created = ", ".join(f"{k} {v}" for k, v in sorted(ctx.created.items()) if v) or _(
-            "nothing (already complete)"
-        )
+        created = "，".join(
+            f"{CREATED_LABELS.get(k, k)} {v}" for k, v in sorted(ctx.created.items()) if v
+        ) or _("nothing (already complete)")
         self.stdout.write(_("Created this run: %(created)s") % {"created": created})
         self.stdout.write("")
         self.stdout.write(_("Rows in the database:"))
@@ -45,7 +59,8 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(_("Demo logins (password for all: %(password)s):") % {"password": DEMO_PASSWORD})
         if get_user_model().objects.filter(username="admin", is_superuser=True).exists():
-            self.stdout.write(f"  {_('superuser')}: admin")
+            superuser = _("superuser")
+            self.stdout.write(f"  {superuser}: admin")
         labels = dict(Role.choices)
         for role in Role.values:
             if role in ctx.logins:

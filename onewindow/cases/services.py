@@ -26,7 +26,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connections, models, router, transaction
 from django.db.models import Case as SqlCase
 from django.db.models import F, Q, Value, When
 from django.utils.translation import gettext as _
@@ -47,7 +47,7 @@ from onewindow.cases.models import (
     Extension,
     Suspension,
 )
-from onewindow.cases.selectors import VersionPlan, version_plan
+from onewindow.cases.selectors import StagePlan, VersionPlan, version_plan
 from onewindow.cases.transitions import TRANSITIONS, Transition, check_transition, staff_roles
 from onewindow.catalog.models import (
     Bundle,
@@ -80,13 +80,98 @@ def _actor_identity(actor: Actor | None) -> tuple[int | None, str]:
     return actor.user_id, actor.name
 
 
+# ---- hot path SQL. Every transition runs these three statements; the ORM's per-query
+# compilation cost several times the statement itself on SQLite, so they are prepared once
+# per model and connection vendor from the model's own fields (same columns, same
+# adapters and converters as the ORM uses), and stay portable across SQLite and PostgreSQL.
+
+
+class _Table:
+    """Column list, quoted names, adapters and converters of one model for one connection vendor."""
+
+    def __init__(self, model: type[models.Model], conn: Any) -> None:
+        qn = conn.ops.quote_name
+        meta = model._meta
+        self.model = model
+        self.table = qn(meta.db_table)
+        self.fields = list(meta.concrete_fields)
+        self.by_attname = {f.attname: f for f in self.fields}
+        self.columns = {f.attname: qn(f.column) for f in self.fields}
+        self.select = "SELECT {} FROM {} WHERE {} = %s".format(  # noqa: S608 (names from model meta)
+            ", ".join(self.columns[f.attname] for f in self.fields), self.table, qn(meta.pk.column)
+        )
+        self.pk_column = qn(meta.pk.column)
+        self.converters = []
+        for i, f in enumerate(self.fields):
+            col = f.get_col(meta.db_table)
+            convs = conn.ops.get_db_converters(col) + col.get_db_converters(conn)
+            if convs:
+                self.converters.append((i, convs, col))
+
+    def load(self, conn: Any, row: Sequence[Any]) -> models.Model:
+        values = list(row)
+        for i, convs, col in self.converters:
+            value = values[i]
+            for convert in convs:
+                value = convert(value, col, conn)
+            values[i] = value
+        return self.model.from_db(conn.alias, None, values)
+
+    def prep(self, conn: Any, attname: str, value: Any) -> Any:
+        return self.by_attname[attname].get_db_prep_save(value, conn)
+
+
+_tables: dict[tuple[str, str], _Table] = {}
+
+
+def _table(model: type[models.Model]) -> tuple[_Table, Any]:
+    conn = connections[router.db_for_write(model)]
+    key = (conn.vendor, model._meta.label)
+    table = _tables.get(key)
+    if table is None:
+        table = _tables[key] = _Table(model, conn)
+    return table, conn
+
+
+def _fast_update(model: type[models.Model], pk: int, fields: dict[str, Any]) -> int:
+    """UPDATE one row by primary key with plain values (attnames); returns the row count."""
+    table, conn = _table(model)
+    names = list(fields)
+    sql = "UPDATE {} SET {} WHERE {} = %s".format(  # noqa: S608 (names from model meta)
+        table.table, ", ".join(f"{table.columns[n]} = %s" for n in names), table.pk_column
+    )
+    params = [table.prep(conn, n, fields[n]) for n in names]
+    params.append(pk)
+    with conn.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
+
+
+def _fast_insert(obj: models.Model) -> None:
+    """INSERT one row without reading back its id (events: nothing needs the id)."""
+    table, conn = _table(type(obj))
+    fields = [f for f in table.fields if not f.primary_key]
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 (names from model meta)
+        table.table, ", ".join(table.columns[f.attname] for f in fields), ", ".join(["%s"] * len(fields))
+    )
+    params = [f.get_db_prep_save(getattr(obj, f.attname), conn) for f in fields]
+    with conn.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
 def _lock(case: Case | int, *, with_center: bool = False) -> Case:
-    """Lock and read the case row (one query). `with_center` joins the center (not locked)."""
+    """Lock and read the case row (one statement). `with_center` also loads the center (not locked)."""
     pk = case.pk if isinstance(case, Case) else case
-    qs = Case.objects.select_for_update(of=("self",)) if with_center else Case.objects.select_for_update()
     if with_center:
-        qs = qs.select_related("center")
-    return qs.get(pk=pk)
+        return Case.objects.select_for_update(of=("self",)).select_related("center").get(pk=pk)
+    table, conn = _table(Case)
+    sql = table.select + (" FOR UPDATE" if conn.features.has_select_for_update else "")
+    with conn.cursor() as cursor:
+        cursor.execute(sql, [pk])
+        row = cursor.fetchone()
+    if row is None:
+        raise Case.DoesNotExist(pk)
+    return table.load(conn, row)
 
 
 def _require(value: Any, name: str) -> None:
@@ -181,10 +266,10 @@ def _commit(
     fields.update(
         state=to_state, event_count=case.event_count, last_event_hash=case.last_event_hash, updated_at=at
     )
-    Case.objects.filter(pk=case.pk).update(**fields)
+    _fast_update(Case, case.pk, fields)
     for name, value in fields.items():
         setattr(case, name, value)
-    event.save(force_insert=True)
+    _fast_insert(event)
     return event
 
 
@@ -343,28 +428,32 @@ def application_create(
         existing = Application.objects.filter(idempotency_key=idempotency_key).first()
         if existing is not None:
             return existing
+    kwargs = {
+        "center": center,
+        "applicant": applicant,
+        "items": items,
+        "bundle": bundle,
+        "channel": channel,
+        "form_data": form_data or {},
+        "materials": materials,
+        "actor": actor,
+        "delivery_method": delivery_method,
+        "delivery_address": delivery_address,
+        "idempotency_key": idempotency_key or None,
+        "proxy_agent": proxy_agent,
+        "state": state,
+    }
+    if not idempotency_key:
+        return _application_create(**kwargs)
     try:
+        # A savepoint only when a concurrent retry can collide on the key: losing the race
+        # rolls back this attempt's numbers too, and the first application is returned.
         with transaction.atomic():
-            return _application_create(
-                center=center,
-                applicant=applicant,
-                items=items,
-                bundle=bundle,
-                channel=channel,
-                form_data=form_data or {},
-                materials=materials,
-                actor=actor,
-                delivery_method=delivery_method,
-                delivery_address=delivery_address,
-                idempotency_key=idempotency_key or None,
-                proxy_agent=proxy_agent,
-                state=state,
-            )
+            return _application_create(**kwargs)
     except IntegrityError:
-        if idempotency_key:
-            existing = Application.objects.filter(idempotency_key=idempotency_key).first()
-            if existing is not None:
-                return existing
+        existing = Application.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing
         raise
 
 
@@ -911,15 +1000,74 @@ def task_claim(*, task: CaseTask, actor: Staff) -> CaseTask:
     if task.stage_order != case.stage_order:
         raise case_error("TASK_NOT_OPEN")
     now = clock.now()
-    updated = CaseTask.objects.filter(pk=task.pk, state=T.OPEN).update(
-        state=T.CLAIMED, assignee_id=actor.pk, claimed_at=now
+    table, conn = _table(CaseTask)
+    c = table.columns
+    sql = (
+        f"UPDATE {table.table} SET {c['state']} = %s, {c['assignee_id']} = %s, {c['claimed_at']} = %s "  # noqa: S608
+        f"WHERE {c['id']} = %s AND {c['state']} = %s"
     )
+    with conn.cursor() as cursor:
+        cursor.execute(sql, [T.CLAIMED, actor.pk, table.prep(conn, "claimed_at", now), task.pk, T.OPEN])
+        updated = cursor.rowcount
     if updated != 1:
         raise _task_refusal(task.pk)
     _commit(case, actor=actor, action="task_claim", at=now, data={"task": task.pk, "task_name": task.name})
     task.state, task.assignee, task.claimed_at = T.CLAIMED, actor, now
     task.case = case
     return task
+
+
+def _complete_task_sql(
+    *,
+    task: CaseTask,
+    actor: Staff,
+    opinion: str,
+    outcome: str,
+    now: dt.datetime,
+    case: Case,
+    next_stage: StagePlan | None,
+) -> bool:
+    """One UPDATE: finish `task` (if still open, or claimed by `actor`) and open `next_stage`'s waiting tasks.
+
+    Returns False when the task was not open for the actor (the caller rolls back: if the
+    next stage's tasks matched anyway, their change is undone with it).
+    """
+    table, conn = _table(CaseTask)
+    c = table.columns
+    at = table.prep(conn, "completed_at", now)
+    sets = [
+        f"{c['state']} = CASE WHEN {c['id']} = %s THEN %s ELSE %s END",
+        f"{c['opinion']} = CASE WHEN {c['id']} = %s THEN %s ELSE {c['opinion']} END",
+        f"{c['outcome']} = CASE WHEN {c['id']} = %s THEN %s ELSE {c['outcome']} END",
+        f"{c['assignee_id']} = CASE WHEN {c['id']} = %s THEN %s ELSE {c['assignee_id']} END",
+        f"{c['claimed_at']} = CASE WHEN {c['id']} = %s AND {c['claimed_at']} IS NULL THEN %s ELSE {c['claimed_at']} END",
+        f"{c['completed_at']} = CASE WHEN {c['id']} = %s THEN %s ELSE {c['completed_at']} END",
+    ]
+    params: list[Any] = [task.pk, T.DONE, T.OPEN, task.pk, opinion, task.pk, outcome, task.pk, actor.pk]
+    params += [task.pk, at, task.pk, at]
+    where = (
+        f"({c['id']} = %s AND {c['state']} IN (%s, %s) "
+        f"AND ({c['assignee_id']} IS NULL OR {c['assignee_id']} = %s))"
+    )
+    where_params: list[Any] = [task.pk, T.OPEN, T.CLAIMED, actor.pk]
+    expected = 1
+    if next_stage is not None:
+        sets.append(f"{c['opened_at']} = CASE WHEN {c['id']} = %s THEN {c['opened_at']} ELSE %s END")
+        params += [task.pk, at]
+        whens = " ".join(f"WHEN {c['stage_task_id']} = %s THEN %s" for _t in next_stage.tasks)
+        sets.append(
+            f"{c['due_at']} = CASE WHEN {c['id']} = %s THEN {c['due_at']} {whens} ELSE {c['due_at']} END"
+        )
+        params.append(task.pk)
+        for t in next_stage.tasks:
+            params += [t.stage_task_id, table.prep(conn, "due_at", _task_due(now, t.limit_days))]
+        where += f" OR ({c['case_id']} = %s AND {c['stage_order']} = %s AND {c['state']} = %s)"
+        where_params += [case.pk, next_stage.order, T.WAITING]
+        expected += len(next_stage.tasks)
+    sql = f"UPDATE {table.table} SET {', '.join(sets)} WHERE {where}"  # noqa: S608 (names from model meta)
+    with conn.cursor() as cursor:
+        cursor.execute(sql, params + where_params)
+        return cursor.rowcount == expected
 
 
 def _finish_task(
@@ -949,55 +1097,18 @@ def _finish_task(
     rejections = case.rejections + (1 if outcome == "reject" else 0)
     next_stage = plan.next_stage(case.stage_order) if remaining == 0 and rejections == 0 else None
 
-    mine = Q(pk=task.pk, state__in=[T.OPEN, T.CLAIMED]) & (Q(assignee__isnull=True) | Q(assignee_id=actor.pk))
-    dt_field = models.DateTimeField()
-    updates: dict[str, Any] = {
-        "state": SqlCase(When(pk=task.pk, then=Value(T.DONE)), default=Value(T.OPEN)),
-        "opinion": SqlCase(
-            When(pk=task.pk, then=Value(opinion)), default=F("opinion"), output_field=models.TextField()
-        ),
-        "outcome": SqlCase(
-            When(pk=task.pk, then=Value(outcome)), default=F("outcome"), output_field=models.CharField()
-        ),
-        "assignee_id": SqlCase(
-            When(pk=task.pk, then=Value(actor.pk)),
-            default=F("assignee_id"),
-            output_field=models.BigIntegerField(),
-        ),
-        "claimed_at": SqlCase(
-            When(pk=task.pk, claimed_at__isnull=True, then=Value(now, output_field=dt_field)),
-            default=F("claimed_at"),
-            output_field=dt_field,
-        ),
-        "completed_at": SqlCase(
-            When(pk=task.pk, then=Value(now, output_field=dt_field)),
-            default=F("completed_at"),
-            output_field=dt_field,
-        ),
-    }
-    expected = 1
-    target = Q(pk__in=[])
-    if next_stage is not None:
-        target = Q(case_id=case.pk, stage_order=next_stage.order, state=T.WAITING)
-        expected += len(next_stage.tasks)
-        updates["opened_at"] = SqlCase(
-            When(pk=task.pk, then=F("opened_at")),
-            default=Value(now, output_field=dt_field),
-            output_field=dt_field,
+    if (
+        _complete_task_sql(
+            task=task,
+            actor=actor,
+            opinion=opinion,
+            outcome=outcome,
+            now=now,
+            case=case,
+            next_stage=next_stage,
         )
-        updates["due_at"] = SqlCase(
-            When(pk=task.pk, then=F("due_at")),
-            *[
-                When(
-                    stage_task_id=t.stage_task_id,
-                    then=Value(_task_due(now, t.limit_days), output_field=dt_field),
-                )
-                for t in next_stage.tasks
-            ],
-            default=F("due_at"),
-            output_field=dt_field,
-        )
-    if CaseTask.objects.filter(mine | target).update(**updates) != expected:
+        is False
+    ):
         # Nothing else was written yet; raising rolls this transaction (or savepoint) back.
         raise _task_refusal(task.pk)
 

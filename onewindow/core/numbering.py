@@ -5,6 +5,8 @@ transaction, so two clerks never get the same number and a rolled-back transacti
 its number back. The first use of a name creates the row; two first uses at once are
 resolved by the unique name (the loser re-reads the winner's row under lock).
 Lock order: take counters before locking cases (center → counter → case → task).
+No savepoint is taken (it would be a statement per number); the caller's transaction
+holds the row lock until it commits.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from django.db import IntegrityError, transaction
 from onewindow.core.models import Counter
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def counter_next(name: str, n: int = 1) -> int:
     """Reserve `n` numbers of the counter `name` and return the last one (the block is last-n+1..last)."""
     if n < 1:

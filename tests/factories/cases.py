@@ -97,7 +97,7 @@ def make_world(**item_kwargs) -> World:
     )
 
 
-def submit(world: World, *, items=None, materials=None, **kwargs):
+def submit(world: World, *, items=None, materials=None, actor_override=None, **kwargs):
     """An application submitted at the window with every material of the items handed in."""
     items = items or [world.item]
     if materials is None:
@@ -110,7 +110,7 @@ def submit(world: World, *, items=None, materials=None, **kwargs):
         items=items,
         channel="window",
         materials=materials,
-        actor=world.clerk,
+        actor=actor_override or world.clerk,
         **kwargs,
     )
 

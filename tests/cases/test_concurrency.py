@@ -1,0 +1,103 @@
+"""Real threads on PostgreSQL: row locks decide who wins, the loser gets a clear CaseError."""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from onewindow.cases import services
+from onewindow.cases.errors import CaseError
+from onewindow.cases.models import Application, Case, CaseEvent
+from onewindow.org.models import Staff
+from tests.factories.cases import in_progress_case, make_world, open_tasks, ready_case, submit
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+def race(functions):
+    """Run the callables at the same moment, each on its own connection; return results or exceptions."""
+    barrier = threading.Barrier(len(functions))
+    results: list[object] = [None] * len(functions)
+
+    def run(i, fn):
+        try:
+            barrier.wait(timeout=10)
+            results[i] = fn()
+        except Exception as exc:  # noqa: BLE001 - the test inspects what each thread got
+            results[i] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, fn)) for i, fn in enumerate(functions)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    return results
+
+
+def fresh(staff):
+    return Staff.objects.select_related("user").get(pk=staff.pk)
+
+
+def test_two_approvers_completing_the_same_task_exactly_one_wins():
+    world = make_world()
+    case = in_progress_case(world)
+    (task,) = open_tasks(case)
+    before = Case.objects.get(pk=case.pk).event_count
+    a, b = fresh(world.approver), fresh(world.approver2)
+    results = race(
+        [
+            lambda: services.task_complete(task=task, actor=a, opinion="同意"),
+            lambda: services.task_complete(task=task, actor=b, opinion="同意"),
+        ]
+    )
+    errors = [r for r in results if isinstance(r, Exception)]
+    assert len(errors) == 1, results
+    assert isinstance(errors[0], CaseError) and errors[0].code == "TASK_ALREADY_DONE"
+    case = Case.objects.get(pk=case.pk)
+    assert case.event_count == before + 1
+    assert CaseEvent.objects.filter(case=case, action="task_complete").count() == 1
+    assert case.open_tasks == 0
+
+
+def test_two_approvers_deciding_the_same_case_exactly_one_wins():
+    world = make_world()
+    case = ready_case(world)
+    a, b = fresh(world.approver), fresh(world.approver2)
+    results = race(
+        [
+            lambda: services.case_decide(case=case, actor=a, decision="granted"),
+            lambda: services.case_decide(
+                case=case, actor=b, decision="denied", reasons="不符合", legal_basis="某法"
+            ),
+        ]
+    )
+    errors = [r for r in results if isinstance(r, Exception)]
+    assert len(errors) == 1, results
+    assert isinstance(errors[0], CaseError) and errors[0].code == "TRANSITION_NOT_ALLOWED"
+    assert CaseEvent.objects.filter(case=case, action="decide").count() == 1
+
+
+def test_concurrent_applications_get_distinct_numbers():
+    world = make_world()
+    clerk = fresh(world.clerk)
+    n = 8
+    results = race([lambda: submit(world, actor_override=clerk) for _ in range(n)])
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert Application.objects.count() == n
+    assert len(set(Application.objects.values_list("number", flat=True))) == n
+    numbers = sorted(Case.objects.values_list("number", flat=True))
+    assert len(set(numbers)) == n
+    assert numbers[-1].endswith(f"{n:06d}")
+
+
+def test_concurrent_retries_with_one_idempotency_key_create_one_application():
+    world = make_world()
+    clerk = fresh(world.clerk)
+    results = race(
+        [lambda: submit(world, actor_override=clerk, idempotency_key="same-key") for _ in range(4)]
+    )
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert Application.objects.count() == 1
+    assert len({r.pk for r in results}) == 1

@@ -1,0 +1,128 @@
+"""Admin for applications, cases and events: read-only windows onto the engine's rows.
+
+Nothing here adds, changes or deletes a domain row: every change to a case goes through
+`onewindow.cases.services`, so it is checked, locked and leaves a hash-chained event.
+Personal data is shown masked.
+"""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from onewindow.cases.models import (
+    Application,
+    ApplicationMaterial,
+    Case,
+    CaseEvent,
+    CaseMaterial,
+    CaseTask,
+    Extension,
+    Suspension,
+)
+from onewindow.core.fields import mask_address
+
+
+class ReadOnlyMixin:
+    """No add, change or delete: the admin only looks."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyInline(ReadOnlyMixin, admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields if f.name != "id"]
+
+
+class ApplicationMaterialInline(ReadOnlyInline):
+    model = ApplicationMaterial
+    fields = ("code", "name", "status", "due_date", "received_at", "licence_number", "note")
+
+
+class CaseInline(ReadOnlyInline):
+    model = Case
+    fields = ("number", "item", "state", "decision", "deadline")
+    show_change_link = True
+
+
+@admin.register(Application)
+class ApplicationAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("number", "center", "applicant", "channel", "created_at", "submitted_at")
+    list_filter = ("channel", "center")
+    search_fields = ("number",)
+    date_hierarchy = "created_at"
+    list_select_related = ("center", "applicant")
+    exclude = ("delivery_address",)
+    readonly_fields = ("masked_delivery_address",)
+    inlines = (ApplicationMaterialInline, CaseInline)
+
+    @admin.display(description=_("delivery address"))
+    def masked_delivery_address(self, obj):
+        return mask_address(obj.delivery_address)
+
+
+class CaseTaskInline(ReadOnlyInline):
+    model = CaseTask
+    fields = (
+        "stage_order",
+        "stage_name",
+        "name",
+        "department",
+        "state",
+        "assignee",
+        "outcome",
+        "opinion",
+        "due_at",
+        "completed_at",
+    )
+
+
+class CaseEventInline(ReadOnlyInline):
+    model = CaseEvent
+    fields = ("seq", "at", "action", "actor_name", "from_state", "to_state", "opinion", "data")
+    ordering = ("seq",)
+
+
+class CaseMaterialInline(ReadOnlyInline):
+    model = CaseMaterial
+    fields = ("requirement", "material")
+
+
+class SuspensionInline(ReadOnlyInline):
+    model = Suspension
+    fields = ("reason", "note", "started_at", "expected_end", "ended_at", "working_days")
+
+
+class ExtensionInline(ReadOnlyInline):
+    model = Extension
+    fields = ("days", "reason", "authorised_by", "at")
+
+
+@admin.register(Case)
+class CaseAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("number", "item", "department", "kind", "state", "decision", "deadline", "center")
+    list_filter = ("state", "kind", "department", "center")
+    search_fields = ("number", "application__number")
+    date_hierarchy = "created_at"
+    list_select_related = ("item", "department", "center")
+    raw_id_fields = ("application", "item", "version", "department", "center", "reported_to")
+    inlines = (CaseMaterialInline, CaseTaskInline, SuspensionInline, ExtensionInline, CaseEventInline)
+
+
+@admin.register(CaseEvent)
+class CaseEventAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("case", "seq", "action", "actor_name", "from_state", "to_state", "at")
+    list_filter = ("action",)
+    search_fields = ("case__number",)
+    date_hierarchy = "at"
+    list_select_related = ("case",)
+    raw_id_fields = ("case", "actor")

@@ -7,7 +7,7 @@ with English msgids, translated in onewindow/catalog/locale.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TypedDict
+from typing import Any, TypedDict
 
 from django.utils.translation import gettext as _
 
@@ -85,6 +85,8 @@ class ImportReport:
     lists_written: int = 0
     bundles_written: int = 0
     dry_run: bool = False
+    # JSON path → where it came from in a spreadsheet (filled by `xlsx_to_data`).
+    locations: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
     def ok(self) -> bool:

@@ -151,7 +151,10 @@ class _Collector:
             if loc is not None:
                 problem.sheet, problem.row, problem.column = loc.sheet, loc.row, loc.column
                 break
-            probe = re.sub(r"(\.[^.\[]+|\[\d+\])$", "", probe)
+            shorter = re.sub(r"(\.[^.\[]+|\[\d+\])$", "", probe)
+            if shorter == probe:
+                break
+            probe = shorter
         self.report.problems.append(problem)
 
 

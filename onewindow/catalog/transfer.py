@@ -1,0 +1,798 @@
+"""Excel (and JSON) files of a catalog: one sheet per table, Chinese headers, an instructions sheet.
+
+The workbook carries exactly the data of the JSON document (docs/catalog.md), so
+`xlsx_to_data(data_to_xlsx(d)) == d`. Reading remembers, for every JSON path, the sheet,
+row and column it came from, so an import refused by `catalog_import` names the cell.
+Enumerations are written as Chinese labels and read as labels (Chinese or English) or
+codes; yes/no columns accept 是/否.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models
+from django.utils import translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from onewindow.catalog.errors import CatalogImportError, ImportProblem, ImportReport
+from onewindow.catalog.guide import (
+    CHOICES,
+    FORM_FIELD_FIELDS,
+    MATERIAL_FIELDS,
+    TASK_FIELDS,
+    choice_label_zh,
+    choice_labels,
+    coerce_bool,
+    coerce_int,
+    coerce_text,
+)
+from onewindow.catalog.importer import FORMAT, Location, Progress, catalog_import
+from onewindow.catalog.models import CatalogList, Category, DeliveryMethod
+from onewindow.org.models import ServiceCenter
+
+TEXT, INT, BOOL, CHOICE, MULTI, OPTIONS, DATE = "text", "int", "bool", "choice", "multi", "options", "date"
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: Promise
+    kind: str = TEXT
+    required: bool = False
+    help: Promise | str = ""
+    choices: type[models.TextChoices] | None = None
+
+
+def _col(
+    key: str, header: Promise, kind: str = TEXT, required: bool = False, help: Promise | str = ""
+) -> Column:
+    choices = None
+    if kind in (CHOICE, MULTI):
+        choices = {
+            "category": Category,
+            "delivery_methods": DeliveryMethod,
+            "list_kind": CatalogList.Kind,
+        }.get(key, CHOICES.get(key))
+    return Column(key, header, kind, required, help, choices)
+
+
+ITEM_CODE = _col(
+    "item",
+    gettext_lazy("Item code"),
+    required=True,
+    help=gettext_lazy("The code of the item on the items sheet."),
+)
+SHEETS: dict[str, tuple[Promise, list[Column]]] = {
+    "items": (
+        gettext_lazy("Items"),
+        [
+            _col(
+                "code",
+                gettext_lazy("Item code"),
+                required=True,
+                help=gettext_lazy(
+                    "Stable catalog code, e.g. 371082-XK-0001: upper-case letters, digits and '-'."
+                ),
+            ),
+            _col("name", gettext_lazy("Item name"), required=True),
+            _col("category", gettext_lazy("Item category"), CHOICE, True),
+            _col(
+                "department",
+                gettext_lazy("Department code"),
+                required=True,
+                help=gettext_lazy("Code of a department of this center."),
+            ),
+            _col(
+                "sector",
+                gettext_lazy("Sector code"),
+                help=gettext_lazy("Code of a sector of this center; may be empty."),
+            ),
+            _col("is_active", gettext_lazy("Active"), BOOL, help=gettext_lazy("是 or 否; empty means 是.")),
+            _col("case_kind", gettext_lazy("Case kind"), CHOICE, True),
+            _col("applicant_kinds", gettext_lazy("Who may apply"), CHOICE),
+            _col("legal_basis", gettext_lazy("Legal basis"), required=True),
+            _col("conditions", gettext_lazy("Conditions"), required=True),
+            _col("limit_unit", gettext_lazy("Limit unit"), CHOICE),
+            _col(
+                "legal_limit_days",
+                gettext_lazy("Legal limit (days)"),
+                INT,
+                True,
+                gettext_lazy("0–365; 0 only for immediate cases."),
+            ),
+            _col(
+                "promised_limit_days",
+                gettext_lazy("Promised limit (days)"),
+                INT,
+                True,
+                gettext_lazy("At most the legal limit; the stages' limits must fit inside it."),
+            ),
+            _col("is_free", gettext_lazy("Free of charge"), BOOL),
+            _col(
+                "fee", gettext_lazy("Fee standard"), help=gettext_lazy("Required when the item is not free.")
+            ),
+            _col("fee_basis", gettext_lazy("Fee basis")),
+            _col("where_to_apply", gettext_lazy("Where to apply")),
+            _col("office_hours", gettext_lazy("Office hours")),
+            _col("consult_phone", gettext_lazy("Consultation phone")),
+            _col("complaint_phone", gettext_lazy("Complaint phone")),
+            _col("online_available", gettext_lazy("Online application"), BOOL),
+            _col("max_visits", gettext_lazy("Visits needed"), INT, help=gettext_lazy("0 or 1.")),
+            _col(
+                "delivery_methods",
+                gettext_lazy("Delivery methods"),
+                MULTI,
+                True,
+                gettext_lazy("One or more, separated by 、"),
+            ),
+            _col("result_name", gettext_lazy("Result document")),
+            _col("result_licence_type", gettext_lazy("E-licence type issued")),
+            _col("notes", gettext_lazy("Notes")),
+        ],
+    ),
+    "materials": (
+        gettext_lazy("Materials"),
+        [
+            ITEM_CODE,
+            _col(
+                "code",
+                gettext_lazy("Material code"),
+                required=True,
+                help=gettext_lazy(
+                    "Lower-case letters, digits and '_', e.g. id_card; unique within the item. The same code in several items means the same document."
+                ),
+            ),
+            _col("name", gettext_lazy("Material name"), required=True),
+            _col("form", gettext_lazy("Original or copy"), CHOICE),
+            _col("copies", gettext_lazy("Copies"), INT, help=gettext_lazy("At least 1; empty means 1.")),
+            _col("medium", gettext_lazy("Medium"), CHOICE),
+            _col("required", gettext_lazy("Required"), BOOL, help=gettext_lazy("是 or 否; empty means 是.")),
+            _col(
+                "tolerable",
+                gettext_lazy("Tolerable"),
+                BOOL,
+                help=gettext_lazy("容缺: may follow after acceptance; only for required materials."),
+            ),
+            _col(
+                "tolerance_days",
+                gettext_lazy("Days to hand in later"),
+                INT,
+                help=gettext_lazy("At most 60; empty means 5."),
+            ),
+            _col("source", gettext_lazy("Source"), CHOICE),
+            _col(
+                "licence_type",
+                gettext_lazy("E-licence type"),
+                help=gettext_lazy("Required when the source is an e-licence."),
+            ),
+            _col("notes", gettext_lazy("Notes")),
+        ],
+    ),
+    "form_fields": (
+        gettext_lazy("Form fields"),
+        [
+            ITEM_CODE,
+            _col(
+                "key",
+                gettext_lazy("Field key"),
+                required=True,
+                help=gettext_lazy(
+                    "Lower-case letters, digits and '_'; the same key in a bundle's items is asked once."
+                ),
+            ),
+            _col("label", gettext_lazy("Field label"), required=True),
+            _col("kind", gettext_lazy("Field kind"), CHOICE),
+            _col("required", gettext_lazy("Required"), BOOL),
+            _col(
+                "choices",
+                gettext_lazy("Options"),
+                OPTIONS,
+                help=gettext_lazy("For a choice field: the options separated by |"),
+            ),
+        ],
+    ),
+    "tasks": (
+        gettext_lazy("Procedure"),
+        [
+            ITEM_CODE,
+            _col(
+                "stage_order",
+                gettext_lazy("Stage number"),
+                INT,
+                True,
+                gettext_lazy(
+                    "1, 2, 3 …: rows with the same number form one stage whose tasks run in parallel."
+                ),
+            ),
+            _col("stage_name", gettext_lazy("Stage name"), required=True),
+            _col("name", gettext_lazy("Task name"), required=True),
+            _col("action", gettext_lazy("Action"), CHOICE),
+            _col(
+                "department",
+                gettext_lazy("Handling department code"),
+                required=True,
+                help=gettext_lazy("Code of a department of this center."),
+            ),
+            _col("role", gettext_lazy("Post"), CHOICE),
+            _col(
+                "limit_days",
+                gettext_lazy("Task limit (working days)"),
+                INT,
+                help=gettext_lazy(
+                    "Empty means 1. Per stage the longest task counts; the stages added up must fit in the promised limit."
+                ),
+            ),
+        ],
+    ),
+    "lists": (
+        gettext_lazy("Lists"),
+        [
+            _col("list_kind", gettext_lazy("List kind"), CHOICE, True),
+            _col(
+                "name",
+                gettext_lazy("List name"),
+                required=True,
+                help=gettext_lazy("One row per item of the list; rows with the same name form one list."),
+            ),
+            _col(
+                "published_on",
+                gettext_lazy("Published on"),
+                DATE,
+                help=gettext_lazy("A date such as 2026-01-01."),
+            ),
+            _col(
+                "item",
+                gettext_lazy("Item code"),
+                help=gettext_lazy("An item of this file or already in the center."),
+            ),
+        ],
+    ),
+    "bundles": (
+        gettext_lazy("Bundles"),
+        [
+            _col(
+                "code",
+                gettext_lazy("Bundle code"),
+                required=True,
+                help=gettext_lazy(
+                    "One row per item of the bundle, in order; rows with the same code form one bundle."
+                ),
+            ),
+            _col("name", gettext_lazy("Bundle name"), required=True),
+            _col("description", gettext_lazy("Description")),
+            _col("is_active", gettext_lazy("Active"), BOOL),
+            _col("item", gettext_lazy("Item code")),
+        ],
+    ),
+}
+ITEM_KEYS = ("code", "name", "category", "department", "sector", "is_active")
+INSTRUCTIONS = gettext_lazy("Instructions")
+FORMAT_LABEL = gettext_lazy("Format")
+CENTER_LABEL = gettext_lazy("Center code")
+
+
+def _zh(text: Promise | str) -> str:
+    with translation.override("zh-hans"):
+        return str(text)
+
+
+def _en(text: Promise | str) -> str:
+    with translation.override("en"):
+        return str(text)
+
+
+# ---------------------------------------------------------------- writing
+
+
+def _cell_value(column: Column, value: Any) -> Any:
+    if column.kind == BOOL:
+        return "是" if value else "否"
+    if column.kind == CHOICE and column.choices is not None:
+        return choice_label_zh(column.choices, value) if value else ""
+    if column.kind == MULTI and column.choices is not None:
+        return "、".join(choice_label_zh(column.choices, v) for v in value or [])
+    if column.kind == OPTIONS:
+        return "|".join(value or [])
+    if value is None:
+        return ""
+    return value
+
+
+def _rows(data: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    rows: dict[str, list[dict[str, Any]]] = {key: [] for key in SHEETS}
+    for item in data.get("items", []):
+        version = item.get("version", {})
+        rows["items"].append({**version, **{k: item.get(k) for k in ITEM_KEYS}})
+        for m in version.get("materials", []):
+            rows["materials"].append({"item": item["code"], **m})
+        for f in version.get("form_fields", []):
+            rows["form_fields"].append({"item": item["code"], **f})
+        for n, stage in enumerate(version.get("stages", []), start=1):
+            for task in stage.get("tasks", []) or [{}]:
+                rows["tasks"].append(
+                    {"item": item["code"], "stage_order": n, "stage_name": stage["name"], **task}
+                )
+    for cl in data.get("lists", []):
+        base = {"list_kind": cl["kind"], "name": cl["name"], "published_on": cl.get("published_on", "")}
+        rows["lists"] += [{**base, "item": code} for code in cl.get("items", [])] or [base]
+    for b in data.get("bundles", []):
+        base = {k: b.get(k) for k in ("code", "name", "description", "is_active")}
+        rows["bundles"] += [{**base, "item": code} for code in b.get("items", [])] or [base]
+    return rows
+
+
+def _allowed(column: Column) -> str:
+    if column.kind == BOOL:
+        return "是、否"
+    if column.choices is not None:
+        return "、".join(f"{choice_label_zh(column.choices, v)}（{v}）" for v in column.choices.values)
+    return ""
+
+
+def data_to_xlsx(data: dict[str, Any]) -> bytes:
+    """A workbook of the catalog document: the instructions sheet, then one sheet per table."""
+    with translation.override("zh-hans"):
+        wb = Workbook(write_only=True)
+        bold = Font(bold=True)
+        fill = PatternFill("solid", fgColor="DDEBF7")
+        ws = wb.create_sheet(str(INSTRUCTIONS))
+        ws.column_dimensions["A"].width = 16
+        ws.column_dimensions["B"].width = 26
+        ws.column_dimensions["C"].width = 10
+        ws.column_dimensions["D"].width = 70
+        ws.column_dimensions["E"].width = 60
+        title = WriteOnlyCell(ws, _("OneWindow service item catalog"))
+        title.font = Font(bold=True, size=14)
+        ws.append([title])
+        ws.append([str(FORMAT_LABEL), data.get("format", FORMAT)])
+        ws.append([str(CENTER_LABEL), data.get("center", "")])
+        for line in (
+            _(
+                "Each sheet is one table; keep the header row as it is. Every row of the file is checked first: if any cell is wrong, nothing is imported and the report lists every problem with its sheet, row and column."
+            ),
+            _(
+                "Importing the same file again changes nothing. An item whose guide changed gets a new published version; the previous version is retired and cases keep the version they were accepted under. Items not in the file are left as they are."
+            ),
+            _(
+                "Enumerations accept the Chinese label or the code in brackets; yes/no columns accept 是 or 否. Departments and sectors are given by their codes and must already exist in the center."
+            ),
+        ):
+            ws.append([line])
+        ws.append([])
+        header = [_("Sheet"), _("Column"), _("Required"), _("Explanation"), _("Allowed values")]
+        ws.append([_styled(ws, h, bold, fill) for h in header])
+        for _key, (sheet_title, columns) in SHEETS.items():
+            for column in columns:
+                ws.append(
+                    [
+                        str(sheet_title),
+                        str(column.header),
+                        "是" if column.required else "",
+                        str(column.help),
+                        _allowed(column),
+                    ]
+                )
+        for key, rows in _rows(data).items():
+            sheet_title, columns = SHEETS[key]
+            ws = wb.create_sheet(str(sheet_title))
+            ws.freeze_panes = "A2"
+            for n, column in enumerate(columns, start=1):
+                ws.column_dimensions[get_column_letter(n)].width = 14 if column.kind != TEXT else 22
+            ws.append([_styled(ws, str(c.header), bold, fill) for c in columns])
+            for row in rows:
+                ws.append([_cell_value(c, row.get(c.key)) for c in columns])
+        out = io.BytesIO()
+        wb.save(out)
+        return out.getvalue()
+
+
+def _styled(ws: Any, value: str, font: Font, fill: PatternFill) -> WriteOnlyCell:
+    cell = WriteOnlyCell(ws, value)
+    cell.font, cell.fill = font, fill
+    cell.alignment = Alignment(vertical="center")
+    return cell
+
+
+def template_data() -> dict[str, Any]:
+    """The example of the empty template: one item with its materials, form fields and stages."""
+    code = "371082-XK-0001"
+    return {
+        "format": FORMAT,
+        "center": "",
+        "items": [
+            {
+                "code": code,
+                "name": "食品经营许可",
+                "category": "licensing",
+                "department": "SCJG",
+                "sector": "SSFW",
+                "is_active": True,
+                "version": {
+                    "case_kind": "promised",
+                    "applicant_kinds": "both",
+                    "legal_basis": "《中华人民共和国食品安全法》第三十五条",
+                    "conditions": "有与经营的食品品种、数量相适应的经营场所",
+                    "limit_unit": "working_days",
+                    "legal_limit_days": 20,
+                    "promised_limit_days": 5,
+                    "is_free": True,
+                    "fee": "",
+                    "fee_basis": "",
+                    "where_to_apply": "县政务服务中心一楼综合受理窗口",
+                    "office_hours": "工作日 9:00-12:00，13:30-17:00",
+                    "consult_phone": "0538-7221234",
+                    "complaint_phone": "12345",
+                    "online_available": True,
+                    "max_visits": 1,
+                    "delivery_methods": ["pickup", "mail"],
+                    "result_name": "食品经营许可证",
+                    "result_licence_type": "food_business",
+                    "notes": "",
+                    "materials": [
+                        {
+                            "code": "id_card",
+                            "name": "申请人身份证明",
+                            "form": "original",
+                            "copies": 1,
+                            "medium": "either",
+                            "required": True,
+                            "tolerable": False,
+                            "tolerance_days": 5,
+                            "source": "applicant",
+                            "licence_type": "",
+                            "notes": "",
+                        }
+                    ],
+                    "form_fields": [
+                        {
+                            "key": "business_address",
+                            "label": "经营场所",
+                            "kind": "text",
+                            "required": True,
+                            "choices": [],
+                        }
+                    ],
+                    "stages": [
+                        {
+                            "name": "审查",
+                            "tasks": [
+                                {
+                                    "name": "材料审查",
+                                    "action": "review",
+                                    "department": "SCJG",
+                                    "role": "approver",
+                                    "limit_days": 3,
+                                }
+                            ],
+                        },
+                        {
+                            "name": "决定",
+                            "tasks": [
+                                {
+                                    "name": "审批决定",
+                                    "action": "decide",
+                                    "department": "SCJG",
+                                    "role": "approver",
+                                    "limit_days": 2,
+                                }
+                            ],
+                        },
+                    ],
+                },
+            }
+        ],
+        "lists": [
+            {"kind": "licensing", "name": "行政许可事项清单", "published_on": "2026-01-01", "items": [code]}
+        ],
+        "bundles": [
+            {
+                "code": "BUNDLE-KDCY",
+                "name": "我要开餐馆",
+                "description": "",
+                "is_active": True,
+                "items": [code],
+            }
+        ],
+    }
+
+
+def template_xlsx() -> bytes:
+    return data_to_xlsx(template_data())
+
+
+# ---------------------------------------------------------------- reading
+
+
+class _Reader:
+    def __init__(self) -> None:
+        self.report = ImportReport()
+        self.locations: dict[str, Location] = {}
+        self._labels = {
+            c.key: choice_labels(c.choices) for _k, (_t, cols) in SHEETS.items() for c in cols if c.choices
+        }
+
+    def problem(self, sheet: str, row: int | None, column: str, message: str, code: str) -> None:
+        self.report.problems.append(
+            ImportProblem(message=message, code=code, sheet=sheet, row=row, column=column)
+        )
+
+    def value(self, column: Column, raw: Any) -> Any:
+        """The JSON value of a cell; what cannot be understood is kept for the validator to name."""
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            if column.kind in (MULTI, OPTIONS):
+                return []
+            return None if column.kind in (INT, BOOL) else ""
+        if column.kind == INT:
+            parsed = coerce_int(raw)
+            return raw if parsed is None else parsed
+        if column.kind == BOOL:
+            parsed_bool = coerce_bool(raw)
+            return raw if parsed_bool is None else parsed_bool
+        if column.kind == CHOICE:
+            return self._labels[column.key].get(coerce_text(raw).lower(), coerce_text(raw))
+        if column.kind == MULTI:
+            parts = [p for p in re.split(r"\s*[,，、;；|\n]\s*", coerce_text(raw)) if p]
+            codes = [self._labels[column.key].get(p.lower()) for p in parts]
+            return codes if all(codes) else coerce_text(raw)
+        if column.kind == OPTIONS:
+            return [p.strip() for p in re.split(r"[|\n]", coerce_text(raw)) if p.strip()]
+        if column.kind == DATE:
+            if isinstance(raw, dt.datetime):
+                return raw.date().isoformat()
+            if isinstance(raw, dt.date):
+                return raw.isoformat()
+        return coerce_text(raw)
+
+    def sheet(self, wb: Any, key: str) -> list[tuple[int, dict[str, Any], dict[str, str]]]:
+        """Rows of one sheet as (excel row number, {key: value}, {key: column label})."""
+        title, columns = SHEETS[key]
+        names = {_zh(title), _en(title), key}
+        ws = next((wb[n] for n in wb.sheetnames if n.strip() in names), None)
+        if ws is None:
+            if key in ("lists", "bundles"):
+                return []
+            self.problem(
+                _zh(title),
+                None,
+                "",
+                _("The sheet “%(sheet)s” is missing.") % {"sheet": _zh(title)},
+                "MISSING_SHEET",
+            )
+            return []
+        rows = ws.iter_rows(values_only=True)
+        header = next(rows, None) or ()
+        by_header = {}
+        for c in columns:
+            for name in (_zh(c.header), _en(c.header), c.key):
+                by_header[name.strip().lower()] = c
+        index: dict[int, Column] = {}
+        for i, h in enumerate(header):
+            column = by_header.get(coerce_text(h).lower())
+            if column is not None and column not in index.values():
+                index[i] = column
+        missing = [c for c in columns if c.required and c not in index.values()]
+        for c in missing:
+            self.problem(
+                ws.title,
+                1,
+                "",
+                _("The column “%(column)s” is missing.") % {"column": _zh(c.header)},
+                "MISSING_COLUMN",
+            )
+        labels = {c.key: f"{get_column_letter(i + 1)}（{_zh(c.header)}）" for i, c in index.items()}
+        out = []
+        for n, values in enumerate(rows, start=2):
+            if not values or all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+                continue
+            row = {c.key: self.value(c, None) for c in columns}
+            for i, column in index.items():
+                row[column.key] = self.value(column, values[i] if i < len(values) else None)
+            out.append((n, row, labels))
+        self._title = getattr(self, "_title", {})
+        self._title[key] = ws.title
+        return out
+
+    def at(self, path: str, key: str, n: int, column: str = "") -> None:
+        self.locations[path] = Location(self._title[key], n, column)
+
+
+def xlsx_to_data(content: bytes) -> tuple[dict[str, Any], ImportReport]:
+    """Read a catalog workbook into the JSON shape. The report lists structural problems
+    (missing sheet or column, a row for an unknown item) and carries the cell of every
+    JSON path in `report.locations` for `catalog_import`."""
+    r = _Reader()
+    try:
+        wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception:
+        r.problem("", None, "", _("The file is not an Excel workbook (.xlsx)."), "NOT_XLSX")
+        return {}, r.report
+    data: dict[str, Any] = {"format": FORMAT, "center": "", "items": [], "lists": [], "bundles": []}
+    info_names = {_zh(INSTRUCTIONS), _en(INSTRUCTIONS)}
+    info = next((wb[n] for n in wb.sheetnames if n in info_names), None)
+    if info is not None:
+        for values in info.iter_rows(min_row=1, max_row=5, max_col=2, values_only=True):
+            label = coerce_text(values[0] if values else "")
+            if label in (_zh(FORMAT_LABEL), _en(FORMAT_LABEL)):
+                data["format"] = coerce_text(values[1]) or FORMAT
+            if label in (_zh(CENTER_LABEL), _en(CENTER_LABEL)):
+                data["center"] = coerce_text(values[1])
+
+    items: dict[str, dict[str, Any]] = {}
+    item_index: dict[str, int] = {}
+    for n, row, labels in r.sheet(wb, "items"):
+        i = len(data["items"])
+        version = {k: row[k] for k in row if k not in ITEM_KEYS}
+        version.update(materials=[], form_fields=[], stages=[])
+        item = {k: row[k] for k in ITEM_KEYS}
+        item["version"] = version
+        data["items"].append(item)
+        if row["code"] and row["code"] not in items:
+            items[row["code"]], item_index[row["code"]] = item, i
+        r.at(f"items[{i}]", "items", n)
+        r.at(f"items[{i}].version", "items", n)
+        for key, label in labels.items():
+            prefix = f"items[{i}]" if key in ITEM_KEYS else f"items[{i}].version"
+            r.at(f"{prefix}.{key}", "items", n, label)
+        r.at(f"items[{i}].version.stages", "items", n, labels.get("promised_limit_days", ""))
+
+    def owner(
+        key: str, n: int, row: dict[str, Any], labels: dict[str, str]
+    ) -> tuple[int, dict[str, Any]] | None:
+        code = row.pop("item")
+        if code not in items:
+            r.problem(
+                r._title[key],
+                n,
+                labels.get("item", ""),
+                _("Item code “%(code)s” is not on the items sheet.") % {"code": code},
+                "UNKNOWN_ITEM",
+            )
+            return None
+        return item_index[code], items[code]["version"]
+
+    for sheet_key, list_key, spec in (
+        ("materials", "materials", MATERIAL_FIELDS),
+        ("form_fields", "form_fields", FORM_FIELD_FIELDS),
+    ):
+        for n, row, labels in r.sheet(wb, sheet_key):
+            found = owner(sheet_key, n, row, labels)
+            if found is None:
+                continue
+            i, version = found
+            m = len(version[list_key])
+            version[list_key].append({k: row[k] for k in spec})
+            r.at(f"items[{i}].version.{list_key}[{m}]", sheet_key, n)
+            for key, label in labels.items():
+                r.at(f"items[{i}].version.{list_key}[{m}].{key}", sheet_key, n, label)
+
+    stage_rows: dict[
+        tuple[int, int], tuple[int, dict[str, Any], list[tuple[int, dict[str, Any], dict[str, str]]]]
+    ] = {}
+    for n, row, labels in r.sheet(wb, "tasks"):
+        found = owner("tasks", n, row, labels)
+        if found is None:
+            continue
+        i, _version = found
+        order = row["stage_order"]
+        if not isinstance(order, int) or order < 1:
+            r.problem(
+                r._title["tasks"],
+                n,
+                labels.get("stage_order", ""),
+                _("The stage number must be a whole number from 1, not “%(value)s”.")
+                % {"value": order or ""},
+                "INVALID_NUMBER",
+            )
+            continue
+        entry = stage_rows.setdefault((i, order), (n, {"name": row["stage_name"]}, []))
+        if row["stage_name"] and entry[1]["name"] and row["stage_name"] != entry[1]["name"]:
+            r.problem(
+                r._title["tasks"],
+                n,
+                labels.get("stage_name", ""),
+                _("Stage %(order)d is named “%(first)s” on row %(row)d and “%(other)s” here.")
+                % {"order": order, "first": entry[1]["name"], "row": entry[0], "other": row["stage_name"]},
+                "STAGE_NAME_MISMATCH",
+            )
+        entry[2].append((n, row, labels))
+    for (i, _order), (n, stage, task_rows) in sorted(stage_rows.items()):
+        version = data["items"][i]["version"]
+        s = len(version["stages"])
+        stage_labels = task_rows[0][2]
+        tasks = []
+        for t, (tn, row, labels) in enumerate(task_rows):
+            if not row["name"] and len(task_rows) == 1:
+                break  # a stage row without a task
+            tasks.append({k: row[k] for k in TASK_FIELDS})
+            r.at(f"items[{i}].version.stages[{s}].tasks[{t}]", "tasks", tn)
+            for key, label in labels.items():
+                r.at(f"items[{i}].version.stages[{s}].tasks[{t}].{key}", "tasks", tn, label)
+        version["stages"].append({"name": stage["name"], "tasks": tasks})
+        r.at(f"items[{i}].version.stages[{s}]", "tasks", n, stage_labels.get("stage_name", ""))
+        r.at(f"items[{i}].version.stages[{s}].name", "tasks", n, stage_labels.get("stage_name", ""))
+
+    for key, group_key in (("lists", "name"), ("bundles", "code")):
+        groups: dict[str, dict[str, Any]] = {}
+        for n, row, labels in r.sheet(wb, key):
+            name = row[group_key]
+            group = groups.get(name)
+            if group is None:
+                j = len(data[key])
+                if key == "lists":
+                    group = {
+                        "kind": row["list_kind"],
+                        "name": name,
+                        "published_on": row["published_on"],
+                        "items": [],
+                    }
+                else:
+                    group = {k: row[k] for k in ("code", "name", "description", "is_active")}
+                    group["items"] = []
+                    if group["is_active"] is None:
+                        group["is_active"] = True
+                groups[name] = group
+                data[key].append(group)
+                r.at(f"{key}[{j}]", key, n, labels.get(group_key, ""))
+                for k, label in labels.items():
+                    r.at(f"{key}[{j}].{'kind' if k == 'list_kind' else k}", key, n, label)
+            j = data[key].index(group)
+            if row["item"]:
+                r.at(f"{key}[{j}].items[{len(group['items'])}]", key, n, labels.get("item", ""))
+                group["items"].append(row["item"])
+    r.report.locations = r.locations
+    return data, r.report
+
+
+# ---------------------------------------------------------------- files
+
+
+def catalog_import_file(
+    *,
+    center: ServiceCenter,
+    content: bytes,
+    filename: str,
+    actor: Any = None,
+    progress: Progress | None = None,
+    dry_run: bool = False,
+) -> ImportReport:
+    """Import an .xlsx or .json file (by extension), all or nothing; raises CatalogImportError."""
+    if filename.lower().endswith(".json"):
+        try:
+            data = json.loads(content.decode("utf-8-sig"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            report = ImportReport(
+                problems=[
+                    ImportProblem(
+                        message=_("The file is not valid JSON: %(error)s") % {"error": exc}, code="NOT_JSON"
+                    )
+                ]
+            )
+            raise CatalogImportError(report) from exc
+        return catalog_import(center=center, data=data, actor=actor, progress=progress, dry_run=dry_run)
+    data, parsed = xlsx_to_data(content)
+    if parsed.problems:
+        if data:
+            try:
+                catalog_import(center=center, data=data, dry_run=True, locations=parsed.locations)
+            except CatalogImportError as exc:
+                parsed.problems += exc.report.problems
+        raise CatalogImportError(parsed)
+    return catalog_import(
+        center=center, data=data, actor=actor, progress=progress, dry_run=dry_run, locations=parsed.locations
+    )
+
+
+def data_to_json(data: dict[str, Any]) -> bytes:
+    return json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")

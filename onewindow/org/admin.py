@@ -13,8 +13,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from onewindow.core.fields import personal_digest
-from onewindow.org.errors import OrgError
-from onewindow.org.models import Applicant, Department, Region, Sector, ServiceCenter, Staff, Window
+from onewindow.org.errors import OrgError, org_error
+from onewindow.org.models import Applicant, Department, Region, Role, Sector, ServiceCenter, Staff, Window
 
 
 @admin.register(Region)
@@ -106,8 +106,6 @@ class RoleListFilter(admin.SimpleListFilter):
     parameter_name = "role"
 
     def lookups(self, request, model_admin):
-        from onewindow.org.models import Role
-
         return Role.choices
 
     def queryset(self, request, queryset):
@@ -116,11 +114,21 @@ class RoleListFilter(admin.SimpleListFilter):
         return queryset
 
 
+def _org_error_to_form(form: forms.Form, exc: OrgError) -> None:
+    field = exc.field if exc.field in form.fields else None
+    form.add_error(field, ValidationError(exc.message, code=exc.code))
+
+
 class StaffForm(forms.ModelForm):
+    """Change form. Roles and the backup are written by the services in `save_model`."""
+
+    roles = forms.MultipleChoiceField(
+        label=_("roles"), choices=Role.choices, widget=forms.CheckboxSelectMultiple
+    )
+
     class Meta:
         model = Staff
         fields = [
-            "user",
             "center",
             "department",
             "window",
@@ -131,6 +139,11 @@ class StaffForm(forms.ModelForm):
             "is_active",
         ]
         widgets = {"phone": forms.TextInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and "roles" in self.fields:
+            self.fields["roles"].initial = sorted(self.instance.roles)
 
     def clean_phone(self):
         from onewindow.org.services import _clean_mobile
@@ -156,6 +169,39 @@ class StaffForm(forms.ModelForm):
         return data
 
 
+class StaffAddForm(StaffForm):
+    """Add form: creates the user account with the staff row, through `staff_create`."""
+
+    username = forms.CharField(label=_("user name"), max_length=150)
+    password = forms.CharField(
+        label=_("initial password"),
+        required=False,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_("Leave empty to create the account without a usable password."),
+    )
+
+    class Meta(StaffForm.Meta):
+        fields = ["center", "department", "window", "name", "employee_number", "phone", "is_active"]
+
+    def clean_username(self):
+        from django.contrib.auth import get_user_model
+
+        username = self.cleaned_data["username"].strip()
+        if get_user_model().objects.filter(username=username).exists():
+            raise ValidationError(
+                _("The user name %(value)s is already taken.") % {"value": username}, code="USERNAME_TAKEN"
+            )
+        return username
+
+    def clean_password(self):
+        from django.contrib.auth.password_validation import validate_password
+
+        password = self.cleaned_data.get("password") or ""
+        if password:
+            validate_password(password)
+        return password
+
+
 @admin.register(Staff)
 class StaffAdmin(admin.ModelAdmin):
     form = StaffForm
@@ -178,7 +224,70 @@ class StaffAdmin(admin.ModelAdmin):
     ]
     search_fields = ["name", "user__username", "employee_number"]
     list_select_related = ["user", "center", "department", "window", "backup"]
-    autocomplete_fields = ["user", "center", "department", "window", "backup"]
+    autocomplete_fields = ["center", "department", "window", "backup"]
+    add_form = StaffAddForm
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = self.add_form
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return [
+                (
+                    None,
+                    {
+                        "fields": [
+                            "username",
+                            "password",
+                            "name",
+                            "roles",
+                            "center",
+                            "department",
+                            "window",
+                            "employee_number",
+                            "phone",
+                        ]
+                    },
+                )
+            ]
+        return [
+            (
+                None,
+                {"fields": ["name", "roles", "center", "department", "window", "employee_number", "phone"]},
+            ),
+            (_("AB post and status"), {"fields": ["backup", "is_active"]}),
+        ]
+
+    def save_model(self, request, obj, form, change):
+        """Writes go through the services: `staff_create` on add; on change the plain fields
+        are saved and roles and backup go through `staff_set_roles` / `staff_set_backup`."""
+        from onewindow.org.services import staff_create, staff_set_backup, staff_set_roles
+
+        data = form.cleaned_data
+        if not change:
+            created = staff_create(
+                center=data["center"],
+                username=data["username"],
+                name=data["name"],
+                roles=data["roles"],
+                department=data.get("department"),
+                window=data.get("window"),
+                password=data.get("password") or None,
+                phone=data.get("phone") or "",
+                employee_number=data.get("employee_number") or "",
+            )
+            if not data.get("is_active", True):
+                Staff.objects.filter(pk=created.pk).update(is_active=False)
+            obj.pk, obj.user = created.pk, created.user
+            return
+        backup = data.get("backup")
+        obj.backup_id = Staff.objects.values_list("backup_id", flat=True).get(pk=obj.pk)
+        obj.save()
+        staff_set_roles(staff=obj, roles=data["roles"])
+        if backup != obj.backup:
+            staff_set_backup(staff=obj, backup=backup)
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("user__groups")
@@ -189,8 +298,6 @@ class StaffAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("roles"))
     def role_names(self, obj: Staff) -> str:
-        from onewindow.org.models import Role
-
         labels = dict(Role.choices)
         return "、".join(str(labels.get(r, r)) for r in sorted(obj.roles))
 
@@ -237,7 +344,18 @@ class ApplicantForm(forms.ModelForm):
                 self.add_error("uscc", _("Enter the unified social credit code."))
             data["phone"] = _clean_mobile(data.get("phone") or "")
         except OrgError as exc:
-            self.add_error(exc.field or None, ValidationError(exc.message, code=exc.code))
+            _org_error_to_form(self, exc)
+            return data
+        from onewindow.org.selectors import applicant_find
+
+        if kind == Applicant.Kind.PERSON and data.get("id_number"):
+            existing, field = applicant_find(id_number=data["id_number"]), "id_number"
+        elif kind == Applicant.Kind.ORGANISATION and data.get("uscc"):
+            existing, field = applicant_find(uscc=data["uscc"]), "uscc"
+        else:
+            existing, field = None, ""
+        if existing is not None and existing.pk != self.instance.pk:
+            _org_error_to_form(self, org_error("APPLICANT_EXISTS", field))
         return data
 
     def save(self, commit=True):
@@ -256,6 +374,27 @@ class ApplicantAdmin(admin.ModelAdmin):
     readonly_fields = ["created_at"]
     autocomplete_fields = ["user"]
     search_help_text = _("Search by name, unified social credit code, or an exact resident ID number.")
+
+    def save_model(self, request, obj, form, change):
+        """A new applicant is registered by `applicant_create` (normalised, digest set);
+        an edit saves the validated form, refreshing the digest."""
+        if change:
+            return super().save_model(request, obj, form, change)
+        from onewindow.org.services import applicant_create
+
+        data = form.cleaned_data
+        created = applicant_create(
+            kind=data["kind"],
+            name=data["name"],
+            id_number=data.get("id_number") or "",
+            uscc=data.get("uscc") or "",
+            phone=data.get("phone") or "",
+            email=data.get("email") or "",
+            address=data.get("address") or "",
+            legal_representative=data.get("legal_representative") or "",
+            user=data.get("user"),
+        )
+        obj.pk, obj.created_at = created.pk, created.created_at
 
     def get_search_results(self, request, queryset, search_term):
         """Name/USCC search as usual, plus an exact ID number through the digest column."""

@@ -239,8 +239,9 @@ class Staff(models.Model):
 
     @property
     def roles(self) -> set[str]:
-        # Served from the prefetch cache when the selector prefetched user__groups.
-        return {g.name for g in self.user.groups.all()}
+        # Served from the prefetch cache when the selector prefetched user__groups. Groups
+        # that are not roles (added by hand in the admin) are not roles.
+        return {g.name for g in self.user.groups.all() if g.name in Role.values}
 
     def has_role(self, role: str) -> bool:
         return role in self.roles

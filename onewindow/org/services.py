@@ -171,6 +171,23 @@ def staff_create(
 
 
 @transaction.atomic
+def staff_set_roles(*, staff: Staff, roles: Iterable[str]) -> Staff:
+    """Replace the staff member's role groups (other, non-role groups are kept).
+
+    `is_staff` follows the roles: on for center admins and supervisors, off otherwise,
+    except that a superuser keeps it."""
+    groups = _role_groups(roles)
+    user = staff.user
+    user.groups.remove(*user.groups.filter(name__in=Role.values).exclude(pk__in=[g.pk for g in groups]))
+    user.groups.add(*groups)
+    is_staff = user.is_superuser or bool(ADMIN_ROLES & {g.name for g in groups})
+    if user.is_staff != is_staff:
+        user.is_staff = is_staff
+        user.save(update_fields=["is_staff"])
+    return staff
+
+
+@transaction.atomic
 def staff_set_backup(*, staff: Staff, backup: Staff | None) -> Staff:
     """Set (or clear, with None) the B post covering `staff`.
 

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from onewindow.org.models import Applicant, Role
+from onewindow.org.models import Applicant, Role, Staff
 from onewindow.org.services import applicant_create, staff_create, staff_set_backup
 from tests.factories.org import (
     DepartmentFactory,
@@ -152,3 +152,78 @@ def test_region_changelist_walks_the_tree(admin_client):
     assert "371600000000" not in rows
     top = admin_client.get(url, {"level__exact": 3}).content.decode()
     assert f"?parent__id__exact={county.pk}" in top
+
+
+def test_staff_added_in_the_admin_goes_through_staff_create(admin_client):
+    center = ServiceCenterFactory()
+    dept = DepartmentFactory(center=center)
+    response = admin_client.post(
+        reverse("admin:org_staff_add"),
+        {
+            "username": "newclerk",
+            "password": "a-long-demo-passphrase",
+            "name": "新受理员",
+            "roles": [Role.INTAKE_CLERK, Role.SUPERVISOR],
+            "center": center.pk,
+            "department": dept.pk,
+            "phone": "+86 139 1234 5678",
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    staff = Staff.objects.get(user__username="newclerk")
+    assert staff.roles == {"intake_clerk", "supervisor"}
+    assert staff.user.is_staff
+    assert staff.user.check_password("a-long-demo-passphrase")
+    assert staff.phone == "13912345678"
+
+
+def test_staff_add_form_refuses_taken_username_and_foreign_department(admin_client):
+    center = ServiceCenterFactory()
+    staff_create(center=center, username="taken", name="甲", roles=[Role.APPROVER])
+    response = admin_client.post(
+        reverse("admin:org_staff_add"),
+        {
+            "username": "taken",
+            "name": "乙",
+            "roles": [Role.APPROVER],
+            "center": center.pk,
+            "department": DepartmentFactory().pk,
+        },
+    )
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert "username" in errors and "department" in errors
+    assert Staff.objects.count() == 1
+
+
+def test_staff_change_sets_roles_and_backup_through_services(admin_client):
+    center = ServiceCenterFactory()
+    a = staff_create(center=center, username="a_post", name="甲", roles=[Role.CENTER_ADMIN])
+    b = staff_create(center=center, username="b_post", name="乙", roles=[Role.APPROVER])
+    url = reverse("admin:org_staff_change", args=[a.pk])
+    form = {"name": "甲", "roles": [Role.APPROVER], "center": center.pk, "backup": b.pk, "is_active": "on"}
+    assert admin_client.post(url, form).status_code == 302
+    a.refresh_from_db()
+    assert a.roles == {"approver"}
+    assert not a.user.is_staff
+    assert a.backup == b
+    cycle = admin_client.post(
+        reverse("admin:org_staff_change", args=[b.pk]),
+        {"name": "乙", "roles": [Role.APPROVER], "center": center.pk, "backup": a.pk, "is_active": "on"},
+    )
+    assert cycle.status_code == 200
+    assert "backup" in cycle.context["adminform"].form.errors
+    b.refresh_from_db()
+    assert b.backup is None
+
+
+def test_applicant_admin_refuses_a_duplicate_identity(admin_client):
+    id_number = with_id_check_digit("37162119850312004")
+    applicant_create(kind="person", name="王小明", id_number=id_number)
+    response = admin_client.post(
+        reverse("admin:org_applicant_add"), {"kind": "person", "name": "王小明二", "id_number": id_number}
+    )
+    assert response.status_code == 200
+    assert "id_number" in response.context["adminform"].form.errors
+    assert Applicant.objects.count() == 1

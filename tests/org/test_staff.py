@@ -124,3 +124,22 @@ def test_staff_list_filters_by_role_without_n_plus_one(django_assert_num_queries
         clerks = list(staff_list(center=center, role=Role.INTAKE_CLERK))
         assert all(s.roles == {"intake_clerk"} for s in clerks)
     assert len(clerks) == 5
+
+
+def test_set_roles_replaces_role_groups_and_follows_is_staff():
+    from django.contrib.auth.models import Group
+
+    from onewindow.org.services import staff_set_roles
+
+    staff = staff_create(center=ServiceCenterFactory(), username="r1", name="丁", roles=[Role.SUPERVISOR])
+    other, _ = Group.objects.get_or_create(name="newsletter")
+    staff.user.groups.add(other)
+    assert staff.user.is_staff
+    staff_set_roles(staff=staff, roles=[Role.APPROVER, Role.PICKUP_CLERK])
+    staff.user.refresh_from_db()
+    assert staff.roles == {"approver", "pickup_clerk"}
+    assert set(staff.user.groups.values_list("name", flat=True)) == {"approver", "pickup_clerk", "newsletter"}
+    assert not staff.user.is_staff
+    with pytest.raises(OrgError) as exc:
+        staff_set_roles(staff=staff, roles=[])
+    assert exc.value.code == "ROLE_REQUIRED"

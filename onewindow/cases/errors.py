@@ -8,6 +8,7 @@ before its first write.
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 MESSAGES = {
     "TRANSITION_NOT_ALLOWED": _("“%(action)s” is not possible while the case is “%(state)s”."),
@@ -35,32 +36,36 @@ MESSAGES = {
     "DEPARTMENT_NOT_IN_CENTER": _("The department does not belong to the case's center."),
     "NOT_REPORTED": _("The case has not been reported to an upper center."),
     "IMMEDIATE_CASE": _("An immediate case has no back-office procedure."),
+    "PROCEDURE_CHANGED": _(
+        "The next stage's tasks do not match the item's procedure; the procedure was edited under running cases."
+    ),
     "CASE_NOT_FOUND": _("No such case, or it is outside what you may see."),
     "SUSPENSION_NOT_OPEN": _("The case has no open suspension."),
     "INVALID_STATE_ARGUMENT": _("An application can only be created as draft, submitted or in pre-review."),
 }
 
-# Labels of the inputs a service can ask for, used in FIELD_REQUIRED / FIELD_INVALID.
+# Labels of the inputs a service can ask for, used in FIELD_REQUIRED / FIELD_INVALID. A context
+# keeps them apart from model field names other apps translate differently.
 FIELD_LABELS = {
-    "reasons": _("reasons"),
-    "legal_basis": _("legal basis"),
-    "opinion": _("opinion"),
-    "outcome": _("outcome"),
-    "decision": _("decision"),
-    "signed_by": _("signed for by"),
-    "tracking_number": _("tracking number"),
-    "delivery_method": _("delivery method"),
-    "delivery_address": _("delivery address"),
-    "days": _("days"),
-    "reason": _("reason"),
-    "expected_end": _("expected end"),
-    "department": _("department"),
-    "materials": _("materials"),
-    "items": _("service items"),
-    "applicant": _("applicant"),
-    "channel": _("channel"),
-    "to_stage": _("stage"),
-    "note": _("note"),
+    "reasons": pgettext_lazy("case input", "reasons"),
+    "legal_basis": pgettext_lazy("case input", "legal basis"),
+    "opinion": pgettext_lazy("case input", "opinion"),
+    "outcome": pgettext_lazy("case input", "outcome"),
+    "decision": pgettext_lazy("case input", "decision"),
+    "signed_by": pgettext_lazy("case input", "signed for by"),
+    "tracking_number": pgettext_lazy("case input", "tracking number"),
+    "delivery_method": pgettext_lazy("case input", "delivery method"),
+    "delivery_address": pgettext_lazy("case input", "delivery address"),
+    "days": pgettext_lazy("case input", "days"),
+    "reason": pgettext_lazy("case input", "reason"),
+    "expected_end": pgettext_lazy("case input", "expected end"),
+    "department": pgettext_lazy("case input", "department"),
+    "materials": pgettext_lazy("case input", "materials"),
+    "items": pgettext_lazy("case input", "service items"),
+    "applicant": pgettext_lazy("case input", "applicant"),
+    "channel": pgettext_lazy("case input", "channel"),
+    "to_stage": pgettext_lazy("case input", "stage"),
+    "note": pgettext_lazy("case input", "note"),
 }
 
 

@@ -977,13 +977,25 @@ def _task_role_check(task: CaseTask, actor: Staff, action: str) -> None:
         raise case_error("ROLE_NOT_ALLOWED", action=str(TRANSITIONS[action].label))
 
 
-def _task_refusal(task_pk: int) -> CaseError:
+def _task_refusal(task_pk: int, *, actor: Staff | None = None, now: dt.datetime | None = None) -> CaseError:
     """Why a guarded task UPDATE matched nothing (read only on this error path).
 
     If the task itself matched but the next stage's waiting tasks did not (a procedure
     edited under a running case), the task now reads done; the caller's rollback undoes it.
     """
-    row = CaseTask.objects.filter(pk=task_pk).values("state", "assignee__name").first()
+    row = (
+        CaseTask.objects.filter(pk=task_pk)
+        .values("state", "assignee_id", "assignee__name", "completed_at")
+        .first()
+    )
+    if (
+        row
+        and actor
+        and row["state"] == T.DONE
+        and row["assignee_id"] == actor.pk
+        and row["completed_at"] == now
+    ):
+        return case_error("PROCEDURE_CHANGED")
     if row is None or row["state"] in (T.DONE, T.CANCELLED):
         return case_error("TASK_ALREADY_DONE")
     if row["state"] == T.CLAIMED:
@@ -1110,7 +1122,7 @@ def _finish_task(
         is False
     ):
         # Nothing else was written yet; raising rolls this transaction (or savepoint) back.
-        raise _task_refusal(task.pk)
+        raise _task_refusal(task.pk, actor=actor, now=now)
 
     fields: dict[str, Any] = {}
     if next_stage is not None:

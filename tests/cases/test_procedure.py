@@ -118,3 +118,16 @@ def test_report_up_needs_an_upper_center_department():
     with pytest.raises(CaseError) as exc:
         services.case_report_up(case=case, actor=world.chief, department=world.department, opinion="x")
     assert exc.value.code == "NO_UPPER_CENTER"
+
+
+def test_a_procedure_edited_under_a_running_case_is_refused_and_nothing_changes():
+    world = make_world()
+    case = three_stage_case(world)
+    # Someone removes the waiting task of stage 2 behind the engine's back.
+    CaseTask.objects.filter(case=case, stage_order=2).delete()
+    (task,) = open_tasks(case)
+    with pytest.raises(CaseError) as exc:
+        services.task_complete(task=task, actor=world.approver, opinion="同意")
+    assert exc.value.code == "PROCEDURE_CHANGED"
+    task.refresh_from_db()
+    assert task.state == "open"

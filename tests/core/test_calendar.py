@@ -397,3 +397,16 @@ def test_calendar_days_end_on_the_first_working_day_from_the_nominal_end(d, n):
     assert end >= nominal and reference_is_working(end)
     assert all(not reference_is_working(x) for x in days(nominal, end - dt.timedelta(days=1)))
     assert next_working_day(nominal) == end
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    d=st.dates(min_value=D(2029, 1, 1), max_value=D(2060, 12, 31)), n=st.integers(min_value=0, max_value=400)
+)
+def test_far_future_limits_widen_the_table_and_count_monday_to_friday(d, n):
+    end = add_working_days(d, n)
+    weekdays = sum(1 for x in days(d + dt.timedelta(days=1), end) if x.weekday() < 5)
+    assert weekdays == n
+    assert end == d or end.weekday() < 5
+    assert working_days_between(d, end) == n
+    assert next_working_day(end + dt.timedelta(days=1)) == add_working_days(end, 1)

@@ -13,6 +13,16 @@ def with_id_check_digit(first17: str) -> str:
     return first17 + "10X98765432"[total % 11]
 
 
+USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
+
+
+def with_uscc_check_char(first17: str) -> str:
+    """Append the GB 32100 check character to 17 characters of a USCC."""
+    total = sum(USCC_ALPHABET.index(c) * w for c, w in zip(first17, USCC_WEIGHTS, strict=True))
+    return first17 + USCC_ALPHABET[(31 - total % 31) % 31]
+
+
 class RegionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Region
@@ -98,3 +108,14 @@ class ApplicantFactory(factory.django.DjangoModelFactory):
     id_number = factory.Sequence(lambda n: with_id_check_digit(f"11010519800101{n % 1000:03d}"))
     id_number_digest = factory.LazyAttribute(lambda o: personal_digest(o.id_number))
     phone = "13800138000"
+
+
+class OrganisationApplicantFactory(ApplicantFactory):
+    """An organisation applicant with a valid USCC and no ID number."""
+
+    kind = Applicant.Kind.ORGANISATION
+    name = factory.Sequence(lambda n: f"测试有限公司{n}")
+    id_number = ""
+    id_number_digest = ""
+    uscc = factory.Sequence(lambda n: with_uscc_check_char(f"91371621MA{n:07d}"))
+    legal_representative = "张三"

@@ -5,21 +5,14 @@ from onewindow.org.errors import OrgError
 from onewindow.org.models import Applicant
 from onewindow.org.selectors import applicant_find
 from onewindow.org.services import applicant_create
-from tests.factories.org import with_id_check_digit
+from tests.factories.org import OrganisationApplicantFactory, with_id_check_digit, with_uscc_check_char
 
 pytestmark = pytest.mark.django_db
 
 ID = with_id_check_digit("37162119850312004")
 
 
-def uscc_with_check(first17: str) -> str:
-    alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-    weights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
-    total = sum(alphabet.index(c) * w for c, w in zip(first17, weights, strict=True))
-    return first17 + alphabet[(31 - total % 31) % 31]
-
-
-VALID_USCC = uscc_with_check("91371621MA3C00001")
+VALID_USCC = with_uscc_check_char("91371621MA3C00001")
 
 
 def test_person_needs_a_valid_id_number_and_gets_a_digest():
@@ -95,3 +88,12 @@ def test_bad_contact_fields_are_refused(field, value, code):
 def test_find_returns_none_for_unknown_or_empty():
     assert applicant_find(id_number=ID) is None
     assert applicant_find() is None
+
+
+def test_existing_organisation_blocks_a_duplicate_uscc():
+    existing = OrganisationApplicantFactory()
+    assert applicant_find(uscc=existing.uscc.lower()) == existing
+    with pytest.raises(OrgError) as exc:
+        applicant_create(kind="organisation", name="重名公司", uscc=existing.uscc)
+    assert exc.value.code == "APPLICANT_EXISTS"
+    assert exc.value.field == "uscc"

@@ -228,14 +228,13 @@ def staff_plan() -> list[StaffPlan]:
             **kw,
         )
 
+    # A post → B post, one direction only (staff_set_backup refuses A↔B pairs).
     plan = [
-        person("ahx_admin", [Role.CENTER_ADMIN]),
-        person("ahx_admin2", [Role.CENTER_ADMIN], backup="ahx_admin"),
+        person("ahx_admin", [Role.CENTER_ADMIN], backup="ahx_admin2"),
+        person("ahx_admin2", [Role.CENTER_ADMIN]),
     ]
-    plan[0].backup = "ahx_admin2"
-    plan[1].backup = None
-    for i in range(1, 4):
-        plan.append(person(f"ahx_sup{i}", [Role.SUPERVISOR], backup="ahx_sup1" if i > 1 else "ahx_sup2"))
+    for i, backup in [(1, "ahx_sup2"), (2, None), (3, "ahx_sup1")]:
+        plan.append(person(f"ahx_sup{i}", [Role.SUPERVISOR], backup=backup))
     for number, _name, _codes in D.INTAKE_WINDOWS:
         a, b = f"ahx_{number.lower()}a", f"ahx_{number.lower()}b"
         plan.append(person(a, [Role.INTAKE_CLERK], window=number, backup=b))
@@ -261,8 +260,7 @@ def staff_plan() -> list[StaffPlan]:
             )
         )
         if busy:
-            plan.append(person(approver, [Role.APPROVER], department=code, backup=chief))
-    # The B post of a pair points back only from A to B; fix pairs declared both ways above.
+            plan.append(person(approver, [Role.APPROVER], department=code))
     for t, _tn, villages in village_plan():
         town_code = f"{D.HALL_CODE}-T{t[6:9]}"
         plan.append(person(f"ahx_t{t[6:9]}", [Role.INTAKE_CLERK], center=town_code, window="01"))
@@ -270,11 +268,6 @@ def staff_plan() -> list[StaffPlan]:
             plan.append(
                 person(f"ahx_t{t[6:9]}v{v[9:12]}", [Role.PROXY_AGENT], center=f"{town_code}-V{v[9:12]}")
             )
-    # An A→B pair must not also be B→A: keep the first direction declared.
-    by_name = {p.username: p for p in plan}
-    for p in plan:
-        if p.backup and by_name[p.backup].backup == p.username:
-            by_name[p.backup].backup = None
     return plan
 
 

@@ -97,9 +97,10 @@ class _Table:
         self.fields = list(meta.concrete_fields)
         self.by_attname = {f.attname: f for f in self.fields}
         self.columns = {f.attname: qn(f.column) for f in self.fields}
-        self.select = "SELECT {} FROM {} WHERE {} = %s".format(  # noqa: S608 (names from model meta)
-            ", ".join(self.columns[f.attname] for f in self.fields), self.table, qn(meta.pk.column)
+        self.select_all = "SELECT {} FROM {}".format(  # noqa: S608 (names from model meta)
+            ", ".join(self.columns[f.attname] for f in self.fields), self.table
         )
+        self.select = f"{self.select_all} WHERE {qn(meta.pk.column)} = %s"
         self.pk_column = qn(meta.pk.column)
         self.converters = []
         for i, f in enumerate(self.fields):
@@ -149,14 +150,61 @@ def _fast_update(model: type[models.Model], pk: int, fields: dict[str, Any]) -> 
 
 def _fast_insert(obj: models.Model) -> None:
     """INSERT one row without reading back its id (events: nothing needs the id)."""
-    table, conn = _table(type(obj))
+    _insert_rows([obj], returning=False)
+
+
+def _insert_rows(objs: Sequence[models.Model], *, returning: bool) -> None:
+    """Multi-row INSERT of new objects of one model; with `returning`, set their ids.
+
+    Like the ORM's insert compiler it runs each field's `pre_save` (a FileField stores its
+    file) and `get_db_prep_save` adapter. Falls back to `bulk_create` on a backend that
+    cannot return ids from a multi-row insert.
+    """
+    if not objs:
+        return
+    model = type(objs[0])
+    table, conn = _table(model)
+    if returning and not conn.features.can_return_rows_from_bulk_insert:
+        model._default_manager.bulk_create(objs)
+        return
     fields = [f for f in table.fields if not f.primary_key]
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 (names from model meta)
-        table.table, ", ".join(table.columns[f.attname] for f in fields), ", ".join(["%s"] * len(fields))
+    row_sql = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    sql = "INSERT INTO {} ({}) VALUES {}".format(  # noqa: S608 (names from model meta)
+        table.table, ", ".join(table.columns[f.attname] for f in fields), ", ".join([row_sql] * len(objs))
     )
-    params = [f.get_db_prep_save(getattr(obj, f.attname), conn) for f in fields]
+    params: list[Any] = []
+    for obj in objs:
+        params.extend(f.get_db_prep_save(f.pre_save(obj, True), conn) for f in fields)
+    if returning:
+        sql += f" RETURNING {table.pk_column}"
     with conn.cursor() as cursor:
         cursor.execute(sql, params)
+        if returning:
+            ids = [row[0] for row in cursor.fetchall()]
+    if returning:
+        for obj, pk in zip(objs, ids, strict=True):
+            obj.pk = pk
+            obj._state.adding = False
+            obj._state.db = conn.alias
+    else:
+        for obj in objs:
+            obj._state.adding = False
+            obj._state.db = conn.alias
+
+
+def _select(
+    model: type[models.Model], where: str, params: Sequence[Any], order: str = "", *, lock: bool = False
+) -> list:
+    """Rows of `model` matching a WHERE over its attnames ({name} placeholders), locked if asked."""
+    table, conn = _table(model)
+    sql = table.select_all + " WHERE " + where.format(**table.columns)
+    if order:
+        sql += " ORDER BY " + order.format(**table.columns)
+    if lock and conn.features.has_select_for_update:
+        sql += " FOR UPDATE"
+    with conn.cursor() as cursor:
+        cursor.execute(sql, list(params))
+        return [table.load(conn, row) for row in cursor.fetchall()]
 
 
 def _lock(case: Case | int, *, with_center: bool = False) -> Case:
@@ -367,6 +415,30 @@ def _check_submitter(*, actor: Actor, center: ServiceCenter, applicant: Applican
     raise case_error("ROLE_NOT_ALLOWED", action=str(TRANSITIONS["submit"].label))
 
 
+def _published_versions(item_ids: Sequence[int]) -> list[dict[str, Any]]:
+    """The published version of each item with the item's center and name (one statement)."""
+    conn = connections[router.db_for_read(ServiceItemVersion)]
+    qn = conn.ops.quote_name
+    v, i = ServiceItemVersion._meta, ServiceItem._meta
+    vt, it = qn(v.db_table), qn(i.db_table)
+
+    def col(meta, name):
+        return qn(meta.get_field(name).column)
+
+    marks = ", ".join(["%s"] * len(item_ids))
+    sql = (
+        f"SELECT {vt}.{col(v, 'id')}, {vt}.{col(v, 'item')}, {it}.{col(i, 'center')}, {it}.{col(i, 'name')} "  # noqa: S608
+        f"FROM {vt} JOIN {it} ON {it}.{col(i, 'id')} = {vt}.{col(v, 'item')} "
+        f"WHERE {vt}.{col(v, 'item')} IN ({marks}) AND {vt}.{col(v, 'status')} = %s"
+    )
+    with conn.cursor() as cursor:
+        cursor.execute(sql, [*item_ids, ServiceItemVersion.Status.PUBLISHED])
+        return [
+            {"pk": pk, "item_id": item_id, "item__center_id": center_id, "item__name": name}
+            for pk, item_id, center_id, name in cursor.fetchall()
+        ]
+
+
 def _resolve_items(
     *, center: ServiceCenter, items: Sequence[ServiceItem | int], bundle: Bundle | None
 ) -> list[tuple[int, VersionPlan]]:
@@ -376,12 +448,7 @@ def _resolve_items(
         item_ids = [i.pk if isinstance(i, ServiceItem) else int(i) for i in items or ()]
     if not item_ids:
         raise case_error("NO_ITEMS", field="items")
-    rows = {
-        r["item_id"]: r
-        for r in ServiceItemVersion.objects.filter(
-            item_id__in=item_ids, status=ServiceItemVersion.Status.PUBLISHED
-        ).values("pk", "item_id", "item__center_id", "item__name")
-    }
+    rows = {r["item_id"]: r for r in _published_versions(item_ids)}
     plans = []
     seen = set()
     for i, item_id in enumerate(item_ids):
@@ -529,7 +596,7 @@ def _application_create(
         created_at=now,
         submitted_at=None if state == S.DRAFT else now,
     )
-    application.save(force_insert=True)
+    _insert_rows([application], returning=True)
     material_rows = [
         ApplicationMaterial(
             application=application,
@@ -545,7 +612,7 @@ def _application_create(
         )
         for code, name in wanted.items()
     ]
-    ApplicationMaterial.objects.bulk_create(material_rows)
+    _insert_rows(material_rows, returning=True)
     by_code = {m.code: m for m in material_rows}
 
     cases = []
@@ -580,17 +647,17 @@ def _application_create(
             )
             events_for.append((case, event))
         cases.append(case)
-    Case.objects.bulk_create(cases)
+    _insert_rows(cases, returning=True)
     links = []
     for case, (_i, plan) in zip(cases, plans, strict=True):
         for m in plan.materials:
             links.append(CaseMaterial(case=case, requirement_id=m.requirement_id, material=by_code[m.code]))
-    CaseMaterial.objects.bulk_create(links)
+    _insert_rows(links, returning=False)
     events = []
     for case, event in events_for:
         event.case_id = case.pk
         events.append(event)
-    CaseEvent.objects.bulk_create(events)
+    _insert_rows(events, returning=False)
     return application
 
 
@@ -622,10 +689,13 @@ def application_submit(*, application: Application, actor: Actor, prereview: boo
 
 
 def _lock_application_cases(application: Application, states: Sequence[str]) -> list[Case]:
-    return list(
-        Case.objects.select_for_update()
-        .filter(application_id=application.pk, state__in=states)
-        .order_by("pk")
+    marks = ", ".join(["%s"] * len(states))
+    return _select(
+        Case,
+        f"{{application_id}} = %s AND {{state}} IN ({marks})",
+        [application.pk, *states],
+        order="{id}",
+        lock=True,
     )
 
 
@@ -660,7 +730,7 @@ def application_intake(*, application: Application, clerk: Staff) -> IntakeResul
         )
     for case in cases:
         _check(case, "accept", clerk)
-    materials = {m.code: m for m in ApplicationMaterial.objects.filter(application_id=application.pk)}
+    materials = {m.code: m for m in _select(ApplicationMaterial, "{application_id} = %s", [application.pk])}
     result = IntakeResult(application=application, cases=cases)
 
     per_case: list[tuple[Case, VersionPlan, list, list]] = []
@@ -953,7 +1023,7 @@ def case_route(*, case: Case, actor: Staff) -> Case:
                 )
             )
     if tasks:
-        CaseTask.objects.bulk_create(tasks)
+        _insert_rows(tasks, returning=False)
     _commit(
         case,
         actor=actor,

@@ -1,19 +1,34 @@
 """Human-readable numbers from named counters (application and case numbers, tickets).
 
-`counter_next` increments a `Counter` row under a row lock inside the caller's
-transaction, so two clerks never get the same number and a rolled-back transaction gives
-its number back. The first use of a name creates the row; two first uses at once are
-resolved by the unique name (the loser re-reads the winner's row under lock).
+`counter_next` increments a `Counter` row under a row lock (`SELECT … FOR UPDATE`) inside
+the caller's transaction, so two clerks never get the same number and a rolled-back
+transaction gives its numbers back. The first use of a name creates the row
+(get-or-create); two first uses at once are resolved by the unique name: the loser's
+insert fails inside a savepoint and it re-reads the winner's row under lock.
 Lock order: take counters before locking cases (center → counter → case → task).
-No savepoint is taken (it would be a statement per number); the caller's transaction
-holds the row lock until it commits.
+
+The two statements are prepared from the model's columns rather than built by the ORM
+per call: numbering runs on every intake, and on SQLite the ORM's query compilation cost
+more than the statements. No savepoint is taken on the common path (it would be a
+statement per number); the caller's transaction holds the row lock until it commits.
 """
 
 from __future__ import annotations
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, router, transaction
 
 from onewindow.core.models import Counter
+
+
+def _sql(conn) -> tuple[str, str]:
+    qn = conn.ops.quote_name
+    meta = Counter._meta
+    table = qn(meta.db_table)
+    pk, name, value = (qn(meta.get_field(f).column) for f in ("id", "name", "value"))
+    lock = " FOR UPDATE" if conn.features.has_select_for_update else ""
+    select = f"SELECT {pk}, {value} FROM {table} WHERE {name} = %s{lock}"  # noqa: S608 (names from model meta)
+    update = f"UPDATE {table} SET {value} = %s WHERE {pk} = %s"  # noqa: S608 (names from model meta)
+    return select, update
 
 
 @transaction.atomic(savepoint=False)
@@ -21,14 +36,21 @@ def counter_next(name: str, n: int = 1) -> int:
     """Reserve `n` numbers of the counter `name` and return the last one (the block is last-n+1..last)."""
     if n < 1:
         raise ValueError("n must be at least 1")
-    try:
-        row = Counter.objects.select_for_update().get(name=name)
-    except Counter.DoesNotExist:
+    conn = connections[router.db_for_write(Counter)]
+    select, update = _sql(conn)
+    with conn.cursor() as cursor:
+        cursor.execute(select, [name])
+        row = cursor.fetchone()
+    if row is None:
         try:
-            with transaction.atomic():
-                row = Counter.objects.create(name=name, value=0)
+            with transaction.atomic(using=conn.alias):
+                created = Counter.objects.using(conn.alias).create(name=name, value=0)
+            row = (created.pk, 0)
         except IntegrityError:
-            row = Counter.objects.select_for_update().get(name=name)
-    value = row.value + n
-    Counter.objects.filter(pk=row.pk).update(value=value)
+            with conn.cursor() as cursor:
+                cursor.execute(select, [name])
+                row = cursor.fetchone()
+    value = row[1] + n
+    with conn.cursor() as cursor:
+        cursor.execute(update, [value, row[0]])
     return value

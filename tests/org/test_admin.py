@@ -227,3 +227,15 @@ def test_applicant_admin_refuses_a_duplicate_identity(admin_client):
     assert response.status_code == 200
     assert "id_number" in response.context["adminform"].form.errors
     assert Applicant.objects.count() == 1
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_change_form_loads(admin_client, model, django_assert_max_num_queries):
+    from django.apps import apps
+
+    populate(2)
+    obj = apps.get_model("org", model).objects.order_by("pk").first()
+    with django_assert_max_num_queries(30):
+        response = admin_client.get(reverse(f"admin:org_{model}_change", args=[obj.pk]))
+    assert response.status_code == 200
+    assert "gAAAAA" not in response.content.decode()

@@ -36,6 +36,8 @@ class Command(BaseCommand):
         def progress(phase: str, done: int, total: int) -> None:
             bar = bars.get(phase)
             if bar is None:
+                for other in bars.values():
+                    other.close()
                 label = _("checking") if phase == "validate" else _("writing")
                 bar = bars[phase] = tqdm(total=total, desc=label, unit=_("items"), file=self.stderr._out)
             bar.update(done - bar.n)

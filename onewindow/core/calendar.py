@@ -192,7 +192,7 @@ def next_working_day(d: dt.date) -> dt.date:
     """`d` itself when it is a working day, otherwise the first working day after it."""
     table, i = _offset(_table(), d.toordinal())
     k = table.before[i]
-    if k >= len(table.ords):
+    while k >= len(table.ords):  # no working day left in the span: widen it by a year
         table, i = _offset(table, table.end + 366)
         k = table.before[d.toordinal() - table.base]
     return dt.date.fromordinal(table.ords[k])
@@ -206,7 +206,7 @@ def add_working_days(start: dt.date, n: int) -> dt.date:
         return start
     table, i = _offset(_table(), start.toordinal())
     k = table.before[i + 1] + n - 1
-    if k >= len(table.ords):
+    while k >= len(table.ords):  # runs past the span: widen it (≈250 working days a year)
         table, i = _offset(table, table.end + n // 200 * 366 + 366)
         k = table.before[start.toordinal() - table.base + 1] + n - 1
     return dt.date.fromordinal(table.ords[k])

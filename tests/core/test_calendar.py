@@ -410,3 +410,14 @@ def test_far_future_limits_widen_the_table_and_count_monday_to_friday(d, n):
     assert end == d or end.weekday() < 5
     assert working_days_between(d, end) == n
     assert next_working_day(end + dt.timedelta(days=1)) == add_working_days(end, 1)
+
+
+def test_a_long_closure_near_the_end_of_the_span_still_finds_the_next_working_day():
+    last = calendar._table().end
+    closure_start = dt.date.fromordinal(last - 30)
+    for offset in range(60):  # 60 days off straddling the end of the compiled span
+        CalendarDay.objects.create(date=closure_start + dt.timedelta(days=offset), is_working_day=False)
+    calendar.calendar_reload()
+    reopening = next_working_day(closure_start + dt.timedelta(days=60))
+    assert next_working_day(closure_start) == reopening
+    assert add_working_days(closure_start - dt.timedelta(days=1), 1) == reopening

@@ -37,7 +37,7 @@ def setup() -> None:
     django.setup()
 
     from django.conf import settings
-    from django.db import connection
+    from django.db import connection, connections
 
     db = settings.DATABASES["default"]
     db.setdefault("TEST", {})
@@ -51,8 +51,21 @@ def setup() -> None:
     connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False, serialize=False)
 
     def teardown() -> None:
+        throwaway = connection.settings_dict["NAME"]
         try:
+            connections.close_all()
+            if connection.vendor == "postgresql":
+                # Worker threads of a benchmark may still hold sessions: end them, or the
+                # DROP DATABASE below fails with "being accessed by other users".
+                with connection._nodb_cursor() as cursor:
+                    cursor.execute(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                        "WHERE datname = %s AND pid <> pg_backend_pid()",
+                        [throwaway],
+                    )
             connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=False)
+        except Exception as exc:  # noqa: BLE001 - at exit: say what is left behind, don't hide the report
+            print(f"bench: could not drop the throwaway database {throwaway}: {exc}", file=sys.stderr)
         finally:
             if tmpdir:
                 shutil.rmtree(tmpdir, ignore_errors=True)

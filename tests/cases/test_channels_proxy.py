@@ -1,0 +1,164 @@
+"""Proxy channel: a village proxy agent applies for a citizen; the township checks before the hall."""
+
+import pytest
+
+from onewindow.cases import channels, services
+from onewindow.cases.chain import chain_verify
+from onewindow.cases.errors import CaseError
+from onewindow.cases.models import Case, CaseEvent
+from onewindow.org.models import Role, ServiceCenter
+from tests.factories.org import ServiceCenterFactory, StaffFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def network(world):
+    township = ServiceCenterFactory(tier=ServiceCenter.Tier.TOWNSHIP, parent=world.center)
+    village = ServiceCenterFactory(tier=ServiceCenter.Tier.VILLAGE, parent=township)
+    other_township = ServiceCenterFactory(tier=ServiceCenter.Tier.TOWNSHIP, parent=world.center)
+    return {
+        "township": township,
+        "village": village,
+        "agent": StaffFactory(center=village, roles=[Role.PROXY_AGENT]),
+        "township_clerk": StaffFactory(center=township, roles=[Role.INTAKE_CLERK]),
+        "township_admin": StaffFactory(center=township, roles=[Role.CENTER_ADMIN]),
+        "other_clerk": StaffFactory(center=other_township, roles=[Role.INTAKE_CLERK]),
+    }
+
+
+def _apply(world, network, **kwargs):
+    return channels.proxy_application_submit(
+        agent=network["agent"],
+        applicant=world.applicant,
+        items=[world.item],
+        form_data={"name": world.applicant.name},
+        materials=["id_card"],
+        **kwargs,
+    )
+
+
+def test_proxy_application_records_the_agent_and_waits_for_the_township(world, network):
+    application = _apply(world, network)
+    assert (application.channel, application.proxy_agent_id, application.center_id) == (
+        "proxy",
+        network["agent"].pk,
+        world.center.pk,
+    )
+    assert application.cases.get().state == "prereview"
+    assert list(channels.proxy_checks_waiting(staff=network["township_clerk"])) == [application]
+    assert list(channels.proxy_checks_waiting(staff=network["other_clerk"])) == []
+
+
+def test_hall_cannot_pass_before_the_township_check(world, network):
+    application = _apply(world, network)
+    with pytest.raises(CaseError) as exc:
+        channels.prereview_pass(application=application, clerk=world.clerk)
+    assert exc.value.code == "TOWNSHIP_CHECK_PENDING"
+    assert application.cases.get().state == "prereview"
+
+
+def test_township_approval_lets_the_hall_pass_and_accept(world, network):
+    application = _apply(world, network)
+    cases = channels.proxy_application_check(
+        application=application, staff=network["township_clerk"], approve=True
+    )
+    assert [c.state for c in cases] == ["prereview"]
+    event = CaseEvent.objects.filter(case=cases[0]).order_by("-seq").first()
+    assert (event.action, event.data["stage"], event.data["approved"]) == (
+        "township_check",
+        "township_check",
+        True,
+    )
+    assert event.actor_name == network["township_clerk"].name
+    assert list(channels.proxy_checks_waiting(staff=network["township_clerk"])) == []
+    channels.prereview_pass(application=application, clerk=world.clerk)
+    result = services.application_intake(application=application, clerk=world.clerk)
+    assert [c.state for c in result.accepted] == ["accepted"]
+    assert chain_verify(result.accepted[0]) == []
+
+
+def test_township_rejection_returns_with_reasons(world, network):
+    application = _apply(world, network)
+    channels.proxy_application_check(
+        application=application, staff=network["township_admin"], approve=False, reasons="缺少村委会证明"
+    )
+    case = Case.objects.get(application=application)
+    assert case.state == "returned"
+    event = CaseEvent.objects.filter(case=case).order_by("-seq").first()
+    assert (event.action, event.data["stage"], event.data["reasons"]) == (
+        "prereview_return",
+        "township_check",
+        "缺少村委会证明",
+    )
+    assert channels.application_status(application=application, applicant=world.applicant).reasons == [
+        "缺少村委会证明"
+    ]
+    assert chain_verify(case) == []
+
+
+def test_rejection_needs_reasons(world, network):
+    application = _apply(world, network)
+    with pytest.raises(CaseError) as exc:
+        channels.proxy_application_check(
+            application=application, staff=network["township_clerk"], approve=False
+        )
+    assert (exc.value.code, exc.value.field) == ("FIELD_REQUIRED", "reasons")
+
+
+def test_staff_of_another_township_cannot_check(world, network):
+    application = _apply(world, network)
+    with pytest.raises(CaseError) as exc:
+        channels.proxy_application_check(application=application, staff=network["other_clerk"], approve=True)
+    assert exc.value.code == "OUT_OF_SCOPE"
+    hall_clerk = world.clerk
+    with pytest.raises(CaseError) as exc:
+        channels.proxy_application_check(application=application, staff=hall_clerk, approve=True)
+    assert exc.value.code == "OUT_OF_SCOPE"
+    assert not CaseEvent.objects.filter(action="township_check").exists()
+
+
+def test_township_staff_without_a_checking_role_is_refused(world, network):
+    application = _apply(world, network)
+    approver = StaffFactory(center=network["township"], roles=[Role.APPROVER])
+    with pytest.raises(CaseError) as exc:
+        channels.proxy_application_check(application=application, staff=approver, approve=True)
+    assert exc.value.code == "ROLE_NOT_ALLOWED"
+
+
+def test_a_checked_application_is_not_checked_twice(world, network):
+    application = _apply(world, network)
+    channels.proxy_application_check(application=application, staff=network["township_clerk"], approve=True)
+    with pytest.raises(CaseError) as exc:
+        channels.proxy_application_check(
+            application=application, staff=network["township_admin"], approve=False, reasons="x"
+        )
+    assert exc.value.code == "TOWNSHIP_CHECK_DONE"
+
+
+def test_only_a_village_proxy_agent_may_apply(world, network):
+    with pytest.raises(CaseError) as exc:
+        channels.proxy_application_submit(agent=world.clerk, applicant=world.applicant, items=[world.item])
+    assert exc.value.code == "NOT_PROXY_AGENT"
+    township_agent = StaffFactory(center=network["township"], roles=[Role.PROXY_AGENT])
+    with pytest.raises(CaseError) as exc:
+        channels.proxy_application_submit(agent=township_agent, applicant=world.applicant, items=[world.item])
+    assert exc.value.code == "NOT_PROXY_AGENT"
+
+
+def test_a_window_application_is_not_a_proxy_one(world, network):
+    from tests.factories.cases import submit
+
+    application = submit(world, state="prereview")
+    with pytest.raises(CaseError) as exc:
+        channels.proxy_application_check(
+            application=application, staff=network["township_clerk"], approve=True
+        )
+    assert exc.value.code == "NOT_PROXY_APPLICATION"
+
+
+def test_retried_proxy_submit_with_the_same_key_makes_one_application(world, network):
+    first = _apply(world, network, idempotency_key="proxy-1")
+    again = _apply(world, network, idempotency_key="proxy-1")
+    assert first.pk == again.pk
+    assert Case.objects.filter(application__proxy_agent=network["agent"]).count() == 1

@@ -62,3 +62,27 @@ def test_roles_sync_is_idempotent_and_resets_hand_edits():
     roles_sync()
     assert perms(Role.APPROVER) == before
     assert Group.objects.filter(name=Role.APPROVER).count() == 1
+
+
+def test_roles_sync_skips_permissions_of_models_not_installed_yet(monkeypatch):
+    from onewindow.org import services
+
+    monkeypatch.setattr(services, "CATALOG_MODELS", (*services.CATALOG_MODELS, "notyetamodel"))
+    groups = roles_sync()
+    assert set(groups) == set(Role.values)
+    assert "catalog.view_notyetamodel" not in perms(Role.APPROVER)
+    assert "catalog.view_serviceitem" in perms(Role.APPROVER)
+
+
+def test_supervisor_sees_cases_models_once_installed():
+    from django.contrib.auth.models import Permission
+
+    roles_sync()
+    cases_views = set(
+        Permission.objects.filter(content_type__app_label="cases", codename__startswith="view_").values_list(
+            "codename", flat=True
+        )
+    )
+    assert cases_views, "the cases app has models"
+    assert {f"cases.{c}" for c in cases_views} <= perms(Role.SUPERVISOR)
+    assert not {p for p in perms(Role.INTAKE_CLERK) if p.startswith("cases.")}

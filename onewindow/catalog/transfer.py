@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -392,10 +393,24 @@ def data_to_xlsx(data: dict[str, Any]) -> bytes:
                 ws.column_dimensions[get_column_letter(n)].width = 14 if column.kind != TEXT else 22
             ws.append([_styled(ws, str(c.header), bold, fill) for c in columns])
             for row in rows:
-                ws.append([_cell_value(c, row.get(c.key)) for c in columns])
+                ws.append([_safe_cell(ws, _cell_value(c, row.get(c.key))) for c in columns])
         out = io.BytesIO()
         wb.save(out)
         return out.getvalue()
+
+
+def _safe_cell(ws: Any, value: Any) -> Any:
+    """Text goes in as text: a value starting with '=' must not become a formula (it would
+    read back empty, and a crafted one would run in the clerk's Excel), and characters XML
+    cannot carry are dropped."""
+    if not isinstance(value, str):
+        return value
+    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    if value.startswith("="):
+        cell = WriteOnlyCell(ws, value)
+        cell.data_type = "s"
+        return cell
+    return value
 
 
 def _styled(ws: Any, value: str, font: Font, fill: PatternFill) -> WriteOnlyCell:

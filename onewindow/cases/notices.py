@@ -1,0 +1,269 @@
+"""Build the `documents.Notice` of a case (or of an application) from its rows and events.
+
+The renderer (`documents.py`) knows nothing about models; the engine's events carry what a
+notice prints (docs/cases.md, "Events a notice or report can rely on"). Each function reads
+a fixed number of queries whatever the number of materials or events, and dates the notice
+by the event it documents, so printing the same notice twice gives the same paper.
+
+* acceptance: received materials and the 容缺 ones with their due dates, the promised deadline;
+* refusal: the reasons and the basis of the `refuse` event;
+* supplement: one notice for the whole application listing every material still missing
+  across all its cases (一次性告知), from the latest `request_supplement` events;
+* completion: the decision (and a denial's reasons and basis), the result document, delivery;
+* handover: the delivery method, tracking number or who signed, the result document.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
+
+from onewindow.cases.documents import MaterialStatus, Notice, NoticeKind, NoticeMaterial, NoticeParty
+from onewindow.cases.errors import CaseError
+from onewindow.cases.models import Application, ApplicationMaterial, Case, CaseEvent, CaseMaterial, CaseState
+from onewindow.catalog.models import MaterialRequirement
+from onewindow.core import clock
+from onewindow.org.models import Applicant
+
+S = CaseState
+
+MESSAGES = {
+    "NOTICE_NOT_AVAILABLE": gettext_lazy("There is no “%(kind)s” for case %(case)s in its present state."),
+    "NOTHING_TO_SUPPLEMENT": gettext_lazy("Application %(application)s is not missing any material."),
+}
+
+# Notice wording is Chinese by regulation (see documents.py): the form and copies column.
+FORM_TEXT = {
+    MaterialRequirement.Form.ORIGINAL: "原件",
+    MaterialRequirement.Form.COPY: "复印件",
+    MaterialRequirement.Form.ORIGINAL_AND_COPY: "原件及复印件",
+}
+TOLERABLE_NOTE = "可容缺受理，受理后按期补齐"
+
+# Which event a notice documents, and the states in which the case has had it.
+NOTICE_EVENT = {
+    NoticeKind.ACCEPTANCE: ("accept", "accept_with_pending"),
+    NoticeKind.REFUSAL: ("refuse",),
+    NoticeKind.COMPLETION: ("decide",),
+    NoticeKind.HANDOVER: ("deliver",),
+}
+
+
+def _error(code: str, **params: Any) -> CaseError:
+    return CaseError(code, str(MESSAGES[code]) % {k: str(v) for k, v in params.items()}, "", params)
+
+
+def _party(applicant: Applicant) -> NoticeParty:
+    organisation = applicant.kind == Applicant.Kind.ORGANISATION
+    return NoticeParty(
+        name=applicant.name,
+        id_number=applicant.uscc if organisation else applicant.id_number,
+        phone=applicant.phone,
+        organisation=organisation,
+    )
+
+
+def _form(requirement: MaterialRequirement | None) -> str:
+    if requirement is None:
+        return ""
+    return f"{FORM_TEXT.get(requirement.form, '')}{requirement.copies}份"
+
+
+def _reasons(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def _load_case(case: Case | int) -> Case:
+    pk = case.pk if isinstance(case, Case) else case
+    return Case.objects.select_related(
+        "application__applicant", "item", "version", "department", "center", "accepted_by", "decided_by"
+    ).get(pk=pk)
+
+
+def _base(case: Case, kind: str, *, issued_at: dt.datetime, clerk_name: str) -> dict[str, Any]:
+    application = case.application
+    version = case.version
+    return {
+        "kind": kind,
+        "case_number": case.number,
+        "application_number": application.number,
+        "center_name": case.center.name,
+        "department_name": case.department.name,
+        "item_name": case.item.name,
+        "applicant": _party(application.applicant),
+        "issued_at": issued_at,
+        "applied_at": application.submitted_at or application.created_at,
+        "clerk_name": clerk_name,
+        "legal_basis": version.legal_basis,
+        "consult_phone": version.consult_phone,
+        "complaint_phone": version.complaint_phone,
+        "result_name": version.result_name,
+        "delivery_method": case.delivery_method or application.delivery_method,
+        "delivery_address": application.delivery_address,
+    }
+
+
+def case_notice(*, case: Case | int, kind: str, issued_at: dt.datetime | None = None) -> Notice:
+    """The notice of `kind` for a case, from the event it documents (4 queries at most).
+
+    `issued_at` defaults to the time of that event. A notice the case has not reached
+    (an acceptance notice of a refused case…) raises NOTICE_NOT_AVAILABLE. The supplement
+    notice is the application's (`application_supplement_notice`): one list for all cases.
+    """
+    kind = NoticeKind(kind)
+    if kind == NoticeKind.SUPPLEMENT:
+        application_id = (
+            case.application_id if isinstance(case, Case) else Case.objects.get(pk=case).application_id
+        )
+        return application_supplement_notice(application=application_id, issued_at=issued_at)
+    case = _load_case(case)
+    event = (
+        CaseEvent.objects.filter(case_id=case.pk, action__in=NOTICE_EVENT[kind])
+        .order_by("-seq")
+        .only("action", "at", "actor_name", "data", "opinion")
+        .first()
+    )
+    if event is None:
+        raise _error("NOTICE_NOT_AVAILABLE", kind=kind.label, case=case.number)
+    values = _base(case, kind, issued_at=issued_at or event.at, clerk_name=event.actor_name)
+    data = event.data or {}
+    if kind == NoticeKind.ACCEPTANCE:
+        values["materials"] = _acceptance_materials(case, data)
+        if case.deadline:
+            values["promised_deadline"] = timezone.localdate(case.deadline)
+    elif kind == NoticeKind.REFUSAL:
+        values["reasons"] = _reasons(data.get("reasons", ""))
+        values["procedure_basis"] = data.get("legal_basis", "")
+        values["delivery_method"] = ""
+    elif kind == NoticeKind.COMPLETION:
+        if case.completed_at is None:
+            raise _error("NOTICE_NOT_AVAILABLE", kind=kind.label, case=case.number)
+        decision = data.get("decision") or case.decision
+        values["issued_at"] = issued_at or case.completed_at
+        values["decision"] = decision
+        if decision == "denied":
+            values["reasons"] = _reasons(data.get("reasons", ""))
+            values["legal_basis"] = data.get("legal_basis", "") or values["legal_basis"]
+        if case.decided_by is not None:
+            values["clerk_name"] = case.decided_by.name
+    elif kind == NoticeKind.HANDOVER:
+        values["delivery_method"] = data.get("method") or case.delivery_method
+        values["tracking_number"] = data.get("tracking_number", "") or case.tracking_number
+        values["signed_by"] = data.get("signed_by", "") or case.signed_by
+    return Notice(**values)
+
+
+def _acceptance_materials(case: Case, data: dict[str, Any]) -> list[NoticeMaterial]:
+    """The case's materials as accepted: received ones, and tolerated ones with their due date."""
+    pending_due = {p["code"]: p.get("due") for p in data.get("pending", [])}
+    out = []
+    for link in (
+        CaseMaterial.objects.filter(case_id=case.pk)
+        .select_related("requirement", "material")
+        .order_by("requirement__order", "requirement_id")
+    ):
+        material = link.material
+        code = link.requirement.code
+        if code in pending_due:
+            due = pending_due[code]
+            out.append(
+                NoticeMaterial(
+                    name=link.requirement.name,
+                    form=_form(link.requirement),
+                    status=MaterialStatus.PENDING,
+                    due_date=dt.date.fromisoformat(due) if isinstance(due, str) else due,
+                    note=TOLERABLE_NOTE,
+                )
+            )
+        elif material is not None and material.status in (
+            ApplicationMaterial.Status.RECEIVED,
+            ApplicationMaterial.Status.PENDING,
+        ):
+            out.append(
+                NoticeMaterial(
+                    name=link.requirement.name,
+                    form=_form(link.requirement),
+                    status=MaterialStatus.RECEIVED,
+                    note=material.note,
+                )
+            )
+    return out
+
+
+def application_supplement_notice(
+    *, application: Application | int, issued_at: dt.datetime | None = None
+) -> Notice:
+    """一次性告知: one notice listing every material still missing across the application's cases.
+
+    Reads the latest `request_supplement` event of each case (what the window asked for)
+    and the application's material rows (what is still missing or was rejected); without
+    such an event (a draft, a pre-review), the required materials not handed in. The
+    notice carries the first case's number and every item's name. 4 queries.
+    """
+    pk = application.pk if isinstance(application, Application) else application
+    cases = list(
+        Case.objects.filter(application_id=pk)
+        .select_related("application__applicant", "item", "version", "department", "center")
+        .order_by("pk")
+    )
+    if not cases:
+        raise Application.DoesNotExist(pk)
+    first = cases[0]
+    events: dict[int, CaseEvent] = {}
+    for event in CaseEvent.objects.filter(case__application_id=pk, action="request_supplement").order_by(
+        "seq"
+    ):
+        events[event.case_id] = event  # the latest round per case
+    rows = {m.code: m for m in ApplicationMaterial.objects.filter(application_id=pk)}
+    still = (ApplicationMaterial.Status.MISSING, ApplicationMaterial.Status.REJECTED)
+    asked: dict[str, dict[str, Any]] = {}
+    for event in events.values():
+        for m in (event.data or {}).get("missing", []):
+            entry = asked.setdefault(m["code"], {"name": m["name"], "tolerable": True})
+            entry["tolerable"] = entry["tolerable"] and m.get("tolerable", False)
+    if not events:
+        for link in CaseMaterial.objects.filter(
+            case__application_id=pk, requirement__required=True
+        ).select_related("requirement"):
+            entry = asked.setdefault(
+                link.requirement.code, {"name": link.requirement.name, "tolerable": True}
+            )
+            entry["tolerable"] = entry["tolerable"] and link.requirement.tolerable
+    requirements = {
+        r.code: r
+        for r in MaterialRequirement.objects.filter(
+            version_id__in={c.version_id for c in cases}, code__in=list(asked)
+        )
+    }
+    materials = []
+    for code, entry in asked.items():
+        row = rows.get(code)
+        if row is not None and row.status not in still:
+            continue
+        rejected = row is not None and row.status == ApplicationMaterial.Status.REJECTED
+        note = row.note if rejected and row.note else (TOLERABLE_NOTE if entry["tolerable"] else "")
+        materials.append(
+            NoticeMaterial(
+                name=entry["name"],
+                form=_form(requirements.get(code)),
+                status=MaterialStatus.REJECTED if rejected else MaterialStatus.MISSING,
+                note=note,
+            )
+        )
+    if not materials:
+        raise _error("NOTHING_TO_SUPPLEMENT", application=first.application.number)
+    latest = max((e.at for e in events.values()), default=None)
+    clerk = max(events.values(), key=lambda e: e.at).actor_name if events else ""
+    values = _base(
+        first, NoticeKind.SUPPLEMENT, issued_at=issued_at or latest or clock.now(), clerk_name=clerk
+    )
+    values["item_name"] = "、".join(dict.fromkeys(c.item.name for c in cases))
+    values["department_name"] = "、".join(dict.fromkeys(c.department.name for c in cases))
+    values["materials"] = materials
+    values["delivery_method"] = ""
+    if len(cases) > 1:
+        values["legal_basis"] = ""
+    return Notice(**values)

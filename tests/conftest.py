@@ -1,6 +1,8 @@
 import pytest
 from django.db import connection
 
+from onewindow.core.calendar import calendar_reload
+
 
 @pytest.fixture
 def on_postgres() -> bool:
@@ -17,3 +19,15 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "postgres" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def fresh_calendar(request, settings):
+    """Each test sees the calendar compiled from its own database state: overrides a rolled-back
+    test wrote must not linger in the in-process cache, and no periodic re-read may land inside
+    a query-count assertion (test_calendar tests the re-read itself)."""
+    if request.module.__name__ != "tests.core.test_calendar":
+        settings.ONEWINDOW_CALENDAR_RECHECK_SECONDS = 0
+    calendar_reload()
+    yield
+    calendar_reload()

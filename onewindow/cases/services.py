@@ -930,7 +930,11 @@ def application_materials_received(
         raise case_error("FIELD_REQUIRED", field="materials")
     cases = list(
         Case.objects.select_for_update()
-        .filter(application_id=application.pk, pending_materials_due__isnull=False)
+        .filter(
+            application_id=application.pk,
+            pending_materials_due__isnull=False,
+            state__in=TRANSITIONS["materials_received"].sources,
+        )
         .order_by("pk")
     )
     rows = {m.code: m for m in ApplicationMaterial.objects.filter(application_id=application.pk)}
@@ -1347,7 +1351,7 @@ def _add_task(
         opened_at=now,
         due_at=_task_due(now, days),
     )
-    task.save(force_insert=True)
+    _insert_rows([task], returning=True)
     return task
 
 
@@ -1455,8 +1459,8 @@ def case_suspend(*, case: Case, actor: Staff, reason: str, expected_end: dt.date
     if reason == Suspension.Reason.OTHER:
         _require(note, "note")
     now = clock.now()
-    Suspension(case_id=case.pk, reason=reason, note=note, started_at=now, expected_end=expected_end).save(
-        force_insert=True
+    _fast_insert(
+        Suspension(case_id=case.pk, reason=reason, note=note, started_at=now, expected_end=expected_end)
     )
     _commit(
         case,
@@ -1516,7 +1520,7 @@ def case_extend(*, case: Case, actor: Staff, days: int, reason: str) -> Case:
         raise case_error("FIELD_INVALID", field="days", reason=str(days))
     _require(reason, "reason")
     now = clock.now()
-    Extension(case_id=case.pk, days=days, reason=reason, authorised_by=actor, at=now).save(force_insert=True)
+    _fast_insert(Extension(case_id=case.pk, days=days, reason=reason, authorised_by_id=actor.pk, at=now))
     case.extended_days += days
     plan = version_plan(case.version_id)
     _commit(

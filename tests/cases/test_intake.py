@@ -153,3 +153,21 @@ def test_mail_delivery_needs_an_address():
     with pytest.raises(CaseError) as exc:
         submit(world, delivery_method="mail")
     assert exc.value.field == "delivery_address"
+
+
+def test_materials_received_skips_cases_that_left_handling():
+    world = make_world()
+    _, b = two_items(world)
+    c, _ = item_with_procedure(
+        center=world.center,
+        department=world.department,
+        materials=[{"code": "floor_plan", "name": "平面图", "tolerable": True}],
+    )
+    app = submit(world, items=[b, c], materials=["id_card"])
+    first, second = services.application_intake(application=app, clerk=world.clerk).accepted_with_pending
+    services.case_withdraw(case=first, actor=world.applicant)
+    touched = services.application_materials_received(
+        application=app, materials=["floor_plan"], clerk=world.clerk
+    )
+    assert [t.pk for t in touched] == [second.pk]
+    assert touched[0].pending_materials_due is None

@@ -1,0 +1,75 @@
+"""Online applications: drafts, pre-review, return; the applicant acting for themself."""
+
+import pytest
+
+from onewindow.cases import services
+from onewindow.cases.errors import CaseError
+from onewindow.cases.models import CaseEvent
+from tests.factories.cases import make_world
+from tests.factories.org import ApplicantFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def online(world, **kwargs):
+    return services.application_create(
+        center=world.center,
+        applicant=world.applicant,
+        items=[world.item],
+        channel="portal",
+        materials=["id_card"],
+        actor=world.applicant,
+        **kwargs,
+    )
+
+
+def test_a_draft_has_no_event_until_submitted_for_prereview():
+    world = make_world()
+    app = online(world, state="draft")
+    case = app.cases.get()
+    assert case.state == "draft" and case.event_count == 0 and app.submitted_at is None
+    services.application_submit(application=app, actor=world.applicant, prereview=True)
+    case.refresh_from_db()
+    assert case.state == "prereview"
+    event = CaseEvent.objects.get(case=case)
+    assert (event.action, event.from_state, event.to_state) == ("submit", "draft", "prereview")
+
+
+def test_prereview_pass_then_intake_accepts():
+    world = make_world()
+    app = online(world, state="prereview")
+    services.application_prereview_pass(application=app, clerk=world.clerk)
+    result = services.application_intake(application=app, clerk=world.clerk)
+    assert [c.state for c in result.cases] == ["accepted"]
+
+
+def test_prereview_return_needs_reasons():
+    world = make_world()
+    app = online(world, state="prereview")
+    with pytest.raises(CaseError) as exc:
+        services.application_prereview_return(application=app, clerk=world.clerk, reasons=" ")
+    assert exc.value.field == "reasons"
+    (case,) = services.application_prereview_return(application=app, clerk=world.clerk, reasons="照片不清晰")
+    assert case.state == "returned"
+
+
+def test_someone_else_cannot_apply_in_an_applicants_name():
+    world = make_world()
+    with pytest.raises(CaseError) as exc:
+        services.application_create(
+            center=world.center,
+            applicant=world.applicant,
+            items=[world.item],
+            channel="portal",
+            actor=ApplicantFactory(),
+        )
+    assert exc.value.code == "NOT_OWN_APPLICATION"
+
+
+def test_an_approver_cannot_take_applications_at_the_window():
+    world = make_world()
+    with pytest.raises(CaseError) as exc:
+        services.application_create(
+            center=world.center, applicant=world.applicant, items=[world.item], actor=world.approver
+        )
+    assert exc.value.code == "ROLE_NOT_ALLOWED"

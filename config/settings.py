@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "onewindow.cases",
     "onewindow.portal",
     "onewindow.workbench",
+    "onewindow.workbench",
     "onewindow.demo",
 ]
 

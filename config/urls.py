@@ -8,6 +8,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     *i18n_patterns(
         path("admin/", admin.site.urls),
+        path("workbench/", include("onewindow.workbench.urls")),
         path("", include("onewindow.portal.urls")),
         prefix_default_language=False,
     ),

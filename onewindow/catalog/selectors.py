@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Model, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from onewindow.catalog.models import (
     Bundle,
@@ -30,8 +30,8 @@ GUIDE_PREFETCH = (
 def item_list(*, center: ServiceCenter, filters: dict[str, Any] | None = None) -> QuerySet[ServiceItem]:
     """The center's items, ordered by code, ready to paginate.
 
-    Filters (all optional): `q` (code or name contains), `category`, `department` (code or
-    id), `sector` (code or id), `is_active`, `catalog_list` (id), `bundle` (id). Each row
+    Filters (all optional): `q` (code or name contains), `category`, `department` and
+    `sector` (a code string, an id int or the model instance), `is_active`, `catalog_list` (id), `bundle` (id). Each row
     carries `published_number` (None when nothing is published) without further queries.
     """
     filters = filters or {}
@@ -51,12 +51,12 @@ def item_list(*, center: ServiceCenter, filters: dict[str, Any] | None = None) -
         qs = qs.filter(category=filters["category"])
     for name in ("department", "sector"):
         value = filters.get(name)
-        if value:
-            qs = (
-                qs.filter(**{f"{name}_id": value})
-                if str(value).isdigit()
-                else qs.filter(**{f"{name}__code": value})
-            )
+        if isinstance(value, Model):
+            qs = qs.filter(**{f"{name}_id": value.pk})
+        elif isinstance(value, int) and not isinstance(value, bool):
+            qs = qs.filter(**{f"{name}_id": value})
+        elif value:  # a code: codes may be all digits, so a string is always a code
+            qs = qs.filter(**{f"{name}__code": value})
     if filters.get("is_active") is not None:
         qs = qs.filter(is_active=bool(filters["is_active"]))
     if filters.get("catalog_list"):

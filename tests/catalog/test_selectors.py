@@ -45,6 +45,8 @@ def test_item_list_filters(center, department, other_department, sector):
     b.sector = sector
     b.save()
     assert [i.code for i in item_list(center=center, filters={"department": "SCJG"})] == [a.code]
+    assert [i.code for i in item_list(center=center, filters={"department": department})] == [a.code]
+    assert [i.code for i in item_list(center=center, filters={"department": other_department.pk})] == [b.code]
     assert [i.code for i in item_list(center=center, filters={"sector": sector.code})] == [b.code]
     assert [i.code for i in item_list(center=center, filters={"q": "0002"})] == [b.code]
     other_center_sector = SectorFactory()

@@ -257,3 +257,27 @@ def test_bundle_refuses_items_of_another_center(center, department):
     with pytest.raises(CatalogError) as exc:
         bundle_create(center=center, code="BUNDLE-KDCY", name="我要开餐馆", items=[item, foreign])
     assert exc.value.code == "ITEM_NOT_IN_CENTER"
+
+
+@pytest.mark.django_db
+def test_version_guide_set_replaces_a_drafts_whole_guide(center, department, other_department):
+    version = make_item(center, department).versions.get()
+    guide = guide_data(
+        department.code,
+        materials=[
+            {"code": "licence", "name": "营业执照", "source": "licence", "licence_type": "business_licence"}
+        ],
+        stages=[
+            {
+                "name": "联合审查",
+                "tasks": [{"name": "审查", "department": other_department.code, "limit_days": 5}],
+            }
+        ],
+    )
+    version_guide_set(version=version, guide=guide)
+    version.refresh_from_db()
+    assert [m.code for m in version.materials.all()] == ["licence"]
+    assert [t.department for t in StageTask.objects.filter(stage__procedure__version=version)] == [
+        other_department
+    ]
+    assert version_validate(version) == []

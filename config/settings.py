@@ -60,7 +60,6 @@ INSTALLED_APPS = [
     "onewindow.cases",
     "onewindow.portal",
     "onewindow.workbench",
-    "onewindow.workbench",
     "onewindow.demo",
 ]
 

@@ -2,10 +2,14 @@
 
 Personal data is shown masked in lists and never as cipher text in forms. Applicants are
 found by an exact ID number through the blind index, since the column itself is encrypted.
-Writes that have a business rule (staff backup) go through the services."""
+Writes go through the services (staff_create, staff_set_roles, staff_set_backup,
+applicant_create); the forms run the same normalisation and checks first, so a refusal
+shows as a form error naming the field."""
 
 from django import forms
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.urls import reverse
@@ -13,8 +17,17 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from onewindow.core.fields import personal_digest
-from onewindow.org.errors import OrgError, org_error
+from onewindow.org.errors import OrgError
 from onewindow.org.models import Applicant, Department, Region, Role, Sector, ServiceCenter, Staff, Window
+from onewindow.org.services import (
+    applicant_clean,
+    applicant_create,
+    applicant_update,
+    clean_mobile,
+    staff_create,
+    staff_set_backup,
+    staff_set_roles,
+)
 
 
 @admin.register(Region)
@@ -146,10 +159,8 @@ class StaffForm(forms.ModelForm):
             self.fields["roles"].initial = sorted(self.instance.roles)
 
     def clean_phone(self):
-        from onewindow.org.services import _clean_mobile
-
         try:
-            return _clean_mobile(self.cleaned_data.get("phone") or "")
+            return clean_mobile(self.cleaned_data.get("phone") or "")
         except OrgError as exc:
             raise ValidationError(exc.message, code=exc.code) from exc
 
@@ -184,8 +195,6 @@ class StaffAddForm(StaffForm):
         fields = ["center", "department", "window", "name", "employee_number", "phone", "is_active"]
 
     def clean_username(self):
-        from django.contrib.auth import get_user_model
-
         username = self.cleaned_data["username"].strip()
         if get_user_model().objects.filter(username=username).exists():
             raise ValidationError(
@@ -194,8 +203,6 @@ class StaffAddForm(StaffForm):
         return username
 
     def clean_password(self):
-        from django.contrib.auth.password_validation import validate_password
-
         password = self.cleaned_data.get("password") or ""
         if password:
             validate_password(password)
@@ -263,8 +270,6 @@ class StaffAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         """Writes go through the services: `staff_create` on add; on change the plain fields
         are saved and roles and backup go through `staff_set_roles` / `staff_set_backup`."""
-        from onewindow.org.services import staff_create, staff_set_backup, staff_set_roles
-
         data = form.cleaned_data
         if not change:
             created = staff_create(
@@ -329,40 +334,27 @@ class ApplicantForm(forms.ModelForm):
         }
 
     def clean(self):
-        from onewindow.org.services import _clean_id_number, _clean_mobile, _clean_uscc
-
+        """Run the service's own checks so a refusal shows on the field it concerns."""
         data = super().clean()
-        kind = data.get("kind")
+        if self.errors:
+            return data
         try:
-            if data.get("id_number"):
-                data["id_number"] = _clean_id_number(data["id_number"])
-            elif kind == Applicant.Kind.PERSON:
-                self.add_error("id_number", _("Enter the resident ID number."))
-            if data.get("uscc"):
-                data["uscc"] = _clean_uscc(data["uscc"])
-            elif kind == Applicant.Kind.ORGANISATION:
-                self.add_error("uscc", _("Enter the unified social credit code."))
-            data["phone"] = _clean_mobile(data.get("phone") or "")
+            cleaned = applicant_clean(
+                kind=data.get("kind") or "",
+                name=data.get("name") or "",
+                id_number=data.get("id_number") or "",
+                uscc=data.get("uscc") or "",
+                phone=data.get("phone") or "",
+                email=data.get("email") or "",
+                address=data.get("address") or "",
+                legal_representative=data.get("legal_representative") or "",
+                exclude=self.instance if self.instance.pk else None,
+            )
         except OrgError as exc:
             _org_error_to_form(self, exc)
             return data
-        from onewindow.org.selectors import applicant_find
-
-        if kind == Applicant.Kind.PERSON and data.get("id_number"):
-            existing, field = applicant_find(id_number=data["id_number"]), "id_number"
-        elif kind == Applicant.Kind.ORGANISATION and data.get("uscc"):
-            existing, field = applicant_find(uscc=data["uscc"]), "uscc"
-        else:
-            existing, field = None, ""
-        if existing is not None and existing.pk != self.instance.pk:
-            _org_error_to_form(self, org_error("APPLICANT_EXISTS", field))
+        data.update({k: v for k, v in cleaned.items() if k in self.fields})
         return data
-
-    def save(self, commit=True):
-        self.instance.id_number_digest = (
-            personal_digest(self.instance.id_number) if self.instance.id_number else ""
-        )
-        return super().save(commit)
 
 
 @admin.register(Applicant)
@@ -376,24 +368,23 @@ class ApplicantAdmin(admin.ModelAdmin):
     search_help_text = _("Search by name, unified social credit code, or an exact resident ID number.")
 
     def save_model(self, request, obj, form, change):
-        """A new applicant is registered by `applicant_create` (normalised, digest set);
-        an edit saves the validated form, refreshing the digest."""
-        if change:
-            return super().save_model(request, obj, form, change)
-        from onewindow.org.services import applicant_create
-
+        """Register through `applicant_create`, correct through `applicant_update`."""
         data = form.cleaned_data
-        created = applicant_create(
-            kind=data["kind"],
-            name=data["name"],
-            id_number=data.get("id_number") or "",
-            uscc=data.get("uscc") or "",
-            phone=data.get("phone") or "",
-            email=data.get("email") or "",
-            address=data.get("address") or "",
-            legal_representative=data.get("legal_representative") or "",
-            user=data.get("user"),
-        )
+        fields = {
+            "kind": data["kind"],
+            "name": data["name"],
+            "id_number": data.get("id_number") or "",
+            "uscc": data.get("uscc") or "",
+            "phone": data.get("phone") or "",
+            "email": data.get("email") or "",
+            "address": data.get("address") or "",
+            "legal_representative": data.get("legal_representative") or "",
+            "user": data.get("user"),
+        }
+        if change:
+            applicant_update(applicant=obj, **fields)
+            return
+        created = applicant_create(**fields)
         obj.pk, obj.created_at = created.pk, created.created_at
 
     def get_search_results(self, request, queryset, search_term):

@@ -13,6 +13,14 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 
 from onewindow.core.fields import personal_digest
+from onewindow.core.validators import (
+    normalise_id_number,
+    normalise_mobile,
+    normalise_uscc,
+    validate_id_number,
+    validate_mobile,
+    validate_uscc,
+)
 from onewindow.org.errors import OrgError, org_error
 from onewindow.org.models import Applicant, Department, Role, ServiceCenter, Staff, Window
 
@@ -102,9 +110,8 @@ def _role_groups(roles: Iterable[str]) -> list[Group]:
     return [existing[r] for r in roles]
 
 
-def _clean_mobile(phone: str, field: str = "phone") -> str:
-    from onewindow.core.validators import normalise_mobile, validate_mobile
-
+def clean_mobile(phone: str, field: str = "phone") -> str:
+    """Normalised mainland mobile number, or "" when none was given; OrgError if invalid."""
     phone = (phone or "").strip()
     if not phone:
         return ""
@@ -144,7 +151,7 @@ def staff_create(
         raise org_error("DEPARTMENT_NOT_IN_CENTER", "department")
     if window is not None and window.center_id != center.pk:
         raise org_error("WINDOW_NOT_IN_CENTER", "window")
-    phone = _clean_mobile(phone)
+    phone = clean_mobile(phone)
     user_model = get_user_model()
     if user_model.objects.filter(username=username).exists():
         raise org_error("USERNAME_TAKEN", "username", value=username)
@@ -211,9 +218,8 @@ def staff_set_backup(*, staff: Staff, backup: Staff | None) -> Staff:
     return staff
 
 
-def _clean_id_number(value: str, *, field: str = "id_number") -> str:
-    from onewindow.core.validators import normalise_id_number, validate_id_number
-
+def clean_id_number(value: str, *, field: str = "id_number") -> str:
+    """Normalised resident ID number; OrgError naming `field` if invalid."""
     value = normalise_id_number(value)
     try:
         validate_id_number(value)
@@ -222,15 +228,76 @@ def _clean_id_number(value: str, *, field: str = "id_number") -> str:
     return value
 
 
-def _clean_uscc(value: str) -> str:
-    from onewindow.core.validators import validate_uscc
-
-    value = "".join(value.split()).upper()
+def clean_uscc(value: str) -> str:
+    """Normalised USCC; OrgError if invalid."""
+    value = "".join(normalise_uscc(value).split())
     try:
         validate_uscc(value)
     except ValidationError as exc:
         raise org_error("INVALID_USCC", "uscc", detail=exc.messages[0]) from exc
     return value
+
+
+def applicant_clean(
+    *,
+    kind: str,
+    name: str,
+    id_number: str = "",
+    uscc: str = "",
+    phone: str = "",
+    email: str = "",
+    address: str = "",
+    legal_representative: str = "",
+    exclude: Applicant | None = None,
+) -> dict[str, str]:
+    """Normalise and check an applicant's fields; return them ready to store (digest
+    included). A person needs a valid resident ID number, an organisation a valid USCC (its
+    legal representative's ID number is optional but checked when given). Another applicant
+    with the same identity (other than `exclude`) is refused with APPLICANT_EXISTS."""
+    if kind not in Applicant.Kind.values:
+        raise org_error("UNKNOWN_APPLICANT_KIND", "kind", value=kind)
+    name = (name or "").strip()
+    if not name:
+        raise org_error("NAME_REQUIRED", "name")
+    id_number = (id_number or "").strip()
+    uscc = (uscc or "").strip()
+    if kind == Applicant.Kind.PERSON:
+        if not id_number:
+            raise org_error("ID_NUMBER_REQUIRED", "id_number")
+        id_number = clean_id_number(id_number)
+        uscc = ""
+    else:
+        if not uscc:
+            raise org_error("USCC_REQUIRED", "uscc")
+        uscc = clean_uscc(uscc)
+        if id_number:
+            id_number = clean_id_number(id_number)
+    phone = clean_mobile(phone)
+    email = (email or "").strip()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError as exc:
+            raise org_error("INVALID_EMAIL", "email") from exc
+    from onewindow.org.selectors import applicant_find
+
+    if kind == Applicant.Kind.PERSON:
+        existing, field = applicant_find(id_number=id_number), "id_number"
+    else:
+        existing, field = applicant_find(uscc=uscc), "uscc"
+    if existing is not None and (exclude is None or existing.pk != exclude.pk):
+        raise org_error("APPLICANT_EXISTS", field)
+    return {
+        "kind": kind,
+        "name": name,
+        "id_number": id_number,
+        "id_number_digest": personal_digest(id_number) if id_number else "",
+        "uscc": uscc,
+        "phone": phone,
+        "email": email,
+        "address": (address or "").strip(),
+        "legal_representative": (legal_representative or "").strip(),
+    }
 
 
 @transaction.atomic
@@ -246,67 +313,78 @@ def applicant_create(
     legal_representative: str = "",
     user=None,
 ) -> Applicant:
-    """Register an applicant after normalising and checking identity numbers.
+    """Register an applicant (see `applicant_clean` for the rules).
 
-    A person needs a valid resident ID number, an organisation a valid USCC (its legal
-    representative's ID number is optional but checked when given). The ID number is kept
-    encrypted; `id_number_digest` is the blind index `applicant_find` searches. One row per
-    person and per organisation: a duplicate is refused with APPLICANT_EXISTS."""
-    if kind not in Applicant.Kind.values:
-        raise org_error("UNKNOWN_APPLICANT_KIND", "kind", value=kind)
-    name = (name or "").strip()
-    if not name:
-        raise org_error("NAME_REQUIRED", "name")
-    id_number = (id_number or "").strip()
-    uscc = (uscc or "").strip()
-    if kind == Applicant.Kind.PERSON:
-        if not id_number:
-            raise org_error("ID_NUMBER_REQUIRED", "id_number")
-        id_number = _clean_id_number(id_number)
-        uscc = ""
-    else:
-        if not uscc:
-            raise org_error("USCC_REQUIRED", "uscc")
-        uscc = _clean_uscc(uscc)
-        if id_number:
-            id_number = _clean_id_number(id_number)
-    phone = _clean_mobile(phone)
-    email = (email or "").strip()
-    if email:
-        try:
-            validate_email(email)
-        except ValidationError as exc:
-            raise org_error("INVALID_EMAIL", "email") from exc
-    digest = personal_digest(id_number) if id_number else ""
-    from onewindow.org.selectors import applicant_find
-
-    if kind == Applicant.Kind.PERSON and applicant_find(id_number=id_number) is not None:
-        raise org_error("APPLICANT_EXISTS", "id_number")
-    if kind == Applicant.Kind.ORGANISATION and applicant_find(uscc=uscc) is not None:
-        raise org_error("APPLICANT_EXISTS", "uscc")
+    The ID number is kept encrypted; `id_number_digest` is the blind index `applicant_find`
+    searches. One row per person and per organisation: the unique constraints back the
+    duplicate check up under concurrency."""
+    fields = applicant_clean(
+        kind=kind,
+        name=name,
+        id_number=id_number,
+        uscc=uscc,
+        phone=phone,
+        email=email,
+        address=address,
+        legal_representative=legal_representative,
+    )
     try:
         with transaction.atomic():
-            return Applicant.objects.create(
-                kind=kind,
-                name=name,
-                id_number=id_number,
-                id_number_digest=digest,
-                uscc=uscc,
-                phone=phone,
-                email=email,
-                address=(address or "").strip(),
-                legal_representative=(legal_representative or "").strip(),
-                user=user,
-            )
-    except IntegrityError as exc:  # the unique constraints are the last guard under concurrency
+            return Applicant.objects.create(**fields, user=user)
+    except IntegrityError as exc:
         raise org_error("APPLICANT_EXISTS", "id_number" if kind == Applicant.Kind.PERSON else "uscc") from exc
 
 
+@transaction.atomic
+def applicant_update(
+    *,
+    applicant: Applicant,
+    kind: str,
+    name: str,
+    id_number: str = "",
+    uscc: str = "",
+    phone: str = "",
+    email: str = "",
+    address: str = "",
+    legal_representative: str = "",
+    user=None,
+) -> Applicant:
+    """Correct an applicant's details under the same rules as registration; the digest
+    follows the ID number. Locks the row so two clerks' corrections do not interleave."""
+    fields = applicant_clean(
+        kind=kind,
+        name=name,
+        id_number=id_number,
+        uscc=uscc,
+        phone=phone,
+        email=email,
+        address=address,
+        legal_representative=legal_representative,
+        exclude=applicant,
+    )
+    Applicant.objects.select_for_update().filter(pk=applicant.pk).first()
+    for key, value in fields.items():
+        setattr(applicant, key, value)
+    applicant.user = user
+    try:
+        with transaction.atomic():
+            applicant.save(update_fields=[*fields, "user"])
+    except IntegrityError as exc:
+        raise org_error("APPLICANT_EXISTS", "id_number" if kind == Applicant.Kind.PERSON else "uscc") from exc
+    return applicant
+
+
 __all__ = [
+    "clean_id_number",
+    "clean_mobile",
+    "clean_uscc",
     "OrgError",
+    "applicant_clean",
     "applicant_create",
+    "applicant_update",
     "role_permission_codes",
     "roles_sync",
     "staff_create",
     "staff_set_backup",
+    "staff_set_roles",
 ]

@@ -239,3 +239,20 @@ def test_change_form_loads(admin_client, model, django_assert_max_num_queries):
         response = admin_client.get(reverse(f"admin:org_{model}_change", args=[obj.pk]))
     assert response.status_code == 200
     assert "gAAAAA" not in response.content.decode()
+
+
+def test_applicant_change_goes_through_applicant_update(admin_client):
+    from onewindow.org.selectors import applicant_find
+
+    old = with_id_check_digit("37162119850312004")
+    new = with_id_check_digit("37162119850312005")
+    applicant = applicant_create(kind="person", name="王小明", id_number=old)
+    url = reverse("admin:org_applicant_change", args=[applicant.pk])
+    response = admin_client.post(
+        url, {"kind": "person", "name": "王小明", "id_number": new.lower(), "phone": "139 1234 5678"}
+    )
+    assert response.status_code == 302
+    assert applicant_find(id_number=new) == applicant
+    assert applicant_find(id_number=old) is None
+    applicant.refresh_from_db()
+    assert applicant.phone == "13912345678"

@@ -97,3 +97,33 @@ def test_existing_organisation_blocks_a_duplicate_uscc():
         applicant_create(kind="organisation", name="重名公司", uscc=existing.uscc)
     assert exc.value.code == "APPLICANT_EXISTS"
     assert exc.value.field == "uscc"
+
+
+def test_update_corrects_the_id_number_and_its_digest():
+    from onewindow.org.services import applicant_update
+
+    applicant = applicant_create(kind="person", name="张三", id_number=ID)
+    corrected = with_id_check_digit("37162119850312005")
+    applicant_update(
+        applicant=applicant, kind="person", name="张三", id_number=corrected, phone="13912345678"
+    )
+    assert applicant_find(id_number=ID) is None
+    assert applicant_find(id_number=corrected) == applicant
+    applicant.refresh_from_db()
+    assert applicant.phone == "13912345678"
+
+
+def test_update_refuses_another_applicants_identity_and_keeps_the_row():
+    from onewindow.org.services import applicant_update
+
+    first = applicant_create(kind="person", name="张三", id_number=ID)
+    other_id = with_id_check_digit("37162119900101002")
+    second = applicant_create(kind="person", name="李四", id_number=other_id)
+    with pytest.raises(OrgError) as exc:
+        applicant_update(applicant=second, kind="person", name="李四", id_number=ID)
+    assert exc.value.code == "APPLICANT_EXISTS"
+    second.refresh_from_db()
+    assert second.id_number == other_id
+    applicant_update(applicant=first, kind="person", name="张叁", id_number=ID)  # its own number is fine
+    first.refresh_from_db()
+    assert first.name == "张叁"

@@ -561,6 +561,10 @@ class BatchRow:
     case_number: str
     outcome: str  # accepted / accepted_with_pending / supplement_requested / completed / already_imported
 
+    @property
+    def outcome_label(self) -> str:
+        return str(OUTCOME_LABELS[self.outcome])
+
 
 @dataclass
 class BatchReport:

@@ -26,7 +26,6 @@ SEED = 20170601  # the day Huimin opened its new hall
 class DemoContext:
     """What the steps pass along: the hall and counters for the summary."""
 
-    stdout: object = None
     hall: ServiceCenter | None = None
     created: dict[str, int] = field(default_factory=dict)
     logins: dict[str, str] = field(default_factory=dict)

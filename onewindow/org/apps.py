@@ -8,9 +8,11 @@ def sync_roles_after_migrate(sender, using="default", **kwargs):
 
     post_migrate fires once per app; permissions of an app exist only after its own
     signal, so the roles are synced after each OneWindow app (cheap and idempotent)."""
-    if not sender.name.startswith("onewindow."):
+    from django.db import DEFAULT_DB_ALIAS, connections
+
+    # Role groups live in the default database, the one the services write to.
+    if not sender.name.startswith("onewindow.") or using != DEFAULT_DB_ALIAS:
         return
-    from django.db import connections
 
     from onewindow.org.services import roles_sync
 

@@ -13,6 +13,7 @@ from django.utils.translation import pgettext_lazy
 MESSAGES = {
     "TRANSITION_NOT_ALLOWED": _("“%(action)s” is not possible while the case is “%(state)s”."),
     "ROLE_NOT_ALLOWED": _("Your roles do not allow “%(action)s”."),
+    "ACCOUNT_INACTIVE": _("This staff account is inactive."),
     "OUT_OF_SCOPE": _("This case or task is outside your center or department."),
     "NOT_OWN_APPLICATION": _("Applicants can act only on their own applications."),
     "SEPARATION_OF_DUTIES": _("The staff member who accepted a case cannot decide it."),

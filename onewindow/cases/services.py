@@ -1131,11 +1131,15 @@ def _complete_task_sql(
     ]
     params: list[Any] = [task.pk, T.DONE, T.OPEN, task.pk, opinion, task.pk, outcome, task.pk, actor.pk]
     params += [task.pk, at, task.pk, at]
+    # The assignee, or their AB-post backup (Staff.backup), may finish a claimed task.
+    staff_table, _conn = _table(Staff)
+    sc = staff_table.columns
     where = (
-        f"({c['id']} = %s AND {c['state']} IN (%s, %s) "
-        f"AND ({c['assignee_id']} IS NULL OR {c['assignee_id']} = %s))"
+        f"({c['id']} = %s AND {c['state']} IN (%s, %s) "  # noqa: S608 (names from model meta)
+        f"AND ({c['assignee_id']} IS NULL OR {c['assignee_id']} = %s "
+        f"OR {c['assignee_id']} IN (SELECT {sc['id']} FROM {staff_table.table} WHERE {sc['backup_id']} = %s)))"
     )
-    where_params: list[Any] = [task.pk, T.OPEN, T.CLAIMED, actor.pk]
+    where_params: list[Any] = [task.pk, T.OPEN, T.CLAIMED, actor.pk, actor.pk]
     expected = 1
     if next_stage is not None:
         sets.append(f"{c['opened_at']} = CASE WHEN {c['id']} = %s THEN {c['opened_at']} ELSE %s END")

@@ -234,6 +234,8 @@ def check_transition(
         if applicant_id is None or actor.pk != applicant_id:
             raise case_error("NOT_OWN_APPLICATION")
         return t
+    if not actor.is_active:
+        raise case_error("ACCOUNT_INACTIVE")
     roles = staff_roles(actor)
     if not (roles & t.roles):
         raise case_error("ROLE_NOT_ALLOWED", action=str(t.label))

@@ -180,3 +180,22 @@ def test_extension_needs_chief_of_the_department_or_center_admin():
     )
     case = services.case_extend(case=case, actor=world.admin, days=2, reason="情况复杂")
     assert case.extensions.get().authorised_by == world.admin
+
+
+def test_the_backup_of_the_assignee_may_finish_a_claimed_task():
+    world = make_world()
+    world.approver.backup = world.approver2
+    world.approver.save()
+    case = in_progress_case(world)
+    (task,) = open_tasks(case)
+    services.task_claim(task=task, actor=world.approver)
+    services.task_complete(task=task, actor=world.approver2, opinion="A岗请假，B岗代办")
+    task.refresh_from_db()
+    assert task.state == "done" and task.assignee == world.approver2
+
+
+def test_an_inactive_staff_account_is_refused():
+    world = make_world()
+    case = accepted_case(world)
+    world.clerk.is_active = False
+    refused(case, "ACCOUNT_INACTIVE", lambda: services.case_route(case=case, actor=world.clerk))

@@ -26,6 +26,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 
 from onewindow.catalog.errors import CatalogImportError, ImportProblem, ImportReport
 from onewindow.catalog.guide import (
@@ -391,12 +392,32 @@ def data_to_xlsx(data: dict[str, Any]) -> bytes:
             ws.freeze_panes = "A2"
             for n, column in enumerate(columns, start=1):
                 ws.column_dimensions[get_column_letter(n)].width = 14 if column.kind != TEXT else 22
+            _dropdowns(ws, columns)
             ws.append([_styled(ws, str(c.header), bold, fill) for c in columns])
             for row in rows:
                 ws.append([_safe_cell(ws, _cell_value(c, row.get(c.key))) for c in columns])
         out = io.BytesIO()
         wb.save(out)
         return out.getvalue()
+
+
+def _dropdowns(ws: Any, columns: list[Column]) -> None:
+    """A drop-down of the Chinese labels on yes/no and single-choice columns. Other values
+    stay allowed (codes are accepted too); the import is what checks them."""
+    for n, column in enumerate(columns, start=1):
+        if column.kind == BOOL:
+            options = ["是", "否"]
+        elif column.kind == CHOICE and column.choices is not None:
+            options = [choice_label_zh(column.choices, v) for v in column.choices.values]
+        else:
+            continue
+        formula = '"' + ",".join(options) + '"'
+        if len(formula) > 255 or any("," in o for o in options):
+            continue  # Excel's limit for an inline list
+        validation = DataValidation(type="list", formula1=formula, allow_blank=True, showErrorMessage=False)
+        letter = get_column_letter(n)
+        validation.add(f"{letter}2:{letter}1048576")
+        ws.data_validations.append(validation)
 
 
 def _safe_cell(ws: Any, value: Any) -> Any:

@@ -276,6 +276,8 @@ def test_template_has_instructions_and_imports_as_is(tmp_path):
     instructions = list(wb["填写说明"].iter_rows(values_only=True))
     assert any(row[1] == "承诺时限（天）" for row in instructions if len(row) > 1)
     assert wb["事项"].max_row == 2
+    dropdowns = {str(dv.sqref): dv.formula1 for dv in wb["事项"].data_validations.dataValidation}
+    assert "行政许可" in dropdowns["C2:C1048576"]
     report = catalog_import_file(center=sector.center, content=path.read_bytes(), filename="template.xlsx")
     assert report.items_created == 1
     expected = copy.deepcopy(template_data())

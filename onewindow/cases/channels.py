@@ -871,7 +871,7 @@ def _map_headers(header: list[Any], columns: list[BatchColumn]) -> dict[str, int
 def _parse_identity(row: _Row, column: BatchColumn, value: str) -> None:
     compact = "".join(value.split()).upper()
     if not compact:
-        _row_error(row, column, "FIELD_REQUIRED", _("Fill in “%(column)s”.") % {"column": column.header})
+        _row_error(row, column, "FIELD_REQUIRED", _("Fill in “%(label)s”.") % {"label": column.header})
         return
     looks_like_uscc = not compact[:17].isdigit()
     try:
@@ -890,7 +890,7 @@ def _parse_field(row: _Row, column: BatchColumn, raw: Any) -> None:
     key = column.key.split(":", 1)[1]
     if not text:
         if column.required:
-            _row_error(row, column, "FIELD_REQUIRED", _("Fill in “%(column)s”.") % {"column": column.header})
+            _row_error(row, column, "FIELD_REQUIRED", _("Fill in “%(label)s”.") % {"label": column.header})
         return
     kind = column.field_kind
     value: Any = text
@@ -920,7 +920,8 @@ def _parse_field(row: _Row, column: BatchColumn, raw: Any) -> None:
             row,
             column,
             "FIELD_INVALID",
-            _("“%(value)s” is not valid here: %(allowed)s.") % {"value": text, "allowed": allowed},
+            _("Cell value “%(value)s” is not allowed; expected: %(allowed)s.")
+            % {"value": text, "allowed": allowed},
         )
         return
     row.form_data[key] = value
@@ -962,7 +963,7 @@ def _parse_row(number: int, values: list[Any], columns: list[BatchColumn], index
             row,
             by_key["name"],
             "FIELD_REQUIRED",
-            _("Fill in “%(column)s”.") % {"column": by_key["name"].header},
+            _("Fill in “%(label)s”.") % {"label": by_key["name"].header},
         )
     row.name = name
     _parse_identity(row, by_key["id_number"], _cell_text(cell("id_number")))
@@ -989,7 +990,7 @@ def _parse_row(number: int, values: list[Any], columns: list[BatchColumn], index
     row.delivery_address = _cell_text(cell("delivery_address"))
     if row.delivery_method == DeliveryMethod.MAIL and not row.delivery_address:
         column = by_key["delivery_address"]
-        _row_error(row, column, "FIELD_REQUIRED", _("Fill in “%(column)s”.") % {"column": column.header})
+        _row_error(row, column, "FIELD_REQUIRED", _("Fill in “%(label)s”.") % {"label": column.header})
     for col in columns:
         if col.kind == "field":
             _parse_field(row, col, cell(col.key))

@@ -175,3 +175,73 @@ def test_online_check_covers_every_item(world, citizen):
     with pytest.raises(CaseError) as exc:
         channels.portal_draft_create(applicant=citizen, center=world.center, items=[world.item, offline_item])
     assert (exc.value.code, exc.value.field) == ("ITEM_NOT_ONLINE", "items[1]")
+
+
+# --------------------------------------------------------------------------- races (PostgreSQL)
+
+
+def race(functions):
+    """Run the callables at the same moment, each on its own connection; results or exceptions."""
+    import threading
+
+    from django.db import connection
+
+    barrier = threading.Barrier(len(functions))
+    results: list[object] = [None] * len(functions)
+
+    def run(i, fn):
+        try:
+            barrier.wait(timeout=10)
+            results[i] = fn()
+        except Exception as exc:  # noqa: BLE001 - the test inspects what each thread got
+            results[i] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, fn)) for i, fn in enumerate(functions)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    return results
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_double_clicked_draft_submit_submits_once():
+    from tests.factories.cases import make_world
+
+    world = make_world()
+    citizen = ApplicantFactory(user=UserFactory())
+    application = channels.portal_draft_create(applicant=citizen, center=world.center, items=[world.item])
+    results = race(
+        [
+            lambda: channels.portal_draft_submit(
+                application=application, applicant=citizen, idempotency_key="dbl"
+            ),
+            lambda: channels.portal_draft_submit(
+                application=application, applicant=citizen, idempotency_key="dbl"
+            ),
+        ]
+    )
+    assert all(isinstance(r, Application) and r.pk == application.pk for r in results), results
+    assert CaseEvent.objects.filter(case__application=application, action="submit").count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_double_clicked_one_step_submit_makes_one_application():
+    from tests.factories.cases import make_world
+
+    world = make_world()
+    citizen = ApplicantFactory(user=UserFactory())
+
+    def submit_once():
+        return channels.portal_application_submit(
+            applicant=citizen, center=world.center, items=[world.item], idempotency_key="dbl"
+        )
+
+    results = race([submit_once, submit_once])
+    assert all(isinstance(r, Application) for r in results), results
+    assert results[0].pk == results[1].pk
+    assert Application.objects.filter(applicant=citizen).count() == 1

@@ -162,3 +162,45 @@ def test_retried_proxy_submit_with_the_same_key_makes_one_application(world, net
     again = _apply(world, network, idempotency_key="proxy-1")
     assert first.pk == again.pk
     assert Case.objects.filter(application__proxy_agent=network["agent"]).count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_township_staff_checking_at_once_one_wins():
+    import threading
+
+    from django.db import connection
+
+    from tests.factories.cases import make_world
+
+    world = make_world()
+    township = ServiceCenterFactory(tier=ServiceCenter.Tier.TOWNSHIP, parent=world.center)
+    village = ServiceCenterFactory(tier=ServiceCenter.Tier.VILLAGE, parent=township)
+    agent = StaffFactory(center=village, roles=[Role.PROXY_AGENT])
+    clerks = [StaffFactory(center=township, roles=[Role.INTAKE_CLERK]) for _ in range(2)]
+    application = channels.proxy_application_submit(
+        agent=agent, applicant=world.applicant, items=[world.item]
+    )
+    barrier = threading.Barrier(2)
+    results: list[object] = [None, None]
+
+    def run(i, approve):
+        try:
+            barrier.wait(timeout=10)
+            results[i] = channels.proxy_application_check(
+                application=application, staff=clerks[i], approve=approve, reasons="不符合"
+            )
+        except Exception as exc:  # noqa: BLE001 - the test inspects what each thread got
+            results[i] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(0, True)), threading.Thread(target=run, args=(1, False))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    errors = [r for r in results if isinstance(r, Exception)]
+    assert len(errors) == 1, results
+    assert isinstance(errors[0], CaseError) and errors[0].code in ("TOWNSHIP_CHECK_DONE", "NOT_IN_PREREVIEW")
+    assert CaseEvent.objects.filter(case__application=application).exclude(action="submit").count() == 1

@@ -138,6 +138,15 @@ def _codes(value: Any) -> list[str]:
     return [coerce_text(value)]
 
 
+def _too_long(model: type, field_name: str, value: str) -> str:
+    limit = model._meta.get_field(field_name).max_length
+    return _("“%(field)s” is at most %(max)d characters; this one has %(length)d.") % {
+        "field": verbose(model, field_name),
+        "max": limit,
+        "length": len(value),
+    }
+
+
 class _Collector:
     def __init__(self, report: ImportReport, locations: Mapping[str, Location] | None) -> None:
         self.report = report
@@ -353,6 +362,8 @@ def catalog_import(
                 _("“%(field)s” is required.") % {"field": verbose(CatalogList, "name")},
                 "REQUIRED",
             )
+        elif len(name) > 200:
+            add(f"{path}.name", _too_long(CatalogList, "name", name), "TOO_LONG")
         elif name in list_names:
             add(f"{path}.name", _("The list “%(name)s” appears twice.") % {"name": name}, "DUPLICATE_CODE")
         list_names.add(name)
@@ -398,6 +409,8 @@ def catalog_import(
             add(
                 f"{path}.name", _("“%(field)s” is required.") % {"field": verbose(Bundle, "name")}, "REQUIRED"
             )
+        elif len(name) > 200:
+            add(f"{path}.name", _too_long(Bundle, "name", name), "TOO_LONG")
         is_active = True if raw.get("is_active") in (None, "") else coerce_bool(raw.get("is_active"))
         if is_active is None:
             add(

@@ -597,7 +597,7 @@ class _Reader:
         names = {_zh(title), _en(title), key}
         ws = next((wb[n] for n in wb.sheetnames if n.strip() in names), None)
         if ws is None:
-            if key in ("lists", "bundles"):
+            if key in ("form_fields", "lists", "bundles"):  # optional tables
                 return []
             self.problem(
                 _zh(title),

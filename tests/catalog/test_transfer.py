@@ -297,3 +297,39 @@ def test_xlsx_to_data_reads_bytes_from_openpyxl_workbook():
     data = copy.deepcopy(template_data())
     parsed, report = xlsx_to_data(io.BytesIO(data_to_xlsx(data)).getvalue())
     assert report.ok and parsed == data
+
+
+@pytest.mark.django_db
+def test_over_long_list_and_bundle_names_are_reported_not_crashed(org):
+    data = document(1)
+    data["lists"][0]["name"] = "清" * 201
+    data["bundles"][0]["name"] = "事" * 201
+    with pytest.raises(CatalogImportError) as exc:
+        catalog_import(center=org, data=data)
+    assert {(p.path, p.code) for p in problems(exc)} == {
+        ("lists[0].name", "TOO_LONG"),
+        ("bundles[0].name", "TOO_LONG"),
+    }
+
+
+@pytest.mark.django_db
+def test_a_workbook_without_the_optional_sheets_imports(org, tmp_path):
+    data = document(1)
+    data["items"][0]["version"]["form_fields"] = []
+
+    def edit(wb):
+        for title in ("表单字段", "清单", "一件事"):
+            del wb[title]
+
+    path = workbook_file(tmp_path, data, edit)
+    report = catalog_import_file(center=org, content=path.read_bytes(), filename=path.name)
+    assert report.items_created == 1
+
+
+@pytest.mark.django_db
+def test_a_workbook_without_the_materials_sheet_is_refused(org, tmp_path):
+    path = workbook_file(tmp_path, document(1), lambda wb: wb.remove(wb["申请材料"]))
+    with pytest.raises(CatalogImportError) as exc:
+        catalog_import_file(center=org, content=path.read_bytes(), filename=path.name)
+    assert "MISSING_SHEET" in {p.code for p in problems(exc)}
+    assert ServiceItem.objects.count() == 0

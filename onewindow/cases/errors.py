@@ -88,13 +88,19 @@ class CaseError(Exception):
         return {"code": self.code, "field": self.field, "message": self.message}
 
 
+class _Params(dict):
+    """Format values; a placeholder the caller did not give reads as empty, never a KeyError."""
+
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
 def case_error(code: str, field: str = "", **params: object) -> CaseError:
     """Build a CaseError with its translated message; `label` defaults to the field's label."""
     if field and "label" not in params:
         label = FIELD_LABELS.get(field.split("[")[0].split(".")[0])
         params["label"] = str(label) if label is not None else field
     template = str(MESSAGES[code]) if code in MESSAGES else code
-    text = (
-        template % {k: v if isinstance(v, int) else str(v) for k, v in params.items()} if params else template
-    )
+    values = _Params({k: v if isinstance(v, int) else str(v) for k, v in params.items()})
+    text = template % values if "%(" in template else template
     return CaseError(code, text, field, params)

@@ -43,3 +43,9 @@ def test_every_chinese_message_is_translated():
     untranslated = [e for e in entries if e.rstrip().endswith('msgstr ""') and "msgid" in e]
     assert not untranslated, untranslated[:3]
     assert "#, fuzzy" not in text
+
+
+def test_a_message_without_its_parameters_still_reads():
+    err = case_error("FIELD_INVALID", reason="x")
+    assert err.code == "FIELD_INVALID" and err.message.endswith("x")
+    assert case_error("TASK_CLAIMED_BY_OTHER").message

@@ -79,3 +79,21 @@ def test_the_command_names_the_tampered_case_and_fails(case, capsys):
     assert intact.number not in out
     # Scoped to the intact case's center, the command passes.
     call_command("verify_case_chain", "--center", world.center.code)
+
+
+def test_streaming_in_small_chunks_still_pairs_each_case_with_its_own_events():
+    world = make_world()
+    cases = [in_progress_case(world) for _ in range(3)]
+    CaseEvent.objects.filter(case=cases[1], seq=1).update(opinion="后改")
+    from onewindow.cases.chain import chain_verify_all
+
+    for chunk in (1, 2, 5):
+        broken = dict(chain_verify_all(center_code=world.center.code, chunk_size=chunk))
+        assert list(broken) == [cases[1].number]
+
+
+def test_a_case_without_events_but_with_a_head_is_found():
+    world = make_world()
+    case = in_progress_case(world)
+    CaseEvent.objects.filter(case=case).delete()
+    assert chain_verify(case)

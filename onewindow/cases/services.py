@@ -12,8 +12,9 @@ atomic. Every case action:
    case row (state, clock, counters and the new chain head together) and one INSERT of
    exactly one `CaseEvent` whose hash covers `case.last_event_hash`.
 
-That is at most four queries per transition (three for most), which
-tests/cases/test_queries.py asserts. The version's procedure and materials come from
+That is at most four statements per transition (three for most), which
+tests/cases/test_queries.py asserts; those statements are prepared once per model (see
+"hot path SQL" below) instead of compiled by the ORM on every call. The version's procedure and materials come from
 `selectors.version_plan` (memoised per process), never from a query per transition.
 
 Services return the updated case (the locked instance); use it instead of the one passed in.
@@ -828,6 +829,66 @@ def application_intake(*, application: Application, clerk: Staff) -> IntakeResul
         ApplicationMaterial.objects.filter(pk=materials[code].pk).update(
             status=ApplicationMaterial.Status.PENDING, due_date=due
         )
+    return result
+
+
+@transaction.atomic
+def application_request_supplement(
+    *, application: Application, clerk: Staff, materials: Iterable[MaterialIn | str | dict], note: str = ""
+) -> IntakeResult:
+    """一次性告知 by hand: the clerk found handed-in materials unusable (blurred, expired, wrong).
+
+    The named materials become `rejected`, and every submitted (or pre-review) case of the
+    application waits for supplement; the result lists everything the application still
+    lacks, so one notice covers it all.
+    """
+    handed = _material_inputs(materials)
+    if not handed:
+        raise case_error("FIELD_REQUIRED", field="materials")
+    cases = _lock_application_cases(application, [S.SUBMITTED, S.PREREVIEW])
+    if not cases:
+        raise case_error(
+            "TRANSITION_NOT_ALLOWED",
+            action=str(TRANSITIONS["request_supplement"].label),
+            state=_("no submitted case"),
+        )
+    for case in cases:
+        _check(case, "request_supplement", clerk)
+    rows = {m.code: m for m in _select(ApplicationMaterial, "{application_id} = %s", [application.pk])}
+    for i, m in enumerate(handed):
+        if m.code not in rows:
+            raise case_error("MATERIAL_UNKNOWN", field=f"materials[{i}].code", material=m.code)
+    for m in handed:
+        row = rows[m.code]
+        row.status = ApplicationMaterial.Status.REJECTED
+        row.note = m.note or note or row.note
+        ApplicationMaterial.objects.filter(pk=row.pk).update(status=row.status, note=row.note)
+    result = IntakeResult(application=application, cases=cases, supplement_requested=True)
+    listed: dict[str, dict[str, Any]] = {}
+    now = clock.now()
+    for case in cases:
+        plan = version_plan(case.version_id)
+        mine = []
+        for req in plan.materials:
+            row = rows.get(req.code)
+            if req.required and (row is None or row.status != ApplicationMaterial.Status.RECEIVED):
+                mine.append({"code": req.code, "name": req.name, "tolerable": req.tolerable})
+                entry = listed.setdefault(req.code, {"code": req.code, "name": req.name, "tolerable": True})
+                entry["tolerable"] = entry["tolerable"] and req.tolerable
+        _commit(
+            case,
+            actor=clerk,
+            action="request_supplement",
+            to_state=S.PENDING_SUPPLEMENT,
+            at=now,
+            opinion=note,
+            data={
+                "missing": mine,
+                "rejected": [m.code for m in handed],
+                "application_missing": sorted(listed),
+            },
+        )
+    result.missing = list(listed.values())
     return result
 
 

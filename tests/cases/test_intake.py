@@ -171,3 +171,19 @@ def test_materials_received_skips_cases_that_left_handling():
     )
     assert [t.pk for t in touched] == [second.pk]
     assert touched[0].pending_materials_due is None
+
+
+def test_the_clerk_rejects_an_unusable_material_and_asks_once():
+    world = make_world()
+    a, b = two_items(world)
+    app = submit(world, items=[a, b], materials=["id_card", "licence", "floor_plan"])
+    result = services.application_request_supplement(
+        application=app, clerk=world.clerk, materials=["licence"], note="营业执照复印件不清晰"
+    )
+    assert result.supplement_requested
+    assert [m["code"] for m in result.missing] == ["licence"]
+    assert app.materials.get(code="licence").status == ApplicationMaterial.Status.REJECTED
+    assert set(app.cases.values_list("state", flat=True)) == {"pending_supplement"}
+    services.application_supplement(application=app, materials=["licence"], clerk=world.clerk)
+    result = services.application_intake(application=app, clerk=world.clerk)
+    assert len(result.accepted) == 2

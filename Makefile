@@ -49,7 +49,7 @@ format: install
 # committed so an install needs no gettext tools.
 messages: install
 	for app in onewindow/*/; do [ -f $$app/apps.py ] || continue; \
-	  (cd $$app && mkdir -p locale && ../../$(PY) -m django makemessages -l zh_Hans -l en --no-obsolete --settings=config.settings --pythonpath=../.. ); done
+	  (cd $$app && mkdir -p locale && ../../$(PY) -P -m django makemessages -l zh_Hans -l en --no-obsolete --settings=config.settings --pythonpath=../.. ); done
 	$(PY) manage.py compilemessages --ignore=.venv
 
 bench: install

@@ -44,6 +44,7 @@ from onewindow.cases.selectors import version_plan
 from onewindow.cases.services import MaterialIn
 from onewindow.cases.transitions import staff_roles
 from onewindow.catalog.models import Bundle, DeliveryMethod, FormField, ServiceItem, ServiceItemVersion
+from onewindow.core import clock
 from onewindow.core.validators import (
     normalise_id_number,
     normalise_mobile,
@@ -239,13 +240,14 @@ def portal_draft_update(
             if m.code not in rows:
                 raise case_error("MATERIAL_UNKNOWN", field=f"materials[{i}].code", material=m.code)
         by_code = {m.code: m for m in handed}
+        now = clock.now()
         for code, row in rows.items():
             m = by_code.get(code)
             row.status = ApplicationMaterial.Status.RECEIVED if m else ApplicationMaterial.Status.MISSING
             row.file = (m.file or row.file) if m else ""
             row.licence_number = m.licence_number if m else ""
             row.note = m.note if m else ""
-            row.received_at = (row.received_at or application.created_at) if m else None
+            row.received_at = (row.received_at or now) if m else None
         ApplicationMaterial.objects.bulk_update(
             list(rows.values()), ["status", "file", "licence_number", "note", "received_at"]
         )
@@ -1002,8 +1004,6 @@ def _parse_row(number: int, values: list[Any], columns: list[BatchColumn], index
 def _row_key(item: ServiceItem, row: _Row) -> str:
     """The idempotency key of a row: the same row of the same item on the same day imports once,
     so a corrected sheet can be run again in full (rows already imported are skipped)."""
-    from onewindow.core import clock
-
     content = "|".join(
         [
             str(item.pk),

@@ -38,7 +38,15 @@ def test_draft_has_no_event_and_can_be_edited(world, citizen):
     application.refresh_from_db()
     assert application.form_data == {"name": "王晓明", "phone": "13800138000"}
     assert application.delivery_method == "mail"
-    assert ApplicationMaterial.objects.get(application=application, code="id_card").status == "received"
+    material = ApplicationMaterial.objects.get(application=application, code="id_card")
+    assert (material.status, material.received_at is not None) == ("received", True)
+    channels.portal_draft_update(
+        application=application, applicant=citizen, form_data={"phone": None}, materials=[]
+    )
+    application.refresh_from_db()
+    assert application.form_data == {"name": "王晓明"}
+    material.refresh_from_db()
+    assert (material.status, material.received_at) == ("missing", None)
     assert Case.objects.get(pk=case.pk).delivery_method == "mail"
 
 

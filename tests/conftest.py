@@ -28,6 +28,8 @@ def fresh_calendar(request, settings):
     a query-count assertion (test_calendar tests the re-read itself)."""
     if request.module.__name__ != "tests.core.test_calendar":
         settings.ONEWINDOW_CALENDAR_RECHECK_SECONDS = 0
+    # Argon2 is deliberately slow; factories hash a password for every user they make.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     calendar_reload()
     yield
     calendar_reload()

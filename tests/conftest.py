@@ -1,6 +1,7 @@
 import pytest
 from django.db import connection
 
+from onewindow.cases.selectors import version_plan_cache_clear
 from onewindow.core.calendar import calendar_reload
 
 
@@ -31,5 +32,7 @@ def fresh_calendar(request, settings):
     # Argon2 is deliberately slow; factories hash a password for every user they make.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     calendar_reload()
+    version_plan_cache_clear()  # ids are reused after a rollback on SQLite: no stale plans
     yield
     calendar_reload()
+    version_plan_cache_clear()

@@ -51,19 +51,29 @@ class Transition:
     roles: frozenset[str]
     scope: str
     applicant: bool = False  # the case's own applicant may take the action too
+    also: tuple[str, ...] = ()  # other targets the service may choose (submit → prereview online)
 
     def target_from(self, state: str) -> str:
         return self.target or state
 
 
-def _t(action, label, sources, target, roles, scope, applicant=False) -> Transition:
-    return Transition(action, label, tuple(sources), target, frozenset(roles), scope, applicant)
+def _t(action, label, sources, target, roles, scope, applicant=False, also=()) -> Transition:
+    return Transition(action, label, tuple(sources), target, frozenset(roles), scope, applicant, tuple(also))
 
 
 TRANSITIONS: dict[str, Transition] = {
     t.action: t
     for t in (
-        _t("submit", _("submit"), [S.DRAFT], S.SUBMITTED, [R.INTAKE_CLERK, R.PROXY_AGENT], CENTER, True),
+        _t(
+            "submit",
+            _("submit"),
+            [S.DRAFT],
+            S.SUBMITTED,
+            [R.INTAKE_CLERK, R.PROXY_AGENT],
+            CENTER,
+            True,
+            [S.PREREVIEW],
+        ),
         _t("prereview_pass", _("pass pre-review"), [S.PREREVIEW], S.SUBMITTED, [R.INTAKE_CLERK], CENTER),
         _t(
             "prereview_return",
@@ -269,7 +279,7 @@ def transition_table_markdown() -> str:
             "| `{}` | {} | {} | {} | {} | {} |".format(
                 t.action,
                 ", ".join(f"`{s}`" for s in t.sources),
-                f"`{t.target}`" if t.target else "(unchanged)",
+                (f"`{t.target}`" if t.target else "(unchanged)") + "".join(f" or `{a}`" for a in t.also),
                 ", ".join(sorted(t.roles)),
                 scope_text[t.scope],
                 "yes" if t.applicant else "",

@@ -32,7 +32,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -502,6 +502,20 @@ def proxy_checks_waiting(*, staff: Staff) -> QuerySet[Application]:
         .exclude(Exists(checked))
         .select_related("applicant", "proxy_agent")
         .order_by("created_at", "pk")
+    )
+
+
+def prereview_waiting(*, staff: Staff) -> QuerySet[Application]:
+    """The hall's pre-review inbox: applications of the staff member's center with cases in
+    `prereview`, proxy ones only once their township has approved them; oldest first."""
+    waiting = Case.objects.filter(application_id=OuterRef("pk"), state=S.PREREVIEW)
+    checked = CaseEvent.objects.filter(case__application_id=OuterRef("pk"), action=TOWNSHIP_CHECK)
+    return (
+        Application.objects.filter(center_id=staff.center_id)
+        .filter(Exists(waiting))
+        .exclude(Q(channel=Channel.PROXY) & ~Exists(checked))
+        .select_related("applicant", "proxy_agent")
+        .order_by("submitted_at", "pk")
     )
 
 

@@ -204,3 +204,16 @@ def test_two_township_staff_checking_at_once_one_wins():
     assert len(errors) == 1, results
     assert isinstance(errors[0], CaseError) and errors[0].code in ("TOWNSHIP_CHECK_DONE", "NOT_IN_PREREVIEW")
     assert CaseEvent.objects.filter(case__application=application).exclude(action="submit").count() == 1
+
+
+def test_hall_prereview_inbox_shows_proxy_applications_only_after_the_township(world, network):
+    from tests.factories.cases import submit
+
+    portal = submit(world, state="prereview")
+    proxy = _apply(world, network)
+    assert list(channels.prereview_waiting(staff=world.clerk)) == [portal]
+    channels.proxy_application_check(application=proxy, staff=network["township_clerk"], approve=True)
+    assert list(channels.prereview_waiting(staff=world.clerk)) == [portal, proxy]
+    channels.prereview_pass(application=portal, clerk=world.clerk)
+    assert list(channels.prereview_waiting(staff=world.clerk)) == [proxy]
+    assert list(channels.prereview_waiting(staff=network["township_clerk"])) == []

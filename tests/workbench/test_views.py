@@ -75,9 +75,10 @@ def test_anonymous_users_are_sent_to_sign_in_and_non_staff_refused(client, world
     assert client.get(url).status_code == 403
 
 
-def test_batch_template_for_an_intake_clerk(client, world):
+def test_batch_template_for_an_intake_clerk(client, world, django_assert_max_num_queries):
     client.force_login(world.clerk.user)
-    response = client.get(f"/workbench/batch/{world.item.code}/template.xlsx")
+    with django_assert_max_num_queries(10):
+        response = client.get(f"/workbench/batch/{world.item.code}/template.xlsx")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert world.item.code in response["Content-Disposition"]

@@ -322,7 +322,14 @@ def _commit(
     return event
 
 
-def _check(case: Case, action: str, actor: Actor, *, task_department_id: int | None = None) -> Transition:
+def _check(
+    case: Case,
+    action: str,
+    actor: Actor,
+    *,
+    task_department_id: int | None = None,
+    lower_center_id: int | None = None,
+) -> Transition:
     applicant_id = None
     if isinstance(actor, Applicant):
         applicant_id = Application.objects.values_list("applicant_id", flat=True).get(pk=case.application_id)
@@ -334,6 +341,7 @@ def _check(case: Case, action: str, actor: Actor, *, task_department_id: int | N
         department_id=case.department_id,
         applicant_id=applicant_id,
         task_department_id=task_department_id,
+        lower_center_id=lower_center_id,
     )
 
 
@@ -1033,6 +1041,37 @@ def application_materials_received(
         )
         touched.append(case)
     return touched
+
+
+@transaction.atomic
+def case_record(
+    *,
+    case: Case,
+    actor: Actor,
+    action: str,
+    opinion: str = "",
+    data: dict[str, Any] | None = None,
+    lower_center_id: int | None = None,
+) -> Case:
+    """Record a table action that changes nothing but the state (if its row has a target).
+
+    For channel steps such as `township_check` / `township_return`: locks the case,
+    checks the action against the table (for `lower_center` actions the caller names
+    the lower-tier center, e.g. the township above a proxy agent's village station) and
+    appends one event. Actions with their own rules (accept, decide, …) have their own
+    services; use those.
+    """
+    case = _lock(case)
+    transition = _check(case, action, actor, lower_center_id=lower_center_id)
+    _commit(
+        case,
+        actor=actor,
+        action=action,
+        to_state=transition.target_from(case.state),
+        opinion=opinion,
+        data=data,
+    )
+    return case
 
 
 # =========================================================================== refusal, routing

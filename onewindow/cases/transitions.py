@@ -13,6 +13,8 @@ Scopes (where the actor must work):
   administrator or supervisor of the case's center also qualifies.
 * ``task``: the actor works in the task's department (a department of the case's center,
   or of the upper center for a reported task).
+* ``lower_center``: the actor works in the lower-tier center the caller names (the
+  township center above a proxy agent's village station checking a proxy application).
 
 Roles are read once per `Staff` instance (`staff_roles`), never per transition.
 """
@@ -33,7 +35,8 @@ R = Role
 CENTER = "center"
 DEPARTMENT = "department"
 TASK = "task"
-SCOPES = (CENTER, DEPARTMENT, TASK)
+LOWER_CENTER = "lower_center"
+SCOPES = (CENTER, DEPARTMENT, TASK, LOWER_CENTER)
 
 # States in which an applicant may still withdraw (before a decision).
 BEFORE_DECISION = (S.SUBMITTED, S.PREREVIEW, S.PENDING_SUPPLEMENT, S.ACCEPTED, S.IN_PROGRESS, S.SUSPENDED)
@@ -82,6 +85,22 @@ TRANSITIONS: dict[str, Transition] = {
             S.RETURNED,
             [R.INTAKE_CLERK],
             CENTER,
+        ),
+        _t(
+            "township_check",
+            _("township check"),
+            [S.PREREVIEW],
+            None,
+            [R.INTAKE_CLERK, R.CENTER_ADMIN],
+            LOWER_CENTER,
+        ),
+        _t(
+            "township_return",
+            _("returned by the township center"),
+            [S.PREREVIEW],
+            S.RETURNED,
+            [R.INTAKE_CLERK, R.CENTER_ADMIN],
+            LOWER_CENTER,
         ),
         _t(
             "request_supplement",
@@ -227,11 +246,12 @@ def check_transition(
     department_id: int,
     applicant_id: int | None = None,
     task_department_id: int | None = None,
+    lower_center_id: int | None = None,
 ) -> Transition:
     """Raise a CaseError unless `actor` may take `action` on a case in `state`. Reads nothing.
 
     `applicant_id` is needed only when the actor is an Applicant; `task_department_id` only
-    for task-scoped actions.
+    for task-scoped actions; `lower_center_id` only for lower-center actions.
     """
     t = TRANSITIONS.get(action)
     if t is None:
@@ -252,6 +272,9 @@ def check_transition(
     if t.scope == TASK:
         if task_department_id is None or actor.department_id != task_department_id:
             raise case_error("OUT_OF_SCOPE")
+    elif t.scope == LOWER_CENTER:
+        if lower_center_id is None or actor.center_id != lower_center_id:
+            raise case_error("OUT_OF_SCOPE")
     elif actor.center_id != center_id:
         raise case_error("OUT_OF_SCOPE")
     elif (
@@ -269,6 +292,7 @@ def transition_table_markdown() -> str:
         CENTER: "case's center",
         DEPARTMENT: "case's department (or center admin / supervisor)",
         TASK: "task's department",
+        LOWER_CENTER: "the lower-tier center named by the caller",
     }
     lines = [
         "| action | from | to | roles | scope | applicant |",

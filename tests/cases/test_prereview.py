@@ -73,3 +73,38 @@ def test_an_approver_cannot_take_applications_at_the_window():
             center=world.center, applicant=world.applicant, items=[world.item], actor=world.approver
         )
     assert exc.value.code == "ROLE_NOT_ALLOWED"
+
+
+def test_a_township_check_is_a_table_action_scoped_to_the_named_lower_center():
+    from onewindow.cases.models import Case
+    from tests.factories.org import ServiceCenterFactory, StaffFactory
+
+    world = make_world()
+    township = ServiceCenterFactory(parent=world.center, tier="township")
+    checker = StaffFactory(center=township, roles=["intake_clerk"])
+    app = online(world, state="prereview")
+    case = app.cases.get()
+    with pytest.raises(CaseError) as exc:
+        services.case_record(
+            case=case, actor=checker, action="township_check", lower_center_id=township.pk + 1
+        )
+    assert exc.value.code == "OUT_OF_SCOPE"
+    services.case_record(
+        case=case,
+        actor=checker,
+        action="township_check",
+        lower_center_id=township.pk,
+        data={"approved": True},
+    )
+    assert Case.objects.get(pk=case.pk).state == "prereview"
+    with pytest.raises(CaseError) as exc:
+        services.case_record(case=case, actor=checker, action="decide", lower_center_id=township.pk)
+    assert exc.value.code == "TRANSITION_NOT_ALLOWED"
+    case = services.case_record(
+        case=case,
+        actor=checker,
+        action="township_return",
+        lower_center_id=township.pk,
+        data={"reasons": "缺签字"},
+    )
+    assert case.state == "returned"

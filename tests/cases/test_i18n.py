@@ -49,3 +49,21 @@ def test_a_message_without_its_parameters_still_reads():
     err = case_error("FIELD_INVALID", reason="x")
     assert err.code == "FIELD_INVALID" and err.message.endswith("x")
     assert case_error("TASK_CLAIMED_BY_OTHER").message
+
+
+def test_every_translation_keeps_the_placeholders_of_its_message():
+    import re
+
+    placeholder = re.compile(r"%\(\w+\)[sd]")
+    text = PO.read_text(encoding="utf-8")
+    wrong = []
+    for entry in text.split("\n\n")[1:]:
+        lines = [line for line in entry.split("\n") if not line.startswith("#")]
+        body = "\n".join(lines)
+        if "msgid" not in body or "msgstr" not in body:
+            continue
+        msgid_part, msgstr_part = body.split("msgstr", 1)
+        msgid_part = msgid_part.split("msgid", 1)[1]
+        if sorted(placeholder.findall(msgid_part)) != sorted(placeholder.findall(msgstr_part)):
+            wrong.append(msgid_part.strip()[:80])
+    assert not wrong, wrong

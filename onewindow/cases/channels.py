@@ -14,7 +14,7 @@ atomic, a refused action raises a `CaseError` with a stable code and the input a
   application waits in `prereview` for the township center above the village station to
   check it (`proxy_application_check`) before the hall's pre-review may pass it. The
   township's check is a `township_check` event (approve; the state stays `prereview`) or a
-  `prereview_return` event with `data.stage == "township_check"` (reject → `returned`).
+  `township_return` event (reject → `returned`), both with `data.stage == "township_check"`.
 * Batch (批量受理): one Excel sheet, one row per applicant for one item; every good row becomes
   its own application taken through `application_intake`, each in its own transaction;
   bad rows are reported by row number and column header.
@@ -42,7 +42,7 @@ from onewindow.cases.errors import CaseError, case_error
 from onewindow.cases.models import Application, ApplicationMaterial, Case, CaseEvent, CaseState, Channel
 from onewindow.cases.selectors import version_plan
 from onewindow.cases.services import MaterialIn
-from onewindow.cases.transitions import staff_roles
+from onewindow.cases.transitions import TRANSITIONS, staff_roles
 from onewindow.catalog.models import Bundle, DeliveryMethod, FormField, ServiceItem, ServiceItemVersion
 from onewindow.core import clock
 from onewindow.core.validators import (
@@ -61,7 +61,7 @@ from onewindow.org.models import Applicant, Role, ServiceCenter, Staff
 S = CaseState
 
 TOWNSHIP_CHECK = "township_check"
-TOWNSHIP_CHECK_ROLES = frozenset({Role.INTAKE_CLERK, Role.CENTER_ADMIN})
+TOWNSHIP_RETURN = "township_return"
 
 MESSAGES = {
     "APPLICANT_NO_ACCOUNT": gettext_lazy("Only an applicant with a portal account can apply online."),
@@ -234,7 +234,10 @@ def portal_draft_update(
                 raise case_error("FIELD_REQUIRED", field="delivery_address")
         changes.update(delivery_method=method, delivery_address=address)
     if materials is not None:
-        handed = services._material_inputs(materials)
+        handed = [
+            m if isinstance(m, MaterialIn) else MaterialIn(m) if isinstance(m, str) else MaterialIn(**m)
+            for m in materials
+        ]
         rows = {m.code: m for m in ApplicationMaterial.objects.filter(application_id=application.pk)}
         for i, m in enumerate(handed):
             if m.code not in rows:
@@ -350,7 +353,7 @@ def application_status(*, application: Application, applicant: Applicant) -> App
     reasons: list[str] = []
     for data in (
         CaseEvent.objects.filter(
-            case__application_id=application.pk, action__in=["prereview_return", "return"]
+            case__application_id=application.pk, action__in=["prereview_return", "township_return", "return"]
         )
         .order_by("-at", "-pk")
         .values_list("data", flat=True)
@@ -448,14 +451,14 @@ def proxy_application_check(
     Only an intake clerk or center admin of the township center above the agent's village
     station (OUT_OF_SCOPE for another township). Approve: each case gets a `township_check`
     event (state stays `prereview`; the hall's pre-review may now pass it). Reject: each
-    case is returned with the reasons (`prereview_return`, data.stage "township_check").
+    case is returned with the reasons (`township_return`, data.stage "township_check").
     Locks the application's cases (pk order) before checking, so two checks never both pass.
     """
     if application.channel != Channel.PROXY or application.proxy_agent_id is None:
         raise channel_error("NOT_PROXY_APPLICATION")
-    roles = staff_roles(staff)
-    if not roles & TOWNSHIP_CHECK_ROLES:
-        raise case_error("ROLE_NOT_ALLOWED", action=_("township check"))
+    transition = TRANSITIONS[TOWNSHIP_CHECK if approve else TOWNSHIP_RETURN]
+    if not staff_roles(staff) & transition.roles:  # checked again by the engine; first, for a clear error
+        raise case_error("ROLE_NOT_ALLOWED", action=str(transition.label))
     township_id = proxy_township_of(application)
     if township_id is None or staff.center_id != township_id:
         raise case_error("OUT_OF_SCOPE")
@@ -470,26 +473,22 @@ def proxy_application_check(
         raise channel_error("NOT_IN_PREREVIEW")
     if _township_checked(application.pk):
         raise channel_error("TOWNSHIP_CHECK_DONE")
-    # The engine's transition table scopes pre-review to the hall's own staff; the township
-    # stage has no row there yet, so its events are appended with the engine's own writer
-    # (one event per case, the chain kept) after the scope checks above.
+    # The table's `township_check` / `township_return` rows (lower-center scope) check the
+    # role and that the staff member works in the township named here; one event per case.
+    recorded = []
     for case in cases:
         if approve:
-            services._commit(
-                case,
-                actor=staff,
-                action=TOWNSHIP_CHECK,
-                data={"stage": TOWNSHIP_CHECK, "approved": True, "center": township_id},
-            )
+            data = {"stage": TOWNSHIP_CHECK, "approved": True, "center": township_id}
+            action = TOWNSHIP_CHECK
         else:
-            services._commit(
-                case,
-                actor=staff,
-                action="prereview_return",
-                to_state=S.RETURNED,
-                data={"stage": TOWNSHIP_CHECK, "reasons": reasons, "center": township_id},
+            data = {"stage": TOWNSHIP_CHECK, "reasons": reasons, "center": township_id}
+            action = TOWNSHIP_RETURN
+        recorded.append(
+            services.case_record(
+                case=case, actor=staff, action=action, data=data, lower_center_id=township_id
             )
-    return cases
+        )
+    return recorded
 
 
 def proxy_checks_waiting(*, staff: Staff) -> QuerySet[Application]:

@@ -87,7 +87,7 @@ def test_township_rejection_returns_with_reasons(world, network):
     assert case.state == "returned"
     event = CaseEvent.objects.filter(case=case).order_by("-seq").first()
     assert (event.action, event.data["stage"], event.data["reasons"]) == (
-        "prereview_return",
+        "township_return",
         "township_check",
         "缺少村委会证明",
     )

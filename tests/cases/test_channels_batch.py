@@ -246,3 +246,16 @@ def test_management_command_prints_the_report(world, nurse, tmp_path, capsys):
     assert "护士7" in capsys.readouterr().out
     with pytest.raises(CommandError):
         call_command("batch_intake", str(path), item="NO-SUCH-ITEM", clerk=clerk2.user.username)
+
+
+def test_headers_are_written_in_chinese_and_read_in_english_too(world, nurse):
+    from django.utils import translation
+
+    assert headers(nurse)[:2] == ["申请人名称", "身份证号或统一社会信用代码"]
+    with translation.override("en"):
+        english = [str(label) for _key, label, _req, _help in channels.FIXED_COLUMNS] + headers(nurse)[5:]
+    assert english[:2] == ["Applicant name", "ID number or USCC"]
+    report = channels.batch_intake(
+        center=world.center, item=nurse, clerk=world.clerk, xlsx=xlsx(english, [good_row(3)])
+    )
+    assert [r.outcome for r in report.created] == ["accepted"]

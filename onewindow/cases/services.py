@@ -109,6 +109,19 @@ class _Table:
             convs = conn.ops.get_db_converters(col) + col.get_db_converters(conn)
             if convs:
                 self.converters.append((i, convs, col))
+        # Fields of exactly these classes store a str / int / bool / None as it is; every other
+        # field (dates, JSON, files, encrypted text…) and every other value type goes through
+        # the field's own adapter.
+        self.plain = {f.attname for f in self.fields if type(f) in _PLAIN_FIELDS}
+        self.pre_save = {
+            f.attname
+            for f in self.fields
+            if isinstance(f, models.FileField)
+            or (isinstance(f, models.DateField) and (f.auto_now or f.auto_now_add))
+        }
+        self.insert_fields = [f for f in self.fields if not f.primary_key]
+        self.insert_columns = ", ".join(self.columns[f.attname] for f in self.insert_fields)
+        self.insert_row = "(" + ", ".join(["%s"] * len(self.insert_fields)) + ")"
 
     def load(self, conn: Any, row: Sequence[Any]) -> models.Model:
         values = list(row)
@@ -120,7 +133,31 @@ class _Table:
         return self.model.from_db(conn.alias, None, values)
 
     def prep(self, conn: Any, attname: str, value: Any) -> Any:
+        if attname in self.plain and (value is None or type(value) in _PLAIN_VALUES):
+            return value
         return self.by_attname[attname].get_db_prep_save(value, conn)
+
+    def insert_sql(self, rows: int) -> str:
+        return "INSERT INTO {} ({}) VALUES {}".format(  # noqa: S608 (names from model meta)
+            self.table, self.insert_columns, ", ".join([self.insert_row] * rows)
+        )
+
+
+_PLAIN_FIELDS = (
+    models.CharField,
+    models.TextField,
+    models.IntegerField,
+    models.PositiveIntegerField,
+    models.PositiveSmallIntegerField,
+    models.SmallIntegerField,
+    models.BigIntegerField,
+    models.BooleanField,
+    models.ForeignKey,
+    models.OneToOneField,
+    models.AutoField,
+    models.BigAutoField,
+)
+_PLAIN_VALUES = (str, int, bool)
 
 
 _tables: dict[tuple[str, str], _Table] = {}
@@ -168,14 +205,13 @@ def _insert_rows(objs: Sequence[models.Model], *, returning: bool) -> None:
     if returning and not conn.features.can_return_rows_from_bulk_insert:
         model._default_manager.bulk_create(objs)
         return
-    fields = [f for f in table.fields if not f.primary_key]
-    row_sql = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    sql = "INSERT INTO {} ({}) VALUES {}".format(  # noqa: S608 (names from model meta)
-        table.table, ", ".join(table.columns[f.attname] for f in fields), ", ".join([row_sql] * len(objs))
-    )
+    sql = table.insert_sql(len(objs))
     params: list[Any] = []
     for obj in objs:
-        params.extend(f.get_db_prep_save(f.pre_save(obj, True), conn) for f in fields)
+        for f in table.insert_fields:
+            name = f.attname
+            value = f.pre_save(obj, True) if name in table.pre_save else getattr(obj, name)
+            params.append(table.prep(conn, name, value))
     if returning:
         sql += f" RETURNING {table.pk_column}"
     with conn.cursor() as cursor:
@@ -240,7 +276,12 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def _new_event(
+def _new_event(case: Case, **kwargs: Any) -> CaseEvent:
+    """The next event of `case` as an unsaved model (bulk inserts); advances the head in memory."""
+    return CaseEvent(**_event_values(case, **kwargs))
+
+
+def _event_values(
     case: Case,
     *,
     actor: Actor | None,
@@ -250,8 +291,8 @@ def _new_event(
     at: dt.datetime,
     opinion: str = "",
     data: dict[str, Any] | None = None,
-) -> CaseEvent:
-    """Build the next event of `case` (not saved) and advance the case's head in memory."""
+) -> dict[str, Any]:
+    """The next event of `case` (attname → value) and advance the case's head in memory."""
     user_id, name = _actor_identity(actor)
     seq = case.event_count + 1
     payload = _jsonable(data or {})
@@ -271,20 +312,20 @@ def _new_event(
     )
     case.event_count = seq
     case.last_event_hash = digest
-    return CaseEvent(
-        case_id=case.pk,
-        seq=seq,
-        action=action,
-        actor_id=user_id,
-        actor_name=name,
-        from_state=from_state,
-        to_state=to_state,
-        at=at,
-        opinion=opinion,
-        data=payload,
-        prev_hash=prev,
-        hash=digest,
-    )
+    return {
+        "case_id": case.pk,
+        "seq": seq,
+        "action": action,
+        "actor_id": user_id,
+        "actor_name": name,
+        "from_state": from_state,
+        "to_state": to_state,
+        "at": at,
+        "opinion": opinion,
+        "data": payload,
+        "prev_hash": prev,
+        "hash": digest,
+    }
 
 
 def _commit(
@@ -297,12 +338,12 @@ def _commit(
     opinion: str = "",
     data: dict[str, Any] | None = None,
     **fields: Any,
-) -> CaseEvent:
+) -> None:
     """Append one event and write the case in one UPDATE (state, `fields`, head). Two queries."""
     at = at or clock.now()
     from_state = case.state
     to_state = to_state or from_state
-    event = _new_event(
+    event = _event_values(
         case,
         actor=actor,
         action=action,
@@ -318,8 +359,11 @@ def _commit(
     _fast_update(Case, case.pk, fields)
     for name, value in fields.items():
         setattr(case, name, value)
-    _fast_insert(event)
-    return event
+    table, conn = _table(CaseEvent)
+    with conn.cursor() as cursor:
+        cursor.execute(
+            table.insert_sql(1), [table.prep(conn, f.attname, event[f.attname]) for f in table.insert_fields]
+        )
 
 
 def _check(

@@ -122,6 +122,7 @@ class _Table:
         self.insert_fields = [f for f in self.fields if not f.primary_key]
         self.insert_columns = ", ".join(self.columns[f.attname] for f in self.insert_fields)
         self.insert_row = "(" + ", ".join(["%s"] * len(self.insert_fields)) + ")"
+        self.updates: dict[tuple[str, ...], str] = {}  # UPDATE statements by the columns they set
 
     def load(self, conn: Any, row: Sequence[Any]) -> models.Model:
         values = list(row)
@@ -175,10 +176,12 @@ def _table(model: type[models.Model]) -> tuple[_Table, Any]:
 def _fast_update(model: type[models.Model], pk: int, fields: dict[str, Any]) -> int:
     """UPDATE one row by primary key with plain values (attnames); returns the row count."""
     table, conn = _table(model)
-    names = list(fields)
-    sql = "UPDATE {} SET {} WHERE {} = %s".format(  # noqa: S608 (names from model meta)
-        table.table, ", ".join(f"{table.columns[n]} = %s" for n in names), table.pk_column
-    )
+    names = tuple(fields)
+    sql = table.updates.get(names)
+    if sql is None:
+        sql = table.updates[names] = "UPDATE {} SET {} WHERE {} = %s".format(  # noqa: S608 (names from model meta)
+            table.table, ", ".join(f"{table.columns[n]} = %s" for n in names), table.pk_column
+        )
     params = [table.prep(conn, n, fields[n]) for n in names]
     params.append(pk)
     with conn.cursor() as cursor:

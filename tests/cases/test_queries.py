@@ -87,3 +87,14 @@ def test_staff_roles_are_read_once_per_instance(django_assert_num_queries):
         assert services.staff_roles(staff) == {"intake_clerk"}
     with django_assert_num_queries(0):
         services.staff_roles(staff)
+
+
+def test_task_complete_with_pytest_djangos_own_counter(django_assert_max_num_queries):
+    """The same budget through pytest-django: 4 statements + the SAVEPOINT/RELEASE that the
+    service's atomic block issues inside the test's transaction."""
+    world = make_world()
+    case = in_progress_case(world)
+    (task,) = open_tasks(case)
+    _warm(world)
+    with django_assert_max_num_queries(6, info="4 statements + SAVEPOINT + RELEASE SAVEPOINT"):
+        services.task_complete(task=task, actor=world.approver, opinion="同意")

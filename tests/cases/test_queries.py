@@ -1,8 +1,11 @@
 """Query budget per transition: lock + case UPDATE + event INSERT (+ one task write)."""
 
+import datetime as dt
+
 import pytest
 
 from onewindow.cases import services
+from onewindow.core import clock
 from onewindow.org.models import Staff
 from tests.factories.cases import (
     accepted_case,
@@ -98,3 +101,42 @@ def test_task_complete_with_pytest_djangos_own_counter(django_assert_max_num_que
     _warm(world)
     with django_assert_max_num_queries(6, info="4 statements + SAVEPOINT + RELEASE SAVEPOINT"):
         services.task_complete(task=task, actor=world.approver, opinion="同意")
+
+
+def _suspended(world):
+    case = in_progress_case(world)
+    return services.case_suspend(
+        case=case, actor=world.chief, reason="hearing", expected_end=clock.today() + dt.timedelta(days=5)
+    )
+
+
+@pytest.mark.parametrize(
+    ("make", "call"),
+    [
+        (
+            in_progress_case,
+            lambda w, c: services.case_suspend(
+                case=c, actor=w.chief, reason="testing", expected_end=dt.date(2099, 1, 1)
+            ),
+        ),
+        (_suspended, lambda w, c: services.case_resume(case=c, actor=w.chief)),
+        (ready_case, lambda w, c: services.case_send_back(case=c, actor=w.chief, to_stage=1, opinion="重审")),
+        (
+            in_progress_case,
+            lambda w, c: services.case_request_inspection(case=c, actor=w.approver, opinion="踏勘"),
+        ),
+        (
+            lambda w: submit(w).cases.get(),
+            lambda w, c: services.case_refuse(
+                case=c, clerk=w.clerk, reasons="不属于受理范围", legal_basis="某条例"
+            ),
+        ),
+        (in_progress_case, lambda w, c: services.case_return(case=c, actor=w.clerk, reasons="材料虚假")),
+    ],
+)
+def test_other_transitions_take_at_most_four_statements(make, call, max_statements):
+    world = make_world()
+    case = make(world)
+    _warm(world)
+    with max_statements(4):
+        call(world, case)

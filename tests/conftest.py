@@ -30,7 +30,11 @@ def fresh_calendar(request, settings):
     if request.module.__name__ != "tests.core.test_calendar":
         settings.ONEWINDOW_CALENDAR_RECHECK_SECONDS = 0
     # Argon2 is deliberately slow; factories hash a password for every user they make.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Argon2 stays listed so passwords hashed before the fixture (module-scoped data) still verify.
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.Argon2PasswordHasher",
+    ]
     calendar_reload()
     version_plan_cache_clear()  # ids are reused after a rollback on SQLite: no stale plans
     yield

@@ -14,11 +14,12 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.signals import post_delete, post_save
 
 from onewindow.cases.errors import case_error
 from onewindow.cases.models import OPEN_STATES, Case, CaseEvent, CaseTask
 from onewindow.cases.transitions import staff_roles
-from onewindow.catalog.models import ServiceItemVersion
+from onewindow.catalog.models import MaterialRequirement, Procedure, ServiceItemVersion, Stage, StageTask
 from onewindow.core import clock
 from onewindow.org.models import Applicant, Role, Staff
 
@@ -128,6 +129,21 @@ def version_plan_cache_clear() -> None:
     """Forget every memoised plan (tests that reuse ids after a rollback; catalog reloads)."""
     with _plans_lock:
         _plans.clear()
+
+
+def _forget_plans(sender: Any, **kwargs: Any) -> None:
+    version_plan_cache_clear()
+
+
+# Cache invalidation, not business logic: a published version never changes, but ids come
+# back after a rolled-back transaction (SQLite reuses the largest rowid), so any catalog row
+# a plan is made of being saved or deleted in this process empties the memo. Rare in
+# production (publishing), constant in tests, where it keeps plans from leaking between them.
+for _model in (ServiceItemVersion, MaterialRequirement, Procedure, Stage, StageTask):
+    post_save.connect(_forget_plans, sender=_model, dispatch_uid=f"cases.forget_plans.{_model.__name__}")
+    post_delete.connect(
+        _forget_plans, sender=_model, dispatch_uid=f"cases.forget_plans.del.{_model.__name__}"
+    )
 
 
 # --------------------------------------------------------------------------- scoping

@@ -59,3 +59,16 @@ def test_filters_and_timeline(django_assert_max_num_queries):
         rows = [(c.number, c.item.name, c.application.applicant.name) for c in case_list(actor=world.admin)]
     assert rows[0][0] == case.number
     assert [e.action for e in case_timeline(case=case)] == ["submit", "accept", "route"]
+
+
+def test_saving_a_catalog_row_forgets_memoised_version_plans():
+    from onewindow.cases import selectors
+    from tests.factories.catalog import StageTaskFactory
+
+    world = make_world()
+    plan = selectors.version_plan(world.version.pk)
+    assert selectors._plans[world.version.pk] is plan
+    stage = world.version.procedure.stages.get()
+    StageTaskFactory(stage=stage, department=world.department)
+    assert world.version.pk not in selectors._plans
+    assert len(selectors.version_plan(world.version.pk).stages[0].tasks) == 2

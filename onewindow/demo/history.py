@@ -525,6 +525,6 @@ def build_history(ctx: Any) -> None:
     hall = ctx.hall or ServiceCenter.objects.filter(code=HALL_CODE).first()
     if hall is None:
         return
-    report = load_history(center=hall, stdout=ctx.stdout)
+    report = load_history(center=hall, stdout=getattr(ctx, "stdout", None))
     if report.cases and not report.skipped:
         ctx.count("cases", report.cases)

@@ -46,12 +46,14 @@ from onewindow.cases.models import (
     ApplicationMaterial,
     Case,
     CaseEvent,
+    CaseMaterial,
     CaseTask,
     Extension,
     Suspension,
 )
 from onewindow.catalog.models import CaseKind
 from onewindow.core import clock
+from onewindow.core.models import Counter as NumberCounter
 from onewindow.org.models import Role, Staff
 from tests.factories.cases import item_with_procedure
 from tests.factories.org import ApplicantFactory, DepartmentFactory, ServiceCenterFactory, StaffFactory
@@ -126,7 +128,7 @@ def build_cast() -> dict:
 
 
 def snapshot(center_id: int) -> dict:
-    """Every row the engine writes for the center's applications, as plain values."""
+    """Every row the engine writes for the center's applications (and the number counters), as plain values."""
     cases = Case.objects.filter(center_id=center_id)
     return {
         "applications": list(Application.objects.filter(center_id=center_id).order_by("pk").values()),
@@ -138,6 +140,8 @@ def snapshot(center_id: int) -> dict:
         "events": list(CaseEvent.objects.filter(case__in=cases).order_by("pk").values("pk", "hash")),
         "suspensions": list(Suspension.objects.filter(case__in=cases).order_by("pk").values()),
         "extensions": list(Extension.objects.filter(case__in=cases).order_by("pk").values()),
+        "case_materials": list(CaseMaterial.objects.filter(case__in=cases).order_by("pk").values()),
+        "counters": list(NumberCounter.objects.order_by("pk").values()),
     }
 
 

@@ -250,6 +250,8 @@ class _Player:
             outcome = "normal"
         required = [m for m in plan.materials if m.required]
         handed = [m.code for m in required]
+        if outcome in ("supplement", "supplement_pending") and not required:
+            outcome = "normal"  # nothing that could be missing
         if outcome in ("supplement", "supplement_pending"):
             hard = [m for m in required if not m.tolerable]
             missing = rng.choice(hard or required).code

@@ -17,7 +17,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from onewindow.demo import county
+from onewindow.demo import county, history
 from onewindow.demo.catalog_data import build_catalog_data
 from onewindow.demo.county import DemoContext
 from onewindow.demo.county_data import HALL_CODE
@@ -54,6 +54,7 @@ STEPS: list[DemoStep] = [
     DemoStep("staff", county.build_staff, gettext_lazy("staff and demo logins")),
     DemoStep("applicants", county.build_applicants, gettext_lazy("applicants")),
     DemoStep("catalog", build_catalog, gettext_lazy("catalog")),
+    DemoStep("history", history.build_history, gettext_lazy("case history")),
 ]
 
 

@@ -3,6 +3,7 @@
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
+from onewindow.cases.models import Application, Case
 from onewindow.catalog.models import (
     Bundle,
     CatalogList,
@@ -42,4 +43,6 @@ def demo_counts() -> list[tuple[str, int]]:
         (_("stage tasks"), StageTask.objects.filter(stage__procedure__version__item__in=items).count()),
         (_("catalog lists"), CatalogList.objects.filter(center__code=HALL_CODE).count()),
         (_("bundles"), Bundle.objects.filter(center__code=HALL_CODE).count()),
+        (_("applications"), Application.objects.filter(center__code=HALL_CODE).count()),
+        (_("cases"), Case.objects.filter(center__code=HALL_CODE).count()),
     ]

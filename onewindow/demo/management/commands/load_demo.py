@@ -23,11 +23,12 @@ CREATED_LABELS = {
     "applicants": gettext_lazy("applicants"),
     "items": gettext_lazy("service items"),
     "versions": gettext_lazy("published versions"),
+    "cases": gettext_lazy("cases"),
 }
 
 
 class Command(BaseCommand):
-    help = "Load the demo county (regions, halls, staff, applicants, catalog). Idempotent."
+    help = "Load the demo county (regions, halls, staff, applicants, catalog, a few months of cases). Idempotent."
 
     def add_arguments(self, parser):
         parser.add_argument(

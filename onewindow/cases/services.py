@@ -120,6 +120,10 @@ class _Table:
             or (isinstance(f, models.DateField) and (f.auto_now or f.auto_now_add))
         }
         self.insert_fields = [f for f in self.fields if not f.primary_key]
+        # (attname, field, plain, needs pre_save) per inserted column, in column order.
+        self.insert_plan = [
+            (f.attname, f, f.attname in self.plain, f.attname in self.pre_save) for f in self.insert_fields
+        ]
         self.insert_columns = ", ".join(self.columns[f.attname] for f in self.insert_fields)
         self.insert_row = "(" + ", ".join(["%s"] * len(self.insert_fields)) + ")"
         self.updates: dict[tuple[str, ...], str] = {}  # UPDATE statements by the columns they set
@@ -211,10 +215,11 @@ def _insert_rows(objs: Sequence[models.Model], *, returning: bool) -> None:
     sql = table.insert_sql(len(objs))
     params: list[Any] = []
     for obj in objs:
-        for f in table.insert_fields:
-            name = f.attname
-            value = f.pre_save(obj, True) if name in table.pre_save else getattr(obj, name)
-            params.append(table.prep(conn, name, value))
+        for name, f, plain, pre_save in table.insert_plan:
+            value = f.pre_save(obj, True) if pre_save else getattr(obj, name)
+            if not (plain and (value is None or type(value) in _PLAIN_VALUES)):
+                value = f.get_db_prep_save(value, conn)
+            params.append(value)
     if returning:
         sql += f" RETURNING {table.pk_column}"
     with conn.cursor() as cursor:
@@ -363,10 +368,14 @@ def _commit(
     for name, value in fields.items():
         setattr(case, name, value)
     table, conn = _table(CaseEvent)
+    params = []
+    for name, f, plain, _pre_save in table.insert_plan:
+        value = event[name]
+        if not (plain and (value is None or type(value) in _PLAIN_VALUES)):
+            value = f.get_db_prep_save(value, conn)
+        params.append(value)
     with conn.cursor() as cursor:
-        cursor.execute(
-            table.insert_sql(1), [table.prep(conn, f.attname, event[f.attname]) for f in table.insert_fields]
-        )
+        cursor.execute(table.insert_sql(1), params)
 
 
 def _check(

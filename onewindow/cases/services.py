@@ -559,7 +559,7 @@ def application_create(
     if idempotency_key:
         existing = Application.objects.filter(idempotency_key=idempotency_key).first()
         if existing is not None:
-            return existing
+            return _same_submission(existing, applicant)
     kwargs = {
         "center": center,
         "applicant": applicant,
@@ -585,8 +585,15 @@ def application_create(
     except IntegrityError:
         existing = Application.objects.filter(idempotency_key=idempotency_key).first()
         if existing is not None:
-            return existing
+            return _same_submission(existing, applicant)
         raise
+
+
+def _same_submission(existing: Application, applicant: Applicant) -> Application:
+    """A retry returns the first application; a key someone else used is refused, never returned."""
+    if existing.applicant_id != applicant.pk:
+        raise case_error("IDEMPOTENCY_KEY_REUSED", field="idempotency_key")
+    return existing
 
 
 def _application_create(

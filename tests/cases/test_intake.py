@@ -11,6 +11,7 @@ from onewindow.cases.models import Application, ApplicationMaterial, Case, CaseM
 from onewindow.core import clock
 from tests.factories.cases import item_with_procedure, make_world, submit
 from tests.factories.catalog import ServiceItemVersionFactory
+from tests.factories.org import ApplicantFactory
 
 pytestmark = pytest.mark.django_db
 TZ = ZoneInfo("Asia/Shanghai")
@@ -115,6 +116,17 @@ def test_retried_create_with_the_same_idempotency_key_returns_the_first_applicat
     again = submit(world, idempotency_key="abc-123")
     assert again.pk == first.pk
     assert Application.objects.count() == 1 and Case.objects.count() == 1
+
+
+def test_an_idempotency_key_of_another_applicant_is_refused_not_returned():
+    world = make_world()
+    first = submit(world, idempotency_key="abc-123")
+    world.applicant = ApplicantFactory()
+    with pytest.raises(CaseError) as exc:
+        submit(world, idempotency_key="abc-123")
+    assert exc.value.code == "IDEMPOTENCY_KEY_REUSED" and exc.value.field == "idempotency_key"
+    assert exc.value.message == "该提交标识已被另一份申请使用。"
+    assert list(Application.objects.values_list("pk", flat=True)) == [first.pk]
 
 
 def test_item_without_published_version_is_refused_naming_the_item():

@@ -4,22 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from onewindow.cases.selectors import version_plan_cache_clear
 from tests.factories.cases import make_world
-
-
-@pytest.fixture(autouse=True)
-def _fresh_version_plans():
-    """Ids are reused after a test's rollback, so memoised version plans must not leak between tests."""
-    version_plan_cache_clear()
-    yield
-    version_plan_cache_clear()
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """Factories hash a password per staff member; argon2 would dominate the suite's time."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

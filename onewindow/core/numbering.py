@@ -7,10 +7,13 @@ transaction gives its numbers back. The first use of a name creates the row
 insert fails inside a savepoint and it re-reads the winner's row under lock.
 Lock order: take counters before locking cases (center → counter → case → task).
 
-The two statements are prepared from the model's columns rather than built by the ORM
-per call: numbering runs on every intake, and on SQLite the ORM's query compilation cost
-more than the statements. No savepoint is taken on the common path (it would be a
-statement per number); the caller's transaction holds the row lock until it commits.
+The common path is one statement, `UPDATE … SET value = value + n … RETURNING value`,
+which takes the row lock and reads the new value at once (PostgreSQL, SQLite ≥ 3.35); the
+row's first use, and databases without RETURNING, take the lock-then-update path. The
+statements are prepared from the model's columns rather than built by the ORM per call:
+numbering runs on every intake, and on SQLite the ORM's query compilation cost more than
+the statements. No savepoint is taken on the common path (it would be a statement per
+number); the caller's transaction holds the row lock until it commits.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from django.db import IntegrityError, connections, router, transaction
 from onewindow.core.models import Counter
 
 
-def _sql(conn) -> tuple[str, str]:
+def _sql(conn) -> tuple[str, str, str | None]:
     qn = conn.ops.quote_name
     meta = Counter._meta
     table = qn(meta.db_table)
@@ -28,7 +31,10 @@ def _sql(conn) -> tuple[str, str]:
     lock = " FOR UPDATE" if conn.features.has_select_for_update else ""
     select = f"SELECT {pk}, {value} FROM {table} WHERE {name} = %s{lock}"  # noqa: S608 (names from model meta)
     update = f"UPDATE {table} SET {value} = %s WHERE {pk} = %s"  # noqa: S608 (names from model meta)
-    return select, update
+    bump = None
+    if conn.features.can_return_columns_from_insert:  # the same versions support UPDATE … RETURNING
+        bump = f"UPDATE {table} SET {value} = {value} + %s WHERE {name} = %s RETURNING {value}"  # noqa: S608
+    return select, update, bump
 
 
 @transaction.atomic(savepoint=False)
@@ -37,8 +43,13 @@ def counter_next(name: str, n: int = 1) -> int:
     if n < 1:
         raise ValueError("n must be at least 1")
     conn = connections[router.db_for_write(Counter)]
-    select, update = _sql(conn)
+    select, update, bump = _sql(conn)
     with conn.cursor() as cursor:
+        if bump is not None:
+            cursor.execute(bump, [n, name])
+            bumped = cursor.fetchone()
+            if bumped is not None:
+                return bumped[0]
         cursor.execute(select, [name])
         row = cursor.fetchone()
     if row is None:

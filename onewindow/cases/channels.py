@@ -77,7 +77,6 @@ MESSAGES = {
     ),
     "NOT_PROXY_APPLICATION": gettext_lazy("This application was not made by a proxy agent."),
     "TOWNSHIP_CHECK_DONE": gettext_lazy("The township center has already checked this application."),
-    "TOWNSHIP_CHECK_PENDING": gettext_lazy("The township center has not checked this application yet."),
     "NOT_IN_PREREVIEW": gettext_lazy("The application is not waiting for pre-review."),
     "BATCH_FILE_INVALID": gettext_lazy("The file is not an Excel workbook (.xlsx)."),
     "BATCH_COLUMN_MISSING": gettext_lazy("The sheet has no column “%(column)s”."),
@@ -516,26 +515,6 @@ def prereview_waiting(*, staff: Staff) -> QuerySet[Application]:
         .select_related("applicant", "proxy_agent")
         .order_by("submitted_at", "pk")
     )
-
-
-def _guard_township(application: Application) -> None:
-    if application.channel == Channel.PROXY and not _township_checked(application.pk):
-        raise channel_error("TOWNSHIP_CHECK_PENDING")
-
-
-@transaction.atomic
-def prereview_pass(*, application: Application, clerk: Staff) -> list[Case]:
-    """The hall's online pre-review passes (portal or proxy); a proxy application only after
-    its township check. The cases go to `submitted` for the window's intake."""
-    _guard_township(application)
-    return services.application_prereview_pass(application=application, clerk=clerk)
-
-
-@transaction.atomic
-def prereview_return(*, application: Application, clerk: Staff, reasons: str) -> list[Case]:
-    """The hall's pre-review returns the application to the citizen with reasons."""
-    _guard_township(application)
-    return services.application_prereview_return(application=application, clerk=clerk, reasons=reasons)
 
 
 # =========================================================================== batch

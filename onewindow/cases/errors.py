@@ -16,6 +16,7 @@ MESSAGES = {
     "ACCOUNT_INACTIVE": _("This staff account is inactive."),
     "OUT_OF_SCOPE": _("This case or task is outside your center or department."),
     "NOT_OWN_APPLICATION": _("Applicants can act only on their own applications."),
+    "TOWNSHIP_CHECK_PENDING": _("The township center has not checked this application yet."),
     "IDEMPOTENCY_KEY_REUSED": _("This submission key already belongs to another application."),
     "SEPARATION_OF_DUTIES": _("The staff member who accepted a case cannot decide it."),
     "TASK_ALREADY_DONE": _("This task has already been completed or cancelled."),

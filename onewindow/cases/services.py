@@ -1021,9 +1021,19 @@ def _application_step(
     return cases
 
 
+def _require_township_check(application: Application) -> None:
+    if application.channel != Channel.PROXY:
+        return
+    checked = CaseEvent.objects.filter(case__application_id=application.pk, action="township_check").exists()
+    if not checked:
+        raise case_error("TOWNSHIP_CHECK_PENDING")
+
+
 @transaction.atomic
 def application_prereview_pass(*, application: Application, clerk: Staff) -> list[Case]:
-    """Online pre-review passed: the cases wait for intake (submitted)."""
+    """Online pre-review passed: the cases wait for intake (submitted). A proxy agent's
+    application reaches the hall's pre-review only after its township check."""
+    _require_township_check(application)
     return _application_step(
         application=application,
         actor=clerk,
@@ -1038,6 +1048,7 @@ def application_prereview_pass(*, application: Application, clerk: Staff) -> lis
 def application_prereview_return(*, application: Application, clerk: Staff, reasons: str) -> list[Case]:
     """Online pre-review failed: the application goes back to the applicant with reasons."""
     _require(reasons, "reasons")
+    _require_township_check(application)
     return _application_step(
         application=application,
         actor=clerk,

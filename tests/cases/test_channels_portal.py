@@ -142,7 +142,7 @@ def test_prereview_pass_then_window_intake_accepts(world, citizen):
     application = channels.portal_application_submit(
         applicant=citizen, center=world.center, items=[world.item], materials=["id_card"], idempotency_key="k"
     )
-    cases = channels.prereview_pass(application=application, clerk=world.clerk)
+    cases = services.application_prereview_pass(application=application, clerk=world.clerk)
     assert [c.state for c in cases] == ["submitted"]
     result = services.application_intake(application=application, clerk=world.clerk)
     assert [c.state for c in result.accepted] == ["accepted"]
@@ -152,7 +152,7 @@ def test_prereview_return_shows_the_reasons_to_the_citizen(world, citizen):
     application = channels.portal_application_submit(
         applicant=citizen, center=world.center, items=[world.item], idempotency_key="k"
     )
-    channels.prereview_return(
+    services.application_prereview_return(
         application=application, clerk=world.clerk, reasons="身份证照片不清晰，请重新上传"
     )
     status = channels.application_status(application=application, applicant=citizen)

@@ -61,6 +61,8 @@ from reportlab.platypus import (
 from reportlab.platypus import paragraph as _paragraph
 from reportlab.platypus.flowables import HRFlowable
 
+from onewindow.cases.models import Decision
+from onewindow.catalog.models import DeliveryMethod
 from onewindow.core.fields import mask_address, mask_id_number, mask_phone
 
 FONT = "STSong-Light"
@@ -92,21 +94,6 @@ class MaterialStatus(models.TextChoices):
     REJECTED = "rejected", _("rejected")
     RETURNED = "returned", _("returned")
     DELIVERED = "delivered", _("delivered")
-
-
-class NoticeDecision(models.TextChoices):
-    """Same values as `cases.models.Decision`."""
-
-    GRANTED = "granted", _("granted")
-    DENIED = "denied", _("denied")
-
-
-class NoticeDelivery(models.TextChoices):
-    """Same values as `catalog.models.DeliveryMethod`."""
-
-    PICKUP = "pickup", _("pickup at the window")
-    MAIL = "mail", _("mail")
-    ELECTRONIC = "electronic", _("electronic")
 
 
 # ---------------------------------------------------------------------------------------
@@ -152,9 +139,9 @@ STATUS_TEXT = {
 }
 
 DELIVERY_TEXT = {
-    NoticeDelivery.PICKUP: "窗口领取",
-    NoticeDelivery.MAIL: "邮政寄递",
-    NoticeDelivery.ELECTRONIC: "电子送达",
+    DeliveryMethod.PICKUP: "窗口领取",
+    DeliveryMethod.MAIL: "邮政寄递",
+    DeliveryMethod.ELECTRONIC: "电子送达",
 }
 
 REVIEW_TIME_EXCLUDED = (
@@ -288,9 +275,9 @@ class Notice:
             value = getattr(self, name)
             if value is not None and timezone.is_naive(value):
                 raise ValueError(f"{name} must be an aware datetime")
-        if self.decision and self.decision not in NoticeDecision.values:
+        if self.decision and self.decision not in Decision.values:
             raise ValueError(f"unknown decision {self.decision!r}")
-        if self.delivery_method and self.delivery_method not in NoticeDelivery.values:
+        if self.delivery_method and self.delivery_method not in DeliveryMethod.values:
             raise ValueError(f"unknown delivery method {self.delivery_method!r}")
         if kind == NoticeKind.REFUSAL and not self.reasons:
             raise ValueError("a refusal notice must state its reasons")
@@ -309,7 +296,7 @@ class Notice:
         if kind == NoticeKind.COMPLETION:
             if not self.decision:
                 raise ValueError("a completion notice needs the decision")
-            if self.decision == NoticeDecision.DENIED and not self.reasons:
+            if self.decision == Decision.DENIED and not self.reasons:
                 raise ValueError("a denial must state its reasons")
         if kind == NoticeKind.HANDOVER and not self.delivery_method:
             raise ValueError("a handover receipt needs the delivery method")
@@ -322,7 +309,7 @@ class Notice:
     def title(self) -> str:
         if self.kind == NoticeKind.ACCEPTANCE and self.pending_materials:
             return TITLE_ACCEPTANCE_WITH_PENDING
-        if self.kind == NoticeKind.HANDOVER and self.delivery_method != NoticeDelivery.PICKUP:
+        if self.kind == NoticeKind.HANDOVER and self.delivery_method != DeliveryMethod.PICKUP:
             return TITLE_HANDOVER_DELIVERED
         return TITLES[self.kind]
 
@@ -640,7 +627,7 @@ def _supplement(notice: Notice) -> list[Flowable]:
 def _collection(notice: Notice) -> list[Flowable]:
     result = f"《{notice.result_name}》" if notice.result_name else "办理结果"
     method = notice.delivery_method
-    if method == NoticeDelivery.MAIL:
+    if method == DeliveryMethod.MAIL:
         text = f"{result}将通过邮政寄递送达"
         if notice.delivery_address:
             text += f"你（单位）预留的地址（{notice.delivery_address}）"
@@ -648,7 +635,7 @@ def _collection(notice: Notice) -> list[Flowable]:
         if notice.tracking_number:
             text += f"，快递单号：{notice.tracking_number}"
         return [_p(text + "。")]
-    if method == NoticeDelivery.ELECTRONIC:
+    if method == DeliveryMethod.ELECTRONIC:
         return [_p(f"{result}已通过电子方式送达，你（单位）可登录政务服务网或扫描本通知书二维码查看、下载。")]
     place = notice.pickup_place or f"{notice.center_name}统一出件窗口"
     return [
@@ -662,7 +649,7 @@ def _collection(notice: Notice) -> list[Flowable]:
 def _completion(notice: Notice) -> list[Flowable]:
     basis = notice.legal_basis or _basis(notice)
     out: list[Flowable] = [_p(f"{_applied(notice)}（办件编号：{notice.case_number}），现已办结。")]
-    if notice.decision == NoticeDecision.GRANTED:
+    if notice.decision == Decision.GRANTED:
         out.append(
             _p(
                 f"经审查，你（单位）的申请符合法定条件、标准，根据{basis}的规定，本机关决定准予办理。"
@@ -680,7 +667,7 @@ def _completion(notice: Notice) -> list[Flowable]:
 
 
 def _handover(notice: Notice) -> list[Flowable]:
-    method = NoticeDelivery(notice.delivery_method)
+    method = DeliveryMethod(notice.delivery_method)
     documents = notice.materials or (
         NoticeMaterial(
             name=notice.result_name or f"{notice.item_name}办理结果",

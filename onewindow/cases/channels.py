@@ -325,9 +325,7 @@ def portal_application_submit(
         delivery_address=delivery_address,
         idempotency_key=idempotency_key,
         state=S.PREREVIEW,
-    )
-    if application.applicant_id != applicant.pk:  # lost a race on the key to another applicant
-        raise channel_error("IDEMPOTENCY_KEY_REUSED", field="idempotency_key")
+    )  # a key another applicant won in a race is refused by the engine (IDEMPOTENCY_KEY_REUSED)
     return application
 
 

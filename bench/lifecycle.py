@@ -195,8 +195,7 @@ class Plain:
 
 
 def lifecycle(n: int, *, center, item, applicant, people, runner) -> None:
-    from onewindow.cases import services
-    from onewindow.cases.models import CaseTask
+    from onewindow.cases import selectors, services
 
     clerk, pickup, decider = people["clerk"], people["pickup"], people["decider"]
     by_department = {a.department_id: a for a in people["approvers"]}
@@ -215,15 +214,15 @@ def lifecycle(n: int, *, center, item, applicant, people, runner) -> None:
         )
         result = run("application_intake", services.application_intake, application=application, clerk=clerk)
         case = run("case_route", services.case_route, case=result.cases[0], actor=clerk)
-        tasks = run(
-            "(read open tasks)",
-            lambda case_id: list(CaseTask.objects.filter(case_id=case_id, state="open").order_by("pk")),
-            case_id=case.pk,
-        )
+        tasks = run("(read open tasks)", selectors.case_open_tasks, case=case)
         for task in tasks:
+            # The caller holds the case it last got back (a web request would load the task
+            # with its case); the engine checks that it is still current when it writes.
+            task.case = case
             approver = by_department[task.department_id]
-            run("task_claim", services.task_claim, task=task, actor=approver)
-            run("task_complete", services.task_complete, task=task, actor=approver, opinion="同意")
+            task = run("task_claim", services.task_claim, task=task, actor=approver)
+            task = run("task_complete", services.task_complete, task=task, actor=approver, opinion="同意")
+            case = task.case
         case = run(
             "case_decide",
             services.case_decide,

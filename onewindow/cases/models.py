@@ -39,10 +39,18 @@ class Application(models.Model):
 
     number = models.CharField(_("application number"), max_length=40, unique=True)
     center = models.ForeignKey(
-        ServiceCenter, verbose_name=_("center"), on_delete=models.PROTECT, related_name="applications"
+        ServiceCenter,
+        verbose_name=_("center"),
+        on_delete=models.PROTECT,
+        related_name="applications",
+        db_index=False,  # (center, -created_at) leads with it
     )
     applicant = models.ForeignKey(
-        Applicant, verbose_name=_("applicant"), on_delete=models.PROTECT, related_name="applications"
+        Applicant,
+        verbose_name=_("applicant"),
+        on_delete=models.PROTECT,
+        related_name="applications",
+        db_index=False,  # (applicant, -created_at) leads with it
     )
     bundle = models.ForeignKey(
         Bundle,
@@ -103,7 +111,11 @@ class ApplicationMaterial(models.Model):
         REJECTED = "rejected", _("rejected")
 
     application = models.ForeignKey(
-        Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="materials"
+        Application,
+        verbose_name=_("application"),
+        on_delete=models.CASCADE,
+        related_name="materials",
+        db_index=False,  # the unique (application, code) leads with it
     )
     code = models.CharField(_("material code"), max_length=40)
     name = models.CharField(_("name"), max_length=200)
@@ -164,7 +176,11 @@ class Case(models.Model):
         Application, verbose_name=_("application"), on_delete=models.PROTECT, related_name="cases"
     )
     center = models.ForeignKey(
-        ServiceCenter, verbose_name=_("center"), on_delete=models.PROTECT, related_name="cases"
+        ServiceCenter,
+        verbose_name=_("center"),
+        on_delete=models.PROTECT,
+        related_name="cases",
+        db_index=False,  # (center, state, deadline) leads with it
     )
     item = models.ForeignKey(
         ServiceItem, verbose_name=_("service item"), on_delete=models.PROTECT, related_name="cases"
@@ -173,7 +189,11 @@ class Case(models.Model):
         ServiceItemVersion, verbose_name=_("item version"), on_delete=models.PROTECT, related_name="cases"
     )
     department = models.ForeignKey(
-        Department, verbose_name=_("responsible department"), on_delete=models.PROTECT, related_name="cases"
+        Department,
+        verbose_name=_("responsible department"),
+        on_delete=models.PROTECT,
+        related_name="cases",
+        db_index=False,  # (department, state) leads with it
     )
     kind = models.CharField(_("case kind"), max_length=12, choices=CaseKind.choices)
     state = models.CharField(_("state"), max_length=20, choices=CaseState.choices, default=CaseState.DRAFT)
@@ -257,7 +277,13 @@ class Case(models.Model):
 class CaseMaterial(models.Model):
     """Which of the application's materials a case requires, against its pinned version."""
 
-    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="materials")
+    case = models.ForeignKey(
+        Case,
+        verbose_name=_("case"),
+        on_delete=models.CASCADE,
+        related_name="materials",
+        db_index=False,  # the unique (case, requirement) leads with it
+    )
     requirement = models.ForeignKey(
         MaterialRequirement,
         verbose_name=_("requirement"),
@@ -293,7 +319,13 @@ class CaseTask(models.Model):
         DONE = "done", _("done")
         CANCELLED = "cancelled", _("cancelled")
 
-    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="tasks")
+    case = models.ForeignKey(
+        Case,
+        verbose_name=_("case"),
+        on_delete=models.CASCADE,
+        related_name="tasks",
+        db_index=False,  # (case, stage_order) leads with it
+    )
     stage_order = models.PositiveSmallIntegerField(_("stage"))
     stage_name = models.CharField(_("stage name"), max_length=100)
     stage_task = models.ForeignKey(
@@ -307,7 +339,11 @@ class CaseTask(models.Model):
     name = models.CharField(_("name"), max_length=100)
     action = models.CharField(_("action"), max_length=12, choices=StageTask.Action.choices)
     department = models.ForeignKey(
-        Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="case_tasks"
+        Department,
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        related_name="case_tasks",
+        db_index=False,  # (department, state, due_at) leads with it
     )
     role = models.CharField(_("role"), max_length=24)
     state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.OPEN)
@@ -318,6 +354,7 @@ class CaseTask(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="case_tasks",
+        db_index=False,  # (assignee, state) leads with it
     )
     opinion = models.TextField(_("opinion"), blank=True)
     outcome = models.CharField(_("outcome"), max_length=20, blank=True)
@@ -343,7 +380,13 @@ class CaseTask(models.Model):
 class CaseEvent(models.Model):
     """Append-only trail (全程留痕). `hash` = sha256(prev_hash + canonical JSON of the event)."""
 
-    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="events")
+    case = models.ForeignKey(
+        Case,
+        verbose_name=_("case"),
+        on_delete=models.PROTECT,
+        related_name="events",
+        db_index=False,  # the unique (case, seq) leads with it
+    )
     seq = models.PositiveIntegerField(_("sequence"))
     action = models.CharField(_("action"), max_length=32)
     actor = models.ForeignKey(

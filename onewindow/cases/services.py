@@ -13,21 +13,31 @@ atomic. Every case action:
    exactly one `CaseEvent` whose hash covers `case.last_event_hash`.
 
 That is at most four statements per transition (three for most), which
-tests/cases/test_queries.py asserts; those statements are prepared once per model (see
-"hot path SQL" below) instead of compiled by the ORM on every call. The version's procedure and materials come from
-`selectors.version_plan` (memoised per process), never from a query per transition.
+tests/cases/test_queries.py asserts; those statements are prepared once per model
+(`cases.sql`) instead of compiled by the ORM on every call. The version's procedure and
+materials come from `selectors.version_plan` (memoised per process), never from a query
+per transition.
 
-Services return the updated case (the locked instance); use it instead of the one passed in.
+Called outside a transaction (a request, a batch job), the common case actions
+(`_case_action`) take the optimistic path instead: steps 2–3 run on the instance given,
+without a lock, and step 4 is sent at the end as one batch whose case UPDATE matches only
+while the chain head is still the one decided on; otherwise the action runs again as
+above. See "optimistic case actions" below and docs/decisions/0004.
+
+Services return the updated case; use it instead of the one passed in.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import threading
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import IntegrityError, connections, models, router, transaction
+from django.db import DataError, IntegrityError, connections, models, router, transaction
 from django.db.models import Case as SqlCase
 from django.db.models import F, Q, Value, When
 from django.utils.translation import gettext as _
@@ -49,6 +59,10 @@ from onewindow.cases.models import (
     Suspension,
 )
 from onewindow.cases.selectors import StagePlan, VersionPlan, version_plan
+from onewindow.cases.sql import PLAIN_VALUES as _PLAIN_VALUES
+from onewindow.cases.sql import Table as _Table
+from onewindow.cases.sql import select_rows as _select
+from onewindow.cases.sql import table_of as _table
 from onewindow.cases.transitions import TRANSITIONS, Transition, check_transition, staff_roles
 from onewindow.catalog.models import (
     Bundle,
@@ -81,116 +95,38 @@ def _actor_identity(actor: Actor | None) -> tuple[int | None, str]:
     return actor.user_id, actor.name
 
 
-# ---- hot path SQL. Every transition runs these three statements; the ORM's per-query
-# compilation cost several times the statement itself on SQLite, so they are prepared once
-# per model and connection vendor from the model's own fields (same columns, same
-# adapters and converters as the ORM uses), and stay portable across SQLite and PostgreSQL.
-
-
-class _Table:
-    """Column list, quoted names, adapters and converters of one model for one connection vendor."""
-
-    def __init__(self, model: type[models.Model], conn: Any) -> None:
-        qn = conn.ops.quote_name
-        meta = model._meta
-        self.model = model
-        self.table = qn(meta.db_table)
-        self.fields = list(meta.concrete_fields)
-        self.by_attname = {f.attname: f for f in self.fields}
-        self.columns = {f.attname: qn(f.column) for f in self.fields}
-        self.select_all = "SELECT {} FROM {}".format(  # noqa: S608 (names from model meta)
-            ", ".join(self.columns[f.attname] for f in self.fields), self.table
-        )
-        self.select = f"{self.select_all} WHERE {qn(meta.pk.column)} = %s"
-        self.pk_column = qn(meta.pk.column)
-        self.converters = []
-        for i, f in enumerate(self.fields):
-            col = f.get_col(meta.db_table)
-            convs = conn.ops.get_db_converters(col) + col.get_db_converters(conn)
-            if convs:
-                self.converters.append((i, convs, col))
-        # Fields of exactly these classes store a str / int / bool / None as it is; every other
-        # field (dates, JSON, files, encrypted text…) and every other value type goes through
-        # the field's own adapter.
-        self.plain = {f.attname for f in self.fields if type(f) in _PLAIN_FIELDS}
-        self.pre_save = {
-            f.attname
-            for f in self.fields
-            if isinstance(f, models.FileField)
-            or (isinstance(f, models.DateField) and (f.auto_now or f.auto_now_add))
-        }
-        self.insert_fields = [f for f in self.fields if not f.primary_key]
-        # (attname, field, plain, needs pre_save) per inserted column, in column order.
-        self.insert_plan = [
-            (f.attname, f, f.attname in self.plain, f.attname in self.pre_save) for f in self.insert_fields
-        ]
-        self.insert_columns = ", ".join(self.columns[f.attname] for f in self.insert_fields)
-        self.insert_row = "(" + ", ".join(["%s"] * len(self.insert_fields)) + ")"
-        self.updates: dict[tuple[str, ...], str] = {}  # UPDATE statements by the columns they set
-
-    def load(self, conn: Any, row: Sequence[Any]) -> models.Model:
-        values = list(row)
-        for i, convs, col in self.converters:
-            value = values[i]
-            for convert in convs:
-                value = convert(value, col, conn)
-            values[i] = value
-        return self.model.from_db(conn.alias, None, values)
-
-    def prep(self, conn: Any, attname: str, value: Any) -> Any:
-        if attname in self.plain and (value is None or type(value) in _PLAIN_VALUES):
-            return value
-        return self.by_attname[attname].get_db_prep_save(value, conn)
-
-    def insert_sql(self, rows: int) -> str:
-        return "INSERT INTO {} ({}) VALUES {}".format(  # noqa: S608 (names from model meta)
-            self.table, self.insert_columns, ", ".join([self.insert_row] * rows)
-        )
-
-
-_PLAIN_FIELDS = (
-    models.CharField,
-    models.TextField,
-    models.IntegerField,
-    models.PositiveIntegerField,
-    models.PositiveSmallIntegerField,
-    models.SmallIntegerField,
-    models.BigIntegerField,
-    models.BooleanField,
-    models.ForeignKey,
-    models.OneToOneField,
-    models.AutoField,
-    models.BigAutoField,
-)
-_PLAIN_VALUES = (str, int, bool)
-
-
-_tables: dict[tuple[str, str], _Table] = {}
-
-
-def _table(model: type[models.Model]) -> tuple[_Table, Any]:
-    conn = connections[router.db_for_write(model)]
-    key = (conn.vendor, model._meta.label)
-    table = _tables.get(key)
-    if table is None:
-        table = _tables[key] = _Table(model, conn)
-    return table, conn
-
-
-def _fast_update(model: type[models.Model], pk: int, fields: dict[str, Any]) -> int:
-    """UPDATE one row by primary key with plain values (attnames); returns the row count."""
-    table, conn = _table(model)
-    names = tuple(fields)
+def _set_sql(table: _Table, names: tuple[str, ...]) -> str:
+    """`UPDATE table SET a = %s, b = %s` for these attnames (cached per column set)."""
     sql = table.updates.get(names)
     if sql is None:
-        sql = table.updates[names] = "UPDATE {} SET {} WHERE {} = %s".format(  # noqa: S608 (names from model meta)
-            table.table, ", ".join(f"{table.columns[n]} = %s" for n in names), table.pk_column
+        sql = table.updates[names] = "UPDATE {} SET {}".format(  # noqa: S608 (names from model meta)
+            table.table, ", ".join(f"{table.columns[n]} = %s" for n in names)
         )
+    return sql
+
+
+def _fast_update(model: type[models.Model], pk: int, fields: dict[str, Any]) -> None:
+    """UPDATE one row by primary key with plain values (attnames)."""
+    table, conn = _table(model)
+    names = tuple(fields)
     params = [table.prep(conn, n, fields[n]) for n in names]
     params.append(pk)
+    _update(conn, _set_sql(table, names), f"{table.pk_column} = %s", params, expect=None)
+
+
+def _update(conn: Any, sql: str, where: str, params: list[Any], *, expect: int | None) -> bool:
+    """Run `sql WHERE where`; True when no row count is expected or it is `expect`.
+
+    In an optimistic action the statement joins the action's batch, whose row counts are
+    checked when it is sent (`_Batch.send`); here it then answers True.
+    """
+    batch = _batch()
+    if batch is not None:
+        batch.writes.append((sql, where, params, expect))
+        return True
     with conn.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.rowcount
+        cursor.execute(f"{sql} WHERE {where}", params)
+        return expect is None or cursor.rowcount == expect
 
 
 def _fast_insert(obj: models.Model) -> None:
@@ -209,6 +145,9 @@ def _insert_rows(objs: Sequence[models.Model], *, returning: bool) -> None:
         return
     model = type(objs[0])
     table, conn = _table(model)
+    batch = _batch()
+    if batch is not None and returning:
+        raise _Retry  # ids are needed now: only the locked path can give them
     if returning and not conn.features.can_return_rows_from_bulk_insert:
         model._default_manager.bulk_create(objs)
         return
@@ -220,6 +159,12 @@ def _insert_rows(objs: Sequence[models.Model], *, returning: bool) -> None:
             if not (plain and (value is None or type(value) in _PLAIN_VALUES)):
                 value = f.get_db_prep_save(value, conn)
             params.append(value)
+    if batch is not None:
+        batch.writes.append((sql, None, params, None))
+        for obj in objs:
+            obj._state.adding = False
+            obj._state.db = conn.alias
+        return
     if returning:
         sql += f" RETURNING {table.pk_column}"
     with conn.cursor() as cursor:
@@ -237,34 +182,228 @@ def _insert_rows(objs: Sequence[models.Model], *, returning: bool) -> None:
             obj._state.db = conn.alias
 
 
-def _select(
-    model: type[models.Model], where: str, params: Sequence[Any], order: str = "", *, lock: bool = False
-) -> list:
-    """Rows of `model` matching a WHERE over its attnames ({name} placeholders), locked if asked."""
-    table, conn = _table(model)
-    sql = table.select_all + " WHERE " + where.format(**table.columns)
-    if order:
-        sql += " ORDER BY " + order.format(**table.columns)
-    if lock and conn.features.has_select_for_update:
-        sql += " FOR UPDATE"
-    with conn.cursor() as cursor:
-        cursor.execute(sql, list(params))
-        return [table.load(conn, row) for row in cursor.fetchall()]
-
-
 def _lock(case: Case | int, *, with_center: bool = False) -> Case:
-    """Lock and read the case row (one statement). `with_center` also loads the center (not locked)."""
+    """Lock and read the case row (one statement). `with_center` also loads the center (not locked).
+
+    In an optimistic action nothing is locked: a given `Case` is used as it is, an id is
+    read without a lock, and the case's UPDATE at the end checks that its chain head is
+    still the one read (`_Batch.send`).
+    """
+    batch = _batch()
+    if batch is not None:
+        if with_center:
+            raise _Retry
+        if not isinstance(case, Case) or case.pk is None or case.get_deferred_fields():
+            case = _read_case(case.pk if isinstance(case, Case) else case)
+        batch.track(case)
+        return case
     pk = case.pk if isinstance(case, Case) else case
     if with_center:
         return Case.objects.select_for_update(of=("self",)).select_related("center").get(pk=pk)
+    return _read_case(pk, lock=True)
+
+
+def _read_case(pk: int, *, lock: bool = False) -> Case:
     table, conn = _table(Case)
-    sql = table.select + (" FOR UPDATE" if conn.features.has_select_for_update else "")
+    sql = table.select + (" FOR UPDATE" if lock and conn.features.has_select_for_update else "")
     with conn.cursor() as cursor:
         cursor.execute(sql, [pk])
         row = cursor.fetchone()
     if row is None:
         raise Case.DoesNotExist(pk)
     return table.load(conn, row)
+
+
+# ---- optimistic case actions. Outside a transaction (a request, a batch job), a case action
+# first runs without taking a lock: it decides on the case instance it was given (or one
+# read without a lock), collects its writes, and sends them at the end in one transaction
+# whose case UPDATE matches only if the case's chain head is still the one it decided on.
+# Every change of a case appends an event and so moves its head: a matching head means
+# nothing changed since, which is exactly what the row lock would have guaranteed. If the
+# head moved, a guarded write matched the wrong number of rows, the action refused, or it
+# needs something the batch cannot do (ids of new rows), nothing has been written: the
+# instances it touched are restored and the action runs again the classic way (lock, then
+# write, in `transaction.atomic`), which also gives the authoritative refusal.
+#
+# On PostgreSQL the batch is ONE statement (data-modifying CTEs; its own transaction in
+# autocommit), so an action costs one round trip: the case UPDATEs come first and every
+# other UPDATE waits for them (`EXISTS (SELECT 1 FROM w0)`), keeping the lock order
+# case → task of the classic path; the final SELECT divides by zero when a row count is
+# not the expected one, which aborts the whole statement. On SQLite it is
+# `BEGIN IMMEDIATE`, the statements, `COMMIT`, on the driver's connection.
+
+
+class _Retry(Exception):  # noqa: N818 (control flow, never leaves this module)
+    """The optimistic attempt cannot finish: run the action again under the case row lock."""
+
+
+_local = threading.local()
+
+
+def _batch() -> _Batch | None:
+    return getattr(_local, "batch", None)
+
+
+class _Batch:
+    """The writes of one optimistic case action, sent together by `send`."""
+
+    def __init__(self, conn: Any) -> None:
+        self.conn = conn
+        self.saved: list[tuple[models.Model, dict[str, Any]]] = []
+        self.cases: dict[int, tuple[Case, str, dict[str, Any]]] = {}  # pk → (case, head read, fields set)
+        self.writes: list[tuple[str, str | None, list[Any], int | None]] = []  # sql, where, params, rows
+        self.events: list[list[Any]] = []  # prepared INSERT parameters, one list per event
+        self.case_updates = 0  # how many of `statements()` are case UPDATEs (they come first)
+
+    def keep(self, obj: models.Model) -> None:
+        self.saved.append((obj, obj.__dict__.copy()))
+
+    def restore(self) -> None:
+        for obj, state in reversed(self.saved):
+            obj.__dict__.clear()
+            obj.__dict__.update(state)
+
+    def track(self, case: Case) -> None:
+        if case.pk not in self.cases:
+            self.keep(case)
+            self.cases[case.pk] = (case, case.last_event_hash, {})
+
+    def statements(self) -> list[tuple[str, str | None, list[Any], int | None]]:
+        """Case UPDATEs (compare-and-set on the head) first, then the other writes, then the events."""
+        table, conn = _table(Case)
+        out = []
+        for case, head, fields in self.cases.values():
+            if not fields:
+                continue
+            names = tuple(fields)
+            params = [table.prep(conn, n, fields[n]) for n in names]
+            params += [case.pk, head]
+            where = f"{table.pk_column} = %s AND {table.columns['last_event_hash']} = %s"
+            out.append((_set_sql(table, names), where, params, 1))
+        self.case_updates = len(out)
+        out += self.writes
+        if self.events:
+            events, _conn = _table(CaseEvent)
+            params = [p for row in self.events for p in row]
+            out.append((events.insert_sql(len(self.events)), None, params, None))
+        return out
+
+    def send(self) -> None:
+        statements = self.statements()
+        if not statements:
+            return
+        if self.conn.vendor == "postgresql":
+            self._send_one_statement(statements)
+        else:
+            self._send_transaction(statements)
+
+    def _log(self, sql: str, started: float) -> None:
+        if self.conn.queries_logged:
+            took = time.monotonic() - started
+            self.conn.queries_log.append({"sql": sql, "time": f"{took:.3f}"})
+
+    def _send_transaction(self, statements: list[tuple[str, str | None, list[Any], int | None]]) -> None:
+        conn = self.conn
+        conn.ensure_connection()
+        raw = conn.connection
+        # Always IMMEDIATE: take the write lock before reading anything (the settings' mode too).
+        begin = "BEGIN IMMEDIATE"
+        with conn.wrap_database_errors:
+            started = time.monotonic()
+            raw.execute(begin)
+            self._log(begin, started)
+            try:
+                for sql, where, params, expect in statements:
+                    full = sql if where is None else f"{sql} WHERE {where}"
+                    started = time.monotonic()
+                    count = raw.execute(_qmark(full), params).rowcount
+                    self._log(full, started)
+                    if expect is not None and count != expect:
+                        raise _Retry
+                started = time.monotonic()
+                raw.execute("COMMIT")
+                self._log("COMMIT", started)
+            except BaseException:
+                raw.execute("ROLLBACK")
+                raise
+
+    def _send_one_statement(self, statements: list[tuple[str, str | None, list[Any], int | None]]) -> None:
+        import psycopg
+
+        parts, params, checks = [], [], []
+        gate = " AND EXISTS (SELECT 1 FROM w0)" if self.case_updates else ""
+        for i, (sql, where, p, expect) in enumerate(statements):
+            body = sql
+            if where is not None:
+                body += f" WHERE ({where})" + (gate if i >= self.case_updates else "")
+            if expect is not None:
+                body += " RETURNING 1"
+                checks.append(f"(SELECT count(*) FROM w{i}) = {int(expect)}")  # noqa: S608 (our own names)
+            parts.append(f"w{i} AS ({body})")
+            params += p
+        check = " AND ".join(checks) or "TRUE"
+        sql = f"WITH {', '.join(parts)} SELECT 1 / ({check})::int"
+        conn = self.conn
+        conn.ensure_connection()
+        started = time.monotonic()
+        try:
+            with conn.wrap_database_errors, psycopg.Cursor(conn.connection) as cursor:
+                cursor.execute(sql, params)
+        except DataError as exc:
+            if getattr(exc.__cause__, "sqlstate", None) == "22012":  # division_by_zero: a count was off
+                raise _Retry from exc
+            raise
+        finally:
+            self._log(sql, started)
+
+
+_qmarks: dict[str, str] = {}
+
+
+def _qmark(sql: str) -> str:
+    """The statement with sqlite3's `?` placeholders (our SQL has no literal `%`)."""
+    out = _qmarks.get(sql)
+    if out is None:
+        out = _qmarks[sql] = sql.replace("%s", "?")
+    return out
+
+
+def _case_action(fn: Any) -> Any:
+    """Decorate a case service: optimistic outside a transaction, classic (locked, atomic) inside one."""
+    locked = transaction.atomic(fn)
+
+    @functools.wraps(fn)
+    def action(*args: Any, **kwargs: Any) -> Any:
+        conn = connections[router.db_for_write(Case)]
+        if (
+            not OPTIMISTIC
+            or conn.in_atomic_block
+            or not conn.get_autocommit()
+            or conn.vendor not in ("sqlite", "postgresql")
+            or _batch() is not None
+        ):
+            return locked(*args, **kwargs)
+        batch = _local.batch = _Batch(conn)
+        for value in (*args, *kwargs.values()):
+            if isinstance(value, models.Model):
+                batch.keep(value)
+        try:
+            result = fn(*args, **kwargs)
+            batch.send()
+            return result
+        except (_Retry, CaseError):
+            batch.restore()
+        except BaseException:
+            batch.restore()
+            raise
+        finally:
+            _local.batch = None
+        return locked(*args, **kwargs)
+
+    return action
+
+
+OPTIMISTIC = True  # tests switch it off to compare both paths
 
 
 def _require(value: Any, name: str) -> None:
@@ -348,6 +487,9 @@ def _commit(
     **fields: Any,
 ) -> None:
     """Append one event and write the case in one UPDATE (state, `fields`, head). Two queries."""
+    batch = _batch()
+    if batch is not None:
+        batch.track(case)  # before the head moves below
     at = at or clock.now()
     from_state = case.state
     to_state = to_state or from_state
@@ -364,9 +506,6 @@ def _commit(
     fields.update(
         state=to_state, event_count=case.event_count, last_event_hash=case.last_event_hash, updated_at=at
     )
-    _fast_update(Case, case.pk, fields)
-    for name, value in fields.items():
-        setattr(case, name, value)
     table, conn = _table(CaseEvent)
     params = []
     for name, f, plain, _pre_save in table.insert_plan:
@@ -374,8 +513,15 @@ def _commit(
         if not (plain and (value is None or type(value) in _PLAIN_VALUES)):
             value = f.get_db_prep_save(value, conn)
         params.append(value)
-    with conn.cursor() as cursor:
-        cursor.execute(table.insert_sql(1), params)
+    if batch is not None:
+        batch.cases[case.pk][2].update(fields)
+        batch.events.append(params)
+    else:
+        _fast_update(Case, case.pk, fields)
+        with conn.cursor() as cursor:
+            cursor.execute(table.insert_sql(1), params)
+    for name, value in fields.items():
+        setattr(case, name, value)
 
 
 def _check(
@@ -761,14 +907,20 @@ def application_submit(*, application: Application, actor: Actor, prereview: boo
 
 
 def _lock_application_cases(application: Application, states: Sequence[str]) -> list[Case]:
+    """The application's cases in `states`, locked (in an optimistic action: read, and checked at the end)."""
     marks = ", ".join(["%s"] * len(states))
-    return _select(
+    batch = _batch()
+    cases = _select(
         Case,
         f"{{application_id}} = %s AND {{state}} IN ({marks})",
         [application.pk, *states],
         order="{id}",
-        lock=True,
+        lock=batch is None,
     )
+    if batch is not None:
+        for case in cases:
+            batch.track(case)
+    return cases
 
 
 @dataclass
@@ -785,7 +937,7 @@ class IntakeResult:
     missing: list[dict[str, Any]] = field(default_factory=list)
 
 
-@transaction.atomic
+@_case_action
 def application_intake(*, application: Application, clerk: Staff) -> IntakeResult:
     """Check every submitted case's materials against its pinned version and act once for all.
 
@@ -897,8 +1049,10 @@ def application_intake(*, application: Application, clerk: Staff) -> IntakeResul
             )
             result.completed.append(case)
     for code, due in pending_due.items():
-        ApplicationMaterial.objects.filter(pk=materials[code].pk).update(
-            status=ApplicationMaterial.Status.PENDING, due_date=due
+        _fast_update(
+            ApplicationMaterial,
+            materials[code].pk,
+            {"status": ApplicationMaterial.Status.PENDING, "due_date": due},
         )
     return result
 
@@ -1117,7 +1271,7 @@ def application_materials_received(
     return touched
 
 
-@transaction.atomic
+@_case_action
 def case_record(
     *,
     case: Case,
@@ -1151,7 +1305,7 @@ def case_record(
 # =========================================================================== refusal, routing
 
 
-@transaction.atomic
+@_case_action
 def case_refuse(*, case: Case, clerk: Staff, reasons: str, legal_basis: str) -> Case:
     """不予受理: refuse with reasons and the legal basis (both printed on the refusal notice)."""
     case = _lock(case)
@@ -1168,7 +1322,7 @@ def case_refuse(*, case: Case, clerk: Staff, reasons: str, legal_basis: str) -> 
     return case
 
 
-@transaction.atomic
+@_case_action
 def case_route(*, case: Case, actor: Staff) -> Case:
     """Hand an accepted case to the back office: create every task of the procedure at once.
 
@@ -1219,6 +1373,11 @@ def case_route(*, case: Case, actor: Staff) -> Case:
 # =========================================================================== tasks
 
 
+def _task_case(task: CaseTask) -> Case | int:
+    """The task's case instance when the caller loaded it with the task (select_related), else its id."""
+    return task.case if CaseTask.case.is_cached(task) and task.case.pk == task.case_id else task.case_id
+
+
 def _task_role_check(task: CaseTask, actor: Staff, action: str) -> None:
     roles = staff_roles(actor)
     if task.role not in roles and Role.CHIEF_REPRESENTATIVE not in roles:
@@ -1251,10 +1410,10 @@ def _task_refusal(task_pk: int, *, actor: Staff | None = None, now: dt.datetime 
     return case_error("TASK_NOT_OPEN")
 
 
-@transaction.atomic
+@_case_action
 def task_claim(*, task: CaseTask, actor: Staff) -> CaseTask:
     """Claim an open task of the current stage for oneself. Locks case then task (guarded UPDATE)."""
-    case = _lock(task.case_id)
+    case = _lock(_task_case(task))
     _check(case, "task_claim", actor, task_department_id=task.department_id)
     _task_role_check(task, actor, "task_claim")
     if task.stage_order != case.stage_order:
@@ -1262,14 +1421,14 @@ def task_claim(*, task: CaseTask, actor: Staff) -> CaseTask:
     now = clock.now()
     table, conn = _table(CaseTask)
     c = table.columns
-    sql = (
-        f"UPDATE {table.table} SET {c['state']} = %s, {c['assignee_id']} = %s, {c['claimed_at']} = %s "  # noqa: S608
-        f"WHERE {c['id']} = %s AND {c['state']} = %s"
+    claimed = _update(
+        conn,
+        _set_sql(table, ("state", "assignee_id", "claimed_at")),
+        f"{c['id']} = %s AND {c['state']} = %s",
+        [T.CLAIMED, actor.pk, table.prep(conn, "claimed_at", now), task.pk, T.OPEN],
+        expect=1,
     )
-    with conn.cursor() as cursor:
-        cursor.execute(sql, [T.CLAIMED, actor.pk, table.prep(conn, "claimed_at", now), task.pk, T.OPEN])
-        updated = cursor.rowcount
-    if updated != 1:
+    if not claimed:
         raise _task_refusal(task.pk)
     _commit(case, actor=actor, action="task_claim", at=now, data={"task": task.pk, "task_name": task.name})
     task.state, task.assignee, task.claimed_at = T.CLAIMED, actor, now
@@ -1328,16 +1487,14 @@ def _complete_task_sql(
         where += f" OR ({c['case_id']} = %s AND {c['stage_order']} = %s AND {c['state']} = %s)"
         where_params += [case.pk, next_stage.order, T.WAITING]
         expected += len(next_stage.tasks)
-    sql = f"UPDATE {table.table} SET {', '.join(sets)} WHERE {where}"  # noqa: S608 (names from model meta)
-    with conn.cursor() as cursor:
-        cursor.execute(sql, params + where_params)
-        return cursor.rowcount == expected
+    sql = f"UPDATE {table.table} SET {', '.join(sets)}"  # noqa: S608 (names from model meta)
+    return _update(conn, sql, where, params + where_params, expect=expected)
 
 
 def _finish_task(
     *, task: CaseTask, actor: Staff, action: str, opinion: str, outcome: str, attachments: Sequence[str]
 ) -> CaseTask:
-    case = _lock(task.case_id)
+    case = _lock(_task_case(task))
     _check(case, action, actor, task_department_id=task.department_id)
     _task_role_check(task, actor, action)
     reported = (
@@ -1406,7 +1563,7 @@ def _finish_task(
     return task
 
 
-@transaction.atomic
+@_case_action
 def task_complete(
     *, task: CaseTask, actor: Staff, opinion: str, outcome: str = "approve", attachments: Sequence[str] = ()
 ) -> CaseTask:
@@ -1426,7 +1583,7 @@ def task_complete(
     )
 
 
-@transaction.atomic
+@_case_action
 def case_report_back(
     *, task: CaseTask, actor: Staff, opinion: str, outcome: str = "approve", attachments: Sequence[str] = ()
 ) -> CaseTask:
@@ -1623,7 +1780,7 @@ def case_report_up(
 # =========================================================================== clock
 
 
-@transaction.atomic
+@_case_action
 def case_suspend(*, case: Case, actor: Staff, reason: str, expected_end: dt.date, note: str = "") -> Case:
     """特别程序: stop the clock (hearing, testing, expert review, public notice…)."""
     case = _lock(case)
@@ -1685,7 +1842,7 @@ def case_resume(*, case: Case, actor: Staff, note: str = "") -> Case:
     return case
 
 
-@transaction.atomic
+@_case_action
 def case_extend(*, case: Case, actor: Staff, days: int, reason: str) -> Case:
     """延期: an authorised extension of the promised limit, recorded as an Extension row.
 
@@ -1717,7 +1874,7 @@ def case_extend(*, case: Case, actor: Staff, days: int, reason: str) -> Case:
 # =========================================================================== decision and after
 
 
-@transaction.atomic
+@_case_action
 def case_decide(
     *,
     case: Case,
@@ -1751,7 +1908,15 @@ def case_decide(
     now = clock.now()
     if case.rejections and plan.next_stage(case.stage_order) is not None:
         # The procedure stopped early on a rejection: later stages never open.
-        CaseTask.objects.filter(case_id=case.pk, state=T.WAITING).update(state=T.CANCELLED, completed_at=now)
+        table, conn = _table(CaseTask)
+        c = table.columns
+        _update(
+            conn,
+            _set_sql(table, ("state", "completed_at")),
+            f"{c['case_id']} = %s AND {c['state']} = %s",
+            [T.CANCELLED, table.prep(conn, "completed_at", now), case.pk, T.WAITING],
+            expect=None,
+        )
     _commit(
         case,
         actor=actor,
@@ -1767,7 +1932,7 @@ def case_decide(
     return case
 
 
-@transaction.atomic
+@_case_action
 def case_complete(*, case: Case, actor: Staff, opinion: str = "") -> Case:
     """办结: the decision is final. Refused while tolerated materials are still outstanding."""
     case = _lock(case)
@@ -1785,7 +1950,7 @@ def case_complete(*, case: Case, actor: Staff, opinion: str = "") -> Case:
     return case
 
 
-@transaction.atomic
+@_case_action
 def case_deliver(
     *,
     case: Case,
@@ -1820,7 +1985,7 @@ def case_deliver(
     return case
 
 
-@transaction.atomic
+@_case_action
 def case_close(*, case: Case, actor: Staff) -> Case:
     """Archive a delivered case."""
     case = _lock(case)

@@ -1,4 +1,4 @@
-"""Real threads on PostgreSQL: row locks decide who wins, the loser gets a clear CaseError."""
+"""Real threads on PostgreSQL: row locks (or the checked chain head) decide who wins, the loser gets a clear CaseError."""
 
 import threading
 
@@ -12,6 +12,14 @@ from onewindow.org.models import Staff
 from tests.factories.cases import in_progress_case, make_world, open_tasks, ready_case, submit
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True, params=["optimistic", "classic"])
+def path(request, monkeypatch):
+    """Each race twice: actions deciding unlocked and checking the head at the end, and
+    actions locking the case row first (what every action does inside a transaction)."""
+    monkeypatch.setattr(services, "OPTIMISTIC", request.param == "optimistic")
+    return request.param
 
 
 def race(functions):

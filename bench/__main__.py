@@ -1,4 +1,4 @@
-"""`python -m bench NAME [--size N]`: run the benchmark in bench/NAME.py."""
+"""`python -m bench NAME [--size N] [--workers N]`: run the benchmark in bench/NAME.py."""
 
 import argparse
 import importlib
@@ -18,12 +18,25 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description="Run one OneWindow benchmark.")
     parser.add_argument("name", choices=names, help="benchmark to run (a module in bench/)")
     parser.add_argument("--size", type=int, default=None, help="workload size (default: the benchmark's)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="concurrent sessions, for benchmarks that take them (default: the benchmark's)",
+    )
     args = parser.parse_args(argv)
     module = importlib.import_module(f"bench.{args.name}")
     size = module.DEFAULT_SIZE if args.size is None else args.size
     if size < 1:
         parser.error("--size must be at least 1")
-    module.main(size)
+    if args.workers is None:
+        module.main(size)
+    elif not hasattr(module, "DEFAULT_WORKERS"):
+        parser.error(f"{args.name} does not take --workers")
+    elif args.workers < 1:
+        parser.error("--workers must be at least 1")
+    else:
+        module.main(size, workers=args.workers)
     return 0
 
 

@@ -206,3 +206,26 @@ def test_the_classic_path_gives_the_same_refusals(classic):
     with pytest.raises(CaseError) as refused:
         services.case_route(case=stale, actor=world.clerk)
     assert refused.value.code == "TRANSITION_NOT_ALLOWED"
+
+
+def test_intake_after_a_supplement_round_uses_what_is_stored_not_what_was_created():
+    world = make_world(
+        materials=[{"code": "id_card", "name": "身份证明"}, {"code": "licence", "name": "营业执照"}]
+    )
+    application = submit(world, materials=["id_card"])  # the licence is missing
+    first = services.application_intake(application=application, clerk=world.clerk)
+    assert first.supplement_requested and [m["code"] for m in first.missing] == ["licence"]
+
+    services.application_supplement(application=application, materials=["licence"], clerk=world.clerk)
+    second = services.application_intake(application=application, clerk=world.clerk)
+
+    (case,) = second.accepted
+    stored = Case.objects.get(pk=case.pk)
+    assert stored.state == "accepted" and stored.accepted_by_id == world.clerk.pk
+    assert [e.action for e in CaseEvent.objects.filter(case=stored).order_by("seq")] == [
+        "submit",
+        "request_supplement",
+        "supplement",
+        "accept",
+    ]
+    assert chain_verify(stored) == []

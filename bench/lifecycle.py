@@ -19,6 +19,7 @@ SELECT of the case's open tasks) is counted apart, since it is a read, not a tra
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 import time
@@ -212,6 +213,7 @@ def lifecycle(n: int, *, center, item, applicant, people, runner) -> None:
             applicant=applicant,
             items=[item],
             channel="window",
+            form_data={"project": "安和县恒信商业综合体建设项目"},
             materials=materials,
             actor=clerk,
         )
@@ -279,6 +281,94 @@ def run_concurrently(n: int, workers: int, fixture: dict) -> None:
         raise failures[0]
 
 
+FLOOR_CASES = 300  # cases replayed (SQLite) / commits timed (PostgreSQL) for the floor
+
+
+class _Recorder:
+    """Stands in for the sqlite3 connection while recording every statement, its parameters and commits."""
+
+    def __init__(self, raw, log: list) -> None:
+        self._raw = raw
+        self._log = log
+
+    def execute(self, sql, params=()):
+        self._log.append((sql, params))
+        return self._raw.execute(sql, params)
+
+    def commit(self):
+        self._log.append(("COMMIT", ()))
+        return self._raw.commit()
+
+    def __getattr__(self, name):
+        return getattr(self._raw, name)
+
+
+def sqlite_floor(n: int, fixture: dict) -> float:
+    """Seconds per case that plain sqlite3 needs for exactly the engine's statements.
+
+    Records every statement of `n` more cases with its parameters (the engine's own
+    batches, Django's cursor and its commits), then replays them through a bare `sqlite3`
+    connection with the same settings on a copy of the database taken just before: the
+    database's own share of a case, with no Python engine around it.
+    """
+    import shutil
+    import sqlite3
+
+    from django.db import connection
+    from django.db.backends.sqlite3.base import SQLiteCursorWrapper
+
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        cursor.fetchall()
+    path = connection.settings_dict["NAME"]
+    copy = f"{path}.floor"
+    shutil.copyfile(path, copy)
+    log: list[tuple[str, object]] = []
+    django_execute = SQLiteCursorWrapper.execute
+
+    def execute(cursor, query, params=None):
+        log.append((cursor.convert_query(query) if params is not None else query, params or ()))
+        return django_execute(cursor, query, params)
+
+    connection.ensure_connection()
+    raw = connection.connection
+    connection.connection = _Recorder(raw, log)
+    SQLiteCursorWrapper.execute = execute
+    try:
+        lifecycle(n, runner=Plain, **fixture)
+    finally:
+        SQLiteCursorWrapper.execute = django_execute
+        connection.connection = raw
+    replay = sqlite3.connect(copy, isolation_level=None)
+    try:
+        for pragma in ("journal_mode=WAL", "synchronous=NORMAL"):
+            replay.execute(f"PRAGMA {pragma}").fetchall()
+        started = time.perf_counter()
+        for sql, params in log:
+            replay.execute(sql, params).fetchall()
+        return (time.perf_counter() - started) / n
+    finally:
+        replay.close()
+        for suffix in ("", "-wal", "-shm"):
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(copy + suffix)
+
+
+def postgresql_commit_seconds(n: int) -> float:
+    """Seconds one session waits for the smallest durable write: a one-row UPDATE committed."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE bench_floor (id integer PRIMARY KEY, n integer NOT NULL)")
+        cursor.execute("INSERT INTO bench_floor VALUES (1, 0)")
+        started = time.perf_counter()
+        for _ in range(n):
+            cursor.execute("UPDATE bench_floor SET n = n + 1 WHERE id = 1")
+        seconds = (time.perf_counter() - started) / n
+        cursor.execute("DROP TABLE bench_floor")
+    return seconds
+
+
 def main(size: int, workers: int | None = None) -> None:
     common.setup()
     from django.db import connection
@@ -342,4 +432,18 @@ def main(size: int, workers: int | None = None) -> None:
             f"{counter.seconds[action] / calls * 1000:.2f} ms per call)"
         )
     print(f"chains verified: {Case.objects.count():,} cases, none broken")
+    commits = counted_events // counted  # each event is its own transaction here
+    if connection.vendor == "sqlite":
+        floor = sqlite_floor(FLOOR_CASES, fixture)
+        print(
+            f"floor:    the same statements replayed through plain sqlite3 take {floor * 1000:.2f} ms per case "
+            f"({FLOOR_CASES} cases, {commits} commits each): no engine on this machine can pass "
+            f"{1 / floor:,.0f} cases/s with this schema and these settings"
+        )
+    else:
+        commit = postgresql_commit_seconds(FLOOR_CASES)
+        print(
+            f"floor:    one committed one-row UPDATE takes {commit * 1000:.2f} ms on one session here; "
+            f"{commits} commits per case cap one session at {1 / (commits * commit):,.0f} cases/s"
+        )
     common.report("lifecycle", round(size / seconds), "cases/s", TARGET)

@@ -55,6 +55,15 @@ class MaterialPlan:
 
 
 @dataclass(frozen=True)
+class FieldPlan:
+    key: str
+    label: str
+    kind: str
+    required: bool
+    choices: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class VersionPlan:
     id: int
     item_id: int
@@ -68,6 +77,7 @@ class VersionPlan:
     delivery_methods: tuple[str, ...]
     materials: tuple[MaterialPlan, ...]
     stages: tuple[StagePlan, ...]  # only stages with at least one task, in order
+    form_fields: tuple[FieldPlan, ...] = ()
 
     def stage(self, order: int) -> StagePlan | None:
         for s in self.stages:
@@ -96,6 +106,10 @@ def version_plan(version_id: int) -> VersionPlan:
         MaterialPlan(m.pk, m.code, m.name, m.required, m.tolerable, m.tolerance_days)
         for m in version.materials.order_by("order", "id")
     )
+    form_fields = tuple(
+        FieldPlan(f.key, f.label, f.kind, f.required, tuple(str(c) for c in f.choices or ()))
+        for f in version.form_fields.order_by("order", "id")
+    )
     stages: list[StagePlan] = []
     procedure = getattr(version, "procedure", None)  # reverse one-to-one: None when there is none
     if procedure is not None:
@@ -119,6 +133,7 @@ def version_plan(version_id: int) -> VersionPlan:
         delivery_methods=tuple(version.delivery_methods or ()),
         materials=materials,
         stages=tuple(stages),
+        form_fields=form_fields,
     )
     if version.is_frozen:
         with _plans_lock:

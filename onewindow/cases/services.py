@@ -691,6 +691,72 @@ def _resolve_items(
     return plans
 
 
+def _check_form(plans: Sequence[VersionPlan], form_data: dict[str, Any]) -> dict[str, Any]:
+    """The unified form of these items, filled in: every key asked once (required if any item
+    requires it, its kind and choices from the first item that asks it), values checked by
+    kind. Returns the form with dates as ISO strings and yes/no as booleans; refuses keys
+    the form does not ask and the first missing or invalid value, naming it."""
+    fields: dict[str, Any] = {}
+    required: set[str] = set()
+    for plan in plans:
+        for f in plan.form_fields:
+            fields.setdefault(f.key, f)
+            if f.required:
+                required.add(f.key)
+    if not isinstance(form_data, dict):
+        raise case_error("FIELD_INVALID", field="form_data", reason=_("not a form"))
+    for key in form_data:
+        if key not in fields:
+            raise case_error(
+                "FIELD_INVALID", field=f"form_data.{key}", label=key, reason=_("not a field of this form")
+            )
+    clean: dict[str, Any] = {}
+    for key, f in fields.items():
+        value = form_data.get(key)
+        if isinstance(value, str):
+            value = value.strip()
+        if value is None or value == "":
+            if key in required:
+                raise case_error("FIELD_REQUIRED", field=f"form_data.{key}", label=f.label)
+            continue
+        clean[key] = _form_value(f, value)
+    return clean
+
+
+def _form_value(f: Any, value: Any) -> Any:
+    def invalid(reason: str) -> CaseError:
+        return case_error("FIELD_INVALID", field=f"form_data.{f.key}", label=f.label, reason=reason)
+
+    if f.kind == "number":
+        if isinstance(value, bool) or not isinstance(value, int | float | str):
+            raise invalid(_("not a number"))
+        try:
+            number = float(value)
+        except ValueError:
+            raise invalid(_("not a number")) from None
+        if number != number or number in (float("inf"), float("-inf")):
+            raise invalid(_("not a number"))
+        return value
+    if f.kind == "date":
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        try:
+            return dt.date.fromisoformat(str(value)).isoformat()
+        except ValueError:
+            raise invalid(_("not a date (YYYY-MM-DD)")) from None
+    if f.kind == "boolean":
+        if isinstance(value, bool):
+            return value
+        raise invalid(_("answer yes or no"))
+    if f.kind == "choice":
+        if str(value) not in f.choices:
+            raise invalid(_("choose one of: %(choices)s") % {"choices": "、".join(f.choices)})
+        return str(value)
+    if not isinstance(value, str | int | float):
+        raise invalid(_("not text"))
+    return value
+
+
 @transaction.atomic
 def application_create(
     *,
@@ -781,6 +847,8 @@ def _application_create(
         raise case_error("FIELD_REQUIRED", field="applicant")
     _check_submitter(actor=actor, center=center, applicant=applicant)
     plans = _resolve_items(center=center, items=items, bundle=bundle)
+    if state != S.DRAFT:  # a draft may be saved half-filled; it is checked when submitted
+        form_data = _check_form([plan for _i, plan in plans], form_data)
     if delivery_method:
         if delivery_method not in DeliveryMethod.values:
             raise case_error("FIELD_INVALID", field="delivery_method", reason=delivery_method)
@@ -910,6 +978,8 @@ def application_submit(*, application: Application, actor: Actor, prereview: boo
     now = clock.now()
     for case in cases:
         _check(case, "submit", actor)
+    stored = Application.objects.values_list("form_data", flat=True).get(pk=application.pk)
+    form_data = _check_form([version_plan(case.version_id) for case in cases], stored or {})
     for case in cases:
         _commit(
             case,
@@ -919,8 +989,8 @@ def application_submit(*, application: Application, actor: Actor, prereview: boo
             at=now,
             data={"application": application.number, "channel": application.channel},
         )
-    Application.objects.filter(pk=application.pk).update(submitted_at=now)
-    application.submitted_at = now
+    Application.objects.filter(pk=application.pk).update(submitted_at=now, form_data=form_data)
+    application.submitted_at, application.form_data = now, form_data
     return cases
 
 

@@ -270,6 +270,7 @@ class _Player:
             "applicant": applicant,
             "items": [plan.item_id],
             "channel": channel,
+            "form_data": _fill_form(plan, applicant, method),
             "materials": handed,
             "delivery_method": method,
             "delivery_address": (applicant.address or "安和县城关街道政通路1号") if method == "mail" else "",
@@ -530,3 +531,45 @@ def build_history(ctx: Any) -> None:
     report = load_history(center=hall, stdout=getattr(ctx, "stdout", None))
     if report.cases and not report.skipped:
         ctx.count("cases", report.cases)
+
+
+# Plausible answers to the demo catalog's form fields, by key (see demo/catalog_data.py).
+_FORM_TEXT = {
+    "business_address": ["安和县城关街道政通路18号", "安和县河东镇商贸街6号", "安和县经济开发区创业路3号"],
+    "project_name": [
+        "安和县城东污水处理厂提标改造工程",
+        "恒信商业综合体建设项目",
+        "安和县第二实验小学扩建工程",
+    ],
+    "property_location": ["安和县城关街道幸福小区3号楼2单元501室", "安和县河东镇新民街12号"],
+    "matter_description": ["按办事指南要求提交申请。", "材料已备齐，申请办理。"],
+}
+
+
+def _fill_form(plan: VersionPlan, applicant: Applicant, method: str) -> dict[str, Any]:
+    """The item's form filled in as an applicant would: every required field, some optional ones.
+
+    Its own generator, seeded by applicant and item, leaves the story's random stream (and so
+    the mix of outcomes) as it was."""
+    rng = random.Random(f"form:{applicant.pk}:{plan.item_id}")
+    form: dict[str, Any] = {}
+    for f in plan.form_fields:
+        if not f.required and rng.random() < 0.4:
+            continue
+        if f.key == "applicant_name":
+            form[f.key] = applicant.name
+        elif f.key == "contact_phone":
+            form[f.key] = applicant.phone or "0543-5388000"
+        elif f.key == "delivery_preference" and f.choices:
+            form[f.key] = f.choices[-1] if method == DeliveryMethod.MAIL else f.choices[0]
+        elif f.kind == "number":
+            form[f.key] = rng.choice([60, 85, 120, 300, 1200, 4500])
+        elif f.kind == "date":
+            form[f.key] = clock.today().isoformat()
+        elif f.kind == "boolean":
+            form[f.key] = rng.random() < 0.5
+        elif f.kind == "choice" and f.choices:
+            form[f.key] = rng.choice(f.choices)
+        else:
+            form[f.key] = rng.choice(_FORM_TEXT.get(f.key, ["见申请材料。"]))
+    return form

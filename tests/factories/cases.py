@@ -10,6 +10,7 @@ from onewindow.cases.models import Case, CaseTask
 from onewindow.catalog.models import CaseKind, LimitUnit, ServiceItem, ServiceItemVersion
 from onewindow.org.models import Department, Role, ServiceCenter, Staff
 from tests.factories.catalog import (
+    FormFieldFactory,
     MaterialRequirementFactory,
     ProcedureFactory,
     ServiceItemFactory,
@@ -31,9 +32,11 @@ def item_with_procedure(
     legal: int = 20,
     unit: str = LimitUnit.WORKING_DAYS,
     task_days: int = 2,
+    form_fields: list[dict] | None = None,
 ) -> tuple[ServiceItem, ServiceItemVersion]:
     """A published item version. `stages`: one list of task departments per stage (default:
-    one stage with one task of `department`); `materials`: MaterialRequirement kwargs."""
+    one stage with one task of `department`); `materials`: MaterialRequirement kwargs;
+    `form_fields`: FormField kwargs (default: none)."""
     item = ServiceItemFactory(center=center, department=department)
     if case_kind == CaseKind.IMMEDIATE:
         promised = legal = 0
@@ -42,6 +45,8 @@ def item_with_procedure(
     )
     for m in materials if materials is not None else [{"code": "id_card", "name": "身份证明"}]:
         MaterialRequirementFactory(version=version, **m)
+    for order, f in enumerate(form_fields or ()):
+        FormFieldFactory(version=version, order=order, **f)
     if stages is None:
         stages = [] if case_kind == CaseKind.IMMEDIATE else [[department]]
     if stages:

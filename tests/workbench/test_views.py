@@ -77,7 +77,7 @@ def test_anonymous_users_are_sent_to_sign_in_and_non_staff_refused(client, world
 
 def test_batch_template_for_an_intake_clerk(client, world, django_assert_max_num_queries):
     client.force_login(world.clerk.user)
-    with django_assert_max_num_queries(12):  # session, user, staff+roles, item, plan (memoised per process)
+    with django_assert_max_num_queries(13):  # session, user, staff+roles, item, plan with its form (memoised)
         response = client.get(f"/workbench/batch/{world.item.code}/template.xlsx")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")

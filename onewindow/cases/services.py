@@ -73,6 +73,7 @@ from onewindow.catalog.models import (
     ServiceItemVersion,
 )
 from onewindow.core import calendar, clock
+from onewindow.core.models import Counter
 from onewindow.core.numbering import counter_next
 from onewindow.org.models import Applicant, Department, Role, ServiceCenter, Staff
 
@@ -390,13 +391,7 @@ def _case_action(fn: Any) -> Any:
     @functools.wraps(fn)
     def action(*args: Any, **kwargs: Any) -> Any:
         conn = connections[router.db_for_write(Case)]
-        if (
-            not OPTIMISTIC
-            or conn.in_atomic_block
-            or not conn.get_autocommit()
-            or conn.vendor not in ("sqlite", "postgresql")
-            or _batch() is not None
-        ):
+        if not _unlocked(conn):
             return locked(*args, **kwargs)
         batch = _local.batch = _Batch(conn)
         for value in (*args, *kwargs.values()):
@@ -419,6 +414,151 @@ def _case_action(fn: Any) -> Any:
 
 
 OPTIMISTIC = True  # tests switch it off to compare both paths
+
+
+def _unlocked(conn: Any) -> bool:
+    """May an action take the optimistic path on this connection (not inside a transaction)?"""
+    return (
+        OPTIMISTIC
+        and not conn.in_atomic_block
+        and conn.get_autocommit()
+        and conn.vendor in ("sqlite", "postgresql")
+        and _batch() is None
+        and _create() is None
+    )
+
+
+def _create() -> _Create | None:
+    return getattr(_local, "create", None)
+
+
+class _Create:
+    """`application_create` outside a transaction: its own short transaction on the driver's connection.
+
+    `begin` opens it, bumps the day's counters (one statement, row locks held to the end)
+    and reserves the ids of the new application, materials and cases; the rows are then
+    built with those ids and inserted together by `commit`. On PostgreSQL that is four
+    round trips (BEGIN, counters and ids, one statement of INSERTs, COMMIT) instead of
+    eleven; on SQLite the same statements without Django's cursor and transaction
+    machinery. A counter not created yet (its first use of the day) raises `_Retry`: the
+    classic path creates it.
+    """
+
+    def __init__(self, conn: Any) -> None:
+        self.conn = conn
+        self.open = False
+        self.inserts: list[tuple[str, list[Any]]] = []
+
+    def _run(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+        conn = self.conn
+        started = time.monotonic()
+        try:
+            with conn.wrap_database_errors:
+                if conn.vendor == "postgresql":
+                    import psycopg
+
+                    with psycopg.RawCursor(conn.connection) as cursor:
+                        cursor.execute(_dollar(sql), list(params) or None)
+                        return cursor.fetchall() if cursor.description else []
+                cursor = conn.connection.execute(_qmark(sql), params)
+                return cursor.fetchall()
+        finally:
+            if conn.queries_logged:
+                conn.queries_log.append({"sql": sql, "time": f"{time.monotonic() - started:.3f}"})
+
+    def begin(
+        self, counters: list[tuple[str, int]], ids: dict[type[models.Model], int]
+    ) -> tuple[list[int], dict[type[models.Model], list[int]]]:
+        """Open the transaction; the counters' new values (in order) and reserved ids per model."""
+        conn = self.conn
+        conn.ensure_connection()
+        counter, _conn = _table(Counter)
+        name, value = counter.columns["name"], counter.columns["value"]
+        whens = " ".join(f"WHEN %s THEN {value} + %s" for _c in counters)
+        marks = ", ".join(["%s"] * len(counters))
+        bump = (
+            f"UPDATE {counter.table} SET {value} = CASE {name} {whens} END "  # noqa: S608 (names from model meta)
+            f"WHERE {name} IN ({marks}) RETURNING {name}, {value}"
+        )
+        params: list[Any] = [p for key, n in counters for p in (key, n)] + [key for key, _n in counters]
+        self._run("BEGIN IMMEDIATE" if conn.vendor == "sqlite" else "BEGIN")
+        self.open = True
+        wanted = {model: n for model, n in ids.items() if n}
+        if conn.vendor == "postgresql":
+            parts = [f"SELECT {name}::text, {value}::bigint FROM bumped"]  # noqa: S608 (names from model meta)
+            for model, n in wanted.items():
+                parts.append("SELECT %s::text, nextval(%s::regclass) FROM generate_series(1, %s::integer)")
+                params += [model._meta.label, _sequence(conn, model), n]
+            rows = self._run(f"WITH bumped AS ({bump}) {' UNION ALL '.join(parts)}", params)
+        else:
+            rows = self._run(bump, params)
+            seqs = dict(
+                self._run(
+                    "SELECT name, seq FROM sqlite_sequence WHERE name IN ({})".format(  # noqa: S608
+                        ", ".join(["%s"] * len(wanted))
+                    ),
+                    [model._meta.db_table for model in wanted],
+                )
+            )
+            for model, n in wanted.items():
+                start = seqs.get(model._meta.db_table, 0) + 1  # the write lock is ours until COMMIT
+                rows += [(model._meta.label, pk) for pk in range(start, start + n)]
+        values = dict(row for row in rows if row[0] in dict(counters))
+        if len(values) != len(counters):
+            raise _Retry  # a counter's first use: created on the classic path
+        reserved: dict[type[models.Model], list[int]] = {model: [] for model in ids}
+        by_label = {model._meta.label: model for model in ids}
+        for label, pk in rows:
+            if label in by_label:
+                reserved[by_label[label]].append(pk)
+        return [values[key] for key, _n in counters], reserved
+
+    def insert(self, objs: Sequence[models.Model], *, with_pk: bool) -> None:
+        table, conn = _table(type(objs[0]))
+        plan = table.insert_plan_pk if with_pk else table.insert_plan
+        params: list[Any] = []
+        for obj in objs:
+            for attname, f, plain, pre_save in plan:
+                value = f.pre_save(obj, True) if pre_save else getattr(obj, attname)
+                if not (plain and (value is None or type(value) in _PLAIN_VALUES)):
+                    value = f.get_db_prep_save(value, conn)
+                params.append(value)
+            obj._state.adding = False
+            obj._state.db = conn.alias
+        self.inserts.append(
+            (table.insert_sql_pk(len(objs)) if with_pk else table.insert_sql(len(objs)), params)
+        )
+
+    def commit(self) -> None:
+        if self.conn.vendor == "postgresql":
+            parts = [f"i{n} AS ({sql})" for n, (sql, _p) in enumerate(self.inserts)]
+            self._run(f"WITH {', '.join(parts)} SELECT 1", [p for _s, ps in self.inserts for p in ps])
+        else:
+            for sql, params in self.inserts:
+                self._run(sql, params)
+        self._run("COMMIT")
+        self.open = False
+
+    def abort(self) -> None:
+        if self.open:
+            self.open = False
+            self._run("ROLLBACK")
+
+
+_sequences: dict[tuple[str, str], str] = {}
+
+
+def _sequence(conn: Any, model: type[models.Model]) -> str:
+    """The sequence behind a PostgreSQL id column (identity or serial)."""
+    key = (conn.alias, model._meta.db_table)
+    name = _sequences.get(key)
+    if name is None:
+        with conn.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_get_serial_sequence(%s, %s)", [model._meta.db_table, model._meta.pk.column]
+            )
+            name = _sequences[key] = cursor.fetchone()[0]
+    return name
 
 
 def _require(value: Any, name: str) -> None:
@@ -757,7 +897,6 @@ def _form_value(f: Any, value: Any) -> Any:
     return value
 
 
-@transaction.atomic
 def application_create(
     *,
     center: ServiceCenter,
@@ -803,7 +942,22 @@ def application_create(
         "state": state,
     }
     if not idempotency_key:
-        return _application_create(**kwargs)
+        conn = connections[router.db_for_write(Application)]
+        if _unlocked(conn):
+            create = _local.create = _Create(conn)
+            try:
+                return _application_create(**kwargs)
+            except _Retry:
+                pass
+            finally:
+                create.abort()
+                _local.create = None
+        return transaction.atomic(_application_create)(**kwargs)
+    with transaction.atomic():
+        return _idempotent_create(kwargs, idempotency_key, applicant)
+
+
+def _idempotent_create(kwargs: dict[str, Any], idempotency_key: str, applicant: Applicant) -> Application:
     try:
         # A savepoint only when a concurrent retry can collide on the key: losing the race
         # rolls back this attempt's numbers too, and the first application is returned.
@@ -877,9 +1031,29 @@ def _application_create(
 
     now = clock.now()
     ymd = clock.today().strftime("%Y%m%d")
-    app_number = f"SQ{ymd}{counter_next(f'application:{ymd}'):06d}"
-    last = counter_next(f"case:{center.code}:{ymd}", len(plans))
+    create = _create()
+    ids: dict[type[models.Model], list[int]] = {}
+    if create is not None:
+        (app_no, last), ids = create.begin(
+            [(f"application:{ymd}", 1), (f"case:{center.code}:{ymd}", len(plans))],
+            {Application: 1, ApplicationMaterial: len(wanted), Case: len(plans)},
+        )
+    else:
+        app_no = counter_next(f"application:{ymd}")
+        last = counter_next(f"case:{center.code}:{ymd}", len(plans))
+    app_number = f"SQ{ymd}{app_no:06d}"
     first = last - len(plans) + 1
+
+    def insert(objs: Sequence[models.Model], *, returning: bool) -> None:
+        if not objs:
+            return
+        if create is None:
+            _insert_rows(objs, returning=returning)
+            return
+        if returning:  # ids reserved above, in the order the objects are listed
+            for obj, pk in zip(objs, ids[type(objs[0])], strict=True):
+                obj.pk = pk
+        create.insert(objs, with_pk=returning)
 
     user_id = actor.user_id
     application = Application(
@@ -897,7 +1071,7 @@ def _application_create(
         created_at=now,
         submitted_at=None if state == S.DRAFT else now,
     )
-    _insert_rows([application], returning=True)
+    insert([application], returning=True)
     material_rows = [
         ApplicationMaterial(
             application=application,
@@ -913,7 +1087,7 @@ def _application_create(
         )
         for code, name in wanted.items()
     ]
-    _insert_rows(material_rows, returning=True)
+    insert(material_rows, returning=True)
     by_code = {m.code: m for m in material_rows}
 
     cases = []
@@ -948,17 +1122,19 @@ def _application_create(
             )
             events_for.append((case, event))
         cases.append(case)
-    _insert_rows(cases, returning=True)
+    insert(cases, returning=True)
     links = []
     for case, (_i, plan) in zip(cases, plans, strict=True):
         for m in plan.materials:
             links.append(CaseMaterial(case=case, requirement_id=m.requirement_id, material=by_code[m.code]))
-    _insert_rows(links, returning=False)
+    insert(links, returning=False)
     events = []
     for case, event in events_for:
         event.case_id = case.pk
         events.append(event)
-    _insert_rows(events, returning=False)
+    insert(events, returning=False)
+    if create is not None:
+        create.commit()
     # What the window usually does next is accept: an optimistic intake in this process
     # starts from these instead of reading them back (their heads are checked as usual).
     application._engine_rows = (cases, by_code)

@@ -54,6 +54,10 @@ class Table:
         ]
         self.insert_columns = ", ".join(self.columns[f.attname] for f in self.insert_fields)
         self.insert_row = "(" + ", ".join(["%s"] * len(self.insert_fields)) + ")"
+        pk = meta.pk
+        self.insert_plan_pk = [(pk.attname, pk, True, False), *self.insert_plan]  # ids chosen beforehand
+        self.insert_columns_pk = f"{self.pk_column}, {self.insert_columns}"
+        self.insert_row_pk = "(" + ", ".join(["%s"] * (len(self.insert_fields) + 1)) + ")"
         self.updates: dict[tuple[str, ...], str] = {}  # UPDATE statements by the columns they set
 
     def load(self, conn: Any, row: Sequence[Any]) -> models.Model:
@@ -69,6 +73,12 @@ class Table:
         if attname in self.plain and (value is None or type(value) in PLAIN_VALUES):
             return value
         return self.by_attname[attname].get_db_prep_save(value, conn)
+
+    def insert_sql_pk(self, rows: int) -> str:
+        """INSERT of `rows` rows whose ids are given (the first parameter of each row)."""
+        return "INSERT INTO {} ({}) VALUES {}".format(  # noqa: S608 (names from model meta)
+            self.table, self.insert_columns_pk, ", ".join([self.insert_row_pk] * rows)
+        )
 
     def insert_sql(self, rows: int) -> str:
         return "INSERT INTO {} ({}) VALUES {}".format(  # noqa: S608 (names from model meta)

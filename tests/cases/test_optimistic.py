@@ -14,7 +14,8 @@ from django.test.utils import CaptureQueriesContext
 from onewindow.cases import selectors, services
 from onewindow.cases.chain import chain_verify
 from onewindow.cases.errors import CaseError
-from onewindow.cases.models import Case, CaseEvent, CaseTask
+from onewindow.cases.models import Application, Case, CaseEvent, CaseTask
+from onewindow.core.models import Counter
 from onewindow.org.models import Role
 from tests.factories.cases import accepted_case, in_progress_case, make_world, open_tasks, submit
 from tests.factories.org import DepartmentFactory
@@ -229,3 +230,48 @@ def test_intake_after_a_supplement_round_uses_what_is_stored_not_what_was_create
         "accept",
     ]
     assert chain_verify(stored) == []
+
+
+def test_applications_created_outside_a_transaction_are_numbered_and_linked_like_the_classic_ones():
+    world, item = _joint_world()
+    first = submit(world, items=[item, world.item])  # the day's first use creates the counters
+    second = submit(world, items=[item, world.item])
+    services.staff_roles(world.clerk)
+    with CaptureQueriesContext(connection) as ctx:
+        third = services.application_create(
+            center=world.center,
+            applicant=world.applicant,
+            items=[item, world.item],
+            materials=["id_card"],
+            actor=world.clerk,
+        )
+
+    numbers = [c.number for a in (first, second, third) for c in a.cases.order_by("pk")]
+    assert [int(n[-6:]) for n in numbers] == list(range(1, 7))
+    assert [int(a.number[-6:]) for a in (first, second, third)] == [1, 2, 3]
+    for case in third.cases.all():
+        assert case.materials.count() == 1 and case.materials.get().material.application_id == third.pk
+        assert chain_verify(case) == [] and case.event_count == 1
+    sql = [q["sql"] for q in ctx.captured_queries]
+    if connection.vendor == "postgresql":
+        # the published versions, then BEGIN, counters + ids, all INSERTs, COMMIT
+        assert [s.split()[0] for s in sql] == ["SELECT", "BEGIN", "WITH", "WITH", "COMMIT"]
+
+
+def test_a_failure_after_the_numbers_are_taken_gives_them_back(monkeypatch):
+    world = make_world()
+    submit(world)  # counters exist: the next create takes the optimistic path
+    counters = list(Counter.objects.order_by("name").values_list("name", "value"))
+    applications = Application.objects.count()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(services, "_new_event", broken)
+    with pytest.raises(RuntimeError):
+        submit(world)
+
+    assert list(Counter.objects.order_by("name").values_list("name", "value")) == counters
+    assert Application.objects.count() == applications
+    monkeypatch.undo()
+    assert int(submit(world).number[-6:]) == 2

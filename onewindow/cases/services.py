@@ -158,7 +158,7 @@ def _insert_rows(objs: Sequence[models.Model], *, returning: bool) -> None:
         for name, f, plain, pre_save in table.insert_plan:
             value = f.pre_save(obj, True) if pre_save else getattr(obj, name)
             if not (plain and (value is None or type(value) in _PLAIN_VALUES)):
-                value = f.get_db_prep_save(value, conn)
+                value = table.adapt(f, value, conn)
             params.append(value)
     if batch is not None:
         batch.writes.append((sql, None, params, None))
@@ -521,7 +521,7 @@ class _Create:
             for attname, f, plain, pre_save in plan:
                 value = f.pre_save(obj, True) if pre_save else getattr(obj, attname)
                 if not (plain and (value is None or type(value) in _PLAIN_VALUES)):
-                    value = f.get_db_prep_save(value, conn)
+                    value = table.adapt(f, value, conn)
                 params.append(value)
             obj._state.adding = False
             obj._state.db = conn.alias
@@ -666,7 +666,7 @@ def _commit(
     for name, f, plain, _pre_save in table.insert_plan:
         value = event[name]
         if not (plain and (value is None or type(value) in _PLAIN_VALUES)):
-            value = f.get_db_prep_save(value, conn)
+            value = table.adapt(f, value, conn)
         params.append(value)
     if batch is not None:
         batch.cases[case.pk][2].update(fields)

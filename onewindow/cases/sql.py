@@ -9,9 +9,11 @@ portable across SQLite and PostgreSQL. Reads return model instances built with
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+from django.conf import settings
 from django.db import connections, models, router
 
 
@@ -59,6 +61,8 @@ class Table:
         self.insert_columns_pk = f"{self.pk_column}, {self.insert_columns}"
         self.insert_row_pk = "(" + ", ".join(["%s"] * (len(self.insert_fields) + 1)) + ")"
         self.updates: dict[tuple[str, ...], str] = {}  # UPDATE statements by the columns they set
+        self.datetimes = {f.attname for f in self.fields if type(f) is models.DateTimeField}
+        self.sqlite_tz = conn.timezone if conn.vendor == "sqlite" and settings.USE_TZ else None
 
     def load(self, conn: Any, row: Sequence[Any]) -> models.Model:
         values = list(row)
@@ -72,7 +76,18 @@ class Table:
     def prep(self, conn: Any, attname: str, value: Any) -> Any:
         if attname in self.plain and (value is None or type(value) in PLAIN_VALUES):
             return value
-        return self.by_attname[attname].get_db_prep_save(value, conn)
+        return self.adapt(self.by_attname[attname], value, conn)
+
+    def adapt(self, field: models.Field, value: Any, conn: Any) -> Any:
+        """`field.get_db_prep_save(value)`; an aware datetime for SQLite without the field machinery.
+
+        Django stores it on SQLite as the naive time in the connection's zone, as `str()`
+        writes it; every other value and vendor goes through the field itself.
+        """
+        if self.sqlite_tz is not None and type(value) is dt.datetime and value.tzinfo is not None:
+            if field.attname in self.datetimes:
+                return str(value.astimezone(self.sqlite_tz).replace(tzinfo=None))
+        return field.get_db_prep_save(value, conn)
 
     def insert_sql_pk(self, rows: int) -> str:
         """INSERT of `rows` rows whose ids are given (the first parameter of each row)."""

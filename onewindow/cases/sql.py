@@ -63,6 +63,7 @@ class Table:
         self.updates: dict[tuple[str, ...], str] = {}  # UPDATE statements by the columns they set
         self.datetimes = {f.attname for f in self.fields if type(f) is models.DateTimeField}
         self.sqlite_tz = conn.timezone if conn.vendor == "sqlite" and settings.USE_TZ else None
+        self.aware_as_is = conn.vendor == "postgresql" and settings.USE_TZ
 
     def load(self, conn: Any, row: Sequence[Any]) -> models.Model:
         values = list(row)
@@ -79,14 +80,17 @@ class Table:
         return self.adapt(self.by_attname[attname], value, conn)
 
     def adapt(self, field: models.Field, value: Any, conn: Any) -> Any:
-        """`field.get_db_prep_save(value)`; an aware datetime for SQLite without the field machinery.
+        """`field.get_db_prep_save(value)`; an aware datetime without the field machinery.
 
         Django stores it on SQLite as the naive time in the connection's zone, as `str()`
-        writes it; every other value and vendor goes through the field itself.
+        writes it, and hands it to psycopg as it is on PostgreSQL; every other value goes
+        through the field itself.
         """
-        if self.sqlite_tz is not None and type(value) is dt.datetime and value.tzinfo is not None:
-            if field.attname in self.datetimes:
+        if type(value) is dt.datetime and value.tzinfo is not None and field.attname in self.datetimes:
+            if self.sqlite_tz is not None:
                 return str(value.astimezone(self.sqlite_tz).replace(tzinfo=None))
+            if self.aware_as_is:
+                return value  # what Django's PostgreSQL adapter returns for an aware datetime
         return field.get_db_prep_save(value, conn)
 
     def insert_sql_pk(self, rows: int) -> str:

@@ -40,3 +40,17 @@ def fresh_calendar(request, settings):
     yield
     calendar_reload()
     version_plan_cache_clear()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """End sessions other tests left behind (threads, the live server) before the test
+    database is dropped: PostgreSQL refuses to drop a database someone is connected to."""
+    yield
+    with django_db_blocker.unblock():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )

@@ -59,7 +59,6 @@ from onewindow.cases.models import (
     Suspension,
 )
 from onewindow.cases.selectors import StagePlan, VersionPlan, version_plan
-from onewindow.cases.sql import PLAIN_VALUES as _PLAIN_VALUES
 from onewindow.cases.sql import Table as _Table
 from onewindow.cases.sql import select_rows as _select
 from onewindow.cases.sql import table_of as _table
@@ -153,13 +152,7 @@ def _insert_rows(objs: Sequence[models.Model], *, returning: bool) -> None:
         model._default_manager.bulk_create(objs)
         return
     sql = table.insert_sql(len(objs))
-    params: list[Any] = []
-    for obj in objs:
-        for name, f, plain, pre_save in table.insert_plan:
-            value = f.pre_save(obj, True) if pre_save else getattr(obj, name)
-            if not (plain and (value is None or type(value) in _PLAIN_VALUES)):
-                value = table.adapt(f, value, conn)
-            params.append(value)
+    params = table.insert_params(objs, conn)
     if batch is not None:
         batch.writes.append((sql, None, params, None))
         for obj in objs:
@@ -298,39 +291,22 @@ class _Batch:
         else:
             self._send_transaction(statements)
 
-    def _log(self, sql: str, started: float) -> None:
-        if self.conn.queries_logged:
-            took = time.monotonic() - started
-            self.conn.queries_log.append({"sql": sql, "time": f"{took:.3f}"})
-
     def _send_transaction(self, statements: list[tuple[str, str | None, list[Any], int | None]]) -> None:
         conn = self.conn
         conn.ensure_connection()
-        raw = conn.connection
         # Always IMMEDIATE: take the write lock before reading anything (the settings' mode too).
-        begin = "BEGIN IMMEDIATE"
-        with conn.wrap_database_errors:
-            started = time.monotonic()
-            raw.execute(begin)
-            self._log(begin, started)
-            try:
-                for sql, where, params, expect in statements:
-                    full = sql if where is None else f"{sql} WHERE {where}"
-                    started = time.monotonic()
-                    count = raw.execute(_qmark(full), params).rowcount
-                    self._log(full, started)
-                    if expect is not None and count != expect:
-                        raise _Retry
-                started = time.monotonic()
-                raw.execute("COMMIT")
-                self._log("COMMIT", started)
-            except BaseException:
-                raw.execute("ROLLBACK")
-                raise
+        _raw(conn, "BEGIN IMMEDIATE")
+        try:
+            for sql, where, params, expect in statements:
+                _rows, count = _raw(conn, sql if where is None else f"{sql} WHERE {where}", params)
+                if expect is not None and count != expect:
+                    raise _Retry
+            _raw(conn, "COMMIT")
+        except BaseException:
+            _raw(conn, "ROLLBACK")
+            raise
 
     def _send_one_statement(self, statements: list[tuple[str, str | None, list[Any], int | None]]) -> None:
-        import psycopg
-
         parts, params, checks = [], [], []
         gate = " AND EXISTS (SELECT 1 FROM w0)" if self.case_updates else ""
         for i, (sql, where, p, expect) in enumerate(statements):
@@ -344,20 +320,37 @@ class _Batch:
             params += p
         check = " AND ".join(checks) or "TRUE"
         sql = f"WITH {', '.join(parts)} SELECT 1 / ({check})::int"
-        conn = self.conn
-        conn.ensure_connection()
-        started = time.monotonic()
+        self.conn.ensure_connection()
         try:
-            # A RawCursor takes PostgreSQL's own $n placeholders: psycopg neither parses nor
-            # caches this long statement per call (it skips its cache above 4 kB / 50 params).
-            with conn.wrap_database_errors, psycopg.RawCursor(conn.connection) as cursor:
-                cursor.execute(_dollar(sql), params)
+            _raw(self.conn, sql, params)
         except DataError as exc:
             if getattr(exc.__cause__, "sqlstate", None) == "22012":  # division_by_zero: a count was off
                 raise _Retry from exc
             raise
-        finally:
-            self._log(sql, started)
+
+
+def _raw(conn: Any, sql: str, params: Sequence[Any] = ()) -> tuple[list[tuple], int]:
+    """Run one statement on the driver's connection, past Django's cursor: (rows, row count).
+
+    Logged in `connection.queries` like Django's own when query logging is on. On
+    PostgreSQL through a RawCursor with PostgreSQL's own $n placeholders: psycopg neither
+    parses nor caches our long statements per call (it skips its cache above 4 kB or 50
+    parameters); on SQLite with sqlite3's `?`.
+    """
+    started = time.monotonic()
+    try:
+        with conn.wrap_database_errors:
+            if conn.vendor == "postgresql":
+                import psycopg
+
+                with psycopg.RawCursor(conn.connection) as cursor:
+                    cursor.execute(_dollar(sql), list(params) or None)
+                    return (cursor.fetchall() if cursor.description else []), cursor.rowcount
+            cursor = conn.connection.execute(_qmark(sql), params)
+            return cursor.fetchall(), cursor.rowcount
+    finally:
+        if conn.queries_logged:
+            conn.queries_log.append({"sql": sql, "time": f"{time.monotonic() - started:.3f}"})
 
 
 _dollars: dict[str, str] = {}
@@ -450,21 +443,7 @@ class _Create:
         self.inserts: list[tuple[str, list[Any]]] = []
 
     def _run(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
-        conn = self.conn
-        started = time.monotonic()
-        try:
-            with conn.wrap_database_errors:
-                if conn.vendor == "postgresql":
-                    import psycopg
-
-                    with psycopg.RawCursor(conn.connection) as cursor:
-                        cursor.execute(_dollar(sql), list(params) or None)
-                        return cursor.fetchall() if cursor.description else []
-                cursor = conn.connection.execute(_qmark(sql), params)
-                return cursor.fetchall()
-        finally:
-            if conn.queries_logged:
-                conn.queries_log.append({"sql": sql, "time": f"{time.monotonic() - started:.3f}"})
+        return _raw(self.conn, sql, params)[0]
 
     def begin(
         self, counters: list[tuple[str, int]], ids: dict[type[models.Model], int]
@@ -515,14 +494,8 @@ class _Create:
 
     def insert(self, objs: Sequence[models.Model], *, with_pk: bool) -> None:
         table, conn = _table(type(objs[0]))
-        plan = table.insert_plan_pk if with_pk else table.insert_plan
-        params: list[Any] = []
+        params = table.insert_params(objs, conn, with_pk=with_pk)
         for obj in objs:
-            for attname, f, plain, pre_save in plan:
-                value = f.pre_save(obj, True) if pre_save else getattr(obj, attname)
-                if not (plain and (value is None or type(value) in _PLAIN_VALUES)):
-                    value = table.adapt(f, value, conn)
-                params.append(value)
             obj._state.adding = False
             obj._state.db = conn.alias
         self.inserts.append(
@@ -662,12 +635,7 @@ def _commit(
         state=to_state, event_count=case.event_count, last_event_hash=case.last_event_hash, updated_at=at
     )
     table, conn = _table(CaseEvent)
-    params = []
-    for name, f, plain, _pre_save in table.insert_plan:
-        value = event[name]
-        if not (plain and (value is None or type(value) in _PLAIN_VALUES)):
-            value = table.adapt(f, value, conn)
-        params.append(value)
+    params = table.insert_params([event], conn)
     if batch is not None:
         batch.cases[case.pk][2].update(fields)
         batch.events.append(params)

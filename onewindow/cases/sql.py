@@ -93,6 +93,24 @@ class Table:
                 return value  # what Django's PostgreSQL adapter returns for an aware datetime
         return field.get_db_prep_save(value, conn)
 
+    def insert_params(self, rows: Sequence[Any], conn: Any, *, with_pk: bool = False) -> list[Any]:
+        """The parameters of `insert_sql(len(rows))` (or `insert_sql_pk`) for model instances
+        or attname → value dicts, adapted as the ORM's insert compiler does (a field's
+        `pre_save` runs for instances: a FileField stores its file)."""
+        plan = self.insert_plan_pk if with_pk else self.insert_plan
+        params: list[Any] = []
+        for row in rows:
+            is_dict = isinstance(row, dict)
+            for attname, f, plain, pre_save in plan:
+                if is_dict:
+                    value = row[attname]
+                else:
+                    value = f.pre_save(row, True) if pre_save else getattr(row, attname)
+                if not (plain and (value is None or type(value) in PLAIN_VALUES)):
+                    value = self.adapt(f, value, conn)
+                params.append(value)
+        return params
+
     def insert_sql_pk(self, rows: int) -> str:
         """INSERT of `rows` rows whose ids are given (the first parameter of each row)."""
         return "INSERT INTO {} ({}) VALUES {}".format(  # noqa: S608 (names from model meta)

@@ -1112,16 +1112,8 @@ def _application_create(
 @transaction.atomic
 def application_submit(*, application: Application, actor: Actor, prereview: bool = False) -> list[Case]:
     """Submit a draft application: each draft case gets its 'submit' event (→ submitted or prereview)."""
-    cases = list(
-        Case.objects.select_for_update().filter(application=application, state=S.DRAFT).order_by("pk")
-    )
-    if not cases:
-        raise case_error(
-            "TRANSITION_NOT_ALLOWED", action=str(TRANSITIONS["submit"].label), state=_("no draft")
-        )
+    cases = _application_cases(application, [S.DRAFT], action="submit", actor=actor, none=_("no draft"))
     now = clock.now()
-    for case in cases:
-        _check(case, "submit", actor)
     stored = Application.objects.values_list("form_data", flat=True).get(pk=application.pk)
     form_data = _check_form([version_plan(case.version_id) for case in cases], stored or {})
     for case in cases:
@@ -1138,16 +1130,32 @@ def application_submit(*, application: Application, actor: Actor, prereview: boo
     return cases
 
 
-def _lock_application_cases(application: Application, states: Sequence[str]) -> list[Case]:
-    """The application's cases in `states`, locked (in an optimistic action: read, and checked at the end)."""
-    marks = ", ".join(["%s"] * len(states))
+def _application_cases(
+    application: Application, states: Sequence[str], *, action: str, actor: Actor, none: str
+) -> list[Case]:
+    """The application's cases in `states`, locked (in an optimistic action: read, and their
+    heads checked at the end), each checked for `action` by `actor`. None of them:
+    TRANSITION_NOT_ALLOWED, naming `none` as the state."""
     batch = _batch()
     created = getattr(application, "_engine_rows", None)
     if batch is not None and created is not None:
         cases = [case for case in created[0] if case.state in states]
-        for case in cases:
+    else:
+        marks = ", ".join(["%s"] * len(states))
+        cases = _select(
+            Case,
+            f"{{application_id}} = %s AND {{state}} IN ({marks})",
+            [application.pk, *states],
+            order="{id}",
+            lock=batch is None,
+        )
+    if not cases:
+        raise case_error("TRANSITION_NOT_ALLOWED", action=str(TRANSITIONS[action].label), state=none)
+    for case in cases:
+        if batch is not None:
             batch.track(case)
-        return cases
+        _check(case, action, actor)
+    return cases
     cases = _select(
         Case,
         f"{{application_id}} = %s AND {{state}} IN ({marks})",
@@ -1193,13 +1201,9 @@ def application_intake(*, application: Application, clerk: Staff) -> IntakeResul
     tolerable ones are missing (due after their tolerance days); an immediate (即办) case
     with nothing pending is accepted, decided (granted) and completed by the clerk at once.
     """
-    cases = _lock_application_cases(application, [S.SUBMITTED])
-    if not cases:
-        raise case_error(
-            "TRANSITION_NOT_ALLOWED", action=str(TRANSITIONS["accept"].label), state=_("no submitted case")
-        )
-    for case in cases:
-        _check(case, "accept", clerk)
+    cases = _application_cases(
+        application, [S.SUBMITTED], action="accept", actor=clerk, none=_("no submitted case")
+    )
     materials = _application_materials(application)
     result = IntakeResult(application=application, cases=cases)
 
@@ -1318,16 +1322,14 @@ def application_request_supplement(
     handed = _material_inputs(materials)
     if not handed:
         raise case_error("FIELD_REQUIRED", field="materials")
-    cases = _lock_application_cases(application, [S.SUBMITTED, S.PREREVIEW])
-    if not cases:
-        raise case_error(
-            "TRANSITION_NOT_ALLOWED",
-            action=str(TRANSITIONS["request_supplement"].label),
-            state=_("no submitted case"),
-        )
-    for case in cases:
-        _check(case, "request_supplement", clerk)
-    rows = {m.code: m for m in _select(ApplicationMaterial, "{application_id} = %s", [application.pk])}
+    cases = _application_cases(
+        application,
+        [S.SUBMITTED, S.PREREVIEW],
+        action="request_supplement",
+        actor=clerk,
+        none=_("no submitted case"),
+    )
+    rows = _application_materials(application)
     for i, m in enumerate(handed):
         if m.code not in rows:
             raise case_error("MATERIAL_UNKNOWN", field=f"materials[{i}].code", material=m.code)
@@ -1373,17 +1375,15 @@ def application_supplement(
 
     Call `application_intake` afterwards to accept (or ask again).
     """
-    cases = _lock_application_cases(application, [S.PENDING_SUPPLEMENT])
-    if not cases:
-        raise case_error(
-            "TRANSITION_NOT_ALLOWED",
-            action=str(TRANSITIONS["supplement"].label),
-            state=_("no case waiting for supplement"),
-        )
-    for case in cases:
-        _check(case, "supplement", clerk)
+    cases = _application_cases(
+        application,
+        [S.PENDING_SUPPLEMENT],
+        action="supplement",
+        actor=clerk,
+        none=_("no case waiting for supplement"),
+    )
     handed = _material_inputs(materials)
-    rows = {m.code: m for m in ApplicationMaterial.objects.filter(application_id=application.pk)}
+    rows = _application_materials(application)
     for i, m in enumerate(handed):
         if m.code not in rows:
             raise case_error("MATERIAL_UNKNOWN", field=f"materials[{i}].code", material=m.code)
@@ -1412,11 +1412,7 @@ def application_supplement(
 def _application_step(
     *, application: Application, actor: Staff, action: str, states: Sequence[str], to_state: str, data: dict
 ) -> list[Case]:
-    cases = _lock_application_cases(application, states)
-    if not cases:
-        raise case_error("TRANSITION_NOT_ALLOWED", action=str(TRANSITIONS[action].label), state="-")
-    for case in cases:
-        _check(case, action, actor)
+    cases = _application_cases(application, states, action=action, actor=actor, none="-")
     now = clock.now()
     for case in cases:
         _commit(case, actor=actor, action=action, to_state=to_state, at=now, data=data)
@@ -1482,7 +1478,7 @@ def application_materials_received(
         )
         .order_by("pk")
     )
-    rows = {m.code: m for m in ApplicationMaterial.objects.filter(application_id=application.pk)}
+    rows = _application_materials(application)
     for i, m in enumerate(handed):
         row = rows.get(m.code)
         if row is None or row.status != ApplicationMaterial.Status.PENDING:

@@ -7,6 +7,7 @@ from onewindow.cases.errors import CaseError
 from onewindow.cases.models import Application, ApplicationMaterial, Case, CaseEvent
 from tests.factories.catalog import FormFieldFactory
 from tests.factories.org import ApplicantFactory, UserFactory
+from tests.threads import race
 
 pytestmark = pytest.mark.django_db
 
@@ -194,32 +195,6 @@ def test_online_check_covers_every_item(world, citizen):
 
 
 # --------------------------------------------------------------------------- races (PostgreSQL)
-
-
-def race(functions):
-    """Run the callables at the same moment, each on its own connection; results or exceptions."""
-    import threading
-
-    from django.db import connection
-
-    barrier = threading.Barrier(len(functions))
-    results: list[object] = [None] * len(functions)
-
-    def run(i, fn):
-        try:
-            barrier.wait(timeout=10)
-            results[i] = fn()
-        except Exception as exc:  # noqa: BLE001 - the test inspects what each thread got
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, fn)) for i, fn in enumerate(functions)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
-    return results
 
 
 @pytest.mark.postgres

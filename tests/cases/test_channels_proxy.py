@@ -9,6 +9,7 @@ from onewindow.cases.models import Case, CaseEvent
 from onewindow.org.models import Role, ServiceCenter
 from tests.factories.catalog import FormFieldFactory
 from tests.factories.org import ServiceCenterFactory, StaffFactory
+from tests.threads import race
 
 pytestmark = pytest.mark.django_db
 
@@ -175,10 +176,6 @@ def test_retried_proxy_submit_with_the_same_key_makes_one_application(world, net
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_township_staff_checking_at_once_one_wins():
-    import threading
-
-    from django.db import connection
-
     from tests.factories.cases import make_world
 
     world = make_world()
@@ -189,25 +186,13 @@ def test_two_township_staff_checking_at_once_one_wins():
     application = channels.proxy_application_submit(
         agent=agent, applicant=world.applicant, items=[world.item]
     )
-    barrier = threading.Barrier(2)
-    results: list[object] = [None, None]
 
-    def run(i, approve):
-        try:
-            barrier.wait(timeout=10)
-            results[i] = channels.proxy_application_check(
-                application=application, staff=clerks[i], approve=approve, reasons="不符合"
-            )
-        except Exception as exc:  # noqa: BLE001 - the test inspects what each thread got
-            results[i] = exc
-        finally:
-            connection.close()
+    def check(i, approve):
+        return channels.proxy_application_check(
+            application=application, staff=clerks[i], approve=approve, reasons="不符合"
+        )
 
-    threads = [threading.Thread(target=run, args=(0, True)), threading.Thread(target=run, args=(1, False))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
+    results = race([lambda: check(0, True), lambda: check(1, False)])
     errors = [r for r in results if isinstance(r, Exception)]
     assert len(errors) == 1, results
     assert isinstance(errors[0], CaseError) and errors[0].code in ("TOWNSHIP_CHECK_DONE", "NOT_IN_PREREVIEW")

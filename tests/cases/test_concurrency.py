@@ -1,15 +1,13 @@
 """Real threads on PostgreSQL: row locks (or the checked chain head) decide who wins, the loser gets a clear CaseError."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from onewindow.cases import services
 from onewindow.cases.errors import CaseError
 from onewindow.cases.models import Application, Case, CaseEvent
 from onewindow.org.models import Staff
 from tests.factories.cases import in_progress_case, make_world, open_tasks, ready_case, submit
+from tests.threads import race
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -20,28 +18,6 @@ def path(request, monkeypatch):
     actions locking the case row first (what every action does inside a transaction)."""
     monkeypatch.setattr(services, "OPTIMISTIC", request.param == "optimistic")
     return request.param
-
-
-def race(functions):
-    """Run the callables at the same moment, each on its own connection; return results or exceptions."""
-    barrier = threading.Barrier(len(functions))
-    results: list[object] = [None] * len(functions)
-
-    def run(i, fn):
-        try:
-            barrier.wait(timeout=10)
-            results[i] = fn()
-        except Exception as exc:  # noqa: BLE001 - the test inspects what each thread got
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, fn)) for i, fn in enumerate(functions)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
-    return results
 
 
 def fresh(staff):

@@ -1,35 +1,12 @@
 """Two clerks at once, on PostgreSQL with real threads and connections."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from onewindow.catalog.errors import CatalogError
 from onewindow.catalog.models import ServiceItemVersion
 from onewindow.catalog.services import catalog_import, item_create, version_publish
 from tests.factories.catalog import guide_data, item_data
-
-
-def run_together(*targets):
-    barrier = threading.Barrier(len(targets))
-    results: list[object] = [None] * len(targets)
-
-    def wrap(n, target):
-        try:
-            barrier.wait()
-            results[n] = target()
-        except Exception as exc:
-            results[n] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=wrap, args=(n, t)) for n, t in enumerate(targets)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
-    return results
+from tests.threads import race
 
 
 @pytest.mark.postgres
@@ -44,9 +21,11 @@ def test_two_clerks_publishing_the_same_draft_publish_it_once(center, department
         guide=guide_data("SCJG"),
     )
     draft = item.versions.get()
-    results = run_together(
-        lambda: version_publish(version=ServiceItemVersion.objects.get(pk=draft.pk), actor=None),
-        lambda: version_publish(version=ServiceItemVersion.objects.get(pk=draft.pk), actor=None),
+    results = race(
+        [
+            lambda: version_publish(version=ServiceItemVersion.objects.get(pk=draft.pk), actor=None),
+            lambda: version_publish(version=ServiceItemVersion.objects.get(pk=draft.pk), actor=None),
+        ]
     )
     errors = [r for r in results if isinstance(r, Exception)]
     assert len(errors) == 1 and isinstance(errors[0], CatalogError) and errors[0].code == "VERSION_FROZEN"
@@ -58,9 +37,11 @@ def test_two_clerks_publishing_the_same_draft_publish_it_once(center, department
 def test_two_imports_of_a_changed_guide_publish_one_new_version(center, department):
     catalog_import(center=center, data={"items": [item_data("ITEM-0001", "SCJG")]})
     changed = {"items": [item_data("ITEM-0001", "SCJG", promised_limit_days=4)]}
-    results = run_together(
-        lambda: catalog_import(center=center, data=changed),
-        lambda: catalog_import(center=center, data=changed),
+    results = race(
+        [
+            lambda: catalog_import(center=center, data=changed),
+            lambda: catalog_import(center=center, data=changed),
+        ]
     )
     assert not [r for r in results if isinstance(r, Exception)], results
     assert sorted(r.versions_published for r in results) == [0, 1]

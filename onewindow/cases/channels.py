@@ -30,7 +30,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import translation
@@ -45,14 +44,6 @@ from onewindow.cases.services import MaterialIn
 from onewindow.cases.transitions import TRANSITIONS, staff_roles
 from onewindow.catalog.models import Bundle, DeliveryMethod, FormField, ServiceItem, ServiceItemVersion
 from onewindow.core import clock
-from onewindow.core.validators import (
-    normalise_id_number,
-    normalise_mobile,
-    normalise_uscc,
-    validate_id_number,
-    validate_mobile,
-    validate_uscc,
-)
 from onewindow.org import selectors as org_selectors
 from onewindow.org import services as org_services
 from onewindow.org.errors import OrgError
@@ -868,13 +859,11 @@ def _parse_identity(row: _Row, column: BatchColumn, value: str) -> None:
     looks_like_uscc = not compact[:17].isdigit()
     try:
         if looks_like_uscc:
-            validate_uscc(compact)
-            row.kind, row.identity = Applicant.Kind.ORGANISATION, normalise_uscc(compact)
+            row.kind, row.identity = Applicant.Kind.ORGANISATION, org_services.clean_uscc(compact)
         else:
-            validate_id_number(compact)
-            row.kind, row.identity = Applicant.Kind.PERSON, normalise_id_number(compact)
-    except ValidationError as exc:
-        _row_error(row, column, "USCC_INVALID" if looks_like_uscc else "ID_NUMBER_INVALID", exc.messages[0])
+            row.kind, row.identity = Applicant.Kind.PERSON, org_services.clean_id_number(compact)
+    except OrgError as exc:  # the validator's own reason, e.g. the check digit
+        _row_error(row, column, "USCC_INVALID" if looks_like_uscc else "ID_NUMBER_INVALID", exc.message)
 
 
 def _parse_field(row: _Row, column: BatchColumn, raw: Any) -> None:
@@ -962,10 +951,9 @@ def _parse_row(number: int, values: list[Any], columns: list[BatchColumn], index
     mobile = _cell_text(cell("mobile"))
     if mobile:
         try:
-            validate_mobile(mobile)
-            row.mobile = normalise_mobile(mobile)
-        except ValidationError as exc:
-            _row_error(row, by_key["mobile"], "MOBILE_INVALID", exc.messages[0])
+            row.mobile = org_services.clean_mobile(mobile)
+        except OrgError as exc:
+            _row_error(row, by_key["mobile"], "MOBILE_INVALID", exc.message)
     method_text = _cell_text(cell("delivery_method"))
     if method_text:
         method = _delivery_words().get(_norm(method_text))

@@ -1051,11 +1051,19 @@ def batch_intake(*, center: ServiceCenter, item: ServiceItem, clerk: Staff, xlsx
     if report.rows == 0:
         raise channel_error("BATCH_EMPTY", field="xlsx")
 
+    # Rows an earlier run of this sheet imported already: two queries for the whole sheet.
+    keys = {row.number: _row_key(item, row) for row in rows}
+    imported = {a.idempotency_key: a for a in Application.objects.filter(idempotency_key__in=keys.values())}
+    first_case = dict(
+        Case.objects.filter(application__in=imported.values())
+        .order_by("-pk")  # the dict keeps the last pair: the application's first case
+        .values_list("application_id", "number")
+    )
     for row in rows:
-        key = _row_key(item, row)
-        done = Application.objects.filter(idempotency_key=key).first()
+        key = keys[row.number]
+        done = imported.get(key)
         if done is not None:
-            number = Case.objects.filter(application=done).values_list("number", flat=True).first() or ""
+            number = first_case.get(done.pk, "")
             report.skipped.append(BatchRow(row.number, row.name, done.number, number, OUTCOME_IMPORTED))
             continue
         try:

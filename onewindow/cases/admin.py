@@ -99,7 +99,7 @@ class CaseMaterialInline(ReadOnlyInline):
 
 class SuspensionInline(ReadOnlyInline):
     model = Suspension
-    fields = ("reason", "note", "started_at", "expected_end", "ended_at", "working_days")
+    fields = ("reason", "note", "started_at", "expected_end", "ended_at", "days")
 
 
 class ExtensionInline(ReadOnlyInline):

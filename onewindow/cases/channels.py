@@ -39,9 +39,9 @@ from django.utils.translation import gettext_lazy
 from onewindow.cases import services
 from onewindow.cases.errors import CaseError, case_error
 from onewindow.cases.models import Application, ApplicationMaterial, Case, CaseEvent, CaseState, Channel
+from onewindow.cases.rules import TRANSITIONS, staff_roles
 from onewindow.cases.selectors import version_plan
 from onewindow.cases.services import MaterialIn
-from onewindow.cases.transitions import TRANSITIONS, staff_roles
 from onewindow.catalog.models import Bundle, DeliveryMethod, FormField, ServiceItem, ServiceItemVersion
 from onewindow.core import clock
 from onewindow.org import selectors as org_selectors
@@ -1005,7 +1005,7 @@ ERROR_COLUMNS = {
 }
 
 
-def batch_intake(*, center: ServiceCenter, item: ServiceItem, clerk: Staff, xlsx: bytes) -> BatchReport:
+def batch_intake(*, center: ServiceCenter, item: ServiceItem, actor: Staff, xlsx: bytes) -> BatchReport:
     """批量受理: one application per good row of the sheet, each taken through the window's intake.
 
     Every row is validated first (identity number, required form fields, delivery method,
@@ -1018,7 +1018,7 @@ def batch_intake(*, center: ServiceCenter, item: ServiceItem, clerk: Staff, xlsx
     """
     if item.center_id != center.pk:
         raise case_error("ITEM_OTHER_CENTER", field="item", item=item.name)
-    if Role.INTAKE_CLERK not in staff_roles(clerk) or clerk.center_id != center.pk:
+    if Role.INTAKE_CLERK not in staff_roles(actor) or actor.center_id != center.pk:
         raise channel_error("BATCH_CLERK")
     columns = batch_columns(item=item)
     by_key = {c.key: c for c in columns}
@@ -1068,7 +1068,7 @@ def batch_intake(*, center: ServiceCenter, item: ServiceItem, clerk: Staff, xlsx
             continue
         try:
             with transaction.atomic():
-                report.created.append(_intake_row(center=center, item=item, clerk=clerk, row=row, key=key))
+                report.created.append(_intake_row(center=center, item=item, actor=actor, row=row, key=key))
         except (CaseError, OrgError) as exc:
             column = by_key.get(ERROR_COLUMNS.get(exc.field.split("[")[0], ""), None)
             if exc.field in ("id_number", "uscc", "name"):
@@ -1079,7 +1079,7 @@ def batch_intake(*, center: ServiceCenter, item: ServiceItem, clerk: Staff, xlsx
     return report
 
 
-def _intake_row(*, center: ServiceCenter, item: ServiceItem, clerk: Staff, row: _Row, key: str) -> BatchRow:
+def _intake_row(*, center: ServiceCenter, item: ServiceItem, actor: Staff, row: _Row, key: str) -> BatchRow:
     organisation = row.kind == Applicant.Kind.ORGANISATION
     applicant = org_selectors.applicant_find(
         **({"uscc": row.identity} if organisation else {"id_number": row.identity})
@@ -1106,13 +1106,13 @@ def _intake_row(*, center: ServiceCenter, item: ServiceItem, clerk: Staff, row: 
         channel=Channel.BATCH,
         form_data=row.form_data,
         materials=row.received,
-        actor=clerk,
+        actor=actor,
         delivery_method=row.delivery_method,
         delivery_address=row.delivery_address,
         idempotency_key=key,
         state=S.SUBMITTED,
     )
-    result = services.application_intake(application=application, clerk=clerk)
+    result = services.application_intake(application=application, actor=actor)
     case = result.cases[0]
     if result.supplement_requested:
         outcome = OUTCOME_SUPPLEMENT

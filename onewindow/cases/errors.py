@@ -1,8 +1,8 @@
 """Errors the case engine raises: a stable code for programs, a Chinese message for people.
 
 Codes are UPPER_SNAKE and never change meaning once released. A `CaseError` raised by a
-service means nothing was written: every service is one transaction and checks everything
-before its first write.
+service means nothing was written: every service is one transaction, rolled back when it
+raises.
 """
 
 from __future__ import annotations
@@ -22,6 +22,9 @@ MESSAGES = {
     "TASK_ALREADY_DONE": _("This task has already been completed or cancelled."),
     "TASK_NOT_OPEN": _("This task is not open in the current stage."),
     "TASK_CLAIMED_BY_OTHER": _("This task has been claimed by %(name)s."),
+    "ASSIGNEE_NOT_ABSENT": _(
+        "%(name)s is not marked absent: a B post may act on the A post's tasks only while the A post is away."
+    ),
     "TASKS_OPEN": _("%(count)d tasks of the case are still open."),
     "NOT_READY_TO_DECIDE": _("The case cannot be decided before its procedure has finished."),
     "MATERIALS_MISSING": _("Required materials are missing: %(names)s."),

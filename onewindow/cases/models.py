@@ -319,6 +319,10 @@ class CaseTask(models.Model):
         DONE = "done", _("done")
         CANCELLED = "cancelled", _("cancelled")
 
+    class Outcome(models.TextChoices):
+        APPROVE = "approve", _("approve")
+        REJECT = "reject", _("reject")
+
     case = models.ForeignKey(
         Case,
         verbose_name=_("case"),
@@ -357,7 +361,7 @@ class CaseTask(models.Model):
         db_index=False,  # (assignee, state) leads with it
     )
     opinion = models.TextField(_("opinion"), blank=True)
-    outcome = models.CharField(_("outcome"), max_length=20, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
     opened_at = models.DateTimeField(_("opened at"))
     due_at = models.DateTimeField(_("due at"), null=True, blank=True)
     claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
@@ -435,7 +439,8 @@ class Suspension(models.Model):
     started_at = models.DateTimeField(_("started at"))
     expected_end = models.DateField(_("expected end"))
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
-    working_days = models.PositiveSmallIntegerField(_("working days suspended"), default=0)
+    # In the limit's unit: working days for a working-day item, calendar days for a calendar-day one.
+    days = models.PositiveSmallIntegerField(_("days suspended"), default=0)
 
     class Meta:
         ordering = ["case", "started_at"]

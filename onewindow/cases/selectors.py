@@ -18,8 +18,7 @@ from django.db.models.signals import post_delete, post_save
 
 from onewindow.cases.errors import case_error
 from onewindow.cases.models import OPEN_STATES, Case, CaseEvent, CaseTask
-from onewindow.cases.sql import select_rows
-from onewindow.cases.transitions import staff_roles
+from onewindow.cases.rules import staff_roles
 from onewindow.catalog.models import MaterialRequirement, Procedure, ServiceItemVersion, Stage, StageTask
 from onewindow.core import clock
 from onewindow.org.models import Applicant, Role, Staff
@@ -260,16 +259,15 @@ def case_tasks(*, case: Case) -> QuerySet[CaseTask]:
 
 
 def case_open_tasks(*, case: Case) -> list[CaseTask]:
-    """The case's open and claimed tasks in order, each holding `case` (one prepared SELECT).
+    """The case's open and claimed tasks in order, each holding `case` (one SELECT).
 
     For a caller that already holds the case (a batch job, the case page): the engine's
     task actions then start from that case instead of reading it again.
     """
-    tasks = select_rows(
-        CaseTask,
-        "{case_id} = %s AND {state} IN (%s, %s)",
-        [case.pk, CaseTask.State.OPEN, CaseTask.State.CLAIMED],
-        order="{id}",
+    tasks = list(
+        CaseTask.objects.filter(
+            case_id=case.pk, state__in=[CaseTask.State.OPEN, CaseTask.State.CLAIMED]
+        ).order_by("pk")
     )
     for task in tasks:
         task.case = case

@@ -280,10 +280,10 @@ class _Player:
             yield self.later(arrival, 30, 240)
             if rng.random() < 0.12:
                 services.application_prereview_return(
-                    application=application, clerk=clerk, reasons="上传的申请材料不清晰，请重新提交。"
+                    application=application, actor=clerk, reasons="上传的申请材料不清晰，请重新提交。"
                 )
                 return
-            services.application_prereview_pass(application=application, clerk=clerk)
+            services.application_prereview_pass(application=application, actor=clerk)
             yield self.days_later(clock.now(), 0, 2)  # the applicant brings the originals
         elif channel == Channel.PROXY:
             agent = rng.choice(self.cast.proxies)
@@ -297,20 +297,20 @@ class _Player:
             case = Case.objects.get(pk=case_id)
             services.case_refuse(
                 case=case,
-                clerk=clerk,
+                actor=clerk,
                 reasons=rng.choice(REFUSE_REASONS),
                 legal_basis="《中华人民共和国行政许可法》第三十二条",
             )
             return
-        result = services.application_intake(application=application, clerk=clerk)
+        result = services.application_intake(application=application, actor=clerk)
         if result.supplement_requested:
             if outcome == "supplement_pending":
                 return
             yield self.days_later(clock.now(), 1, 4)
             missing = [m["code"] for m in result.missing]
-            services.application_supplement(application=application, materials=missing, clerk=applicant)
+            services.application_supplement(application=application, materials=missing, actor=applicant)
             yield self.later(clock.now(), 2, 10)
-            result = services.application_intake(application=application, clerk=clerk)
+            result = services.application_intake(application=application, actor=clerk)
         case = result.cases[0]
         if immediate:
             if rng.random() < 0.97:  # handed over at the window on the spot
@@ -371,13 +371,13 @@ class _Player:
                 if codes:
                     yield self.later(clock.now(), 10, 60)
                     services.application_materials_received(
-                        application=application, materials=codes, clerk=clerk
+                        application=application, materials=codes, actor=clerk
                     )
                 pending_tolerated = []
         if pending_tolerated:  # a procedure without stages: the materials come before completion
             yield self.later(clock.now(), 10, 60)
             services.application_materials_received(
-                application=application, materials=[c for c in tolerated if c not in handed], clerk=clerk
+                application=application, materials=[c for c in tolerated if c not in handed], actor=clerk
             )
         if outcome == "withdraw":
             yield self.later(clock.now(), 10, 120)

@@ -16,8 +16,8 @@ from onewindow.cases import channels
 from onewindow.cases.documents import NoticeKind, render_notice
 from onewindow.cases.errors import CaseError
 from onewindow.cases.notices import case_notice
+from onewindow.cases.rules import staff_roles
 from onewindow.cases.selectors import case_get
-from onewindow.cases.transitions import staff_roles
 from onewindow.catalog.models import ServiceItem
 from onewindow.org.models import Role, Staff
 from onewindow.org.selectors import staff_get_by_username
@@ -96,7 +96,7 @@ def batch_upload(request: HttpRequest, code: str) -> HttpResponse:
         else:
             try:
                 context["report"] = channels.batch_intake(
-                    center=staff.center, item=item, clerk=staff, xlsx=upload.read()
+                    center=staff.center, item=item, actor=staff, xlsx=upload.read()
                 )
             except CaseError as exc:
                 context["error"] = exc.message

@@ -85,7 +85,7 @@ def test_two_hundred_rows_with_three_bad_ones_make_197_applications(world, nurse
     rows[7][8:12] = ["已收", "已收", "容缺", "否"]  # tolerated health certificate
     rows[8][8:12] = ["已收", "缺", "已收", "否"]  # diploma missing: supplement
     report = channels.batch_intake(
-        center=world.center, item=nurse, clerk=world.clerk, xlsx=xlsx(headers(nurse), rows)
+        center=world.center, item=nurse, actor=world.clerk, xlsx=xlsx(headers(nurse), rows)
     )
 
     assert (report.rows, len(report.created), len(report.errors)) == (200, 197, 3)
@@ -113,8 +113,8 @@ def test_two_hundred_rows_with_three_bad_ones_make_197_applications(world, nurse
 
 def test_running_the_same_sheet_again_imports_nothing_twice(world, nurse):
     sheet = xlsx(headers(nurse), [good_row(n) for n in range(3)])
-    channels.batch_intake(center=world.center, item=nurse, clerk=world.clerk, xlsx=sheet)
-    again = channels.batch_intake(center=world.center, item=nurse, clerk=world.clerk, xlsx=sheet)
+    channels.batch_intake(center=world.center, item=nurse, actor=world.clerk, xlsx=sheet)
+    again = channels.batch_intake(center=world.center, item=nurse, actor=world.clerk, xlsx=sheet)
     assert (len(again.created), len(again.skipped)) == (0, 3)
     assert {r.outcome for r in again.skipped} == {"already_imported"}
     assert Application.objects.count() == 3
@@ -123,7 +123,7 @@ def test_running_the_same_sheet_again_imports_nothing_twice(world, nurse):
 def test_duplicate_id_in_the_sheet_is_reported_on_the_later_row(world, nurse):
     rows = [good_row(1), good_row(2), good_row(1)]
     report = channels.batch_intake(
-        center=world.center, item=nurse, clerk=world.clerk, xlsx=xlsx(headers(nurse), rows)
+        center=world.center, item=nurse, actor=world.clerk, xlsx=xlsx(headers(nurse), rows)
     )
     assert len(report.created) == 2
     assert [(e.row, e.code) for e in report.errors] == [(4, "DUPLICATE_IN_SHEET")]
@@ -133,7 +133,7 @@ def test_duplicate_id_in_the_sheet_is_reported_on_the_later_row(world, nurse):
 def test_existing_applicant_is_reused_by_id_number(world, nurse):
     existing = ApplicantFactory(name="护士1", id_number=person_id(1))
     report = channels.batch_intake(
-        center=world.center, item=nurse, clerk=world.clerk, xlsx=xlsx(headers(nurse), [good_row(1)])
+        center=world.center, item=nurse, actor=world.clerk, xlsx=xlsx(headers(nurse), [good_row(1)])
     )
     assert Application.objects.get(number=report.created[0].application_number).applicant_id == existing.pk
 
@@ -143,7 +143,7 @@ def test_a_name_not_matching_the_registered_applicant_is_refused(world, nurse):
     report = channels.batch_intake(
         center=world.center,
         item=nurse,
-        clerk=world.clerk,
+        actor=world.clerk,
         xlsx=xlsx(headers(nurse), [good_row(1), good_row(2)]),
     )
     assert len(report.created) == 1
@@ -158,7 +158,7 @@ def test_bad_values_are_reported_per_cell(world, nurse):
     rows[2][8] = "容缺"  # id card is not tolerable
     rows[3][3] = "邮寄"  # mail without an address
     report = channels.batch_intake(
-        center=world.center, item=nurse, clerk=world.clerk, xlsx=xlsx(headers(nurse), rows)
+        center=world.center, item=nurse, actor=world.clerk, xlsx=xlsx(headers(nurse), rows)
     )
     assert report.created == []
     h = headers(nurse)
@@ -177,7 +177,7 @@ def test_organisation_by_uscc_and_yes_no_material_values(world, nurse):
     row = good_row(1, materials=("是", "是", "是", "否"))
     row[0], row[1] = "某某护理服务有限公司", uscc
     report = channels.batch_intake(
-        center=world.center, item=nurse, clerk=world.clerk, xlsx=xlsx(headers(nurse), [row])
+        center=world.center, item=nurse, actor=world.clerk, xlsx=xlsx(headers(nurse), [row])
     )
     assert [r.outcome for r in report.created] == ["accepted"]
     assert Applicant.objects.get(uscc=uscc).kind == "organisation"
@@ -187,7 +187,7 @@ def test_a_sheet_without_a_required_column_is_refused_whole(world, nurse):
     h = headers(nurse)
     sheet = xlsx(h[:5] + h[6:], [good_row(1)[:5] + good_row(1)[6:]])
     with pytest.raises(CaseError) as exc:
-        channels.batch_intake(center=world.center, item=nurse, clerk=world.clerk, xlsx=sheet)
+        channels.batch_intake(center=world.center, item=nurse, actor=world.clerk, xlsx=sheet)
     assert exc.value.code == "BATCH_COLUMN_MISSING"
     assert "执业机构" in exc.value.message
     assert not Application.objects.exists()
@@ -195,11 +195,11 @@ def test_a_sheet_without_a_required_column_is_refused_whole(world, nurse):
 
 def test_not_an_xlsx_and_not_a_clerk_are_refused(world, nurse):
     with pytest.raises(CaseError) as exc:
-        channels.batch_intake(center=world.center, item=nurse, clerk=world.clerk, xlsx=b"name,id\n")
+        channels.batch_intake(center=world.center, item=nurse, actor=world.clerk, xlsx=b"name,id\n")
     assert exc.value.code == "BATCH_FILE_INVALID"
     with pytest.raises(CaseError) as exc:
         channels.batch_intake(
-            center=world.center, item=nurse, clerk=world.approver, xlsx=xlsx(headers(nurse), [])
+            center=world.center, item=nurse, actor=world.approver, xlsx=xlsx(headers(nurse), [])
         )
     assert exc.value.code == "BATCH_CLERK"
 
@@ -216,13 +216,13 @@ def test_template_has_every_column_and_an_instructions_sheet_and_reads_back(worl
     ws.append(good_row(5))
     buffer = io.BytesIO()
     wb.save(buffer)
-    report = channels.batch_intake(center=world.center, item=nurse, clerk=world.clerk, xlsx=buffer.getvalue())
+    report = channels.batch_intake(center=world.center, item=nurse, actor=world.clerk, xlsx=buffer.getvalue())
     assert [r.outcome for r in report.created] == ["accepted"]
 
 
 def test_each_row_leaves_the_window_events(world, nurse):
     report = channels.batch_intake(
-        center=world.center, item=nurse, clerk=world.clerk, xlsx=xlsx(headers(nurse), [good_row(1)])
+        center=world.center, item=nurse, actor=world.clerk, xlsx=xlsx(headers(nurse), [good_row(1)])
     )
     case = Case.objects.get(number=report.created[0].case_number)
     actions = list(CaseEvent.objects.filter(case=case).order_by("seq").values_list("action", "data"))
@@ -256,6 +256,6 @@ def test_headers_are_written_in_chinese_and_read_in_english_too(world, nurse):
         english = [str(label) for _key, label, _req, _help in channels.FIXED_COLUMNS] + headers(nurse)[5:]
     assert english[:2] == ["Applicant name", "ID number or USCC"]
     report = channels.batch_intake(
-        center=world.center, item=nurse, clerk=world.clerk, xlsx=xlsx(english, [good_row(3)])
+        center=world.center, item=nurse, actor=world.clerk, xlsx=xlsx(english, [good_row(3)])
     )
     assert [r.outcome for r in report.created] == ["accepted"]

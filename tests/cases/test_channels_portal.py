@@ -151,9 +151,9 @@ def test_prereview_pass_then_window_intake_accepts(world, citizen):
     application = channels.portal_application_submit(
         applicant=citizen, center=world.center, items=[world.item], materials=["id_card"], idempotency_key="k"
     )
-    cases = services.application_prereview_pass(application=application, clerk=world.clerk)
+    cases = services.application_prereview_pass(application=application, actor=world.clerk)
     assert [c.state for c in cases] == ["submitted"]
-    result = services.application_intake(application=application, clerk=world.clerk)
+    result = services.application_intake(application=application, actor=world.clerk)
     assert [c.state for c in result.accepted] == ["accepted"]
 
 
@@ -162,7 +162,7 @@ def test_prereview_return_shows_the_reasons_to_the_citizen(world, citizen):
         applicant=citizen, center=world.center, items=[world.item], idempotency_key="k"
     )
     services.application_prereview_return(
-        application=application, clerk=world.clerk, reasons="身份证照片不清晰，请重新上传"
+        application=application, actor=world.clerk, reasons="身份证照片不清晰，请重新上传"
     )
     status = channels.application_status(application=application, applicant=citizen)
     assert status.returned

@@ -62,7 +62,7 @@ def test_proxy_application_records_the_agent_and_waits_for_the_township(world, n
 def test_hall_cannot_pass_before_the_township_check(world, network):
     application = _apply(world, network)
     with pytest.raises(CaseError) as exc:
-        services.application_prereview_pass(application=application, clerk=world.clerk)
+        services.application_prereview_pass(application=application, actor=world.clerk)
     assert exc.value.code == "TOWNSHIP_CHECK_PENDING"
     assert application.cases.get().state == "prereview"
 
@@ -81,8 +81,8 @@ def test_township_approval_lets_the_hall_pass_and_accept(world, network):
     )
     assert event.actor_name == network["township_clerk"].name
     assert list(channels.proxy_checks_waiting(staff=network["township_clerk"])) == []
-    services.application_prereview_pass(application=application, clerk=world.clerk)
-    result = services.application_intake(application=application, clerk=world.clerk)
+    services.application_prereview_pass(application=application, actor=world.clerk)
+    result = services.application_intake(application=application, actor=world.clerk)
     assert [c.state for c in result.accepted] == ["accepted"]
     assert chain_verify(result.accepted[0]) == []
 
@@ -207,6 +207,6 @@ def test_hall_prereview_inbox_shows_proxy_applications_only_after_the_township(w
     assert list(channels.prereview_waiting(staff=world.clerk)) == [portal]
     channels.proxy_application_check(application=proxy, staff=network["township_clerk"], approve=True)
     assert list(channels.prereview_waiting(staff=world.clerk)) == [portal, proxy]
-    services.application_prereview_pass(application=portal, clerk=world.clerk)
+    services.application_prereview_pass(application=portal, actor=world.clerk)
     assert list(channels.prereview_waiting(staff=world.clerk)) == [proxy]
     assert list(channels.prereview_waiting(staff=network["township_clerk"])) == []

@@ -1,4 +1,4 @@
-"""Real threads on PostgreSQL: row locks (or the checked chain head) decide who wins, the loser gets a clear CaseError."""
+"""Real threads on PostgreSQL: the case row lock decides who wins, the loser gets a clear CaseError."""
 
 import pytest
 
@@ -10,14 +10,6 @@ from tests.factories.cases import in_progress_case, make_world, open_tasks, read
 from tests.threads import race
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True, params=["optimistic", "classic"])
-def path(request, monkeypatch):
-    """Each race twice: actions deciding unlocked and checking the head at the end, and
-    actions locking the case row first (what every action does inside a transaction)."""
-    monkeypatch.setattr(services, "OPTIMISTIC", request.param == "optimistic")
-    return request.param
 
 
 def fresh(staff):

@@ -78,7 +78,7 @@ def test_suspension_adds_its_working_days_to_both_deadlines():
     assert case.deadline == end_of(2026, 12, 7)
     assert case.legal_deadline > legal
     suspension = Suspension.objects.get(case=case)
-    assert suspension.working_days == 5 and suspension.ended_at is not None
+    assert suspension.days == 5 and suspension.ended_at is not None
     assert suspension.reason == "expert_review"
 
 

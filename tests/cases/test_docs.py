@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from onewindow.cases.transitions import TRANSITIONS, transition_table_markdown
+from onewindow.cases.rules import TRANSITIONS, transition_table_markdown
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "cases.md"
 

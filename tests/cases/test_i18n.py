@@ -4,7 +4,7 @@ from django.utils import translation
 
 from onewindow.cases.errors import case_error
 from onewindow.cases.models import Application, Case
-from onewindow.cases.transitions import TRANSITIONS, action_label
+from onewindow.cases.rules import TRANSITIONS, action_label
 
 PO = (
     Path(__file__).resolve().parents[2]

@@ -59,16 +59,16 @@ def test_missing_required_material_asks_once_for_everything_for_the_whole_applic
     world = make_world()
     a, b = two_items(world)
     app = submit(world, items=[a, b], materials=["id_card"])
-    result = services.application_intake(application=app, clerk=world.clerk)
+    result = services.application_intake(application=app, actor=world.clerk)
     assert result.supplement_requested
     assert {m["code"] for m in result.missing} == {"licence", "floor_plan"}
     assert set(app.cases.values_list("state", flat=True)) == {"pending_supplement"}
     assert not app.cases.filter(accepted_at__isnull=False).exists()
 
-    services.application_supplement(application=app, materials=["licence"], clerk=world.clerk)
+    services.application_supplement(application=app, materials=["licence"], actor=world.clerk)
     assert set(app.cases.values_list("state", flat=True)) == {"submitted"}
     with clock.frozen(MONDAY):
-        result = services.application_intake(application=app, clerk=world.clerk)
+        result = services.application_intake(application=app, actor=world.clerk)
     assert not result.supplement_requested
     assert len(result.accepted) == 1 and len(result.accepted_with_pending) == 1
     pending = result.accepted_with_pending[0]
@@ -82,7 +82,7 @@ def test_tolerated_material_blocks_completion_until_it_arrives():
     world = make_world()
     _, b = two_items(world)
     app = submit(world, items=[b], materials=["id_card"])
-    (case,) = services.application_intake(application=app, clerk=world.clerk).accepted_with_pending
+    (case,) = services.application_intake(application=app, actor=world.clerk).accepted_with_pending
     case = services.case_route(case=case, actor=world.clerk)
     task = case.tasks.get()
     services.task_complete(task=task, actor=world.approver, opinion="同意")
@@ -92,7 +92,7 @@ def test_tolerated_material_blocks_completion_until_it_arrives():
     assert exc.value.code == "MATERIALS_MISSING"
     assert "平面图" in exc.value.message
     (touched,) = services.application_materials_received(
-        application=app, materials=["floor_plan"], clerk=world.clerk
+        application=app, materials=["floor_plan"], actor=world.clerk
     )
     assert touched.pending_materials_due is None
     assert services.case_complete(case=case, actor=world.approver2).state == "completed"
@@ -103,7 +103,7 @@ def test_pending_materials_overdue_lists_cases_past_their_due_date():
     _, b = two_items(world)
     with clock.frozen(MONDAY):
         app = submit(world, items=[b], materials=["id_card"])
-        services.application_intake(application=app, clerk=world.clerk)
+        services.application_intake(application=app, actor=world.clerk)
     from onewindow.cases.selectors import pending_materials_overdue
 
     assert not pending_materials_overdue(center=world.center, today=dt.date(2026, 11, 30)).exists()
@@ -151,10 +151,10 @@ def test_refuse_needs_reasons_and_legal_basis():
     world = make_world()
     case = submit(world).cases.get()
     with pytest.raises(CaseError) as exc:
-        services.case_refuse(case=case, clerk=world.clerk, reasons="不属于本机关职权范围", legal_basis="")
+        services.case_refuse(case=case, actor=world.clerk, reasons="不属于本机关职权范围", legal_basis="")
     assert exc.value.field == "legal_basis"
     case = services.case_refuse(
-        case=case, clerk=world.clerk, reasons="不属于本机关职权范围", legal_basis="《行政许可法》第三十二条"
+        case=case, actor=world.clerk, reasons="不属于本机关职权范围", legal_basis="《行政许可法》第三十二条"
     )
     assert case.state == "refused"
     assert case.events.last().data["legal_basis"] == "《行政许可法》第三十二条"
@@ -176,10 +176,10 @@ def test_materials_received_skips_cases_that_left_handling():
         materials=[{"code": "floor_plan", "name": "平面图", "tolerable": True}],
     )
     app = submit(world, items=[b, c], materials=["id_card"])
-    first, second = services.application_intake(application=app, clerk=world.clerk).accepted_with_pending
+    first, second = services.application_intake(application=app, actor=world.clerk).accepted_with_pending
     services.case_withdraw(case=first, actor=world.applicant)
     touched = services.application_materials_received(
-        application=app, materials=["floor_plan"], clerk=world.clerk
+        application=app, materials=["floor_plan"], actor=world.clerk
     )
     assert [t.pk for t in touched] == [second.pk]
     assert touched[0].pending_materials_due is None
@@ -190,12 +190,12 @@ def test_the_clerk_rejects_an_unusable_material_and_asks_once():
     a, b = two_items(world)
     app = submit(world, items=[a, b], materials=["id_card", "licence", "floor_plan"])
     result = services.application_request_supplement(
-        application=app, clerk=world.clerk, materials=["licence"], note="营业执照复印件不清晰"
+        application=app, actor=world.clerk, materials=["licence"], note="营业执照复印件不清晰"
     )
     assert result.supplement_requested
     assert [m["code"] for m in result.missing] == ["licence"]
     assert app.materials.get(code="licence").status == ApplicationMaterial.Status.REJECTED
     assert set(app.cases.values_list("state", flat=True)) == {"pending_supplement"}
-    services.application_supplement(application=app, materials=["licence"], clerk=world.clerk)
-    result = services.application_intake(application=app, clerk=world.clerk)
+    services.application_supplement(application=app, materials=["licence"], actor=world.clerk)
+    result = services.application_intake(application=app, actor=world.clerk)
     assert len(result.accepted) == 2

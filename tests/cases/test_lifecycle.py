@@ -32,7 +32,7 @@ def test_full_lifecycle_with_two_parallel_stages_writes_one_event_per_action():
         assert case.number == f"{world.center.code}-20261123-000001"
         assert case.state == "submitted"
 
-        result = services.application_intake(application=application, clerk=world.clerk)
+        result = services.application_intake(application=application, actor=world.clerk)
         case = result.cases[0]
         assert case.state == "accepted" and case.accepted_by == world.clerk
         # 5 working days after Monday 23 November 2026: Monday 30 November, end of day.
@@ -85,7 +85,7 @@ def test_full_lifecycle_with_two_parallel_stages_writes_one_event_per_action():
 def test_immediate_item_is_accepted_decided_and_completed_at_the_window():
     world = make_world(case_kind="immediate")
     application = submit(world)
-    result = services.application_intake(application=application, clerk=world.clerk)
+    result = services.application_intake(application=application, actor=world.clerk)
     (case,) = result.completed
     case.refresh_from_db()
     assert case.state == "completed" and case.decision == "granted"

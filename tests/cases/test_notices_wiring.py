@@ -47,7 +47,7 @@ def test_acceptance_with_pending_lists_the_tolerated_material_and_its_due_date()
         ]
     )
     application = submit(world, materials=["id_card"])
-    case = services.application_intake(application=application, clerk=world.clerk).accepted_with_pending[0]
+    case = services.application_intake(application=application, actor=world.clerk).accepted_with_pending[0]
     notice = case_notice(case=case, kind="acceptance")
     text = pdf_text(notice)
     assert "容缺受理通知书" in text and "健康体检证明" in text and case.number in text
@@ -58,7 +58,7 @@ def test_refusal_notice_prints_the_reasons_and_basis_of_the_refuse_event(world):
     application = submit(world)
     case = services.case_refuse(
         case=application.cases.get(),
-        clerk=world.clerk,
+        actor=world.clerk,
         reasons="申请人不具备执业资格",
         legal_basis="《护士条例》第七条",
     )
@@ -80,7 +80,7 @@ def test_supplement_notice_lists_every_missing_material_across_the_application(
         ],
     )
     application = submit(world, items=[world.item, second], materials=["id_card"])
-    result = services.application_intake(application=application, clerk=world.clerk)
+    result = services.application_intake(application=application, actor=world.clerk)
     assert result.supplement_requested
     with django_assert_max_num_queries(4):
         notice = application_supplement_notice(application=application)

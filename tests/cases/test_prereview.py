@@ -38,8 +38,8 @@ def test_a_draft_has_no_event_until_submitted_for_prereview():
 def test_prereview_pass_then_intake_accepts():
     world = make_world()
     app = online(world, state="prereview")
-    services.application_prereview_pass(application=app, clerk=world.clerk)
-    result = services.application_intake(application=app, clerk=world.clerk)
+    services.application_prereview_pass(application=app, actor=world.clerk)
+    result = services.application_intake(application=app, actor=world.clerk)
     assert [c.state for c in result.cases] == ["accepted"]
 
 
@@ -47,9 +47,9 @@ def test_prereview_return_needs_reasons():
     world = make_world()
     app = online(world, state="prereview")
     with pytest.raises(CaseError) as exc:
-        services.application_prereview_return(application=app, clerk=world.clerk, reasons=" ")
+        services.application_prereview_return(application=app, actor=world.clerk, reasons=" ")
     assert exc.value.field == "reasons"
-    (case,) = services.application_prereview_return(application=app, clerk=world.clerk, reasons="照片不清晰")
+    (case,) = services.application_prereview_return(application=app, actor=world.clerk, reasons="照片不清晰")
     assert case.state == "returned"
 
 

@@ -20,7 +20,7 @@ def three_stage_case(world):
         stages=[[world.department], [world.department], [world.department]],
     )
     app = submit(world, items=[item])
-    case = services.application_intake(application=app, clerk=world.clerk).cases[0]
+    case = services.application_intake(application=app, actor=world.clerk).cases[0]
     return services.case_route(case=case, actor=world.clerk)
 
 

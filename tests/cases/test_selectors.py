@@ -26,7 +26,7 @@ def test_department_staff_see_cases_with_tasks_in_their_department():
     other_dept = DepartmentFactory(center=world.center)
     item, _ = item_with_procedure(center=world.center, department=world.department, stages=[[other_dept]])
     app = submit(world, items=[item])
-    case = services.application_intake(application=app, clerk=world.clerk).cases[0]
+    case = services.application_intake(application=app, actor=world.clerk).cases[0]
     outsider = StaffFactory(center=world.center, department=other_dept, roles=[Role.APPROVER])
     assert not case_list(actor=outsider).exists()  # not routed yet: no task for them
     services.case_route(case=case, actor=world.clerk)

@@ -292,7 +292,7 @@ class CaseMachine(RuleBasedStateMachine):
         if application := self._pick_application(data):
             clerk = self._actor(data, "clerk")
             self._attempt(
-                "prereview_pass", services.application_prereview_pass, application=application, clerk=clerk
+                "prereview_pass", services.application_prereview_pass, application=application, actor=clerk
             )
 
     @rule(data=st.data())
@@ -305,7 +305,7 @@ class CaseMachine(RuleBasedStateMachine):
                 "prereview_return",
                 services.application_prereview_return,
                 application=application,
-                clerk=clerk,
+                actor=clerk,
                 reasons="材料不清晰",
             )
 
@@ -313,7 +313,7 @@ class CaseMachine(RuleBasedStateMachine):
     def intake(self, data):
         if application := self._pick_application(data):
             clerk = self._actor(data, "clerk", "clerk2")
-            self._attempt("intake", services.application_intake, application=application, clerk=clerk)
+            self._attempt("intake", services.application_intake, application=application, actor=clerk)
 
     @rule(data=st.data(), codes=st.sampled_from([["id_card", "form"], ["form"], ["id_card"], ["proof"]]))
     def supplement(self, data, codes):
@@ -324,7 +324,7 @@ class CaseMachine(RuleBasedStateMachine):
                 services.application_supplement,
                 application=application,
                 materials=codes,
-                clerk=actor,
+                actor=actor,
             )
 
     @rule(data=st.data())
@@ -336,7 +336,7 @@ class CaseMachine(RuleBasedStateMachine):
                 services.application_materials_received,
                 application=application,
                 materials=["proof"],
-                clerk=clerk,
+                actor=clerk,
             )
 
     @rule(data=st.data())
@@ -347,7 +347,7 @@ class CaseMachine(RuleBasedStateMachine):
                 "refuse",
                 services.case_refuse,
                 case=case,
-                clerk=clerk,
+                actor=clerk,
                 reasons="不属于受理范围",
                 legal_basis="《条例》",
             )
@@ -481,14 +481,14 @@ class CaseMachine(RuleBasedStateMachine):
         s = self.staff
         if case.state == "submitted":
             self._attempt(
-                "intake", services.application_intake, application=case.application, clerk=s["clerk"]
+                "intake", services.application_intake, application=case.application, actor=s["clerk"]
             )
         elif case.state == "prereview":
             self._attempt(
                 "prereview_pass",
                 services.application_prereview_pass,
                 application=case.application,
-                clerk=s["clerk"],
+                actor=s["clerk"],
             )
         elif case.state == "pending_supplement":
             codes = list(case.materials.values_list("requirement__code", flat=True))
@@ -497,7 +497,7 @@ class CaseMachine(RuleBasedStateMachine):
                 services.application_supplement,
                 application=case.application,
                 materials=codes,
-                clerk=s["clerk"],
+                actor=s["clerk"],
             )
         elif case.state == "accepted":
             self._attempt("route", services.case_route, case=case, actor=s["clerk"])

@@ -122,7 +122,7 @@ def submit(world: World, *, items=None, materials=None, actor_override=None, **k
 
 def accepted_case(world: World) -> Case:
     application = submit(world)
-    result = services.application_intake(application=application, clerk=world.clerk)
+    result = services.application_intake(application=application, actor=world.clerk)
     return result.cases[0]
 
 

@@ -58,7 +58,7 @@ def test_supplement_notice_pdf(client, world):
     application = submit(world, materials=[])
     from onewindow.cases import services
 
-    services.application_intake(application=application, clerk=world.clerk)
+    services.application_intake(application=application, actor=world.clerk)
     client.force_login(world.clerk.user)
     number = application.cases.get().number
     response = client.get(f"/workbench/cases/{number}/notice/supplement.pdf")

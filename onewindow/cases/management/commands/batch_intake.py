@@ -32,7 +32,7 @@ class Command(BaseCommand):
         if item is None:
             raise CommandError(_("No item with the code %(code)s.") % {"code": options["item"]})
         try:
-            report = batch_intake(center=clerk.center, item=item, clerk=clerk, xlsx=path.read_bytes())
+            report = batch_intake(center=clerk.center, item=item, actor=clerk, xlsx=path.read_bytes())
         except CaseError as exc:
             raise CommandError(exc.message) from exc
         self.stdout.write(report.as_text())

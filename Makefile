@@ -41,8 +41,10 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-# The house rules (docs/decisions/0006-house-rules.md): imports run one way between the apps.
+# The house rules (docs/decisions/0006-house-rules.md): strict types on the files listed in
+# pyproject.toml's [tool.mypy] `files`, and imports that run one way between the apps.
 typecheck: install
+	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
 
 format: install

@@ -8,7 +8,7 @@ PORT ?= 8000
 # Two workers on the two cores we have; set PYTEST_WORKERS=0 to run in one process.
 PYTEST_WORKERS ?= 2
 
-.PHONY: install browser demo test lint format messages bench clean
+.PHONY: install browser demo test lint typecheck format messages bench clean
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,12 @@ test: install browser
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# The house rules (docs/decisions/0006-house-rules.md): strict types on the files listed in
+# pyproject.toml's [tool.mypy] `files`, and imports that run one way between the apps.
+typecheck: install
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 format: install
 	$(VENV)/bin/ruff format .

@@ -238,7 +238,7 @@ def case_list(*, actor: Any, filters: dict[str, Any] | None = None) -> QuerySet[
 
 def case_get(*, actor: Any, pk: int | None = None, number: str | None = None) -> Case:
     """One case the actor may see, by id or number; CASE_NOT_FOUND otherwise (also when out of scope)."""
-    lookup = {"pk": pk} if pk is not None else {"number": number}
+    lookup: dict[str, int | str | None] = {"pk": pk} if pk is not None else {"number": number}
     try:
         return case_list(actor=actor).get(**lookup)
     except Case.DoesNotExist:

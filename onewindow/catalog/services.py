@@ -10,8 +10,9 @@ item queue instead of leaving two published versions (the partial unique constra
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
@@ -39,6 +40,9 @@ from onewindow.catalog.selectors import version_guide
 from onewindow.core import clock
 from onewindow.org.models import Department, Sector, ServiceCenter
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User  # settings.AUTH_USER_MODEL
+
 __all__ = [
     "bundle_create",
     "bundle_set_items",
@@ -53,13 +57,16 @@ __all__ = [
     "version_validate",
 ]
 
+# The validator compiled its pattern when it was made (the stubs also allow a plain string).
+_ITEM_CODE = cast("re.Pattern[str]", item_code_validator.regex)
 
-def _user(actor: Any) -> AbstractBaseUser | None:
+
+def _user(actor: Any) -> User | None:
     """Services take a user or a Staff member as the actor; versions record the user."""
     if actor is None:
         return None
     if isinstance(actor, AbstractBaseUser):
-        return actor
+        return cast("User", actor)
     return getattr(actor, "user", None)
 
 
@@ -272,7 +279,7 @@ def version_update(*, version: ServiceItemVersion, **changes: Any) -> ServiceIte
 
 
 def _check_item_code(code: str, center: ServiceCenter, errors: list[FieldError]) -> None:
-    if not item_code_validator.regex.match(code or ""):
+    if not _ITEM_CODE.match(code or ""):
         errors.append(field_error("code", str(item_code_validator.message), "INVALID_CODE"))
     elif ServiceItem.objects.filter(code=code).exists():
         errors.append(
@@ -366,7 +373,7 @@ def bundle_create(
     *, center: ServiceCenter, code: str, name: str, description: str = "", items: Iterable[ServiceItem] = ()
 ) -> Bundle:
     """A 一件事 bundle: several items of the center applied for with one unified form."""
-    if not item_code_validator.regex.match(code or ""):
+    if not _ITEM_CODE.match(code or ""):
         raise CatalogError("INVALID_CODE", str(item_code_validator.message))
     if Bundle.objects.filter(code=code).exists():
         raise CatalogError(

@@ -9,10 +9,19 @@ import base64
 import hashlib
 import hmac
 from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.db import models
+from django.db.backends.base.base import BaseDatabaseWrapper
+
+# The stubs' fields are generic in what they take and give (null=True adds None); Django's
+# own class cannot be subscripted at run time.
+if TYPE_CHECKING:
+    _TextField = models.TextField[str, str]
+else:
+    _TextField = models.TextField
 
 
 @lru_cache(maxsize=4)
@@ -49,15 +58,17 @@ def personal_digest(value: str) -> str:
     return hmac.new(key, value.strip().upper().encode(), hashlib.sha256).hexdigest()
 
 
-class EncryptedTextField(models.TextField):
+class EncryptedTextField(_TextField):
     """A text field stored encrypted; reads return the plain value."""
 
-    def from_db_value(self, value, expression, connection):
+    def from_db_value(
+        self, value: str | None, expression: object, connection: BaseDatabaseWrapper
+    ) -> str | None:
         if value is None or value == "":
             return value
         return decrypt(value)
 
-    def get_prep_value(self, value):
+    def get_prep_value(self, value: Any) -> Any:
         value = super().get_prep_value(value)
         if value is None or value == "":
             return value

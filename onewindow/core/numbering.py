@@ -18,16 +18,21 @@ number); the caller's transaction holds the row lock until it commits.
 
 from __future__ import annotations
 
-from django.db import IntegrityError, connections, router, transaction
+from typing import Any, cast
+
+from django.db import IntegrityError, connections, models, router, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 from onewindow.core.models import Counter
 
 
-def _sql(conn) -> tuple[str, str, str | None]:
+def _sql(conn: BaseDatabaseWrapper) -> tuple[str, str, str | None]:
     qn = conn.ops.quote_name
     meta = Counter._meta
     table = qn(meta.db_table)
-    pk, name, value = (qn(meta.get_field(f).column) for f in ("id", "name", "value"))
+    pk, name, value = (
+        qn(cast("models.Field[Any, Any]", meta.get_field(f)).column) for f in ("id", "name", "value")
+    )
     lock = " FOR UPDATE" if conn.features.has_select_for_update else ""
     select = f"SELECT {pk}, {value} FROM {table} WHERE {name} = %s{lock}"  # noqa: S608 (names from model meta)
     update = f"UPDATE {table} SET {value} = %s WHERE {pk} = %s"  # noqa: S608 (names from model meta)
@@ -49,7 +54,8 @@ def counter_next(name: str, n: int = 1) -> int:
             cursor.execute(bump, [n, name])
             bumped = cursor.fetchone()
             if bumped is not None:
-                return bumped[0]
+                last: int = bumped[0]
+                return last
         cursor.execute(select, [name])
         row = cursor.fetchone()
     if row is None:
@@ -61,7 +67,7 @@ def counter_next(name: str, n: int = 1) -> int:
             with conn.cursor() as cursor:
                 cursor.execute(select, [name])
                 row = cursor.fetchone()
-    value = row[1] + n
+    value: int = row[1] + n
     with conn.cursor() as cursor:
         cursor.execute(update, [value, row[0]])
     return value

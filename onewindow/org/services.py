@@ -5,6 +5,7 @@ commands, the demo loader, later the workbench and API) never save org rows them
 """
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
@@ -24,6 +25,9 @@ from onewindow.core.validators import (
 from onewindow.org.errors import OrgError, org_error
 from onewindow.org.models import Applicant, Department, Role, ServiceCenter, Staff, Window
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User  # settings.AUTH_USER_MODEL
+
 # Apps whose models the roles see. `cases` (and later apps) may not have every model yet:
 # permissions are looked up by app label and codename and missing ones are skipped.
 DOMAIN_APPS = ("core", "org", "catalog", "cases")
@@ -40,7 +44,7 @@ CATALOG_MODELS = (
     "bundle",
     "bundleitem",
 )
-ADMIN_ROLES = frozenset({Role.CENTER_ADMIN, Role.SUPERVISOR})
+ADMIN_ROLES: frozenset[str] = frozenset({Role.CENTER_ADMIN, Role.SUPERVISOR})
 
 
 def _crud(app_label: str, models: Iterable[str]) -> set[tuple[str, str]]:
@@ -311,7 +315,7 @@ def applicant_create(
     email: str = "",
     address: str = "",
     legal_representative: str = "",
-    user=None,
+    user: "User | None" = None,
 ) -> Applicant:
     """Register an applicant (see `applicant_clean` for the rules).
 
@@ -347,7 +351,7 @@ def applicant_update(
     email: str = "",
     address: str = "",
     legal_representative: str = "",
-    user=None,
+    user: "User | None" = None,
 ) -> Applicant:
     """Correct an applicant's details under the same rules as registration; the digest
     follows the ID number. Locks the row so two clerks' corrections do not interleave."""

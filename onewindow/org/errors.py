@@ -37,6 +37,21 @@ MESSAGES = {
     "INVALID_USCC": _("Enter a valid 18-character unified social credit code."),
     "INVALID_EMAIL": _("Enter a valid email address."),
     "APPLICANT_EXISTS": _("An applicant with this identity number already exists."),
+    "ABSENCE_NOT_ALLOWED": _(
+        "Only the staff member themself or an administrator of their center may set their absence."
+    ),
+    "ABSENCE_REASON_REQUIRED": _("Enter the reason for the absence."),
+    "ABSENCE_ENDS_BEFORE_START": _("The absence must end after it starts."),
+    "ABSENCE_IN_PAST": _("This period is already over; only a current or coming absence can be recorded."),
+    "ABSENCE_OVERLAPS": _("%(name)s is already marked absent from %(start)s to %(end)s."),
+    "ABSENCE_ENDED": _("This absence is already over."),
+    "ABSENCE_NOT_STARTED": _("This absence has not started yet: cancel it instead of ending it."),
+    "ABSENCE_END_IN_PAST": _("An absence cannot be ended in the past."),
+    "ABSENCE_END_AFTER_END": _("The absence already ends at %(end)s."),
+    "ABSENCE_STARTED": _(
+        "This absence has started: end it instead of cancelling it, so the covered period stays on record."
+    ),
+    "TOO_LONG": _("At most %(max)d characters."),
 }
 
 

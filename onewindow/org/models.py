@@ -251,6 +251,53 @@ class Staff(models.Model):
         return mask_phone(self.phone)
 
 
+class StaffAbsence(models.Model):
+    """A period a staff member (the A post) is away: leave, training, a business trip.
+
+    While it runs, the B post (`Staff.backup`) may act on the A post's tasks; outside it,
+    nobody but the A post may. The period is half-open, [starts_at, ends_at): the A post is
+    back at `ends_at`. Written only by the services (`staff_absence_create`, `_end`,
+    `_cancel`), which check who may set it; ending early shortens `ends_at` and records
+    `ended_by`, so the period that was really covered stays on record."""
+
+    staff = models.ForeignKey(
+        Staff,
+        verbose_name=_("staff member"),
+        on_delete=models.PROTECT,
+        related_name="absences",
+        db_index=False,  # the (staff, ends_at, starts_at) index leads with it
+    )
+    starts_at = models.DateTimeField(_("absent from"))
+    ends_at = models.DateTimeField(_("back at"))
+    reason = models.CharField(_("reason"), max_length=200)
+    set_by = models.ForeignKey(Staff, verbose_name=_("set by"), on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("recorded at"))
+    ended_by = models.ForeignKey(
+        Staff,
+        verbose_name=_("ended early by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-starts_at", "-pk"]
+        verbose_name = _("staff absence")
+        verbose_name_plural = _("staff absences")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")), name="staff_absence_ends_after_start"
+            ),
+        ]
+        # `staff_absent` asks "staff = ? AND ends_at > at AND starts_at <= at": the range on
+        # ends_at skips the staff member's past absences, starts_at is read from the index.
+        indexes = [models.Index(fields=["staff", "ends_at", "starts_at"], name="staff_absence_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.staff} {self.starts_at:%Y-%m-%d %H:%M}–{self.ends_at:%Y-%m-%d %H:%M}"
+
+
 class Applicant(models.Model):
     """Who applies: a natural person or an organisation. Personal fields are encrypted at rest."""
 

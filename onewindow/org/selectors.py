@@ -1,9 +1,12 @@
 """Reads for the org domain, scoped explicitly and with the joins pages need."""
 
+import datetime as dt
+
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from onewindow.core.fields import personal_digest
-from onewindow.org.models import Applicant, Department, Role, ServiceCenter, Staff, Window
+from onewindow.org.models import Applicant, Department, Role, ServiceCenter, Staff, StaffAbsence, Window
 
 
 def applicant_find(*, id_number: str | None = None, uscc: str | None = None) -> Applicant | None:
@@ -64,3 +67,15 @@ def department_chief_representative(*, department: Department) -> Staff | None:
         .order_by("pk")
         .first()
     )
+
+
+def staff_absent(*, staff_id: int, at: dt.datetime) -> bool:
+    """Whether the staff member is marked absent at `at`: one of their absences has
+    `starts_at <= at < ends_at` (the A post is back at `ends_at` exactly).
+
+    The case engine asks this before letting a B post act on the A post's task, inside the
+    same transaction as the action. One EXISTS query on the (staff, ends_at, starts_at)
+    index. `at` must be aware: a naive time would be read in the server's zone."""
+    if timezone.is_naive(at):
+        raise ValueError("staff_absent() needs an aware datetime")
+    return StaffAbsence.objects.filter(staff_id=staff_id, starts_at__lte=at, ends_at__gt=at).exists()

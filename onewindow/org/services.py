@@ -1,9 +1,11 @@
-"""Writes for the org domain: role groups, staff accounts, AB posts and applicants.
+"""Writes for the org domain: the org tree, role groups, staff accounts, AB posts and
+absences, applicants.
 
 Every function here is one business action, keyword-only and atomic. Callers (admin,
 commands, the demo loader, later the workbench and API) never save org rows themselves.
 """
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -11,8 +13,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
 
+from onewindow.core import clock
 from onewindow.core.fields import personal_digest
 from onewindow.core.validators import (
     normalise_id_number,
@@ -23,7 +27,15 @@ from onewindow.core.validators import (
     validate_uscc,
 )
 from onewindow.org.errors import OrgError, org_error
-from onewindow.org.models import Applicant, Department, Role, ServiceCenter, Staff, Window
+from onewindow.org.models import (
+    Applicant,
+    Department,
+    Role,
+    ServiceCenter,
+    Staff,
+    StaffAbsence,
+    Window,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User  # settings.AUTH_USER_MODEL
@@ -31,7 +43,16 @@ if TYPE_CHECKING:
 # Apps whose models the roles see. `cases` (and later apps) may not have every model yet:
 # permissions are looked up by app label and codename and missing ones are skipped.
 DOMAIN_APPS = ("core", "org", "catalog", "cases")
-ORG_MODELS = ("region", "servicecenter", "department", "sector", "window", "staff", "applicant")
+ORG_MODELS = (
+    "region",
+    "servicecenter",
+    "department",
+    "sector",
+    "window",
+    "staff",
+    "staffabsence",
+    "applicant",
+)
 CATALOG_MODELS = (
     "serviceitem",
     "serviceitemversion",
@@ -378,6 +399,121 @@ def applicant_update(
     return applicant
 
 
+# --------------------------------------------------------------------------- absences (AB posts)
+
+
+def _text(value: str | None, field: str, model: type[models.Model], *, required: bool = False) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise org_error("NAME_REQUIRED", field)
+    max_length = model._meta.get_field(field).max_length
+    if max_length and len(value) > max_length:
+        raise org_error("TOO_LONG", field, max=max_length)
+    return value
+
+
+def _aware(*values: dt.datetime) -> None:
+    for value in values:
+        if timezone.is_naive(value):
+            raise ValueError("absences need aware datetimes")
+
+
+def _local(value: dt.datetime) -> str:
+    return f"{timezone.localtime(value):%Y-%m-%d %H:%M}"
+
+
+def _may_set_absence(*, staff: Staff, actor: Staff | None) -> None:
+    """The staff member themself, or an active center admin of their center."""
+    if actor is not None and actor.is_active:
+        if actor.pk == staff.pk:
+            return
+        if actor.center_id == staff.center_id and actor.has_role(Role.CENTER_ADMIN):
+            return
+    raise org_error("ABSENCE_NOT_ALLOWED", "staff")
+
+
+@transaction.atomic
+def staff_absence_create(
+    *, staff: Staff, starts_at: dt.datetime, ends_at: dt.datetime, reason: str, actor: Staff | None
+) -> StaffAbsence:
+    """Mark `staff` (the A post) absent for [starts_at, ends_at): while it runs, their B post
+    may act on their tasks (the engine asks `selectors.staff_absent`).
+
+    Set by the staff member or a center admin of their center (`actor`; None, an account
+    without a staff row, is refused). The period may start before now (leave recorded in the
+    morning) but not be over already: a period wholly in the past would only make earlier
+    work look covered. It may not overlap another absence of the same person. Locks the
+    staff row, so two overlapping periods entered at once cannot both pass the check."""
+    _aware(starts_at, ends_at)
+    _may_set_absence(staff=staff, actor=actor)
+    reason = _text(reason, "reason", StaffAbsence)
+    if not reason:
+        raise org_error("ABSENCE_REASON_REQUIRED", "reason")
+    if ends_at <= starts_at:
+        raise org_error("ABSENCE_ENDS_BEFORE_START", "ends_at")
+    now = clock.now()
+    if ends_at <= now:
+        raise org_error("ABSENCE_IN_PAST", "ends_at")
+    Staff.objects.select_for_update().filter(pk=staff.pk).values_list("pk", flat=True).first()
+    overlap = (
+        StaffAbsence.objects.filter(staff_id=staff.pk, starts_at__lt=ends_at, ends_at__gt=starts_at)
+        .order_by("starts_at")
+        .first()
+    )
+    if overlap is not None:
+        raise org_error(
+            "ABSENCE_OVERLAPS",
+            "starts_at",
+            name=staff.name,
+            start=_local(overlap.starts_at),
+            end=_local(overlap.ends_at),
+        )
+    return StaffAbsence.objects.create(
+        staff=staff, starts_at=starts_at, ends_at=ends_at, reason=reason, set_by=actor, created_at=now
+    )
+
+
+@transaction.atomic
+def staff_absence_end(
+    *, absence: StaffAbsence, actor: Staff | None, at: dt.datetime | None = None
+) -> StaffAbsence:
+    """The A post is back early: the absence now ends at `at` (now by default, or a coming
+    time) and `ended_by` records who ended it; from then on the B post no longer covers.
+
+    Same people as `staff_absence_create`. Refused for an absence already over, one that has
+    not started by `at` (cancel it instead), and an end before now (what was covered stays
+    covered). Locks the absence row."""
+    locked = StaffAbsence.objects.select_for_update().select_related("staff").get(pk=absence.pk)
+    _may_set_absence(staff=locked.staff, actor=actor)
+    now = clock.now()
+    at = now if at is None else at
+    _aware(at)
+    if locked.ends_at <= now:
+        raise org_error("ABSENCE_ENDED")
+    if at < now:
+        raise org_error("ABSENCE_END_IN_PAST", "ends_at")
+    if at <= locked.starts_at:
+        raise org_error("ABSENCE_NOT_STARTED", "ends_at")
+    if at >= locked.ends_at:
+        raise org_error("ABSENCE_END_AFTER_END", "ends_at", end=_local(locked.ends_at))
+    locked.ends_at, locked.ended_by = at, actor
+    locked.save(update_fields=["ends_at", "ended_by"])
+    absence.ends_at, absence.ended_by = locked.ends_at, locked.ended_by
+    return locked
+
+
+@transaction.atomic
+def staff_absence_cancel(*, absence: StaffAbsence, actor: Staff | None) -> None:
+    """Withdraw an absence that has not started: it never covered anything, so nothing of it
+    is kept. One that has started is ended instead (`staff_absence_end`), so the period a B
+    post covered stays on record. Same people as `staff_absence_create`; locks the row."""
+    locked = StaffAbsence.objects.select_for_update().select_related("staff").get(pk=absence.pk)
+    _may_set_absence(staff=locked.staff, actor=actor)
+    if locked.starts_at <= clock.now():
+        raise org_error("ABSENCE_STARTED")
+    locked.delete()
+
+
 __all__ = [
     "clean_id_number",
     "clean_mobile",
@@ -388,6 +524,9 @@ __all__ = [
     "applicant_update",
     "role_permission_codes",
     "roles_sync",
+    "staff_absence_cancel",
+    "staff_absence_create",
+    "staff_absence_end",
     "staff_create",
     "staff_set_backup",
     "staff_set_roles",

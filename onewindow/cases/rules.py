@@ -450,11 +450,16 @@ class MaterialGap:
 
 
 class _Requirement(Protocol):
-    code: str
-    name: str
-    required: bool
-    tolerable: bool
-    tolerance_days: int
+    @property
+    def code(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def required(self) -> bool: ...
+    @property
+    def tolerable(self) -> bool: ...
+    @property
+    def tolerance_days(self) -> int: ...
 
 
 def sort_materials(

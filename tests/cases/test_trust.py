@@ -1,10 +1,14 @@
 """Refused actions: a stable code, a Chinese message, and nothing changed."""
 
+import datetime as dt
+
 import pytest
 
 from onewindow.cases import services
 from onewindow.cases.errors import CaseError
 from onewindow.cases.models import Case, CaseEvent, CaseTask
+from onewindow.core import clock
+from onewindow.org import services as org_services
 from onewindow.org.models import Role
 from tests.factories.cases import (
     accepted_case,
@@ -45,7 +49,7 @@ def test_the_clerk_who_accepted_cannot_decide():
     err = refused(
         case, "SEPARATION_OF_DUTIES", lambda: services.case_decide(case=case, actor=clerk, decision="granted")
     )
-    assert err.message
+    assert "受理" in err.message  # says why, in Chinese, not the code
 
 
 def test_action_from_wrong_state_is_refused_and_changes_nothing():
@@ -182,16 +186,81 @@ def test_extension_needs_chief_of_the_department_or_center_admin():
     assert case.extensions.get().authorised_by == world.admin
 
 
-def test_the_backup_of_the_assignee_may_finish_a_claimed_task():
-    world = make_world()
+def _claimed_by_a_with_b_as_backup(world):
     world.approver.backup = world.approver2
     world.approver.save()
     case = in_progress_case(world)
     (task,) = open_tasks(case)
     services.task_claim(task=task, actor=world.approver)
+    return case, task
+
+
+def test_the_b_post_finishes_the_a_posts_task_while_the_a_post_is_absent_and_the_event_says_so():
+    world = make_world()
+    case, task = _claimed_by_a_with_b_as_backup(world)
+    now = clock.now()
+    org_services.staff_absence_create(
+        staff=world.approver,
+        starts_at=now - dt.timedelta(hours=1),
+        ends_at=now + dt.timedelta(days=2),
+        reason="病假",
+        actor=world.approver,
+    )
     services.task_complete(task=task, actor=world.approver2, opinion="A岗请假，B岗代办")
     task.refresh_from_db()
     assert task.state == "done" and task.assignee == world.approver2
+    event = CaseEvent.objects.filter(case=case).latest("seq")
+    assert event.actor_name == world.approver2.name
+    assert event.data["covered_for"] == {"staff": world.approver.pk, "name": world.approver.name}
+
+
+def test_the_b_post_is_refused_while_the_a_post_is_at_work():
+    world = make_world()
+    case, task = _claimed_by_a_with_b_as_backup(world)
+    err = refused(
+        case,
+        "ASSIGNEE_NOT_ABSENT",
+        lambda: services.task_complete(task=task, actor=world.approver2, opinion="B岗代办"),
+    )
+    assert world.approver.name in err.message
+    task.refresh_from_db()
+    assert task.state == "claimed" and task.assignee == world.approver
+
+
+def test_the_b_post_is_refused_once_the_a_posts_absence_has_ended():
+    world = make_world()
+    case, task = _claimed_by_a_with_b_as_backup(world)
+    now = clock.now()
+    absence = org_services.staff_absence_create(
+        staff=world.approver,
+        starts_at=now - dt.timedelta(hours=2),
+        ends_at=now + dt.timedelta(days=1),
+        reason="外出培训",
+        actor=world.admin,
+    )
+    org_services.staff_absence_end(absence=absence, actor=world.approver)
+    refused(
+        case,
+        "ASSIGNEE_NOT_ABSENT",
+        lambda: services.task_complete(task=task, actor=world.approver2, opinion="B岗代办"),
+    )
+
+
+def test_someone_else_of_the_department_may_not_finish_a_claimed_task_even_while_the_assignee_is_absent():
+    world = make_world()
+    case, task = _claimed_by_a_with_b_as_backup(world)
+    other = StaffFactory(center=world.center, department=world.department, roles=["approver"])
+    now = clock.now()
+    org_services.staff_absence_create(
+        staff=world.approver,
+        starts_at=now,
+        ends_at=now + dt.timedelta(days=1),
+        reason="病假",
+        actor=world.approver,
+    )
+    refused(
+        case, "TASK_CLAIMED_BY_OTHER", lambda: services.task_complete(task=task, actor=other, opinion="代办")
+    )
 
 
 def test_an_inactive_staff_account_is_refused():

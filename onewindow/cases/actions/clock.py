@@ -13,6 +13,7 @@ suspension's days count from the day after it starts up to the day it ends.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db import transaction
 
@@ -29,7 +30,7 @@ from onewindow.org.models import Staff
 S = CaseState
 
 
-def deadlines(case: Case) -> dict[str, dt.datetime | None]:
+def deadlines(case: Case) -> dict[str, Any]:
     """Promised and legal deadlines from accepted_at, the limits, extensions and suspensions."""
     if case.accepted_at is None:
         return {"deadline": None, "legal_deadline": None}

@@ -114,7 +114,7 @@ def application_intake(*, application: Application, actor: Staff) -> IntakeResul
     pending_due: dict[str, dt.date] = {}
     for case, _missing, pending in gaps:
         case.accepted_at = now
-        accepted = {"accepted_at": now, "accepted_by_id": actor.pk, **deadlines(case)}
+        accepted: dict[str, Any] = {"accepted_at": now, "accepted_by_id": actor.pk, **deadlines(case)}
         if pending:
             dues = {g.code: calendar.add_working_days(today, g.tolerance_days) for g in pending}
             for code, due in dues.items():

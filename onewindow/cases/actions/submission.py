@@ -220,8 +220,8 @@ def _create(
     # One material row per code across all items, in the order the items ask for them.
     wanted: dict[str, str] = {}
     for plan in plans:
-        for m in plan.materials:
-            wanted.setdefault(m.code, m.name)
+        for req in plan.materials:
+            wanted.setdefault(req.code, req.name)
     handed: dict[str, MaterialIn] = {}
     for i, m in enumerate(material_inputs(materials)):
         if m.code not in wanted:

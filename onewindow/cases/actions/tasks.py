@@ -95,7 +95,7 @@ def task_claim(*, task: CaseTask, actor: Staff) -> CaseTask:
     rules.check_task_role(task_role=task.role, actor=actor, action="task_claim")
     _open_task(task, case)
     if task.state == T.CLAIMED:
-        name = Staff.objects.filter(pk=task.assignee_id).values_list("name", flat=True).first() or ""
+        name = task.assignee.name if task.assignee is not None else ""
         raise case_error("TASK_CLAIMED_BY_OTHER", name=name)
     now = clock.now()
     CaseTask.objects.filter(pk=task.pk).update(state=T.CLAIMED, assignee_id=actor.pk, claimed_at=now)

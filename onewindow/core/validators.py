@@ -1,12 +1,27 @@
 """Validators for the identifiers a service center takes at the window.
 
-* Resident ID number (身份证号), GB 11643-1999: 17 digits + a check digit (0-9 or X),
-  weights 7,9,10,5,8,4,2,1,6,3,7,9,10,5,8,4,2, sum mod 11 mapped through "10X98765432";
+* Resident ID number (身份证号), GB 11643-1999: 17 digits + a check digit (0-9 or X);
   digits 7–14 are the birth date, which must be a real date and not in the future.
 * Unified social credit code (统一社会信用代码), GB 32100-2015: 18 characters from
-  0-9 A-H J-N P-R T-U W-Y (no I, O, Z, S, V), weights 3^i mod 31, check = 31 - (sum mod 31)
-  with 31 meaning 0.
+  0-9 A-H J-N P-R T-U W-Y (no I, O, Z, S, V), the last one a check character.
 * Mainland mobile number: 1[3-9] + 9 digits, an optional +86 / 0086 prefix.
+
+The check-digit arithmetic is python-stdnum's (`stdnum.cn.ric`, `stdnum.cn.uscc`); the
+order of the checks, the normalisation, the error codes and the Chinese messages are ours,
+so a clerk reads the same reason whichever library does the sums.
+
+What we deliberately do **not** check (docs/decisions/0005-input-layer.md):
+
+* the region prefix of an ID number (its first six digits). `stdnum.cn.ric.validate`
+  looks it up in its table of divisions and wants the division to have existed in the
+  birth year. But the prefix is the division that first issued the number (from 1985 on),
+  not the birthplace, and a card keeps it after the county is merged or renamed: a
+  person born in 1950 and registered in a county created in 1983 holds a valid card that
+  check refuses, and the table lags behind newly created divisions. An unknown prefix is
+  therefore not an error here;
+* the shape of a USCC beyond its charset. `stdnum.cn.uscc.validate` wants eight leading
+  digits, but the registering authority (first character) may be a letter: N for
+  agriculture (农村集体经济组织, common at village service stations), Y for others.
 
 Each validator raises `ValidationError` with a Chinese (gettext) message and a stable
 UPPER_SNAKE `code`; `normalise_*` give the form to store (upper-case X, no prefix).
@@ -17,13 +32,11 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from stdnum.cn import ric, uscc
 
 from onewindow.core import clock
 
-ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-ID_CHECK_MAP = "10X98765432"
 USCC_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 
 _ID_RE = re.compile(r"^\d{17}[\dX]$")
 _USCC_RE = re.compile(rf"^[{USCC_CHARSET}]{{18}}$")
@@ -36,16 +49,15 @@ def id_number_check_digit(first17: str) -> str:
     """The GB 11643 check digit ('0'-'9' or 'X') for the first 17 digits of an ID number."""
     if len(first17) != 17 or not first17.isascii() or not first17.isdigit():
         raise ValueError("an ID number's first 17 characters must be digits")
-    total = sum(int(c) * w for c, w in zip(first17, ID_WEIGHTS, strict=True))
-    return ID_CHECK_MAP[total % 11]
+    # stdnum takes the whole number and ignores its last character.
+    return ric.calc_check_digit(first17 + "0")
 
 
 def uscc_check_char(first17: str) -> str:
     """The GB 32100 check character for the first 17 characters of a USCC."""
     if len(first17) != 17 or any(c not in USCC_CHARSET for c in first17):
         raise ValueError("a USCC's first 17 characters must come from the GB 32100 charset")
-    total = sum(USCC_CHARSET.index(c) * w for c, w in zip(first17, USCC_WEIGHTS, strict=True))
-    return USCC_CHARSET[(31 - total % 31) % 31]
+    return uscc.calc_check_digit(first17)
 
 
 def normalise_id_number(value: str) -> str:
@@ -98,14 +110,14 @@ def validate_id_number(value: str) -> None:
 
 
 def validate_uscc(value: str) -> None:
-    uscc = normalise_uscc(value)
-    if len(uscc) != 18:
+    code = normalise_uscc(value)
+    if len(code) != 18:
         raise ValidationError(
             _("A unified social credit code has 18 characters; this one has %(length)d."),
             code="USCC_LENGTH",
-            params={"length": len(uscc)},
+            params={"length": len(code)},
         )
-    if not _USCC_RE.match(uscc):
+    if not _USCC_RE.match(code):
         raise ValidationError(
             _(
                 "A unified social credit code uses only digits and the capital letters "
@@ -113,7 +125,7 @@ def validate_uscc(value: str) -> None:
             ),
             code="USCC_FORMAT",
         )
-    if uscc_check_char(uscc[:17]) != uscc[17]:
+    if uscc_check_char(code[:17]) != code[17]:
         raise ValidationError(
             _("The unified social credit code's check character is wrong; please check every character."),
             code="USCC_CHECK_CHAR",

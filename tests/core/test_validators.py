@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
+from stdnum.cn import ric as stdnum_ric
+from stdnum.cn import uscc as stdnum_uscc
 
 from onewindow.core import clock
 from onewindow.core.validators import (
@@ -111,6 +113,15 @@ def test_id_number_message_is_chinese():
     assert info.value.messages[0] == "居民身份证号码应为18位，当前为10位。"
 
 
+def test_a_region_prefix_stdnum_does_not_know_for_the_birth_year_is_accepted():
+    # 110103 (崇文区) was merged into 东城区 in 2010; stdnum's own validate() refuses it for
+    # a later birth year, but the prefix is where the number was issued, not a birthplace.
+    first17 = "11010320150101123"
+    value = first17 + id_number_check_digit(first17)
+    assert not stdnum_ric.is_valid(value)
+    validate_id_number(value)
+
+
 def test_id_check_digit_helper_refuses_bad_input():
     with pytest.raises(ValueError):
         id_number_check_digit("1101051949123100")
@@ -136,6 +147,14 @@ def test_any_one_character_edit_of_a_uscc_fails(code):
             edited = code[:position] + replacement + code[position + 1 :]
             with pytest.raises(ValidationError):
                 validate_uscc(edited)
+
+
+def test_a_uscc_whose_registering_authority_is_a_letter_is_accepted():
+    # N: registered by the agriculture department (a village collective economic organisation).
+    code = "N2370982MF" + "1234567"
+    code += uscc_check_char(code)
+    assert not stdnum_uscc.is_valid(code)  # stdnum wants eight leading digits
+    validate_uscc(code)
 
 
 def test_uscc_charset_has_31_characters_without_i_o_s_v_z():

@@ -191,9 +191,9 @@ def main(size: int) -> None:
     print(common.environment())
     from django.db import connection
 
+    from onewindow.catalog.exchange.excel import data_to_xlsx, xlsx_to_data
     from onewindow.catalog.models import ServiceItem, StageTask
     from onewindow.catalog.services import catalog_import
-    from onewindow.catalog.transfer import data_to_xlsx, xlsx_to_data
     from onewindow.org.models import Department, Region, Sector, ServiceCenter
 
     region = Region.objects.create(code="370982000000", name="新泰市", level=Region.Level.COUNTY)

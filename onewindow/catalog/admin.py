@@ -23,7 +23,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from onewindow.catalog.errors import CatalogError, CatalogImportError
-from onewindow.catalog.importer import catalog_to_data
+from onewindow.catalog.exchange.excel import data_to_xlsx, template_xlsx
+from onewindow.catalog.exchange.json import catalog_to_data
+from onewindow.catalog.exchange.load import catalog_import_file
 from onewindow.catalog.models import (
     Bundle,
     BundleItem,
@@ -37,7 +39,6 @@ from onewindow.catalog.models import (
     StageTask,
 )
 from onewindow.catalog.services import version_draft_create, version_publish
-from onewindow.catalog.transfer import catalog_import_file, data_to_xlsx, template_xlsx
 from onewindow.org.models import ServiceCenter
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -1,27 +1,40 @@
 """Errors the catalog raises: a stable code for programs, Chinese messages naming the field for people.
 
 Codes are UPPER_SNAKE and never change meaning once released; messages are gettext calls
-with English msgids, translated in onewindow/catalog/locale.
+with English msgids, translated in onewindow/catalog/locale. A problem with one value is
+the shared `FieldError` of `onewindow.core.errors`, whose codes (FIELD_REQUIRED,
+INVALID_NUMBER, TOO_LONG …) the catalog's type checks use; the codes of the catalog's own
+rules (PROMISED_EXCEEDS_LEGAL …) are listed in docs/catalog.md.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, TypedDict
+from typing import Any
 
+from django.db import models
 from django.utils.translation import gettext as _
 
+from onewindow.core.errors import FieldError, field_error
 
-class FieldError(TypedDict):
-    """One problem with one field. `field` is a path such as `materials[2].tolerable`."""
+__all__ = [
+    "CatalogError",
+    "CatalogImportError",
+    "FieldError",
+    "ImportProblem",
+    "ImportReport",
+    "Location",
+    "field_error",
+    "verbose",
+]
 
-    field: str
-    message: str
-    code: str
 
-
-def field_error(field_path: str, message: str, code: str) -> FieldError:
-    return {"field": field_path, "message": str(message), "code": code}
+def verbose(model: type[models.Model], name: str) -> str:
+    """The translated name of a model field, the way messages name it."""
+    try:
+        return str(model._meta.get_field(name).verbose_name)  # type: ignore[union-attr]
+    except Exception:  # a key that is not a model field (e.g. "stages")
+        return name
 
 
 class CatalogError(Exception):
@@ -35,6 +48,15 @@ class CatalogError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a JSON path came from in a workbook."""
+
+    sheet: str
+    row: int | None = None
+    column: str = ""
 
 
 @dataclass

@@ -1,14 +1,16 @@
 """The guide of an item version as plain data, and the rules a publishable guide obeys.
 
-One canonical dict shape (the `version` object of docs/catalog.md) is shared by the import,
-the export, `item_create`, `version_validate` and the idempotence check: two guides are the
-same exactly when their canonical dicts are equal.
+One canonical dict shape (the `version` object of docs/catalog.md, `GuideIn` of
+`onewindow.catalog.exchange.schema`) is shared by the import, the export, `item_create`,
+`version_validate` and the idempotence check: two guides are the same exactly when their
+canonical dicts are equal.
 
-`normalize_guide` turns what an operator typed (codes or Chinese labels, 是/否, numbers
-read from Excel as floats) into the canonical dict and lists what it cannot understand;
-`check_guide` applies the business rules. Both return `FieldError`s whose `field` is a
-path relative to the guide (`materials[2].tolerable`), so a caller can prefix it with a
-JSON path or map it to an Excel cell.
+`guide_check` reads what an operator typed (codes or Chinese labels, 是/否, numbers read
+from Excel as floats) with `GuideIn` into the canonical dict, then applies the business
+rules of `check_guide`, the one function `version_validate` (on stored rows), the
+services and the import call. Both return `FieldError`s whose `field` is a path relative
+to the guide (`materials[2].tolerable`), so a caller can prefix it with a JSON path or
+map it to an Excel cell.
 """
 
 from __future__ import annotations
@@ -17,304 +19,37 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.db import models
-from django.utils import translation
 from django.utils.translation import gettext as _
 
-from onewindow.catalog.errors import FieldError, field_error
+from onewindow.catalog.errors import FieldError, field_error, verbose
+from onewindow.catalog.exchange.schema import (
+    FORM_FIELD_FIELDS,
+    MATERIAL_FIELDS,
+    TASK_FIELDS,
+    VERSION_FIELDS,
+    GuideIn,
+)
 from onewindow.catalog.models import (
-    ApplicantKinds,
     CaseKind,
     DeliveryMethod,
     FormField,
     LimitUnit,
     MaterialRequirement,
     ServiceItemVersion,
-    Stage,
     StageTask,
     field_key_validator,
 )
-from onewindow.org.models import Role
+from onewindow.core.inputs import allowed_values, input_check
 
-# Scalar fields of a version, in the order of the JSON contract, with their defaults
-# (None: required, no default).
-VERSION_FIELDS: dict[str, Any] = {
-    "case_kind": None,
-    "applicant_kinds": ApplicantKinds.BOTH,
-    "legal_basis": None,
-    "conditions": None,
-    "limit_unit": LimitUnit.WORKING_DAYS,
-    "legal_limit_days": None,
-    "promised_limit_days": None,
-    "is_free": True,
-    "fee": "",
-    "fee_basis": "",
-    "where_to_apply": "",
-    "office_hours": "",
-    "consult_phone": "",
-    "complaint_phone": "",
-    "online_available": False,
-    "max_visits": 1,
-    "delivery_methods": [],
-    "result_name": "",
-    "result_licence_type": "",
-    "notes": "",
-}
-MATERIAL_FIELDS: dict[str, Any] = {
-    "code": None,
-    "name": None,
-    "form": MaterialRequirement.Form.ORIGINAL,
-    "copies": 1,
-    "medium": MaterialRequirement.Medium.EITHER,
-    "required": True,
-    "tolerable": False,
-    "tolerance_days": 5,
-    "source": MaterialRequirement.Source.APPLICANT,
-    "licence_type": "",
-    "notes": "",
-}
-FORM_FIELD_FIELDS: dict[str, Any] = {
-    "key": None,
-    "label": None,
-    "kind": FormField.Kind.TEXT,
-    "required": True,
-    "choices": [],
-}
-TASK_FIELDS: dict[str, Any] = {
-    "name": None,
-    "action": StageTask.Action.REVIEW,
-    "department": None,
-    "role": Role.APPROVER,
-    "limit_days": 1,
-}
-
-CHOICES: dict[str, type[models.TextChoices]] = {
-    "case_kind": CaseKind,
-    "applicant_kinds": ApplicantKinds,
-    "limit_unit": LimitUnit,
-    "form": MaterialRequirement.Form,
-    "medium": MaterialRequirement.Medium,
-    "source": MaterialRequirement.Source,
-    "kind": FormField.Kind,
-    "action": StageTask.Action,
-    "role": Role,
-}
-BOOLEANS = {"is_free", "online_available", "required", "tolerable", "is_active"}
-INTEGERS = {
-    "legal_limit_days",
-    "promised_limit_days",
-    "max_visits",
-    "copies",
-    "tolerance_days",
-    "limit_days",
-}
-TRUE_WORDS = {"true", "yes", "y", "1", "是", "对", "√", "✓", "需要", "必需", "必填"}
-FALSE_WORDS = {"false", "no", "n", "0", "否", "不", "×", "✗", "不需要", "非必需", "选填"}
-LIST_SPLIT = re.compile(r"\s*[,，、;；|\n]\s*")
-
-MODEL_OF = {
-    "": ServiceItemVersion,
-    "materials": MaterialRequirement,
-    "form_fields": FormField,
-    "stages": Stage,
-    "tasks": StageTask,
-}
-
-
-def verbose(model: type[models.Model], name: str) -> str:
-    try:
-        return str(model._meta.get_field(name).verbose_name)
-    except Exception:  # a key that is not a model field (e.g. "stages")
-        return name
-
-
-def choice_labels(choices: type[models.TextChoices]) -> dict[str, str]:
-    """Every accepted spelling (code, Chinese label, English label; case-insensitive) → code."""
-    table: dict[str, str] = {}
-    for value, label in choices.choices:
-        table[str(value).lower()] = value
-        for lang in ("en", "zh-hans"):
-            with translation.override(lang):
-                table[str(label).strip().lower()] = value
-    return table
-
-
-def choice_label_zh(choices: type[models.TextChoices], value: str) -> str:
-    with translation.override("zh-hans"):
-        return str(dict(choices.choices).get(value, value))
-
-
-def _is_blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def coerce_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
-def coerce_bool(value: Any) -> bool | None:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int | float) and value in (0, 1):
-        return bool(value)
-    word = coerce_text(value).lower()
-    if word in TRUE_WORDS:
-        return True
-    if word in FALSE_WORDS:
-        return False
-    return None
-
-
-def coerce_int(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    text = coerce_text(value)
-    if re.fullmatch(r"[+]?\d+(\.0+)?", text):
-        return int(float(text))
-    return None
-
-
-def split_list(value: Any) -> list[str]:
-    if isinstance(value, list | tuple):
-        return [coerce_text(v) for v in value if not _is_blank(v)]
-    text = coerce_text(value)
-    return [part for part in LIST_SPLIT.split(text) if part] if text else []
-
-
-class _Normalizer:
-    def __init__(self) -> None:
-        self.errors: list[FieldError] = []
-        self._tables = {name: choice_labels(choices) for name, choices in CHOICES.items()}
-        self._delivery = choice_labels(DeliveryMethod)
-
-    def error(self, path: str, message: str, code: str) -> None:
-        self.errors.append(field_error(path, message, code))
-
-    def record(self, raw: Any, spec: dict[str, Any], model: type[models.Model], path: str) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        if not isinstance(raw, dict):
-            self.error(path, _("Expected an object with named fields."), "NOT_AN_OBJECT")
-            return dict(spec)
-        for name, default in spec.items():
-            at = f"{path}.{name}" if path else name
-            label = verbose(model, name)
-            value = raw.get(name)
-            if _is_blank(value) or (isinstance(value, list) and not value):
-                if default is None:
-                    self.error(at, _("“%(field)s” is required.") % {"field": label}, "REQUIRED")
-                    out[name] = [] if name == "delivery_methods" else ""
-                else:
-                    out[name] = list(default) if isinstance(default, list) else default
-                continue
-            if name in BOOLEANS:
-                parsed = coerce_bool(value)
-                if parsed is None:
-                    self.error(
-                        at,
-                        _("“%(field)s” must be yes or no (是/否), not “%(value)s”.")
-                        % {"field": label, "value": value},
-                        "INVALID_BOOLEAN",
-                    )
-                out[name] = bool(parsed)
-            elif name in INTEGERS:
-                parsed_int = coerce_int(value)
-                if parsed_int is None:
-                    self.error(
-                        at,
-                        _("“%(field)s” must be a whole number of zero or more, not “%(value)s”.")
-                        % {"field": label, "value": value},
-                        "INVALID_NUMBER",
-                    )
-                    parsed_int = 0
-                out[name] = parsed_int
-            elif name in CHOICES:
-                code = self._tables[name].get(coerce_text(value).lower())
-                if code is None:
-                    allowed = "、".join(
-                        f"{choice_label_zh(CHOICES[name], v)}（{v}）" for v in CHOICES[name].values
-                    )
-                    self.error(
-                        at,
-                        _("“%(field)s” does not accept “%(value)s”; allowed: %(allowed)s.")
-                        % {"field": label, "value": value, "allowed": allowed},
-                        "INVALID_CHOICE",
-                    )
-                    code = ""
-                out[name] = code
-            elif name == "delivery_methods":
-                methods = []
-                for part in split_list(value):
-                    code = self._delivery.get(part.lower())
-                    if code is None:
-                        allowed = "、".join(
-                            f"{choice_label_zh(DeliveryMethod, v)}（{v}）" for v in DeliveryMethod.values
-                        )
-                        self.error(
-                            at,
-                            _("“%(field)s” does not accept “%(value)s”; allowed: %(allowed)s.")
-                            % {"field": label, "value": part, "allowed": allowed},
-                            "INVALID_CHOICE",
-                        )
-                    elif code not in methods:
-                        methods.append(code)
-                out[name] = methods
-            elif name == "choices":
-                out[name] = split_list(value)
-            else:
-                text = coerce_text(value)
-                field = model._meta.get_field(name)
-                max_length = getattr(field, "max_length", None)
-                if max_length and len(text) > max_length:
-                    self.error(
-                        at,
-                        _("“%(field)s” is at most %(max)d characters; this one has %(length)d.")
-                        % {"field": label, "max": max_length, "length": len(text)},
-                        "TOO_LONG",
-                    )
-                out[name] = text
-        return out
-
-    def rows(self, raw: Any, path: str) -> list[Any]:
-        if _is_blank(raw):
-            return []
-        if not isinstance(raw, list):
-            self.error(path, _("Expected a list."), "NOT_A_LIST")
-            return []
-        return raw
-
-
-def normalize_guide(raw: Any) -> tuple[dict[str, Any], list[FieldError]]:
-    """Coerce an operator's guide into the canonical dict; list what could not be read."""
-    n = _Normalizer()
-    guide = n.record(raw, VERSION_FIELDS, ServiceItemVersion, "")
-    raw = raw if isinstance(raw, dict) else {}
-    guide["materials"] = [
-        n.record(m, MATERIAL_FIELDS, MaterialRequirement, f"materials[{i}]")
-        for i, m in enumerate(n.rows(raw.get("materials"), "materials"))
-    ]
-    guide["form_fields"] = [
-        n.record(f, FORM_FIELD_FIELDS, FormField, f"form_fields[{i}]")
-        for i, f in enumerate(n.rows(raw.get("form_fields"), "form_fields"))
-    ]
-    stages = []
-    for s, stage in enumerate(n.rows(raw.get("stages"), "stages")):
-        spath = f"stages[{s}]"
-        stage_name = n.record(stage, {"name": None}, Stage, spath)["name"]
-        tasks = [
-            n.record(t, TASK_FIELDS, StageTask, f"{spath}.tasks[{t_i}]")
-            for t_i, t in enumerate(n.rows(stage.get("tasks") if isinstance(stage, dict) else None, spath))
-        ]
-        stages.append({"name": stage_name, "tasks": tasks})
-    guide["stages"] = stages
-    return guide, n.errors
+__all__ = [
+    "FORM_FIELD_FIELDS",
+    "MATERIAL_FIELDS",
+    "TASK_FIELDS",
+    "VERSION_FIELDS",
+    "check_guide",
+    "guide_check",
+    "version_to_guide",
+]
 
 
 def _context(path: str, guide: dict[str, Any]) -> str:
@@ -523,9 +258,7 @@ def check_guide(
                 _("“%(field)s” accepts only: %(allowed)s.")
                 % {
                     "field": verbose(v, "delivery_methods"),
-                    "allowed": "、".join(
-                        f"{choice_label_zh(DeliveryMethod, m)}（{m}）" for m in DeliveryMethod.values
-                    ),
+                    "allowed": allowed_values(DeliveryMethod),
                 },
                 "INVALID_CHOICE",
             )
@@ -579,3 +312,19 @@ def version_to_guide(version: ServiceItemVersion) -> dict[str, Any]:
             stages.append({"name": stage.name, "tasks": tasks})
     guide["stages"] = stages
     return guide
+
+
+def guide_check(
+    raw: Any,
+    *,
+    department_ok: Callable[[str], bool] = lambda code: True,
+    for_publishing: bool = True,
+) -> tuple[dict[str, Any], list[FieldError]]:
+    """Read a guide as an operator gave it and apply the rules: the canonical dict and its
+    problems. A guide that cannot be read gets only its reading problems (the rules would
+    judge values that are not there) and an empty dict."""
+    guide, errors = input_check(GuideIn, raw)
+    if guide is None:
+        return {}, errors
+    canonical = guide.model_dump()
+    return canonical, check_guide(canonical, department_ok=department_ok, for_publishing=for_publishing)

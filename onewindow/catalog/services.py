@@ -10,23 +10,21 @@ item queue instead of leaving two published versions (the partial unique constra
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from onewindow.catalog.errors import CatalogError, FieldError, field_error
-from onewindow.catalog.guide import VERSION_FIELDS, check_guide, normalize_guide, verbose, version_to_guide
-from onewindow.catalog.importer import catalog_import, guide_rows, write_guide_rows
+from onewindow.catalog.errors import CatalogError, FieldError, field_error, verbose
+from onewindow.catalog.exchange.load import actor_user, catalog_import, guide_rows, write_guide_rows
+from onewindow.catalog.exchange.schema import ITEM_CODE_RE, ItemHead
+from onewindow.catalog.guide import VERSION_FIELDS, check_guide, guide_check, version_to_guide
 from onewindow.catalog.models import (
     Bundle,
     BundleItem,
     CatalogList,
-    Category,
     FormField,
     MaterialRequirement,
     Procedure,
@@ -38,10 +36,8 @@ from onewindow.catalog.models import (
 )
 from onewindow.catalog.selectors import version_guide
 from onewindow.core import clock
+from onewindow.core.inputs import input_check
 from onewindow.org.models import Department, Sector, ServiceCenter
-
-if TYPE_CHECKING:
-    from django.contrib.auth.models import User  # settings.AUTH_USER_MODEL
 
 __all__ = [
     "bundle_create",
@@ -56,18 +52,6 @@ __all__ = [
     "version_update",
     "version_validate",
 ]
-
-# The validator compiled its pattern when it was made (the stubs also allow a plain string).
-_ITEM_CODE = cast("re.Pattern[str]", item_code_validator.regex)
-
-
-def _user(actor: Any) -> User | None:
-    """Services take a user or a Staff member as the actor; versions record the user."""
-    if actor is None:
-        return None
-    if isinstance(actor, AbstractBaseUser):
-        return cast("User", actor)
-    return getattr(actor, "user", None)
 
 
 def _assert_draft(version: ServiceItemVersion) -> None:
@@ -145,7 +129,7 @@ def version_publish(*, version: ServiceItemVersion, actor: Any) -> ServiceItemVe
     ).update(status=ServiceItemVersion.Status.RETIRED)
     locked.status = ServiceItemVersion.Status.PUBLISHED
     locked.published_at = clock.now()
-    locked.published_by = _user(actor)
+    locked.published_by = actor_user(actor)
     locked.save(update_fields=["status", "published_at", "published_by"])
     version.status, version.published_at, version.published_by = (
         locked.status,
@@ -244,8 +228,7 @@ def version_guide_set(*, version: ServiceItemVersion, guide: dict[str, Any]) -> 
     version = ServiceItemVersion.objects.select_for_update().select_related("item").get(pk=version.pk)
     _assert_draft(version)
     departments = _departments(version.item.center)
-    canonical, errors = normalize_guide(guide)
-    errors += check_guide(canonical, department_ok=departments.__contains__, for_publishing=False)
+    canonical, errors = guide_check(guide, department_ok=departments.__contains__, for_publishing=False)
     _raise_if(errors, "GUIDE_INVALID", _("The guide has problems: "))
     for name in VERSION_FIELDS:
         setattr(version, name, canonical[name])
@@ -269,27 +252,12 @@ def version_update(*, version: ServiceItemVersion, **changes: Any) -> ServiceIte
     _assert_draft(version)
     guide = version_to_guide(version_guide(version))
     guide.update(changes)
-    canonical, errors = normalize_guide(guide)
-    errors += check_guide(canonical, for_publishing=False)
+    canonical, errors = guide_check(guide, for_publishing=False)
     _raise_if(errors, "GUIDE_INVALID", _("The guide has problems: "))
     for name in changes:
         setattr(version, name, canonical[name])
     version.save(update_fields=list(changes))
     return version
-
-
-def _check_item_code(code: str, center: ServiceCenter, errors: list[FieldError]) -> None:
-    if not _ITEM_CODE.match(code or ""):
-        errors.append(field_error("code", str(item_code_validator.message), "INVALID_CODE"))
-    elif ServiceItem.objects.filter(code=code).exists():
-        errors.append(
-            field_error(
-                "code",
-                _("“%(field)s” %(code)s is already used.")
-                % {"field": verbose(ServiceItem, "code"), "code": code},
-                "ITEM_CODE_TAKEN",
-            )
-        )
 
 
 @transaction.atomic
@@ -304,22 +272,18 @@ def item_create(
     guide: dict[str, Any],
     actor: Any = None,
 ) -> ServiceItem:
-    """Create an item and its first version (a draft, number 1) from a guide in the JSON shape."""
-    errors: list[FieldError] = []
-    _check_item_code(code, center, errors)
-    if not (name or "").strip():
+    """Create an item and its first version (a draft, number 1) from a guide in the JSON shape.
+
+    The code, name and category are read as the import reads them (`ItemHead`), the guide
+    with `guide_check`."""
+    head, errors = input_check(ItemHead, {"code": code, "name": name, "category": category})
+    if head is not None and ServiceItem.objects.filter(code=head.code).exists():
         errors.append(
             field_error(
-                "name", _("“%(field)s” is required.") % {"field": verbose(ServiceItem, "name")}, "REQUIRED"
-            )
-        )
-    if category not in Category.values:
-        errors.append(
-            field_error(
-                "category",
-                _("“%(field)s” does not accept “%(value)s”.")
-                % {"field": verbose(ServiceItem, "category"), "value": category},
-                "INVALID_CHOICE",
+                "code",
+                _("“%(field)s” %(code)s is already used.")
+                % {"field": verbose(ServiceItem, "code"), "code": head.code},
+                "ITEM_CODE_TAKEN",
             )
         )
     if department.center_id != center.pk:
@@ -341,12 +305,17 @@ def item_create(
             )
         )
     departments = _departments(center)
-    canonical, guide_errors = normalize_guide(guide)
-    guide_errors += check_guide(canonical, department_ok=departments.__contains__, for_publishing=False)
+    canonical, guide_errors = guide_check(guide, department_ok=departments.__contains__, for_publishing=False)
     errors += [field_error(f"guide.{e['field']}", e["message"], e["code"]) for e in guide_errors]
     _raise_if(errors, "ITEM_INVALID", _("The item cannot be created: "))
+    assert head is not None  # errors would have been raised
     item = ServiceItem.objects.create(
-        center=center, code=code, name=name.strip(), category=category, department=department, sector=sector
+        center=center,
+        code=head.code,
+        name=head.name,
+        category=head.category,
+        department=department,
+        sector=sector,
     )
     version = ServiceItemVersion(item=item, number=1, status=ServiceItemVersion.Status.DRAFT)
     for field_name in VERSION_FIELDS:
@@ -373,7 +342,7 @@ def bundle_create(
     *, center: ServiceCenter, code: str, name: str, description: str = "", items: Iterable[ServiceItem] = ()
 ) -> Bundle:
     """A 一件事 bundle: several items of the center applied for with one unified form."""
-    if not _ITEM_CODE.match(code or ""):
+    if not ITEM_CODE_RE.match(code or ""):
         raise CatalogError("INVALID_CODE", str(item_code_validator.message))
     if Bundle.objects.filter(code=code).exists():
         raise CatalogError(

@@ -26,3 +26,9 @@ def sector(center):
 @pytest.fixture
 def clerk(db):
     return UserFactory(username="clerk")
+
+
+@pytest.fixture
+def org(center, department, other_department, sector):
+    """A center with two departments and a sector, as the catalog documents name them."""
+    return center

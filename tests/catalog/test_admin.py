@@ -7,9 +7,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from onewindow.catalog.exchange.excel import data_to_xlsx
 from onewindow.catalog.models import ServiceItem, ServiceItemVersion
 from onewindow.catalog.services import bundle_create, catalog_import, item_create, version_publish
-from onewindow.catalog.transfer import data_to_xlsx
 from tests.factories.catalog import guide_data, item_data
 
 MODELS = [

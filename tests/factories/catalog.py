@@ -205,3 +205,26 @@ def item_data(code: str, department: str, *, name: str = "", sector: str = "", *
         "is_active": True,
         "version": guide_data(department, **guide_overrides),
     }
+
+
+def catalog_document(n: int = 3, department: str = "SCJG", sector: str = "SSFW") -> dict:
+    """A catalog document (docs/catalog.md) of `n` items, one list of all and a bundle of two."""
+    items = [item_data(f"371082-XK-{k:04d}", department, name=f"事项{k}", sector=sector) for k in range(n)]
+    codes = [i["code"] for i in items]
+    return {
+        "format": "onewindow-catalog/1",
+        "center": "XTX",
+        "items": items,
+        "lists": [
+            {"kind": "licensing", "name": "行政许可事项清单", "published_on": "2026-01-01", "items": codes}
+        ],
+        "bundles": [
+            {
+                "code": "BUNDLE-KDCY",
+                "name": "我要开餐馆",
+                "description": "一次办好",
+                "is_active": True,
+                "items": codes[:2],
+            }
+        ],
+    }

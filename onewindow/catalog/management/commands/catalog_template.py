@@ -5,7 +5,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from onewindow.catalog.transfer import data_to_json, template_data, template_xlsx
+from onewindow.catalog.exchange.excel import template_xlsx
+from onewindow.catalog.exchange.json import data_to_json
+from onewindow.catalog.exchange.schema import template_data
 
 
 class Command(BaseCommand):

@@ -5,8 +5,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from onewindow.catalog.importer import catalog_to_data
-from onewindow.catalog.transfer import data_to_json, data_to_xlsx
+from onewindow.catalog.exchange.excel import data_to_xlsx
+from onewindow.catalog.exchange.json import catalog_to_data, data_to_json
 from onewindow.org.models import ServiceCenter
 
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from onewindow.catalog.errors import CatalogImportError
-from onewindow.catalog.transfer import catalog_import_file
+from onewindow.catalog.exchange.load import catalog_import_file
 from onewindow.org.models import ServiceCenter
 
 

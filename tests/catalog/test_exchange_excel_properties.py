@@ -6,7 +6,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from onewindow.catalog.transfer import data_to_xlsx, template_data, xlsx_to_data
+from onewindow.catalog.exchange.excel import data_to_xlsx, xlsx_to_data
+from onewindow.catalog.exchange.schema import template_data
 
 # Chinese, Latin, digits and the punctuation that separates values elsewhere (、，;|=).
 ALPHABET = st.sampled_from(list("事项申请材料许可证明《》（）〔〕第号abcXYZ0123456789 -_、，,;；=+@%.\n"))

@@ -1,17 +1,20 @@
-"""Excel (and JSON) files of a catalog: one sheet per table, Chinese headers, an instructions sheet.
+"""The catalog document as an Excel workbook: template, export and reading, via openpyxl.
 
-The workbook carries exactly the data of the JSON document (docs/catalog.md), so
+One sheet per table, Chinese headers, an instructions sheet first. The workbook carries
+exactly the data of the JSON document (docs/catalog.md), so
 `xlsx_to_data(data_to_xlsx(d)) == d`. Reading remembers, for every JSON path, the sheet,
 row and column it came from, so an import refused by `catalog_import` names the cell.
-Enumerations are written as Chinese labels and read as labels (Chinese or English) or
-codes; yes/no columns accept 是/否.
+
+A column is a field of the document's schemas (`schema.py`): its type, whether it is
+required and the values it allows come from there, and a cell is read with the very rule
+of its field (是/否, a Chinese label or a code, 5.0 for 5, a date cell). A cell the rule
+refuses is kept as it is, for the schema to name with its cell.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import functools
 import io
-import json
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -27,52 +30,86 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from pydantic import BaseModel
+from pydantic_core import PydanticCustomError
 
-from onewindow.catalog.errors import CatalogImportError, ImportProblem, ImportReport
-from onewindow.catalog.guide import (
-    CHOICES,
+from onewindow.catalog.errors import ImportProblem, ImportReport, Location
+from onewindow.catalog.exchange.schema import (
     FORM_FIELD_FIELDS,
+    FORMAT,
+    ITEM_FIELDS,
     MATERIAL_FIELDS,
     TASK_FIELDS,
-    choice_label_zh,
-    choice_labels,
-    coerce_bool,
-    coerce_int,
-    coerce_text,
+    BundleIn,
+    FormFieldIn,
+    GuideIn,
+    ItemIn,
+    ListIn,
+    MaterialIn,
+    StageIn,
+    TaskIn,
+    template_data,
 )
-from onewindow.catalog.importer import FORMAT, Location, Progress, catalog_import
-from onewindow.catalog.models import CatalogList, Category, DeliveryMethod
-from onewindow.org.models import ServiceCenter
+from onewindow.core.inputs import (
+    Choice,
+    ChoiceList,
+    DateRule,
+    Integer,
+    Rule,
+    Text,
+    TextList,
+    YesNoRule,
+    allowed_values,
+    is_blank,
+    parse_text,
+    rule_of,
+)
 
 TEXT, INT, BOOL, CHOICE, MULTI, OPTIONS, DATE = "text", "int", "bool", "choice", "multi", "options", "date"
+_KINDS = ((ChoiceList, MULTI), (Choice, CHOICE), (YesNoRule, BOOL), (Integer, INT), (DateRule, DATE))
 
 
 @dataclass(frozen=True)
 class Column:
     key: str
     header: Promise
-    kind: str = TEXT
+    rule: Rule
     required: bool = False
     help: Promise | str = ""
-    choices: type[models.TextChoices] | None = None
+
+    @functools.cached_property
+    def kind(self) -> str:
+        if isinstance(self.rule, TextList):
+            return OPTIONS
+        return next((kind for cls, kind in _KINDS if isinstance(self.rule, cls)), TEXT)
+
+    @functools.cached_property
+    def choices(self) -> type[models.TextChoices] | None:
+        options = self.rule.options if isinstance(self.rule, Choice) else None
+        return options if isinstance(options, type) else None
 
 
 def _col(
-    key: str, header: Promise, kind: str = TEXT, required: bool = False, help: Promise | str = ""
+    schema: type[BaseModel],
+    key: str,
+    header: Promise,
+    help: Promise | str = "",
+    *,
+    field: str = "",
+    required: bool | None = None,
 ) -> Column:
-    choices = None
-    if kind in (CHOICE, MULTI):
-        choices = {
-            "category": Category,
-            "delivery_methods": DeliveryMethod,
-            "list_kind": CatalogList.Kind,
-        }.get(key, CHOICES.get(key))
-    return Column(key, header, kind, required, help, choices)
+    """The column of a schema field (`field`, when the sheet calls it `key`); required when
+    the field is, or when `required` says so (a value the publishing rules demand)."""
+    info = schema.model_fields[field or key]
+    rule = rule_of(info)
+    assert rule is not None, f"{schema.__name__}.{field or key} has no input rule"
+    return Column(key, header, rule, info.is_required() if required is None else required, help)
 
 
-ITEM_CODE = _col(
+ITEM_CODE = Column(
     "item",
     gettext_lazy("Item code"),
+    Text(max_length=40),
     required=True,
     help=gettext_lazy("The code of the item on the items sheet."),
 )
@@ -81,67 +118,67 @@ SHEETS: dict[str, tuple[Promise, list[Column]]] = {
         gettext_lazy("Items"),
         [
             _col(
+                ItemIn,
                 "code",
                 gettext_lazy("Item code"),
-                required=True,
-                help=gettext_lazy(
-                    "Stable catalog code, e.g. 371082-XK-0001: upper-case letters, digits and '-'."
-                ),
+                gettext_lazy("Stable catalog code, e.g. 371082-XK-0001: upper-case letters, digits and '-'."),
             ),
-            _col("name", gettext_lazy("Item name"), required=True),
-            _col("category", gettext_lazy("Item category"), CHOICE, True),
+            _col(ItemIn, "name", gettext_lazy("Item name")),
+            _col(ItemIn, "category", gettext_lazy("Item category")),
             _col(
+                ItemIn,
                 "department",
                 gettext_lazy("Department code"),
-                required=True,
-                help=gettext_lazy("Code of a department of this center."),
+                gettext_lazy("Code of a department of this center."),
             ),
             _col(
+                ItemIn,
                 "sector",
                 gettext_lazy("Sector code"),
-                help=gettext_lazy("Code of a sector of this center; may be empty."),
+                gettext_lazy("Code of a sector of this center; may be empty."),
             ),
-            _col("is_active", gettext_lazy("Active"), BOOL, help=gettext_lazy("是 or 否; empty means 是.")),
-            _col("case_kind", gettext_lazy("Case kind"), CHOICE, True),
-            _col("applicant_kinds", gettext_lazy("Who may apply"), CHOICE),
-            _col("legal_basis", gettext_lazy("Legal basis"), required=True),
-            _col("conditions", gettext_lazy("Conditions"), required=True),
-            _col("limit_unit", gettext_lazy("Limit unit"), CHOICE),
+            _col(ItemIn, "is_active", gettext_lazy("Active"), gettext_lazy("是 or 否; empty means 是.")),
+            _col(GuideIn, "case_kind", gettext_lazy("Case kind")),
+            _col(GuideIn, "applicant_kinds", gettext_lazy("Who may apply")),
+            _col(GuideIn, "legal_basis", gettext_lazy("Legal basis")),
+            _col(GuideIn, "conditions", gettext_lazy("Conditions")),
+            _col(GuideIn, "limit_unit", gettext_lazy("Limit unit")),
             _col(
+                GuideIn,
                 "legal_limit_days",
                 gettext_lazy("Legal limit (days)"),
-                INT,
-                True,
                 gettext_lazy("0–365; 0 only for immediate cases."),
             ),
             _col(
+                GuideIn,
                 "promised_limit_days",
                 gettext_lazy("Promised limit (days)"),
-                INT,
-                True,
                 gettext_lazy("At most the legal limit; the stages' limits must fit inside it."),
             ),
-            _col("is_free", gettext_lazy("Free of charge"), BOOL),
+            _col(GuideIn, "is_free", gettext_lazy("Free of charge")),
             _col(
-                "fee", gettext_lazy("Fee standard"), help=gettext_lazy("Required when the item is not free.")
+                GuideIn,
+                "fee",
+                gettext_lazy("Fee standard"),
+                gettext_lazy("Required when the item is not free."),
             ),
-            _col("fee_basis", gettext_lazy("Fee basis")),
-            _col("where_to_apply", gettext_lazy("Where to apply")),
-            _col("office_hours", gettext_lazy("Office hours")),
-            _col("consult_phone", gettext_lazy("Consultation phone")),
-            _col("complaint_phone", gettext_lazy("Complaint phone")),
-            _col("online_available", gettext_lazy("Online application"), BOOL),
-            _col("max_visits", gettext_lazy("Visits needed"), INT, help=gettext_lazy("0 or 1.")),
+            _col(GuideIn, "fee_basis", gettext_lazy("Fee basis")),
+            _col(GuideIn, "where_to_apply", gettext_lazy("Where to apply")),
+            _col(GuideIn, "office_hours", gettext_lazy("Office hours")),
+            _col(GuideIn, "consult_phone", gettext_lazy("Consultation phone")),
+            _col(GuideIn, "complaint_phone", gettext_lazy("Complaint phone")),
+            _col(GuideIn, "online_available", gettext_lazy("Online application")),
+            _col(GuideIn, "max_visits", gettext_lazy("Visits needed"), gettext_lazy("0 or 1.")),
             _col(
+                GuideIn,
                 "delivery_methods",
                 gettext_lazy("Delivery methods"),
-                MULTI,
-                True,
                 gettext_lazy("One or more, separated by 、"),
+                required=True,
             ),
-            _col("result_name", gettext_lazy("Result document")),
-            _col("result_licence_type", gettext_lazy("E-licence type issued")),
-            _col("notes", gettext_lazy("Notes")),
+            _col(GuideIn, "result_name", gettext_lazy("Result document")),
+            _col(GuideIn, "result_licence_type", gettext_lazy("E-licence type issued")),
+            _col(GuideIn, "notes", gettext_lazy("Notes")),
         ],
     ),
     "materials": (
@@ -149,37 +186,38 @@ SHEETS: dict[str, tuple[Promise, list[Column]]] = {
         [
             ITEM_CODE,
             _col(
+                MaterialIn,
                 "code",
                 gettext_lazy("Material code"),
-                required=True,
-                help=gettext_lazy(
+                gettext_lazy(
                     "Lower-case letters, digits and '_', e.g. id_card; unique within the item. The same code in several items means the same document."
                 ),
             ),
-            _col("name", gettext_lazy("Material name"), required=True),
-            _col("form", gettext_lazy("Original or copy"), CHOICE),
-            _col("copies", gettext_lazy("Copies"), INT, help=gettext_lazy("At least 1; empty means 1.")),
-            _col("medium", gettext_lazy("Medium"), CHOICE),
-            _col("required", gettext_lazy("Required"), BOOL, help=gettext_lazy("是 or 否; empty means 是.")),
+            _col(MaterialIn, "name", gettext_lazy("Material name")),
+            _col(MaterialIn, "form", gettext_lazy("Original or copy")),
+            _col(MaterialIn, "copies", gettext_lazy("Copies"), gettext_lazy("At least 1; empty means 1.")),
+            _col(MaterialIn, "medium", gettext_lazy("Medium")),
+            _col(MaterialIn, "required", gettext_lazy("Required"), gettext_lazy("是 or 否; empty means 是.")),
             _col(
+                MaterialIn,
                 "tolerable",
                 gettext_lazy("Tolerable"),
-                BOOL,
-                help=gettext_lazy("容缺: may follow after acceptance; only for required materials."),
+                gettext_lazy("容缺: may follow after acceptance; only for required materials."),
             ),
             _col(
+                MaterialIn,
                 "tolerance_days",
                 gettext_lazy("Days to hand in later"),
-                INT,
-                help=gettext_lazy("At most 60; empty means 5."),
+                gettext_lazy("At most 60; empty means 5."),
             ),
-            _col("source", gettext_lazy("Source"), CHOICE),
+            _col(MaterialIn, "source", gettext_lazy("Source")),
             _col(
+                MaterialIn,
                 "licence_type",
                 gettext_lazy("E-licence type"),
-                help=gettext_lazy("Required when the source is an e-licence."),
+                gettext_lazy("Required when the source is an e-licence."),
             ),
-            _col("notes", gettext_lazy("Notes")),
+            _col(MaterialIn, "notes", gettext_lazy("Notes")),
         ],
     ),
     "form_fields": (
@@ -187,21 +225,21 @@ SHEETS: dict[str, tuple[Promise, list[Column]]] = {
         [
             ITEM_CODE,
             _col(
+                FormFieldIn,
                 "key",
                 gettext_lazy("Field key"),
-                required=True,
-                help=gettext_lazy(
+                gettext_lazy(
                     "Lower-case letters, digits and '_'; the same key in a bundle's items is asked once."
                 ),
             ),
-            _col("label", gettext_lazy("Field label"), required=True),
-            _col("kind", gettext_lazy("Field kind"), CHOICE),
-            _col("required", gettext_lazy("Required"), BOOL),
+            _col(FormFieldIn, "label", gettext_lazy("Field label")),
+            _col(FormFieldIn, "kind", gettext_lazy("Field kind")),
+            _col(FormFieldIn, "required", gettext_lazy("Required")),
             _col(
+                FormFieldIn,
                 "choices",
                 gettext_lazy("Options"),
-                OPTIONS,
-                help=gettext_lazy("For a choice field: the options separated by |"),
+                gettext_lazy("For a choice field: the options separated by |"),
             ),
         ],
     ),
@@ -209,30 +247,30 @@ SHEETS: dict[str, tuple[Promise, list[Column]]] = {
         gettext_lazy("Procedure"),
         [
             ITEM_CODE,
-            _col(
+            Column(
                 "stage_order",
                 gettext_lazy("Stage number"),
-                INT,
-                True,
-                gettext_lazy(
+                Integer(ge=1),
+                required=True,
+                help=gettext_lazy(
                     "1, 2, 3 …: rows with the same number form one stage whose tasks run in parallel."
                 ),
             ),
-            _col("stage_name", gettext_lazy("Stage name"), required=True),
-            _col("name", gettext_lazy("Task name"), required=True),
-            _col("action", gettext_lazy("Action"), CHOICE),
+            _col(StageIn, "stage_name", gettext_lazy("Stage name"), field="name"),
+            _col(TaskIn, "name", gettext_lazy("Task name")),
+            _col(TaskIn, "action", gettext_lazy("Action")),
             _col(
+                TaskIn,
                 "department",
                 gettext_lazy("Handling department code"),
-                required=True,
-                help=gettext_lazy("Code of a department of this center."),
+                gettext_lazy("Code of a department of this center."),
             ),
-            _col("role", gettext_lazy("Post"), CHOICE),
+            _col(TaskIn, "role", gettext_lazy("Post")),
             _col(
+                TaskIn,
                 "limit_days",
                 gettext_lazy("Task limit (working days)"),
-                INT,
-                help=gettext_lazy(
+                gettext_lazy(
                     "Empty means 1. Per stage the longest task counts; the stages added up must fit in the promised limit."
                 ),
             ),
@@ -241,22 +279,23 @@ SHEETS: dict[str, tuple[Promise, list[Column]]] = {
     "lists": (
         gettext_lazy("Lists"),
         [
-            _col("list_kind", gettext_lazy("List kind"), CHOICE, True),
+            _col(ListIn, "list_kind", gettext_lazy("List kind"), field="kind"),
             _col(
+                ListIn,
                 "name",
                 gettext_lazy("List name"),
-                required=True,
-                help=gettext_lazy("One row per item of the list; rows with the same name form one list."),
+                gettext_lazy("One row per item of the list; rows with the same name form one list."),
             ),
             _col(
+                ListIn,
                 "published_on",
                 gettext_lazy("Published on"),
-                DATE,
-                help=gettext_lazy("A date such as 2026-01-01."),
+                gettext_lazy("A date such as 2026-01-01."),
             ),
-            _col(
+            Column(
                 "item",
                 gettext_lazy("Item code"),
+                Text(max_length=40),
                 help=gettext_lazy("An item of this file or already in the center."),
             ),
         ],
@@ -265,24 +304,24 @@ SHEETS: dict[str, tuple[Promise, list[Column]]] = {
         gettext_lazy("Bundles"),
         [
             _col(
+                BundleIn,
                 "code",
                 gettext_lazy("Bundle code"),
-                required=True,
-                help=gettext_lazy(
+                gettext_lazy(
                     "One row per item of the bundle, in order; rows with the same code form one bundle."
                 ),
             ),
-            _col("name", gettext_lazy("Bundle name"), required=True),
-            _col("description", gettext_lazy("Description")),
-            _col("is_active", gettext_lazy("Active"), BOOL),
-            _col("item", gettext_lazy("Item code")),
+            _col(BundleIn, "name", gettext_lazy("Bundle name")),
+            _col(BundleIn, "description", gettext_lazy("Description")),
+            _col(BundleIn, "is_active", gettext_lazy("Active")),
+            Column("item", gettext_lazy("Item code"), Text(max_length=40)),
         ],
     ),
 }
-ITEM_KEYS = ("code", "name", "category", "department", "sector", "is_active")
 INSTRUCTIONS = gettext_lazy("Instructions")
 FORMAT_LABEL = gettext_lazy("Format")
 CENTER_LABEL = gettext_lazy("Center code")
+OPTION_SPLIT = re.compile(r"[|\n]")  # the options of a choice field may contain commas
 
 
 def _zh(text: Promise | str) -> str:
@@ -295,6 +334,19 @@ def _en(text: Promise | str) -> str:
         return str(text)
 
 
+def _text(value: Any) -> str:
+    """A cell as text (5.0 → "5"), whatever its length: for headers and labels."""
+    try:
+        return parse_text(value, max_length=1 << 20)
+    except PydanticCustomError:
+        return str(value).strip()
+
+
+def _label_zh(choices: type[models.TextChoices], value: str) -> str:
+    with translation.override("zh-hans"):
+        return str(dict(choices.choices).get(value, value))
+
+
 # ---------------------------------------------------------------- writing
 
 
@@ -302,9 +354,9 @@ def _cell_value(column: Column, value: Any) -> Any:
     if column.kind == BOOL:
         return "是" if value else "否"
     if column.kind == CHOICE and column.choices is not None:
-        return choice_label_zh(column.choices, value) if value else ""
+        return _label_zh(column.choices, value) if value else ""
     if column.kind == MULTI and column.choices is not None:
-        return "、".join(choice_label_zh(column.choices, v) for v in value or [])
+        return "、".join(_label_zh(column.choices, v) for v in value or [])
     if column.kind == OPTIONS:
         return "|".join(value or [])
     if value is None:
@@ -316,7 +368,7 @@ def _rows(data: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     rows: dict[str, list[dict[str, Any]]] = {key: [] for key in SHEETS}
     for item in data.get("items", []):
         version = item.get("version", {})
-        rows["items"].append({**version, **{k: item.get(k) for k in ITEM_KEYS}})
+        rows["items"].append({**version, **{k: item.get(k) for k in ITEM_FIELDS}})
         for m in version.get("materials", []):
             rows["materials"].append({"item": item["code"], **m})
         for f in version.get("form_fields", []):
@@ -338,9 +390,7 @@ def _rows(data: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
 def _allowed(column: Column) -> str:
     if column.kind == BOOL:
         return "是、否"
-    if column.choices is not None:
-        return "、".join(f"{choice_label_zh(column.choices, v)}（{v}）" for v in column.choices.values)
-    return ""
+    return allowed_values(column.choices) if column.choices is not None else ""
 
 
 def data_to_xlsx(data: dict[str, Any]) -> bytes:
@@ -408,7 +458,7 @@ def _dropdowns(ws: Any, columns: list[Column]) -> None:
         if column.kind == BOOL:
             options = ["是", "否"]
         elif column.kind == CHOICE and column.choices is not None:
-            options = [choice_label_zh(column.choices, v) for v in column.choices.values]
+            options = [_label_zh(column.choices, v) for v in column.choices.values]
         else:
             continue
         formula = '"' + ",".join(options) + '"'
@@ -441,109 +491,6 @@ def _styled(ws: Any, value: str, font: Font, fill: PatternFill) -> WriteOnlyCell
     return cell
 
 
-def template_data() -> dict[str, Any]:
-    """The example of the empty template: one item with its materials, form fields and stages."""
-    code = "371082-XK-0001"
-    return {
-        "format": FORMAT,
-        "center": "",
-        "items": [
-            {
-                "code": code,
-                "name": "食品经营许可",
-                "category": "licensing",
-                "department": "SCJG",
-                "sector": "SSFW",
-                "is_active": True,
-                "version": {
-                    "case_kind": "promised",
-                    "applicant_kinds": "both",
-                    "legal_basis": "《中华人民共和国食品安全法》第三十五条",
-                    "conditions": "有与经营的食品品种、数量相适应的经营场所",
-                    "limit_unit": "working_days",
-                    "legal_limit_days": 20,
-                    "promised_limit_days": 5,
-                    "is_free": True,
-                    "fee": "",
-                    "fee_basis": "",
-                    "where_to_apply": "县政务服务中心一楼综合受理窗口",
-                    "office_hours": "工作日 9:00-12:00，13:30-17:00",
-                    "consult_phone": "0538-7221234",
-                    "complaint_phone": "12345",
-                    "online_available": True,
-                    "max_visits": 1,
-                    "delivery_methods": ["pickup", "mail"],
-                    "result_name": "食品经营许可证",
-                    "result_licence_type": "food_business",
-                    "notes": "",
-                    "materials": [
-                        {
-                            "code": "id_card",
-                            "name": "申请人身份证明",
-                            "form": "original",
-                            "copies": 1,
-                            "medium": "either",
-                            "required": True,
-                            "tolerable": False,
-                            "tolerance_days": 5,
-                            "source": "applicant",
-                            "licence_type": "",
-                            "notes": "",
-                        }
-                    ],
-                    "form_fields": [
-                        {
-                            "key": "business_address",
-                            "label": "经营场所",
-                            "kind": "text",
-                            "required": True,
-                            "choices": [],
-                        }
-                    ],
-                    "stages": [
-                        {
-                            "name": "审查",
-                            "tasks": [
-                                {
-                                    "name": "材料审查",
-                                    "action": "review",
-                                    "department": "SCJG",
-                                    "role": "approver",
-                                    "limit_days": 3,
-                                }
-                            ],
-                        },
-                        {
-                            "name": "决定",
-                            "tasks": [
-                                {
-                                    "name": "审批决定",
-                                    "action": "decide",
-                                    "department": "SCJG",
-                                    "role": "approver",
-                                    "limit_days": 2,
-                                }
-                            ],
-                        },
-                    ],
-                },
-            }
-        ],
-        "lists": [
-            {"kind": "licensing", "name": "行政许可事项清单", "published_on": "2026-01-01", "items": [code]}
-        ],
-        "bundles": [
-            {
-                "code": "BUNDLE-KDCY",
-                "name": "我要开餐馆",
-                "description": "",
-                "is_active": True,
-                "items": [code],
-            }
-        ],
-    }
-
-
 def template_xlsx() -> bytes:
     return data_to_xlsx(template_data())
 
@@ -555,9 +502,7 @@ class _Reader:
     def __init__(self) -> None:
         self.report = ImportReport()
         self.locations: dict[str, Location] = {}
-        self._labels = {
-            c.key: choice_labels(c.choices) for _k, (_t, cols) in SHEETS.items() for c in cols if c.choices
-        }
+        self._title: dict[str, str] = {}
 
     def problem(self, sheet: str, row: int | None, column: str, message: str, code: str) -> None:
         self.report.problems.append(
@@ -565,31 +510,19 @@ class _Reader:
         )
 
     def value(self, column: Column, raw: Any) -> Any:
-        """The JSON value of a cell; what cannot be understood is kept for the validator to name."""
-        if raw is None or (isinstance(raw, str) and not raw.strip()):
+        """The JSON value of a cell, read with its field's rule; what the rule refuses is
+        kept as it is for the schema to name."""
+        if is_blank(raw):
             if column.kind in (MULTI, OPTIONS):
                 return []
             return None if column.kind in (INT, BOOL) else ""
-        if column.kind == INT:
-            parsed = coerce_int(raw)
-            return raw if parsed is None else parsed
-        if column.kind == BOOL:
-            parsed_bool = coerce_bool(raw)
-            return raw if parsed_bool is None else parsed_bool
-        if column.kind == CHOICE:
-            return self._labels[column.key].get(coerce_text(raw).lower(), coerce_text(raw))
-        if column.kind == MULTI:
-            parts = [p for p in re.split(r"\s*[,，、;；|\n]\s*", coerce_text(raw)) if p]
-            codes = [self._labels[column.key].get(p.lower()) for p in parts]
-            return codes if all(codes) else coerce_text(raw)
         if column.kind == OPTIONS:
-            return [p.strip() for p in re.split(r"[|\n]", coerce_text(raw)) if p.strip()]
-        if column.kind == DATE:
-            if isinstance(raw, dt.datetime):
-                return raw.date().isoformat()
-            if isinstance(raw, dt.date):
-                return raw.isoformat()
-        return coerce_text(raw)
+            return [p.strip() for p in OPTION_SPLIT.split(_text(raw)) if p.strip()]
+        try:
+            value = column.rule.parse(raw)
+        except PydanticCustomError:
+            return raw
+        return value.isoformat() if column.kind == DATE else value
 
     def sheet(self, wb: Any, key: str) -> list[tuple[int, dict[str, Any], dict[str, str]]]:
         """Rows of one sheet as (excel row number, {key: value}, {key: column label})."""
@@ -615,7 +548,7 @@ class _Reader:
                 by_header[name.strip().lower()] = c
         index: dict[int, Column] = {}
         for i, h in enumerate(header):
-            column = by_header.get(coerce_text(h).lower())
+            column = by_header.get(_text(h).lower())
             if column is not None and column not in index.values():
                 index[i] = column
         missing = [c for c in columns if c.required and c not in index.values()]
@@ -636,7 +569,6 @@ class _Reader:
             for i, column in index.items():
                 row[column.key] = self.value(column, values[i] if i < len(values) else None)
             out.append((n, row, labels))
-        self._title = getattr(self, "_title", {})
         self._title[key] = ws.title
         return out
 
@@ -659,19 +591,19 @@ def xlsx_to_data(content: bytes) -> tuple[dict[str, Any], ImportReport]:
     info = next((wb[n] for n in wb.sheetnames if n in info_names), None)
     if info is not None:
         for values in info.iter_rows(min_row=1, max_row=5, max_col=2, values_only=True):
-            label = coerce_text(values[0] if values else "")
+            label = _text(values[0] if values else "")
             if label in (_zh(FORMAT_LABEL), _en(FORMAT_LABEL)):
-                data["format"] = coerce_text(values[1]) or FORMAT
+                data["format"] = _text(values[1]) or FORMAT
             if label in (_zh(CENTER_LABEL), _en(CENTER_LABEL)):
-                data["center"] = coerce_text(values[1])
+                data["center"] = _text(values[1])
 
     items: dict[str, dict[str, Any]] = {}
     item_index: dict[str, int] = {}
     for n, row, labels in r.sheet(wb, "items"):
         i = len(data["items"])
-        version = {k: row[k] for k in row if k not in ITEM_KEYS}
+        version = {k: row[k] for k in row if k not in ITEM_FIELDS}
         version.update(materials=[], form_fields=[], stages=[])
-        item = {k: row[k] for k in ITEM_KEYS}
+        item = {k: row[k] for k in ITEM_FIELDS}
         item["version"] = version
         data["items"].append(item)
         if row["code"] and row["code"] not in items:
@@ -679,7 +611,7 @@ def xlsx_to_data(content: bytes) -> tuple[dict[str, Any], ImportReport]:
         r.at(f"items[{i}]", "items", n)
         r.at(f"items[{i}].version", "items", n)
         for key, label in labels.items():
-            prefix = f"items[{i}]" if key in ITEM_KEYS else f"items[{i}].version"
+            prefix = f"items[{i}]" if key in ITEM_FIELDS else f"items[{i}].version"
             r.at(f"{prefix}.{key}", "items", n, label)
         r.at(f"items[{i}].version.stages", "items", n, labels.get("promised_limit_days", ""))
 
@@ -722,7 +654,7 @@ def xlsx_to_data(content: bytes) -> tuple[dict[str, Any], ImportReport]:
             continue
         i, _version = found
         order = row["stage_order"]
-        if not isinstance(order, int) or order < 1:
+        if type(order) is not int or order < 1:
             r.problem(
                 r._title["tasks"],
                 n,
@@ -789,46 +721,3 @@ def xlsx_to_data(content: bytes) -> tuple[dict[str, Any], ImportReport]:
                 group["items"].append(row["item"])
     r.report.locations = r.locations
     return data, r.report
-
-
-# ---------------------------------------------------------------- files
-
-
-def catalog_import_file(
-    *,
-    center: ServiceCenter,
-    content: bytes,
-    filename: str,
-    actor: Any = None,
-    progress: Progress | None = None,
-    dry_run: bool = False,
-) -> ImportReport:
-    """Import an .xlsx or .json file (by extension), all or nothing; raises CatalogImportError."""
-    if filename.lower().endswith(".json"):
-        try:
-            data = json.loads(content.decode("utf-8-sig"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            report = ImportReport(
-                problems=[
-                    ImportProblem(
-                        message=_("The file is not valid JSON: %(error)s") % {"error": exc}, code="NOT_JSON"
-                    )
-                ]
-            )
-            raise CatalogImportError(report) from exc
-        return catalog_import(center=center, data=data, actor=actor, progress=progress, dry_run=dry_run)
-    data, parsed = xlsx_to_data(content)
-    if parsed.problems:
-        if data:
-            try:
-                catalog_import(center=center, data=data, dry_run=True, locations=parsed.locations)
-            except CatalogImportError as exc:
-                parsed.problems += exc.report.problems
-        raise CatalogImportError(parsed)
-    return catalog_import(
-        center=center, data=data, actor=actor, progress=progress, dry_run=dry_run, locations=parsed.locations
-    )
-
-
-def data_to_json(data: dict[str, Any]) -> bytes:
-    return json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")

@@ -1,0 +1,344 @@
+"""The catalog document `onewindow-catalog/1` (docs/catalog.md) as typed schemas.
+
+The schemas are built from the types of `onewindow.core.inputs`, so the document reads
+是/否, 2026年1月1日, Chinese labels of enumerations and Excel's 5.0 exactly as a form or a
+batch sheet does, and reports with the same codes. They hold what each value is (its
+type, length, allowed values and default); the rules a guide obeys across its values
+(`check_guide`) and the references to departments, sectors and items (`load`) are checked
+after, on the parsed values. Field labels in messages are the models' verbose names.
+
+The document is read in two steps: the envelope (`CatalogDocument`), then each item, list
+and bundle on its own (`ItemIn`, `ListIn`, `BundleIn`), so one unreadable item does not
+hide what is wrong with the others. `ItemHead` is what `item_create` checks of a new item
+and `GuideIn` is the guide `item_create`, `version_guide_set` and `version_update` take.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, ClassVar, cast
+
+from django.db import models
+from django.utils.functional import Promise
+from pydantic import AfterValidator
+
+from onewindow.catalog.errors import verbose
+from onewindow.catalog.models import (
+    ApplicantKinds,
+    Bundle,
+    CaseKind,
+    CatalogList,
+    Category,
+    DeliveryMethod,
+    FormField,
+    LimitUnit,
+    MaterialRequirement,
+    ServiceItem,
+    ServiceItemVersion,
+    Stage,
+    StageTask,
+    item_code_validator,
+)
+from onewindow.core.inputs import (
+    Choice,
+    ChoiceList,
+    DateValue,
+    Integer,
+    Schema,
+    Text,
+    TextList,
+    YesNo,
+    refused,
+)
+from onewindow.org.models import Department, Role
+
+FORMAT = "onewindow-catalog/1"
+LONG_TEXT = 32_767
+"""The cap of the long texts (legal basis, conditions, notes …): what one Excel cell holds,
+so every exported catalog imports again."""
+
+Count = Annotated[int, Integer(ge=0, le=32_767)]
+"""Days, copies, visits: a whole number of zero or more, as a small integer column holds."""
+
+
+def _text(model: type[models.Model], name: str) -> Text:
+    """Text as long as the model's column allows (a TextField: `LONG_TEXT`)."""
+    return Text(max_length=getattr(model._meta.get_field(name), "max_length", None) or LONG_TEXT)
+
+
+# The validator compiled its pattern when it was made (the stubs also allow a plain string).
+ITEM_CODE_RE = cast("re.Pattern[str]", item_code_validator.regex)
+
+
+def _catalog_code(value: str) -> str:
+    if not ITEM_CODE_RE.match(value):
+        raise refused("INVALID_CODE", reason=item_code_validator.message)
+    return value
+
+
+CatalogCode = Annotated[str, _text(ServiceItem, "code"), AfterValidator(_catalog_code)]
+"""An item or bundle code: 4–40 characters of A–Z, 0–9 and '-'."""
+UnitCode = Annotated[str, _text(Department, "code")]
+"""The code of a department or a sector of the center."""
+ItemCodes = Annotated[list[str], TextList(max_length=40)]
+
+
+class _CatalogSchema(Schema):
+    """Labels from a model's verbose names, or from `labels` for keys that are not fields."""
+
+    labels_from: ClassVar[type[models.Model] | None] = None
+    labels: ClassVar[dict[str, Promise]] = {}
+
+    @classmethod
+    def field_label(cls, name: str) -> str:
+        if name in cls.labels:
+            return str(cls.labels[name])
+        return verbose(cls.labels_from, name) if cls.labels_from is not None else name
+
+
+def _plural(model: type[models.Model]) -> Promise:
+    return model._meta.verbose_name_plural  # type: ignore[return-value]
+
+
+class MaterialIn(_CatalogSchema):
+    labels_from = MaterialRequirement
+
+    code: Annotated[str, _text(MaterialRequirement, "code")]
+    name: Annotated[str, _text(MaterialRequirement, "name")]
+    form: Annotated[str, Choice(MaterialRequirement.Form)] = MaterialRequirement.Form.ORIGINAL.value
+    copies: Count = 1
+    medium: Annotated[str, Choice(MaterialRequirement.Medium)] = MaterialRequirement.Medium.EITHER.value
+    required: YesNo = True
+    tolerable: YesNo = False
+    tolerance_days: Count = 5
+    source: Annotated[str, Choice(MaterialRequirement.Source)] = MaterialRequirement.Source.APPLICANT.value
+    licence_type: Annotated[str, _text(MaterialRequirement, "licence_type")] = ""
+    notes: Annotated[str, _text(MaterialRequirement, "notes")] = ""
+
+
+class FormFieldIn(_CatalogSchema):
+    labels_from = FormField
+
+    key: Annotated[str, _text(FormField, "key")]
+    label: Annotated[str, _text(FormField, "label")]
+    kind: Annotated[str, Choice(FormField.Kind)] = FormField.Kind.TEXT.value
+    required: YesNo = True
+    choices: Annotated[list[str], TextList()] = []
+
+
+class TaskIn(_CatalogSchema):
+    labels_from = StageTask
+
+    name: Annotated[str, _text(StageTask, "name")]
+    action: Annotated[str, Choice(StageTask.Action)] = StageTask.Action.REVIEW.value
+    department: UnitCode
+    role: Annotated[str, Choice(Role)] = Role.APPROVER.value
+    limit_days: Count = 1
+
+
+class StageIn(_CatalogSchema):
+    labels_from = Stage
+    labels = {"tasks": _plural(StageTask)}
+
+    name: Annotated[str, _text(Stage, "name")]
+    tasks: list[TaskIn] = []
+
+
+class GuideIn(_CatalogSchema):
+    """The `version` object: the standard guide of an item version."""
+
+    labels_from = ServiceItemVersion
+    labels = {
+        "materials": _plural(MaterialRequirement),
+        "form_fields": _plural(FormField),
+        "stages": _plural(Stage),
+    }
+
+    case_kind: Annotated[str, Choice(CaseKind)]
+    applicant_kinds: Annotated[str, Choice(ApplicantKinds)] = ApplicantKinds.BOTH.value
+    legal_basis: Annotated[str, _text(ServiceItemVersion, "legal_basis")]
+    conditions: Annotated[str, _text(ServiceItemVersion, "conditions")]
+    limit_unit: Annotated[str, Choice(LimitUnit)] = LimitUnit.WORKING_DAYS.value
+    legal_limit_days: Count
+    promised_limit_days: Count
+    is_free: YesNo = True
+    fee: Annotated[str, _text(ServiceItemVersion, "fee")] = ""
+    fee_basis: Annotated[str, _text(ServiceItemVersion, "fee_basis")] = ""
+    where_to_apply: Annotated[str, _text(ServiceItemVersion, "where_to_apply")] = ""
+    office_hours: Annotated[str, _text(ServiceItemVersion, "office_hours")] = ""
+    consult_phone: Annotated[str, _text(ServiceItemVersion, "consult_phone")] = ""
+    complaint_phone: Annotated[str, _text(ServiceItemVersion, "complaint_phone")] = ""
+    online_available: YesNo = False
+    max_visits: Count = 1
+    delivery_methods: Annotated[list[str], ChoiceList(DeliveryMethod)] = []  # publishing requires one
+    result_name: Annotated[str, _text(ServiceItemVersion, "result_name")] = ""
+    result_licence_type: Annotated[str, _text(ServiceItemVersion, "result_licence_type")] = ""
+    notes: Annotated[str, _text(ServiceItemVersion, "notes")] = ""
+    materials: list[MaterialIn] = []
+    form_fields: list[FormFieldIn] = []
+    stages: list[StageIn] = []
+
+
+ROWS = ("materials", "form_fields", "stages")
+VERSION_FIELDS = tuple(name for name in GuideIn.model_fields if name not in ROWS)
+"""The scalar fields of a version, in the order of the JSON contract."""
+MATERIAL_FIELDS = tuple(MaterialIn.model_fields)
+FORM_FIELD_FIELDS = tuple(FormFieldIn.model_fields)
+TASK_FIELDS = tuple(TaskIn.model_fields)
+
+
+class ItemHead(_CatalogSchema):
+    """What identifies an item, checked alike by `item_create` and the import."""
+
+    labels_from = ServiceItem
+
+    code: CatalogCode
+    name: Annotated[str, _text(ServiceItem, "name")]
+    category: Annotated[str, Choice(Category)]
+
+
+class ItemIn(ItemHead):
+    labels = {"version": ServiceItemVersion._meta.verbose_name}  # type: ignore[dict-item]
+
+    department: UnitCode
+    sector: UnitCode = ""
+    is_active: YesNo = True
+    version: GuideIn
+
+
+ITEM_FIELDS = tuple(name for name in ItemIn.model_fields if name != "version")
+
+
+class ListIn(_CatalogSchema):
+    labels_from = CatalogList
+
+    kind: Annotated[str, Choice(CatalogList.Kind)]
+    name: Annotated[str, _text(CatalogList, "name")]
+    published_on: DateValue | None = None
+    items: ItemCodes = []
+
+
+class BundleIn(_CatalogSchema):
+    labels_from = Bundle
+    labels = {"items": _plural(ServiceItem)}
+
+    code: CatalogCode
+    name: Annotated[str, _text(Bundle, "name")]
+    description: Annotated[str, _text(Bundle, "description")] = ""
+    is_active: YesNo = True
+    items: ItemCodes = []
+
+
+class CatalogDocument(_CatalogSchema):
+    """The envelope; each entry of the lists is read with ItemIn, ListIn or BundleIn."""
+
+    labels = {"items": _plural(ServiceItem), "lists": _plural(CatalogList), "bundles": _plural(Bundle)}
+
+    format: Annotated[str, Text(max_length=40)] = FORMAT
+    center: Annotated[str, Text(max_length=40)] = ""
+    items: list[dict[str, Any]] = []
+    lists: list[dict[str, Any]] = []
+    bundles: list[dict[str, Any]] = []
+
+
+def template_data() -> dict[str, Any]:
+    """The example of the empty template: one item with its materials, form fields and stages."""
+    code = "371082-XK-0001"
+    return {
+        "format": FORMAT,
+        "center": "",
+        "items": [
+            {
+                "code": code,
+                "name": "食品经营许可",
+                "category": "licensing",
+                "department": "SCJG",
+                "sector": "SSFW",
+                "is_active": True,
+                "version": {
+                    "case_kind": "promised",
+                    "applicant_kinds": "both",
+                    "legal_basis": "《中华人民共和国食品安全法》第三十五条",
+                    "conditions": "有与经营的食品品种、数量相适应的经营场所",
+                    "limit_unit": "working_days",
+                    "legal_limit_days": 20,
+                    "promised_limit_days": 5,
+                    "is_free": True,
+                    "fee": "",
+                    "fee_basis": "",
+                    "where_to_apply": "县政务服务中心一楼综合受理窗口",
+                    "office_hours": "工作日 9:00-12:00，13:30-17:00",
+                    "consult_phone": "0538-7221234",
+                    "complaint_phone": "12345",
+                    "online_available": True,
+                    "max_visits": 1,
+                    "delivery_methods": ["pickup", "mail"],
+                    "result_name": "食品经营许可证",
+                    "result_licence_type": "food_business",
+                    "notes": "",
+                    "materials": [
+                        {
+                            "code": "id_card",
+                            "name": "申请人身份证明",
+                            "form": "original",
+                            "copies": 1,
+                            "medium": "either",
+                            "required": True,
+                            "tolerable": False,
+                            "tolerance_days": 5,
+                            "source": "applicant",
+                            "licence_type": "",
+                            "notes": "",
+                        }
+                    ],
+                    "form_fields": [
+                        {
+                            "key": "business_address",
+                            "label": "经营场所",
+                            "kind": "text",
+                            "required": True,
+                            "choices": [],
+                        }
+                    ],
+                    "stages": [
+                        {
+                            "name": "审查",
+                            "tasks": [
+                                {
+                                    "name": "材料审查",
+                                    "action": "review",
+                                    "department": "SCJG",
+                                    "role": "approver",
+                                    "limit_days": 3,
+                                }
+                            ],
+                        },
+                        {
+                            "name": "决定",
+                            "tasks": [
+                                {
+                                    "name": "审批决定",
+                                    "action": "decide",
+                                    "department": "SCJG",
+                                    "role": "approver",
+                                    "limit_days": 2,
+                                }
+                            ],
+                        },
+                    ],
+                },
+            }
+        ],
+        "lists": [
+            {"kind": "licensing", "name": "行政许可事项清单", "published_on": "2026-01-01", "items": [code]}
+        ],
+        "bundles": [
+            {
+                "code": "BUNDLE-KDCY",
+                "name": "我要开餐馆",
+                "description": "",
+                "is_active": True,
+                "items": [code],
+            }
+        ],
+    }

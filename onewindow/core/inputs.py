@@ -172,11 +172,11 @@ def parse_date(value: Any) -> dt.date:
         text = unicodedata.normalize("NFKC", value).strip()
         m = _DATE_RE.fullmatch(text)
         parts = (m.group(1), m.group(3), m.group(4)) if m else None
-        if parts is None and (m := _DATE_ZH_RE.fullmatch(text)):
-            parts = m.groups()
+        if parts is None and (zh := _DATE_ZH_RE.fullmatch(text)):
+            parts = (zh.group(1), zh.group(2), zh.group(3))
         if parts is not None:
             try:
-                return dt.date(*(int(p) for p in parts))
+                return dt.date(int(parts[0]), int(parts[1]), int(parts[2]))
             except ValueError:
                 pass
     raise refused(INVALID_DATE, value=_shown(value))
@@ -457,7 +457,7 @@ def _inner_model(annotation: Any) -> type[BaseModel] | None:
 
 def _label(schema: type[BaseModel], loc: tuple[int | str, ...]) -> str:
     """The label of the last named field of `loc`, found by walking the schemas."""
-    label = gettext("input")
+    label = gettext("the input")
     model: type[BaseModel] | None = schema
     for part in loc:
         if isinstance(part, int):

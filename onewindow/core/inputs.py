@@ -513,13 +513,18 @@ TEXT, NUMBER, DATE, BOOLEAN, CHOICE = "text", "number", "date", "boolean", "choi
 
 
 class FormFieldSpec(Protocol):
-    """One question of a form, e.g. a catalog `FormField` row."""
+    """One question of a form: a catalog `FormField` row, the engine's `FieldPlan`…"""
 
-    key: str
-    label: str
-    kind: str
-    required: bool
-    choices: Any
+    @property
+    def key(self) -> str: ...
+    @property
+    def label(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def required(self) -> bool: ...
+    @property
+    def choices(self) -> Sequence[str]: ...
 
 
 class FormSchema(Schema):

@@ -42,16 +42,20 @@ Use::
     material = input_validate(MaterialIn, raw)  # or raises InputInvalid(errors)
 
 The unified form of an application (field kinds text, number, date, boolean and choice;
-any objects with `key`, `label`, `kind`, `required` and `choices`, such as the catalog's
-`FormField` rows of all the items applied for) is one call::
+any objects with `key`, `label`, `kind`, `required` and `choices`: the catalog's
+`FormField` rows, the engine's `FieldPlan`s) is one call. A key several items ask is asked
+once, required if any of them requires it, with the kind and choices of the first::
 
-    clean = form_validate(fields, form_data, path="form_data")  # raises InputInvalid
+    clean = form_validate([f for plan in plans for f in plan.form_fields], form_data, path="form_data")
     clean, errors = form_check(fields, row_values)  # a batch row: every error at once
 
-`clean` is JSON-ready (dates as ISO text, yes/no as booleans, numbers as int or float);
-blank optional answers are left out; a key the form does not ask is `UNKNOWN_FIELD`. A
-caller that refuses with the two coarse codes (the case engine) uses
-`InputInvalid.family` with its `field` and `message`.
+`clean` is JSON-ready (dates as ISO text, yes/no as booleans, numbers as int or float,
+text answers as text); blank optional answers are left out; a key the form does not ask
+is `UNKNOWN_FIELD` (a blank one is ignored). A caller that refuses with the two coarse
+codes, as the case engine does, keeps them with `InputInvalid.family`::
+
+    except InputInvalid as exc:
+        raise CaseError(exc.family, exc.message, exc.field) from exc
 """
 
 from __future__ import annotations

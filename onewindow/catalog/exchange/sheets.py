@@ -40,7 +40,15 @@ from onewindow.core.inputs import (
 )
 
 TEXT, INT, BOOL, CHOICE, MULTI, OPTIONS, DATE = "text", "int", "bool", "choice", "multi", "options", "date"
-_KINDS = ((ChoiceList, MULTI), (Choice, CHOICE), (YesNoRule, BOOL), (Integer, INT), (DateRule, DATE))
+# The cell kind of each rule (ChoiceList before Choice, its base).
+_KINDS = (
+    (ChoiceList, MULTI),
+    (Choice, CHOICE),
+    (YesNoRule, BOOL),
+    (Integer, INT),
+    (DateRule, DATE),
+    (TextList, OPTIONS),
+)
 
 
 @dataclass(frozen=True)
@@ -53,8 +61,6 @@ class Column:
 
     @functools.cached_property
     def kind(self) -> str:
-        if isinstance(self.rule, TextList):
-            return OPTIONS
         return next((kind for cls, kind in _KINDS if isinstance(self.rule, cls)), TEXT)
 
     @functools.cached_property

@@ -45,7 +45,7 @@ def test_a_complete_form_is_stored_with_dates_and_answers_normalised(world):
     assert application.form_data == {
         "project": "城东污水处理厂",
         "delivery": "窗口领取",
-        "investment": "1200.5",
+        "investment": 1200.5,
         "start": "2026-12-01",
         "urgent": True,
     }
@@ -60,11 +60,11 @@ def test_a_missing_required_field_is_named_in_chinese_and_nothing_is_created(wor
 @pytest.mark.parametrize(
     ("value", "field", "words"),
     [
-        ({"investment": "一千万"}, "form_data.investment", "“总投资（万元）”无效：不是数字"),
-        ({"start": "2026/12/01"}, "form_data.start", "不是日期"),
-        ({"delivery": "快递到家"}, "form_data.delivery", "请从以下选项中选择：窗口领取、邮寄送达"),
-        ({"urgent": "maybe"}, "form_data.urgent", "请回答是或否"),
-        ({"colour": "red"}, "form_data.colour", "不是本申请表的项目"),
+        ({"investment": "一千万"}, "form_data.investment", "“总投资（万元）”应为数字，不能填“一千万”"),
+        ({"start": "2026-13-45"}, "form_data.start", "“计划开工日期”"),
+        ({"delivery": "快递到家"}, "form_data.delivery", "可填：窗口领取、邮寄送达"),
+        ({"urgent": "maybe"}, "form_data.urgent", "“是否加急”只能填“是”或“否”"),
+        ({"colour": "red"}, "form_data.colour", "此处没有“colour”这一项"),
     ],
 )
 def test_a_bad_value_is_refused_with_the_field_and_the_reason(world, value, field, words):

@@ -1,37 +1,91 @@
 """Admin for the org domain, in Chinese through translations.
 
+Every write goes through `onewindow.org.services` (see `onewindow.core.serviceadmin`): a
+refusal shows the service's message on the field and stores nothing. A row's center is
+fixed once it exists. Org rows are never deleted here: cases, events and staff point at
+them, so they are deactivated instead. Staff absences (A/B posts) are added on the staff
+page or in their own list, and ended or cancelled by actions, all through the services,
+which check the user is the person themself or a center admin of their center.
+
 Personal data is shown masked in lists and never as cipher text in forms. Applicants are
-found by an exact ID number through the blind index, since the column itself is encrypted.
-Writes go through the services (staff_create, staff_set_roles, staff_set_backup,
-applicant_create); the forms run the same normalisation and checks first, so a refusal
-shows as a form error naming the field."""
+found by an exact ID number through the blind index, since the column itself is encrypted."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from onewindow.core import clock
 from onewindow.core.fields import personal_digest
-from onewindow.org.errors import OrgError
-from onewindow.org.models import Applicant, Department, Region, Role, Sector, ServiceCenter, Staff, Window
+from onewindow.core.serviceadmin import ServiceAdminMixin, ServiceInlineMixin, adopt
+from onewindow.org.errors import MESSAGES, OrgError
+from onewindow.org.models import (
+    Applicant,
+    Department,
+    Region,
+    Role,
+    Sector,
+    ServiceCenter,
+    Staff,
+    StaffAbsence,
+    Window,
+)
 from onewindow.org.services import (
     applicant_clean,
     applicant_create,
     applicant_update,
+    center_create,
+    center_update,
     clean_mobile,
+    department_create,
+    department_update,
+    region_create,
+    region_update,
+    sector_create,
+    sector_update,
+    staff_absence_cancel,
+    staff_absence_create,
+    staff_absence_end,
     staff_create,
     staff_set_backup,
     staff_set_roles,
+    staff_update,
+    window_create,
+    window_update,
 )
 
 
+def _actor(request) -> Staff | None:
+    """The signed-in user's staff row (None for an account without one, e.g. a superuser)."""
+    return getattr(request.user, "staff", None)
+
+
+class OrgAdmin(ServiceAdminMixin, admin.ModelAdmin):
+    """Writes through the org services; no deletes (deactivate instead)."""
+
+    refused_by = (OrgError,)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class InCenterAdmin(OrgAdmin):
+    """A row that belongs to one center: the center is chosen when it is created."""
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "center"] if obj is not None else fields
+
+
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(OrgAdmin):
     """The division tree: each row shows its path up the tree and links to its children
     (the changelist filtered by `parent`), so a clerk walks province → village."""
 
@@ -62,27 +116,49 @@ class RegionAdmin(admin.ModelAdmin):
         url = reverse("admin:org_region_changelist") + f"?parent__id__exact={obj.pk}"
         return format_html('<a href="{}">{}</a>', url, obj._children)
 
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        fields = {
+            "code": data["code"],
+            "name": data["name"],
+            "level": data["level"],
+            "parent": data["parent"],
+        }
+        adopt(obj, region_update(region=obj, **fields) if change else region_create(**fields))
+
 
 @admin.register(ServiceCenter)
-class ServiceCenterAdmin(admin.ModelAdmin):
+class ServiceCenterAdmin(OrgAdmin):
     list_display = ["code", "name", "tier", "region", "parent", "is_active"]
     list_filter = ["tier", "is_active", ("region", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["code", "name", "region__name"]
     list_select_related = ["region", "parent"]
     autocomplete_fields = ["region", "parent"]
 
+    def save_model(self, request, obj, form, change):
+        names = ["code", "name", "tier", "region", "parent", "address", "phone", "opening_hours", "is_active"]
+        fields = {name: form.cleaned_data[name] for name in names}
+        adopt(obj, center_update(center=obj, **fields) if change else center_create(**fields))
+
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(InCenterAdmin):
     list_display = ["code", "name", "short_name", "center", "phone", "is_active"]
     list_filter = ["is_active", ("center", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["code", "name", "short_name"]
     list_select_related = ["center"]
     autocomplete_fields = ["center"]
 
+    def save_model(self, request, obj, form, change):
+        fields = {n: form.cleaned_data[n] for n in ["code", "name", "short_name", "phone", "is_active"]}
+        if change:
+            adopt(obj, department_update(department=obj, **fields))
+        else:
+            adopt(obj, department_create(center=form.cleaned_data["center"], **fields))
+
 
 @admin.register(Sector)
-class SectorAdmin(admin.ModelAdmin):
+class SectorAdmin(InCenterAdmin):
     list_display = ["code", "name", "center", "order", "window_count"]
     list_filter = [("center", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["code", "name"]
@@ -96,9 +172,16 @@ class SectorAdmin(admin.ModelAdmin):
     def window_count(self, obj: Sector) -> int:
         return obj._window_count
 
+    def save_model(self, request, obj, form, change):
+        fields = {n: form.cleaned_data[n] for n in ["code", "name", "order"]}
+        if change:
+            adopt(obj, sector_update(sector=obj, **fields))
+        else:
+            adopt(obj, sector_create(center=form.cleaned_data["center"], **fields))
+
 
 @admin.register(Window)
-class WindowAdmin(admin.ModelAdmin):
+class WindowAdmin(InCenterAdmin):
     list_display = ["number", "name", "kind", "center", "department", "sector_names", "is_active"]
     list_filter = ["kind", "is_active", ("center", admin.RelatedOnlyFieldListFilter), "sectors"]
     search_fields = ["number", "name", "department__name"]
@@ -112,6 +195,15 @@ class WindowAdmin(admin.ModelAdmin):
     @admin.display(description=_("sectors served"))
     def sector_names(self, obj: Window) -> str:
         return "、".join(s.name for s in obj.sectors.all())
+
+    def save_model(self, request, obj, form, change):
+        """The sectors go to the service with the rest (it checks they are the center's)."""
+        names = ["number", "name", "kind", "department", "sectors", "is_active"]
+        fields = {n: form.cleaned_data[n] for n in names}
+        if change:
+            adopt(obj, window_update(window=obj, **fields))
+        else:
+            adopt(obj, window_create(center=form.cleaned_data["center"], **fields))
 
 
 class RoleListFilter(admin.SimpleListFilter):
@@ -133,7 +225,8 @@ def _org_error_to_form(form: forms.Form, exc: OrgError) -> None:
 
 
 class StaffForm(forms.ModelForm):
-    """Change form. Roles and the backup are written by the services in `save_model`."""
+    """Change form. Roles and the backup are written by the services in `save_model`; the
+    checks here repeat the services' rules only to show every problem at once."""
 
     roles = forms.MultipleChoiceField(
         label=_("roles"), choices=Role.choices, widget=forms.CheckboxSelectMultiple
@@ -166,17 +259,22 @@ class StaffForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        center = data.get("center")
-        for field in ("department", "window", "backup"):
+        center = data.get("center") or (self.instance.center if self.instance.pk else None)
+        codes = {
+            "department": "DEPARTMENT_NOT_IN_CENTER",
+            "window": "WINDOW_NOT_IN_CENTER",
+            "backup": "BACKUP_OTHER_CENTER",
+        }
+        for field, code in codes.items():
             value = data.get(field)
             if center is not None and value is not None and value.center_id != center.pk:
-                self.add_error(field, _("It must belong to the same center."))
+                self.add_error(field, ValidationError(MESSAGES[code], code=code))
         backup = data.get("backup")
         if backup is not None and self.instance.pk:
             if backup.pk == self.instance.pk:
-                self.add_error("backup", _("A staff member cannot be their own backup."))
+                self.add_error("backup", ValidationError(MESSAGES["BACKUP_SELF"], code="BACKUP_SELF"))
             elif backup.backup_id == self.instance.pk:
-                self.add_error("backup", _("The backup already has this staff member as their backup."))
+                self.add_error("backup", ValidationError(MESSAGES["BACKUP_CYCLE"], code="BACKUP_CYCLE"))
         return data
 
 
@@ -192,7 +290,7 @@ class StaffAddForm(StaffForm):
     )
 
     class Meta(StaffForm.Meta):
-        fields = ["center", "department", "window", "name", "employee_number", "phone", "is_active"]
+        fields = ["center", "department", "window", "name", "employee_number", "phone"]
 
     def clean_username(self):
         username = self.cleaned_data["username"].strip()
@@ -209,8 +307,37 @@ class StaffAddForm(StaffForm):
         return password
 
 
+class StaffAbsenceInline(ServiceInlineMixin, admin.TabularInline):
+    """Mark the person absent from the staff page; the periods already set are listed above
+    (and in their own list, where they are ended or cancelled)."""
+
+    model = StaffAbsence
+    fk_name = "staff"
+    fields = ["starts_at", "ends_at", "reason"]
+    extra = 0
+    can_delete = False
+    verbose_name = _("new absence")
+    verbose_name_plural = _("mark absent (AB post)")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).none()
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def save_row(self, request, parent, form, change):
+        data = form.cleaned_data
+        return staff_absence_create(
+            staff=parent,
+            starts_at=data["starts_at"],
+            ends_at=data["ends_at"],
+            reason=data["reason"],
+            actor=_actor(request),
+        )
+
+
 @admin.register(Staff)
-class StaffAdmin(admin.ModelAdmin):
+class StaffAdmin(OrgAdmin):
     form = StaffForm
     list_display = [
         "name",
@@ -221,6 +348,7 @@ class StaffAdmin(admin.ModelAdmin):
         "role_names",
         "phone_masked",
         "backup",
+        "absent_now",
         "is_active",
     ]
     list_filter = [
@@ -232,12 +360,19 @@ class StaffAdmin(admin.ModelAdmin):
     search_fields = ["name", "user__username", "employee_number"]
     list_select_related = ["user", "center", "department", "window", "backup"]
     autocomplete_fields = ["center", "department", "window", "backup"]
-    add_form = StaffAddForm
+    inlines = [StaffAbsenceInline]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:
-            kwargs["form"] = self.add_form
+            kwargs["form"] = StaffAddForm
         return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_inline_instances(self, request, obj=None):
+        # Absences belong to a stored staff member.
+        return super().get_inline_instances(request, obj) if obj is not None else []
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["center", "absences"] if obj is not None else []
 
     def get_fieldsets(self, request, obj=None):
         if obj is None:
@@ -264,12 +399,12 @@ class StaffAdmin(admin.ModelAdmin):
                 None,
                 {"fields": ["name", "roles", "center", "department", "window", "employee_number", "phone"]},
             ),
-            (_("AB post and status"), {"fields": ["backup", "is_active"]}),
+            (_("AB post and status"), {"fields": ["backup", "absences", "is_active"]}),
         ]
 
     def save_model(self, request, obj, form, change):
-        """Writes go through the services: `staff_create` on add; on change the plain fields
-        are saved and roles and backup go through `staff_set_roles` / `staff_set_backup`."""
+        """`staff_create` on add; on change `staff_update` for the details, then
+        `staff_set_roles` and, when it changed, `staff_set_backup`."""
         data = form.cleaned_data
         if not change:
             created = staff_create(
@@ -283,19 +418,28 @@ class StaffAdmin(admin.ModelAdmin):
                 phone=data.get("phone") or "",
                 employee_number=data.get("employee_number") or "",
             )
-            if not data.get("is_active", True):
-                Staff.objects.filter(pk=created.pk).update(is_active=False)
-            obj.pk, obj.user = created.pk, created.user
+            adopt(obj, created)
+            obj.user = created.user
             return
+        staff = staff_update(
+            staff=obj,
+            name=data["name"],
+            department=data.get("department"),
+            window=data.get("window"),
+            employee_number=data.get("employee_number") or "",
+            phone=data.get("phone") or "",
+            is_active=data.get("is_active", False),
+        )
+        staff_set_roles(staff=staff, roles=data["roles"])
         backup = data.get("backup")
-        obj.backup_id = Staff.objects.values_list("backup_id", flat=True).get(pk=obj.pk)
-        obj.save()
-        staff_set_roles(staff=obj, roles=data["roles"])
-        if backup != obj.backup:
-            staff_set_backup(staff=obj, backup=backup)
+        if backup != staff.backup:
+            staff_set_backup(staff=staff, backup=backup)
+        adopt(obj, staff)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("user__groups")
+        now = clock.now()
+        absent = StaffAbsence.objects.filter(staff=OuterRef("pk"), starts_at__lte=now, ends_at__gt=now)
+        return super().get_queryset(request).prefetch_related("user__groups").annotate(_absent=Exists(absent))
 
     @admin.display(description=_("user name"), ordering="user__username")
     def username(self, obj: Staff) -> str:
@@ -309,6 +453,146 @@ class StaffAdmin(admin.ModelAdmin):
     @admin.display(description=_("mobile phone"))
     def phone_masked(self, obj: Staff) -> str:
         return obj.masked_phone
+
+    @admin.display(description=_("absent now"), boolean=True, ordering="_absent")
+    def absent_now(self, obj: Staff) -> bool:
+        return obj._absent
+
+    @admin.display(description=_("absences"))
+    def absences(self, obj: Staff) -> str:
+        """The current and coming absences, and a link to all of them."""
+        rows = StaffAbsence.objects.filter(staff=obj, ends_at__gt=clock.now()).order_by("starts_at")
+        url = reverse("admin:org_staffabsence_changelist") + f"?staff__id__exact={obj.pk}"
+        items = format_html_join(
+            "",
+            "<li>{}</li>",
+            ((f"{_local(a.starts_at)} – {_local(a.ends_at)}　{a.reason}",) for a in rows),
+        )
+        if not items:
+            items = format_html("<li>{}</li>", _("none now or coming"))
+        return format_html('<ul>{}</ul><a href="{}">{}</a>', items, url, _("all absences"))
+
+
+def _local(value) -> str:
+    return f"{timezone.localtime(value):%Y-%m-%d %H:%M}"
+
+
+class AbsenceStatusFilter(admin.SimpleListFilter):
+    title = _("status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [("current", _("absent now")), ("coming", _("coming")), ("over", _("over"))]
+
+    def queryset(self, request, queryset):
+        now = clock.now()
+        if self.value() == "current":
+            return queryset.filter(starts_at__lte=now, ends_at__gt=now)
+        if self.value() == "coming":
+            return queryset.filter(starts_at__gt=now)
+        if self.value() == "over":
+            return queryset.filter(ends_at__lte=now)
+        return queryset
+
+
+@admin.register(StaffAbsence)
+class StaffAbsenceAdmin(OrgAdmin):
+    """Absences of every A post: added here or on the staff page, never edited; "end now"
+    shortens a current one, "cancel" removes a coming one (through the services)."""
+
+    list_display = [
+        "staff",
+        "center",
+        "starts_at",
+        "ends_at",
+        "status",
+        "reason",
+        "set_by",
+        "ended_by",
+        "created_at",
+    ]
+    list_filter = [
+        AbsenceStatusFilter,
+        ("staff__center", admin.RelatedOnlyFieldListFilter),
+        ("staff__department", admin.RelatedOnlyFieldListFilter),
+    ]
+    search_fields = ["staff__name", "staff__user__username", "reason"]
+    list_select_related = ["staff__center", "set_by", "ended_by"]
+    date_hierarchy = "starts_at"
+    autocomplete_fields = ["staff"]
+    actions = ["end_now", "cancel"]
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["staff", "starts_at", "ends_at", "reason"]
+        return ["staff", "starts_at", "ends_at", "reason", "set_by", "created_at", "ended_by"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        """Only a coming absence is removed (cancelled); one that started is ended."""
+        allowed = admin.ModelAdmin.has_delete_permission(self, request, obj)
+        return allowed and (obj is None or obj.starts_at > clock.now())
+
+    def has_end_permission(self, request):
+        return self.has_add_permission(request)
+
+    @admin.display(description=_("center"), ordering="staff__center")
+    def center(self, obj: StaffAbsence):
+        return obj.staff.center
+
+    @admin.display(description=_("status"))
+    def status(self, obj: StaffAbsence) -> str:
+        now = clock.now()
+        if obj.starts_at > now:
+            return _("coming")
+        return _("absent now") if obj.ends_at > now else _("over")
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        absence = staff_absence_create(
+            staff=data["staff"],
+            starts_at=data["starts_at"],
+            ends_at=data["ends_at"],
+            reason=data["reason"],
+            actor=_actor(request),
+        )
+        adopt(obj, absence)
+
+    def delete_model(self, request, obj):
+        staff_absence_cancel(absence=obj, actor=_actor(request))
+
+    def _each(self, request, queryset, service, done_message) -> None:
+        done = 0
+        for absence in queryset.select_related("staff"):
+            try:
+                service(absence=absence, actor=_actor(request))
+                done += 1
+            except OrgError as exc:
+                messages.error(request, f"{absence}：{exc.message}")
+        if done:
+            messages.success(request, done_message(done))
+
+    @admin.action(description=_("End the selected absences now"), permissions=["end"])
+    def end_now(self, request, queryset):
+        self._each(
+            request,
+            queryset,
+            staff_absence_end,
+            lambda n: ngettext("%(count)d absence ended.", "%(count)d absences ended.", n) % {"count": n},
+        )
+
+    @admin.action(description=_("Cancel the selected coming absences"), permissions=["end"])
+    def cancel(self, request, queryset):
+        self._each(
+            request,
+            queryset,
+            staff_absence_cancel,
+            lambda n: (
+                ngettext("%(count)d absence cancelled.", "%(count)d absences cancelled.", n) % {"count": n}
+            ),
+        )
 
 
 class ApplicantForm(forms.ModelForm):
@@ -358,7 +642,7 @@ class ApplicantForm(forms.ModelForm):
 
 
 @admin.register(Applicant)
-class ApplicantAdmin(admin.ModelAdmin):
+class ApplicantAdmin(OrgAdmin):
     form = ApplicantForm
     list_display = ["name", "kind", "id_masked", "uscc", "phone_masked", "created_at"]
     list_filter = ["kind"]
@@ -381,11 +665,7 @@ class ApplicantAdmin(admin.ModelAdmin):
             "legal_representative": data.get("legal_representative") or "",
             "user": data.get("user"),
         }
-        if change:
-            applicant_update(applicant=obj, **fields)
-            return
-        created = applicant_create(**fields)
-        obj.pk, obj.created_at = created.pk, created.created_at
+        adopt(obj, applicant_update(applicant=obj, **fields) if change else applicant_create(**fields))
 
     def get_search_results(self, request, queryset, search_term):
         """Name/USCC search as usual, plus an exact ID number through the digest column."""

@@ -51,7 +51,15 @@ MESSAGES = {
     "ABSENCE_STARTED": _(
         "This absence has started: end it instead of cancelling it, so the covered period stays on record."
     ),
+    "INVALID_CODE": _("Enter a valid code."),
+    "CODE_TAKEN": _("The code %(value)s is already used."),
+    "NUMBER_TAKEN": _("Window number %(value)s is already used in this center."),
+    "INVALID_CHOICE": _("%(value)s is not one of the available choices."),
     "TOO_LONG": _("At most %(max)d characters."),
+    "REGION_PARENT_LEVEL": _("The parent region must be at a higher level than the region itself."),
+    "REGION_CHILD_LEVEL": _("A sub-region of this region would no longer be at a lower level."),
+    "CENTER_PARENT_CYCLE": _("A center cannot be its own upper center, directly or through others."),
+    "SECTOR_NOT_IN_CENTER": _("The sector %(value)s does not belong to this center."),
 }
 
 

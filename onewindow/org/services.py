@@ -30,11 +30,15 @@ from onewindow.org.errors import OrgError, org_error
 from onewindow.org.models import (
     Applicant,
     Department,
+    Region,
     Role,
+    Sector,
     ServiceCenter,
     Staff,
     StaffAbsence,
     Window,
+    region_code_validator,
+    short_code_validator,
 )
 
 if TYPE_CHECKING:
@@ -399,7 +403,12 @@ def applicant_update(
     return applicant
 
 
-# --------------------------------------------------------------------------- absences (AB posts)
+# --------------------------------------------------------------------------- the org tree
+#
+# One create and one update per row of the tree. A row's center is fixed once it exists
+# (departments, sectors, windows, staff): moving it would leave staff, windows, items and
+# cases pointing across centers. Uniqueness is checked for a clear message and guarded by
+# the unique constraints under concurrency.
 
 
 def _text(value: str | None, field: str, model: type[models.Model], *, required: bool = False) -> str:
@@ -410,6 +419,339 @@ def _text(value: str | None, field: str, model: type[models.Model], *, required:
     if max_length and len(value) > max_length:
         raise org_error("TOO_LONG", field, max=max_length)
     return value
+
+
+def _code(value: str | None, field: str, validator) -> str:
+    value = (value or "").strip()
+    try:
+        validator(value)
+    except ValidationError as exc:
+        raise org_error("INVALID_CODE", field, detail=exc.messages[0]) from exc
+    return value
+
+
+def _choice(value, field: str, choices: type[models.Choices]):
+    if value not in choices.values:
+        raise org_error("INVALID_CHOICE", field, value=value)
+    return value
+
+
+def _save_unique(obj: models.Model, *, field: str, code: str, value: str) -> None:
+    """Save `obj`; a unique constraint refusing it (a concurrent twin) becomes `code`."""
+    try:
+        with transaction.atomic():
+            obj.save()
+    except IntegrityError as exc:
+        raise org_error(code, field, value=value) from exc
+
+
+def _locked(obj: models.Model) -> models.Model:
+    return type(obj).objects.select_for_update().get(pk=obj.pk)
+
+
+def _region_fill(region: Region, *, code: str, name: str, level: int, parent: Region | None) -> None:
+    region.code = _code(code, "code", region_code_validator)
+    region.name = _text(name, "name", Region, required=True)
+    region.level = _choice(level, "level", Region.Level)
+    if parent is not None and parent.level >= region.level:
+        raise org_error("REGION_PARENT_LEVEL", "parent")
+    region.parent = parent
+    taken = Region.objects.filter(code=region.code)
+    if region.pk:
+        taken = taken.exclude(pk=region.pk)
+    if taken.exists():
+        raise org_error("CODE_TAKEN", "code", value=region.code)
+
+
+@transaction.atomic
+def region_create(*, code: str, name: str, level: int, parent: Region | None = None) -> Region:
+    """A node of the division tree. Its parent is at a higher level (a lower number), which
+    also keeps the tree free of cycles."""
+    region = Region()
+    _region_fill(region, code=code, name=name, level=level, parent=parent)
+    _save_unique(region, field="code", code="CODE_TAKEN", value=region.code)
+    return region
+
+
+@transaction.atomic
+def region_update(*, region: Region, code: str, name: str, level: int, parent: Region | None) -> Region:
+    """Correct a node; its sub-regions must stay below it. Locks the row."""
+    locked = _locked(region)
+    _region_fill(locked, code=code, name=name, level=level, parent=parent)
+    if locked.children.filter(level__lte=locked.level).exists():
+        raise org_error("REGION_CHILD_LEVEL", "level")
+    _save_unique(locked, field="code", code="CODE_TAKEN", value=locked.code)
+    return locked
+
+
+def _center_fill(center: ServiceCenter, **fields) -> None:
+    center.code = _code(fields["code"], "code", short_code_validator)
+    center.name = _text(fields["name"], "name", ServiceCenter, required=True)
+    center.tier = _choice(fields["tier"], "tier", ServiceCenter.Tier)
+    center.region = fields["region"]
+    for name in ("address", "phone", "opening_hours"):
+        setattr(center, name, _text(fields[name], name, ServiceCenter))
+    center.is_active = bool(fields["is_active"])
+    parent = fields["parent"]
+    if parent is not None and center.pk:
+        # Walk up from the new parent: reaching this center would make a cycle.
+        node_id, seen = parent.pk, set()
+        while node_id is not None and node_id not in seen:
+            if node_id == center.pk:
+                raise org_error("CENTER_PARENT_CYCLE", "parent")
+            seen.add(node_id)
+            node_id = ServiceCenter.objects.filter(pk=node_id).values_list("parent_id", flat=True).first()
+    center.parent = parent
+    taken = ServiceCenter.objects.filter(code=center.code)
+    if center.pk:
+        taken = taken.exclude(pk=center.pk)
+    if taken.exists():
+        raise org_error("CODE_TAKEN", "code", value=center.code)
+
+
+@transaction.atomic
+def center_create(
+    *,
+    code: str,
+    name: str,
+    tier: str,
+    region: Region,
+    parent: ServiceCenter | None = None,
+    address: str = "",
+    phone: str = "",
+    opening_hours: str = "",
+    is_active: bool = True,
+) -> ServiceCenter:
+    """A hall of the four-level network."""
+    center = ServiceCenter()
+    _center_fill(
+        center,
+        code=code,
+        name=name,
+        tier=tier,
+        region=region,
+        parent=parent,
+        address=address,
+        phone=phone,
+        opening_hours=opening_hours,
+        is_active=is_active,
+    )
+    _save_unique(center, field="code", code="CODE_TAKEN", value=center.code)
+    return center
+
+
+@transaction.atomic
+def center_update(
+    *,
+    center: ServiceCenter,
+    code: str,
+    name: str,
+    tier: str,
+    region: Region,
+    parent: ServiceCenter | None,
+    address: str,
+    phone: str,
+    opening_hours: str,
+    is_active: bool,
+) -> ServiceCenter:
+    """Correct a center; its upper center may not be itself or one of the centers below it.
+    Locks the row."""
+    locked = _locked(center)
+    _center_fill(
+        locked,
+        code=code,
+        name=name,
+        tier=tier,
+        region=region,
+        parent=parent,
+        address=address,
+        phone=phone,
+        opening_hours=opening_hours,
+        is_active=is_active,
+    )
+    _save_unique(locked, field="code", code="CODE_TAKEN", value=locked.code)
+    return locked
+
+
+def _in_center_code(obj: models.Model, field: str, value: str, validator, code: str) -> str:
+    """`value` checked with `validator` and unique among the rows of obj's center."""
+    value = _code(value, field, validator)
+    taken = type(obj).objects.filter(center_id=obj.center_id, **{field: value})
+    if obj.pk:
+        taken = taken.exclude(pk=obj.pk)
+    if taken.exists():
+        raise org_error(code, field, value=value)
+    return value
+
+
+def _department_fill(department: Department, **fields) -> None:
+    department.code = _in_center_code(department, "code", fields["code"], short_code_validator, "CODE_TAKEN")
+    department.name = _text(fields["name"], "name", Department, required=True)
+    department.short_name = _text(fields["short_name"], "short_name", Department)
+    department.phone = _text(fields["phone"], "phone", Department)
+    department.is_active = bool(fields["is_active"])
+
+
+@transaction.atomic
+def department_create(
+    *,
+    center: ServiceCenter,
+    code: str,
+    name: str,
+    short_name: str = "",
+    phone: str = "",
+    is_active: bool = True,
+) -> Department:
+    """A department resident in `center`; its code is unique in the center."""
+    department = Department(center=center)
+    _department_fill(
+        department, code=code, name=name, short_name=short_name, phone=phone, is_active=is_active
+    )
+    _save_unique(department, field="code", code="CODE_TAKEN", value=department.code)
+    return department
+
+
+@transaction.atomic
+def department_update(
+    *, department: Department, code: str, name: str, short_name: str, phone: str, is_active: bool
+) -> Department:
+    """Correct a department (not its center). Locks the row."""
+    locked = _locked(department)
+    _department_fill(locked, code=code, name=name, short_name=short_name, phone=phone, is_active=is_active)
+    _save_unique(locked, field="code", code="CODE_TAKEN", value=locked.code)
+    return locked
+
+
+def _sector_fill(sector: Sector, *, code: str, name: str, order: int) -> None:
+    sector.code = _in_center_code(sector, "code", code, short_code_validator, "CODE_TAKEN")
+    sector.name = _text(name, "name", Sector, required=True)
+    if not isinstance(order, int) or isinstance(order, bool) or not 0 <= order <= 32767:
+        raise org_error("INVALID_CHOICE", "order", value=order)
+    sector.order = order
+
+
+@transaction.atomic
+def sector_create(*, center: ServiceCenter, code: str, name: str, order: int = 0) -> Sector:
+    """A back-office service sector of `center`; its code is unique in the center."""
+    sector = Sector(center=center)
+    _sector_fill(sector, code=code, name=name, order=order)
+    _save_unique(sector, field="code", code="CODE_TAKEN", value=sector.code)
+    return sector
+
+
+@transaction.atomic
+def sector_update(*, sector: Sector, code: str, name: str, order: int) -> Sector:
+    """Correct a sector (not its center). Locks the row."""
+    locked = _locked(sector)
+    _sector_fill(locked, code=code, name=name, order=order)
+    _save_unique(locked, field="code", code="CODE_TAKEN", value=locked.code)
+    return locked
+
+
+def _window_fill(window: Window, *, sectors: Iterable[Sector], **fields) -> list[Sector]:
+    window.number = _text(fields["number"], "number", Window, required=True)
+    taken = Window.objects.filter(center_id=window.center_id, number=window.number)
+    if window.pk:
+        taken = taken.exclude(pk=window.pk)
+    if taken.exists():
+        raise org_error("NUMBER_TAKEN", "number", value=window.number)
+    window.name = _text(fields["name"], "name", Window)
+    window.kind = _choice(fields["kind"], "kind", Window.Kind)
+    department = fields["department"]
+    if department is not None and department.center_id != window.center_id:
+        raise org_error("DEPARTMENT_NOT_IN_CENTER", "department")
+    window.department = department
+    window.is_active = bool(fields["is_active"])
+    sectors = list(sectors)
+    for sector in sectors:
+        if sector.center_id != window.center_id:
+            raise org_error("SECTOR_NOT_IN_CENTER", "sectors", value=sector.name)
+    return sectors
+
+
+@transaction.atomic
+def window_create(
+    *,
+    center: ServiceCenter,
+    number: str,
+    kind: str,
+    name: str = "",
+    department: Department | None = None,
+    sectors: Iterable[Sector] = (),
+    is_active: bool = True,
+) -> Window:
+    """A counter of `center`, serving sectors of the same center; a dedicated window's
+    department is the center's own."""
+    window = Window(center=center)
+    sectors = _window_fill(
+        window,
+        sectors=sectors,
+        number=number,
+        kind=kind,
+        name=name,
+        department=department,
+        is_active=is_active,
+    )
+    _save_unique(window, field="number", code="NUMBER_TAKEN", value=window.number)
+    window.sectors.set(sectors)
+    return window
+
+
+@transaction.atomic
+def window_update(
+    *,
+    window: Window,
+    number: str,
+    kind: str,
+    name: str,
+    department: Department | None,
+    sectors: Iterable[Sector],
+    is_active: bool,
+) -> Window:
+    """Correct a window (not its center) and replace the sectors it serves. Locks the row."""
+    locked = _locked(window)
+    sectors = _window_fill(
+        locked,
+        sectors=sectors,
+        number=number,
+        kind=kind,
+        name=name,
+        department=department,
+        is_active=is_active,
+    )
+    _save_unique(locked, field="number", code="NUMBER_TAKEN", value=locked.number)
+    locked.sectors.set(sectors)
+    return locked
+
+
+@transaction.atomic
+def staff_update(
+    *,
+    staff: Staff,
+    name: str,
+    department: Department | None,
+    window: Window | None,
+    employee_number: str,
+    phone: str,
+    is_active: bool,
+) -> Staff:
+    """Correct a staff member's details (not the center, roles or backup: those have their
+    own rules, see `staff_set_roles` and `staff_set_backup`). Locks the row."""
+    locked = _locked(staff)
+    locked.name = _text(name, "name", Staff, required=True)
+    if department is not None and department.center_id != locked.center_id:
+        raise org_error("DEPARTMENT_NOT_IN_CENTER", "department")
+    if window is not None and window.center_id != locked.center_id:
+        raise org_error("WINDOW_NOT_IN_CENTER", "window")
+    locked.department, locked.window = department, window
+    locked.employee_number = _text(employee_number, "employee_number", Staff)
+    locked.phone = clean_mobile(phone)
+    locked.is_active = bool(is_active)
+    locked.save(update_fields=["name", "department", "window", "employee_number", "phone", "is_active"])
+    return locked
+
+
+# --------------------------------------------------------------------------- absences (AB posts)
 
 
 def _aware(*values: dt.datetime) -> None:
@@ -515,6 +857,8 @@ def staff_absence_cancel(*, absence: StaffAbsence, actor: Staff | None) -> None:
 
 
 __all__ = [
+    "center_create",
+    "center_update",
     "clean_id_number",
     "clean_mobile",
     "clean_uscc",
@@ -522,12 +866,21 @@ __all__ = [
     "applicant_clean",
     "applicant_create",
     "applicant_update",
+    "department_create",
+    "department_update",
+    "region_create",
+    "region_update",
     "role_permission_codes",
     "roles_sync",
+    "sector_create",
+    "sector_update",
     "staff_absence_cancel",
     "staff_absence_create",
     "staff_absence_end",
     "staff_create",
     "staff_set_backup",
     "staff_set_roles",
+    "staff_update",
+    "window_create",
+    "window_update",
 ]

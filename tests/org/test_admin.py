@@ -1,11 +1,22 @@
+import datetime as dt
 import re
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils import timezone
 
-from onewindow.org.models import Applicant, Role, Staff
-from onewindow.org.services import applicant_create, staff_create, staff_set_backup
+from onewindow.core import clock
+from onewindow.org.models import (
+    Applicant,
+    Department,
+    Region,
+    Role,
+    ServiceCenter,
+    Staff,
+    StaffAbsence,
+)
+from onewindow.org.services import applicant_create, staff_absence_create, staff_create, staff_set_backup
 from tests.factories.org import (
     DepartmentFactory,
     RegionFactory,
@@ -17,7 +28,13 @@ from tests.factories.org import (
 
 pytestmark = pytest.mark.django_db
 
-MODELS = ["region", "servicecenter", "department", "sector", "window", "staff", "applicant"]
+MODELS = ["region", "servicecenter", "department", "sector", "window", "staff", "staffabsence", "applicant"]
+NO_ABSENCES = {
+    "absences-TOTAL_FORMS": "0",
+    "absences-INITIAL_FORMS": "0",
+    "absences-MIN_NUM_FORMS": "0",
+    "absences-MAX_NUM_FORMS": "1000",
+}
 
 
 @pytest.fixture
@@ -54,6 +71,11 @@ def populate(n: int) -> None:
         )
     for a, b in zip(staff, staff[1:], strict=False):
         staff_set_backup(staff=a, backup=b)
+    for i, s in enumerate(staff):
+        start = clock.now() + dt.timedelta(days=i - 1)
+        staff_absence_create(
+            staff=s, starts_at=start, ends_at=start + dt.timedelta(days=2), reason="年休假", actor=s
+        )
 
 
 @pytest.mark.parametrize("model", MODELS)
@@ -202,7 +224,7 @@ def test_staff_change_sets_roles_and_backup_through_services(admin_client):
     a = staff_create(center=center, username="a_post", name="甲", roles=[Role.CENTER_ADMIN])
     b = staff_create(center=center, username="b_post", name="乙", roles=[Role.APPROVER])
     url = reverse("admin:org_staff_change", args=[a.pk])
-    form = {"name": "甲", "roles": [Role.APPROVER], "center": center.pk, "backup": b.pk, "is_active": "on"}
+    form = {"name": "甲", "roles": [Role.APPROVER], "backup": b.pk, "is_active": "on", **NO_ABSENCES}
     assert admin_client.post(url, form).status_code == 302
     a.refresh_from_db()
     assert a.roles == {"approver"}
@@ -210,7 +232,7 @@ def test_staff_change_sets_roles_and_backup_through_services(admin_client):
     assert a.backup == b
     cycle = admin_client.post(
         reverse("admin:org_staff_change", args=[b.pk]),
-        {"name": "乙", "roles": [Role.APPROVER], "center": center.pk, "backup": a.pk, "is_active": "on"},
+        {"name": "乙", "roles": [Role.APPROVER], "backup": a.pk, "is_active": "on", **NO_ABSENCES},
     )
     assert cycle.status_code == 200
     assert "backup" in cycle.context["adminform"].form.errors
@@ -256,3 +278,236 @@ def test_applicant_change_goes_through_applicant_update(admin_client):
     assert applicant_find(id_number=old) is None
     applicant.refresh_from_db()
     assert applicant.phone == "13912345678"
+
+
+# ------------------------------------------------------------------ writes through the services
+
+
+def errors_of(response) -> dict:
+    return response.context["adminform"].form.errors
+
+
+def test_a_region_the_service_refuses_shows_its_message_and_is_not_stored(admin_client):
+    county = RegionFactory(code="371699000000", name="安和县", level=3)
+    response = admin_client.post(
+        reverse("admin:org_region_add"),
+        {"code": "371600000000", "name": "滨州市", "level": 2, "parent": county.pk},
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    assert response.status_code == 200
+    assert errors_of(response)["parent"] == ["上级区划的层级必须高于本区划。"]
+    assert not Region.objects.filter(code="371600000000").exists()
+
+
+def test_a_region_added_in_the_admin_is_stored_by_the_service(admin_client):
+    city = RegionFactory(code="371600000000", name="滨州市", level=2)
+    response = admin_client.post(
+        reverse("admin:org_region_add"),
+        {"code": "371699000000", "name": " 安和县 ", "level": 3, "parent": city.pk},
+    )
+    assert response.status_code == 302
+    assert Region.objects.get(code="371699000000").name == "安和县"  # stripped by region_create
+
+
+def test_a_center_cannot_be_put_below_its_own_sub_center(admin_client):
+    hall = ServiceCenterFactory(code="AHX")
+    town = ServiceCenterFactory(code="AHX-T01", parent=hall, tier=ServiceCenter.Tier.TOWNSHIP)
+    response = admin_client.post(
+        reverse("admin:org_servicecenter_change", args=[hall.pk]),
+        {"code": "AHX", "name": hall.name, "tier": "county", "region": hall.region_id, "parent": town.pk},
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    assert response.status_code == 200
+    assert errors_of(response)["parent"] == ["中心不能是自己的上级中心，无论直接还是间接。"]
+    hall.refresh_from_db()
+    assert hall.parent is None
+
+
+def test_a_window_may_not_serve_another_centers_sector(admin_client):
+    window = WindowFactory(number="A01")
+    foreign = SectorFactory(name="外中心板块")
+    response = admin_client.post(
+        reverse("admin:org_window_change", args=[window.pk]),
+        {"number": "A01", "kind": "intake", "sectors": [foreign.pk], "is_active": "on"},
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    assert response.status_code == 200
+    assert errors_of(response)["sectors"] == ["服务板块外中心板块不属于本中心。"]
+    assert not window.sectors.exists()
+
+
+def test_a_departments_center_is_fixed_once_created(admin_client):
+    department = DepartmentFactory(code="SCJG")
+    other = ServiceCenterFactory()
+    response = admin_client.post(
+        reverse("admin:org_department_change", args=[department.pk]),
+        {"center": other.pk, "code": "SCJG", "name": "市场监督管理局", "is_active": "on"},
+    )
+    assert response.status_code == 302
+    department.refresh_from_db()
+    assert department.name == "市场监督管理局"
+    assert not Department.objects.filter(center=other).exists()
+
+
+@pytest.mark.parametrize("model", ["region", "servicecenter", "department", "sector", "window", "staff"])
+def test_org_rows_are_not_deleted_in_the_admin(admin_client, model):
+    from django.apps import apps
+
+    populate(1)
+    obj = apps.get_model("org", model).objects.order_by("pk").first()
+    response = admin_client.post(reverse(f"admin:org_{model}_delete", args=[obj.pk]), {"post": "yes"})
+    assert response.status_code == 403
+    assert apps.get_model("org", model).objects.filter(pk=obj.pk).exists()
+
+
+def test_staff_details_change_through_staff_update(admin_client):
+    center = ServiceCenterFactory()
+    staff = staff_create(center=center, username="clerk", name="甲", roles=[Role.INTAKE_CLERK])
+    window = WindowFactory(center=center)
+    response = admin_client.post(
+        reverse("admin:org_staff_change", args=[staff.pk]),
+        {"name": " 甲二 ", "roles": [Role.INTAKE_CLERK], "window": window.pk, "phone": "139 1234 5678"}
+        | NO_ABSENCES,
+    )
+    assert response.status_code == 302
+    staff.refresh_from_db()
+    assert (staff.name, staff.window, staff.phone, staff.is_active) == ("甲二", window, "13912345678", False)
+
+
+# ------------------------------------------------------------------ absences (AB posts)
+
+
+@pytest.fixture
+def center_admin(client):
+    """A center admin signed in to the admin site (the role's own permissions)."""
+    center = ServiceCenterFactory()
+    boss = staff_create(center=center, username="boss", name="主任", roles=[Role.CENTER_ADMIN])
+    client.force_login(boss.user)
+    return client, boss
+
+
+def absence_row(start: dt.datetime, end: dt.datetime, reason: str = "年休假") -> dict:
+    def fmt(value):
+        local = timezone.localtime(value)
+        return {"0": f"{local:%Y-%m-%d}", "1": f"{local:%H:%M:%S}"}
+
+    starts, ends = fmt(start), fmt(end)
+    return {
+        "absences-TOTAL_FORMS": "1",
+        "absences-INITIAL_FORMS": "0",
+        "absences-MIN_NUM_FORMS": "0",
+        "absences-MAX_NUM_FORMS": "1000",
+        "absences-0-starts_at_0": starts["0"],
+        "absences-0-starts_at_1": starts["1"],
+        "absences-0-ends_at_0": ends["0"],
+        "absences-0-ends_at_1": ends["1"],
+        "absences-0-reason": reason,
+    }
+
+
+def staff_form(staff: Staff) -> dict:
+    return {"name": staff.name, "roles": sorted(staff.roles), "is_active": "on"}
+
+
+def test_a_center_admin_marks_an_a_post_absent_on_the_staff_page(center_admin):
+    client, boss = center_admin
+    a_post = staff_create(center=boss.center, username="a_post", name="甲", roles=[Role.APPROVER])
+    start = clock.now().replace(microsecond=0) + dt.timedelta(hours=1)
+    response = client.post(
+        reverse("admin:org_staff_change", args=[a_post.pk]),
+        staff_form(a_post) | absence_row(start, start + dt.timedelta(days=2), "外出培训"),
+    )
+    assert response.status_code == 302, response.context["errors"]
+    absence = StaffAbsence.objects.get()
+    assert (absence.staff, absence.set_by, absence.reason) == (a_post, boss, "外出培训")
+    assert absence.starts_at == start
+    page = client.get(reverse("admin:org_staff_change", args=[a_post.pk])).content.decode()
+    assert "外出培训" in page  # listed under the AB post
+
+
+def test_an_absence_the_service_refuses_shows_on_the_row_and_nothing_is_stored(center_admin):
+    client, boss = center_admin
+    a_post = staff_create(center=boss.center, username="a_post", name="甲", roles=[Role.APPROVER])
+    start = clock.now().replace(microsecond=0) + dt.timedelta(hours=1)
+    staff_absence_create(
+        staff=a_post, starts_at=start, ends_at=start + dt.timedelta(days=1), reason="病假", actor=boss
+    )
+    response = client.post(
+        reverse("admin:org_staff_change", args=[a_post.pk]),
+        staff_form(a_post) | {"name": "甲（改）"} | absence_row(start, start + dt.timedelta(hours=2)),
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    assert response.status_code == 200
+    row = response.context["inline_admin_formsets"][0].formset.forms[0]
+    assert "已登记在" in row.errors["starts_at"][0]
+    assert StaffAbsence.objects.count() == 1
+    a_post.refresh_from_db()
+    assert a_post.name == "甲"  # the whole save was rolled back
+
+
+def test_an_account_without_a_staff_row_cannot_set_absences(admin_client):
+    a_post = staff_create(center=ServiceCenterFactory(), username="a_post", name="甲", roles=[Role.APPROVER])
+    start = clock.now() + dt.timedelta(hours=1)
+    response = admin_client.post(
+        reverse("admin:org_staffabsence_add"),
+        {
+            "staff": a_post.pk,
+            "starts_at_0": f"{timezone.localtime(start):%Y-%m-%d}",
+            "starts_at_1": f"{timezone.localtime(start):%H:%M:%S}",
+            "ends_at_0": f"{timezone.localtime(start + dt.timedelta(days=1)):%Y-%m-%d}",
+            "ends_at_1": "23:00:00",
+            "reason": "事假",
+        },
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    assert response.status_code == 200
+    assert errors_of(response)["staff"] == ["只有本人或其所在中心的管理员可以登记其离岗。"]
+    assert not StaffAbsence.objects.exists()
+
+
+def test_a_center_admin_ends_and_cancels_absences_from_the_list(center_admin):
+    client, boss = center_admin
+    a_post = staff_create(center=boss.center, username="a_post", name="甲", roles=[Role.APPROVER])
+    now = clock.now()
+    current = staff_absence_create(
+        staff=a_post,
+        starts_at=now - dt.timedelta(hours=1),
+        ends_at=now + dt.timedelta(days=1),
+        reason="病假",
+        actor=boss,
+    )
+    coming = staff_absence_create(
+        staff=a_post,
+        starts_at=now + dt.timedelta(days=3),
+        ends_at=now + dt.timedelta(days=4),
+        reason="事假",
+        actor=boss,
+    )
+    url = reverse("admin:org_staffabsence_changelist")
+    listed = client.get(url, {"status": "current"})
+    assert [a.pk for a in listed.context["cl"].result_list] == [current.pk]
+    client.post(url, {"action": "end_now", "_selected_action": [current.pk]})
+    current.refresh_from_db()
+    assert current.ended_by == boss and current.ends_at <= clock.now()
+    assert (
+        client.post(reverse("admin:org_staffabsence_delete", args=[current.pk]), {"post": "yes"}).status_code
+        == 403
+    )
+    assert (
+        client.post(reverse("admin:org_staffabsence_delete", args=[coming.pk]), {"post": "yes"}).status_code
+        == 302
+    )
+    assert list(StaffAbsence.objects.all()) == [current]
+
+
+def test_absences_are_never_edited_in_the_admin(center_admin):
+    client, boss = center_admin
+    start = clock.now() + dt.timedelta(hours=1)
+    absence = staff_absence_create(
+        staff=boss, starts_at=start, ends_at=start + dt.timedelta(days=1), reason="年休假", actor=boss
+    )
+    url = reverse("admin:org_staffabsence_change", args=[absence.pk])
+    assert 'name="_save"' not in client.get(url).content.decode()
+    assert client.post(url, {"reason": "改了"}).status_code == 403
+    absence.refresh_from_db()
+    assert absence.reason == "年休假"

@@ -1,4 +1,4 @@
-"""Admin for applications, cases and events: read-only windows onto the engine's rows.
+"""Admin for applications, cases, tasks and events: read-only windows onto the engine's rows.
 
 Nothing here adds, changes or deletes a domain row: every change to a case goes through
 `onewindow.cases.services`, so it is checked, locked and leaves a hash-chained event.
@@ -126,3 +126,25 @@ class CaseEventAdmin(ReadOnlyMixin, admin.ModelAdmin):
     date_hierarchy = "at"
     list_select_related = ("case",)
     raw_id_fields = ("case", "actor")
+
+
+@admin.register(CaseTask)
+class CaseTaskAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """Department tasks across cases: who holds what, and what is due."""
+
+    list_display = (
+        "case",
+        "stage_order",
+        "name",
+        "action",
+        "department",
+        "state",
+        "assignee",
+        "due_at",
+        "completed_at",
+    )
+    list_filter = ("state", "action", "department")
+    search_fields = ("case__number", "name")
+    date_hierarchy = "opened_at"
+    list_select_related = ("case", "department", "assignee")
+    raw_id_fields = ("case", "stage_task", "department", "assignee")

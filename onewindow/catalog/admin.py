@@ -1,10 +1,15 @@
 """Catalog admin: items, versions with their guide, procedures, lists, bundles, and the
 Excel/JSON import-export page.
 
-Published and retired versions (and everything hanging off them) are read-only here:
-`has_change_permission` is false for a frozen version, and the only ways forward are the
-actions "create new draft" and "publish", which call the services and show their Chinese,
-field-named errors as messages.
+Every write goes through the catalog services (`onewindow.catalog.services` and, for a
+draft's materials, form fields, stages and tasks, `onewindow.catalog.drafts`; see
+`onewindow.core.serviceadmin`): a refusal shows the service's Chinese message on the field
+or inline row it names, and nothing is stored. A new item is created with its first draft
+(`item_create`); further drafts come from the action "create new draft", and "publish"
+freezes one. Published and retired versions (and everything hanging off them) are
+read-only: `has_change_permission` is false for a frozen version. Items, versions,
+procedures, lists and bundles are not deleted here (cases and applications point at them;
+deactivate an item or bundle instead); a draft's parts are.
 """
 
 from __future__ import annotations
@@ -22,10 +27,26 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from onewindow.catalog.drafts import (
+    form_field_create,
+    form_field_delete,
+    form_field_update,
+    material_create,
+    material_delete,
+    material_update,
+    procedure_update,
+    stage_create,
+    stage_delete,
+    stage_task_create,
+    stage_task_delete,
+    stage_task_update,
+    stage_update,
+)
 from onewindow.catalog.errors import CatalogError, CatalogImportError
 from onewindow.catalog.exchange.excel import data_to_xlsx, template_xlsx
 from onewindow.catalog.exchange.json import catalog_to_data
 from onewindow.catalog.exchange.load import catalog_import_file
+from onewindow.catalog.guide import VERSION_FIELDS
 from onewindow.catalog.models import (
     Bundle,
     BundleItem,
@@ -38,7 +59,20 @@ from onewindow.catalog.models import (
     Stage,
     StageTask,
 )
-from onewindow.catalog.services import version_draft_create, version_publish
+from onewindow.catalog.services import (
+    bundle_create,
+    bundle_set_items,
+    bundle_update,
+    catalog_list_create,
+    catalog_list_set_items,
+    catalog_list_update,
+    item_create,
+    item_update,
+    version_draft_create,
+    version_publish,
+    version_update,
+)
+from onewindow.core.serviceadmin import ServiceAdminMixin, ServiceInlineMixin, adopt
 from onewindow.org.models import ServiceCenter
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -70,6 +104,27 @@ class FrozenAwareInline(FrozenAwareMixin):
         if obj is not None and _frozen(self.version_of(obj)):
             return False
         return super().has_add_permission(request, obj)  # type: ignore[misc]
+
+
+class CatalogAdmin(ServiceAdminMixin, admin.ModelAdmin):
+    """Writes through the catalog services; their `guide.` paths name the form's fields."""
+
+    refused_by = (CatalogError,)
+
+    def refusal_field(self, field: str) -> str:
+        return field.removeprefix("guide.")
+
+    def fixed_after_create(self) -> tuple[str, ...]:
+        """Fields chosen when the row is created and read-only afterwards."""
+        return ()
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = tuple(super().get_readonly_fields(request, obj))
+        return (*fields, *self.fixed_after_create()) if obj is not None else fields
+
+
+def _fields(form: Any, names: tuple[str, ...]) -> dict[str, Any]:
+    return {name: form.cleaned_data[name] for name in names if name in form.cleaned_data}
 
 
 def _report_errors(request: HttpRequest, exc: CatalogError) -> None:
@@ -108,8 +163,38 @@ class VersionInline(admin.TabularInline):
         return False
 
 
+FIRST_DRAFT_FIELDS = (
+    "case_kind",
+    "legal_basis",
+    "conditions",
+    "limit_unit",
+    "legal_limit_days",
+    "promised_limit_days",
+)
+ITEM_FIELDS = ("center", "code", "name", "category", "department", "sector", "is_active")
+
+
+_FIRST_DRAFT = forms.fields_for_model(ServiceItemVersion, fields=FIRST_DRAFT_FIELDS)
+
+
+class ItemAddForm(forms.ModelForm):
+    """A new item with the guide fields its first draft cannot do without; the rest of the
+    guide is filled in on the draft's page before it is published."""
+
+    case_kind = _FIRST_DRAFT["case_kind"]
+    legal_basis = _FIRST_DRAFT["legal_basis"]
+    conditions = _FIRST_DRAFT["conditions"]
+    limit_unit = _FIRST_DRAFT["limit_unit"]
+    legal_limit_days = _FIRST_DRAFT["legal_limit_days"]
+    promised_limit_days = _FIRST_DRAFT["promised_limit_days"]
+
+    class Meta:
+        model = ServiceItem
+        fields = ITEM_FIELDS
+
+
 @admin.register(ServiceItem)
-class ServiceItemAdmin(admin.ModelAdmin):
+class ServiceItemAdmin(CatalogAdmin):
     list_display = ("code", "name", "category", "department", "sector", "published_number", "is_active")
     list_filter = ("category", "is_active", "center", "sector")
     search_fields = ("code", "name", "department__name")
@@ -129,6 +214,44 @@ class ServiceItemAdmin(admin.ModelAdmin):
     @admin.display(description=gettext_lazy("published version"), ordering="published_number")
     def published_number(self, obj: ServiceItem) -> str:
         return f"v{obj.published_number}" if getattr(obj, "published_number", None) else "—"
+
+    def fixed_after_create(self) -> tuple[str, ...]:
+        return ("center", "code")
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        if obj is None:
+            kwargs["form"] = ItemAddForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_inline_instances(self, request: HttpRequest, obj: Any = None) -> Any:
+        return super().get_inline_instances(request, obj) if obj is not None else []
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is None:
+            return [(None, {"fields": ITEM_FIELDS}), (_("First draft"), {"fields": FIRST_DRAFT_FIELDS})]
+        return super().get_fieldsets(request, obj)
+
+    def save_model(self, request: HttpRequest, obj: ServiceItem, form: Any, change: bool) -> None:
+        """`item_create` with its first draft on add (then `is_active` through
+        `item_update`), `item_update` on change."""
+        data = form.cleaned_data
+        identity = {n: data[n] for n in ("name", "category", "department", "sector")}
+        if change:
+            adopt(obj, item_update(item=obj, **identity, is_active=data["is_active"]))
+            return
+        item = item_create(
+            center=data["center"],
+            code=data["code"],
+            **identity,
+            guide={name: data[name] for name in FIRST_DRAFT_FIELDS},
+            actor=request.user,
+        )
+        if not data.get("is_active", True):
+            item = item_update(item=item, **identity, is_active=False)
+        adopt(obj, item)
 
     @admin.action(description=gettext_lazy("Create a new draft of the selected items"))
     def create_drafts(self, request: HttpRequest, queryset: QuerySet[ServiceItem]) -> None:
@@ -239,32 +362,58 @@ class ExportForm(forms.Form):
 # ---------------------------------------------------------------- versions
 
 
-class MaterialInline(FrozenAwareInline, admin.TabularInline):
+MATERIAL_ADMIN_FIELDS = (
+    "order",
+    "code",
+    "name",
+    "form",
+    "copies",
+    "medium",
+    "required",
+    "tolerable",
+    "tolerance_days",
+    "source",
+    "licence_type",
+)
+FORM_FIELD_ADMIN_FIELDS = ("order", "key", "label", "kind", "required", "choices")
+TASK_ADMIN_FIELDS = ("name", "action", "department", "role", "limit_days")
+
+
+class MaterialInline(ServiceInlineMixin, FrozenAwareInline, admin.TabularInline):
     model = MaterialRequirement
     extra = 0
-    fields = (
-        "order",
-        "code",
-        "name",
-        "form",
-        "copies",
-        "medium",
-        "required",
-        "tolerable",
-        "tolerance_days",
-        "source",
-        "licence_type",
-    )
+    fields = MATERIAL_ADMIN_FIELDS
+
+    def save_row(self, request: HttpRequest, parent: Any, form: Any, change: bool) -> Any:
+        fields = _fields(form, MATERIAL_ADMIN_FIELDS)
+        if change:
+            return material_update(material=form.instance, **fields)
+        return material_create(version=parent, **fields)
+
+    def delete_row(self, request: HttpRequest, obj: Any) -> None:
+        material_delete(material=obj)
 
 
-class FormFieldInline(FrozenAwareInline, admin.TabularInline):
+class FormFieldInline(ServiceInlineMixin, FrozenAwareInline, admin.TabularInline):
     model = FormField
     extra = 0
-    fields = ("order", "key", "label", "kind", "required", "choices")
+    fields = FORM_FIELD_ADMIN_FIELDS
+
+    def save_row(self, request: HttpRequest, parent: Any, form: Any, change: bool) -> Any:
+        fields = _fields(form, FORM_FIELD_ADMIN_FIELDS)
+        if change:
+            return form_field_update(form_field=form.instance, **fields)
+        return form_field_create(version=parent, **fields)
+
+    def delete_row(self, request: HttpRequest, obj: Any) -> None:
+        form_field_delete(form_field=obj)
 
 
 @admin.register(ServiceItemVersion)
-class ServiceItemVersionAdmin(FrozenAwareMixin, admin.ModelAdmin):
+class ServiceItemVersionAdmin(FrozenAwareMixin, CatalogAdmin):
+    """A draft's guide is edited here (`version_update`, the inlines through the draft
+    services); new drafts come from the actions, never from an add form."""
+
     list_display = (
         "item",
         "number",
@@ -282,9 +431,14 @@ class ServiceItemVersionAdmin(FrozenAwareMixin, admin.ModelAdmin):
     inlines = [MaterialInline, FormFieldInline]
     actions = ["publish", "create_drafts"]
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        fields = tuple(super().get_readonly_fields(request, obj))
-        return (*fields, "item", "number") if obj is not None else fields
+    def fixed_after_create(self) -> tuple[str, ...]:
+        return ("item", "number")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
     @admin.display(description=gettext_lazy("procedure"))
     def procedure_link(self, obj: ServiceItemVersion) -> str:
@@ -295,10 +449,7 @@ class ServiceItemVersionAdmin(FrozenAwareMixin, admin.ModelAdmin):
         return format_html('<a href="{}">{}</a>', url, _("stages and tasks"))
 
     def save_model(self, request: HttpRequest, obj: ServiceItemVersion, form: Any, change: bool) -> None:
-        if not change:
-            obj.status = ServiceItemVersion.Status.DRAFT
-        super().save_model(request, obj, form, change)
-        Procedure.objects.get_or_create(version=obj)
+        adopt(obj, version_update(version=obj, **_fields(form, tuple(VERSION_FIELDS))))
 
     @admin.action(description=gettext_lazy("Publish the selected drafts"))
     def publish(self, request: HttpRequest, queryset: QuerySet[ServiceItemVersion]) -> None:
@@ -326,33 +477,61 @@ class ServiceItemVersionAdmin(FrozenAwareMixin, admin.ModelAdmin):
 
 
 @admin.register(MaterialRequirement)
-class MaterialRequirementAdmin(FrozenAwareMixin, admin.ModelAdmin):
+class MaterialRequirementAdmin(FrozenAwareMixin, CatalogAdmin):
     list_display = ("name", "code", "version", "required", "tolerable", "source")
     list_filter = ("required", "tolerable", "source", "medium", "version__status")
     search_fields = ("code", "name", "version__item__code", "version__item__name")
     list_select_related = ("version__item",)
     raw_id_fields = ("version",)
+    fields = ("version", *MATERIAL_ADMIN_FIELDS, "notes")
 
     def version_of(self, obj: MaterialRequirement) -> ServiceItemVersion:
         return obj.version
 
+    def fixed_after_create(self) -> tuple[str, ...]:
+        return ("version",)
+
+    def save_model(self, request: HttpRequest, obj: MaterialRequirement, form: Any, change: bool) -> None:
+        fields = _fields(form, (*MATERIAL_ADMIN_FIELDS, "notes"))
+        if change:
+            adopt(obj, material_update(material=obj, **fields))
+        else:
+            adopt(obj, material_create(version=form.cleaned_data["version"], **fields))
+
+    def delete_model(self, request: HttpRequest, obj: MaterialRequirement) -> None:
+        material_delete(material=obj)
+
 
 @admin.register(FormField)
-class FormFieldAdmin(FrozenAwareMixin, admin.ModelAdmin):
+class FormFieldAdmin(FrozenAwareMixin, CatalogAdmin):
     list_display = ("label", "key", "kind", "required", "version")
     list_filter = ("kind", "required", "version__status")
     search_fields = ("key", "label", "version__item__code", "version__item__name")
     list_select_related = ("version__item",)
     raw_id_fields = ("version",)
+    fields = ("version", *FORM_FIELD_ADMIN_FIELDS)
 
     def version_of(self, obj: FormField) -> ServiceItemVersion:
         return obj.version
+
+    def fixed_after_create(self) -> tuple[str, ...]:
+        return ("version",)
+
+    def save_model(self, request: HttpRequest, obj: FormField, form: Any, change: bool) -> None:
+        fields = _fields(form, FORM_FIELD_ADMIN_FIELDS)
+        if change:
+            adopt(obj, form_field_update(form_field=obj, **fields))
+        else:
+            adopt(obj, form_field_create(version=form.cleaned_data["version"], **fields))
+
+    def delete_model(self, request: HttpRequest, obj: FormField) -> None:
+        form_field_delete(form_field=obj)
 
 
 # ---------------------------------------------------------------- procedures
 
 
-class StageInline(FrozenAwareInline, admin.TabularInline):
+class StageInline(ServiceInlineMixin, FrozenAwareInline, admin.TabularInline):
     model = Stage
     extra = 0
     fields = ("order", "name", "stage_link")
@@ -369,9 +548,20 @@ class StageInline(FrozenAwareInline, admin.TabularInline):
             '<a href="{}">{}</a>', reverse("admin:catalog_stage_change", args=[obj.pk]), _("tasks")
         )
 
+    def save_row(self, request: HttpRequest, parent: Any, form: Any, change: bool) -> Any:
+        data = form.cleaned_data
+        if change:
+            return stage_update(stage=form.instance, name=data["name"], order=data["order"])
+        return stage_create(procedure=parent, name=data["name"], order=data["order"])
+
+    def delete_row(self, request: HttpRequest, obj: Any) -> None:
+        stage_delete(stage=obj)
+
 
 @admin.register(Procedure)
-class ProcedureAdmin(FrozenAwareMixin, admin.ModelAdmin):
+class ProcedureAdmin(FrozenAwareMixin, CatalogAdmin):
+    """Every version has its procedure (made with the version); only its name and stages change."""
+
     list_display = ("__str__", "version")
     list_filter = ("version__status", "version__item__center")
     search_fields = ("name", "version__item__code", "version__item__name")
@@ -382,11 +572,23 @@ class ProcedureAdmin(FrozenAwareMixin, admin.ModelAdmin):
     def version_of(self, obj: Procedure) -> ServiceItemVersion:
         return obj.version
 
+    def fixed_after_create(self) -> tuple[str, ...]:
+        return ("version",)
 
-class StageTaskInline(FrozenAwareInline, admin.TabularInline):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: Procedure, form: Any, change: bool) -> None:
+        adopt(obj, procedure_update(procedure=obj, name=form.cleaned_data["name"]))
+
+
+class StageTaskInline(ServiceInlineMixin, FrozenAwareInline, admin.TabularInline):
     model = StageTask
     extra = 0
-    fields = ("name", "action", "department", "role", "limit_days")
+    fields = TASK_ADMIN_FIELDS
 
     def version_of(self, obj: Stage) -> ServiceItemVersion:
         return obj.procedure.version
@@ -396,63 +598,162 @@ class StageTaskInline(FrozenAwareInline, admin.TabularInline):
             kwargs["queryset"] = db_field.related_model.objects.select_related("center")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    def save_row(self, request: HttpRequest, parent: Any, form: Any, change: bool) -> Any:
+        fields = _fields(form, TASK_ADMIN_FIELDS)
+        if change:
+            return stage_task_update(task=form.instance, **fields)
+        return stage_task_create(stage=parent, **fields)
+
+    def delete_row(self, request: HttpRequest, obj: Any) -> None:
+        stage_task_delete(task=obj)
+
 
 @admin.register(Stage)
-class StageAdmin(FrozenAwareMixin, admin.ModelAdmin):
+class StageAdmin(FrozenAwareMixin, CatalogAdmin):
     list_display = ("name", "order", "procedure")
     list_filter = ("procedure__version__status",)
     search_fields = ("name", "procedure__version__item__code", "procedure__version__item__name")
     list_select_related = ("procedure__version__item",)
     raw_id_fields = ("procedure",)
+    fields = ("procedure", "order", "name")
     inlines = [StageTaskInline]
 
     def version_of(self, obj: Stage) -> ServiceItemVersion:
         return obj.procedure.version
 
+    def fixed_after_create(self) -> tuple[str, ...]:
+        return ("procedure",)
+
+    def save_model(self, request: HttpRequest, obj: Stage, form: Any, change: bool) -> None:
+        data = form.cleaned_data
+        if change:
+            adopt(obj, stage_update(stage=obj, name=data["name"], order=data["order"]))
+        else:
+            adopt(obj, stage_create(procedure=data["procedure"], name=data["name"], order=data["order"]))
+
+    def delete_model(self, request: HttpRequest, obj: Stage) -> None:
+        stage_delete(stage=obj)
+
 
 @admin.register(StageTask)
-class StageTaskAdmin(FrozenAwareMixin, admin.ModelAdmin):
+class StageTaskAdmin(FrozenAwareMixin, CatalogAdmin):
     list_display = ("name", "stage", "action", "department", "limit_days")
     list_filter = ("action", "role", "stage__procedure__version__status")
     search_fields = ("name", "department__name", "stage__procedure__version__item__code")
     list_select_related = ("stage", "department")
     raw_id_fields = ("stage", "department")
+    fields = ("stage", *TASK_ADMIN_FIELDS)
 
     def version_of(self, obj: StageTask) -> ServiceItemVersion:
         return obj.stage.procedure.version
+
+    def fixed_after_create(self) -> tuple[str, ...]:
+        return ("stage",)
+
+    def save_model(self, request: HttpRequest, obj: StageTask, form: Any, change: bool) -> None:
+        fields = _fields(form, TASK_ADMIN_FIELDS)
+        if change:
+            adopt(obj, stage_task_update(task=obj, **fields))
+        else:
+            adopt(obj, stage_task_create(stage=form.cleaned_data["stage"], **fields))
+
+    def delete_model(self, request: HttpRequest, obj: StageTask) -> None:
+        stage_task_delete(task=obj)
 
 
 # ---------------------------------------------------------------- lists and bundles
 
 
 @admin.register(CatalogList)
-class CatalogListAdmin(admin.ModelAdmin):
+class CatalogListAdmin(CatalogAdmin):
     list_display = ("name", "kind", "center", "published_on")
     list_filter = ("kind", "center")
     search_fields = ("name",)
     list_select_related = ("center",)
     filter_horizontal = ("items",)
 
+    def fixed_after_create(self) -> tuple[str, ...]:
+        return ("center",)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: CatalogList, form: Any, change: bool) -> None:
+        """The items go to the service with the rest (it checks they are the center's)."""
+        data = form.cleaned_data
+        fields = {"kind": data["kind"], "name": data["name"], "published_on": data["published_on"]}
+        if change:
+            catalog_list = catalog_list_update(catalog_list=obj, **fields)
+            catalog_list_set_items(catalog_list=catalog_list, items=data["items"])
+        else:
+            catalog_list = catalog_list_create(center=data["center"], **fields, items=data["items"])
+        adopt(obj, catalog_list)
+
 
 class BundleItemInline(admin.TabularInline):
+    """The bundle's items in their order; written as a whole by `bundle_set_items`."""
+
     model = BundleItem
     extra = 0
     raw_id_fields = ("item",)
 
 
 @admin.register(Bundle)
-class BundleAdmin(admin.ModelAdmin):
+class BundleAdmin(CatalogAdmin):
     list_display = ("code", "name", "center", "is_active")
     list_filter = ("is_active", "center")
     search_fields = ("code", "name")
     list_select_related = ("center",)
     inlines = [BundleItemInline]
 
+    def fixed_after_create(self) -> tuple[str, ...]:
+        return ("center", "code")
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: Bundle, form: Any, change: bool) -> None:
+        data = form.cleaned_data
+        fields = {"name": data["name"], "description": data["description"], "is_active": data["is_active"]}
+        if change:
+            adopt(obj, bundle_update(bundle=obj, **fields))
+            return
+        bundle = bundle_create(
+            center=data["center"], code=data["code"], name=data["name"], description=data["description"]
+        )
+        if not data["is_active"]:
+            bundle = bundle_update(bundle=bundle, **fields)
+        adopt(obj, bundle)
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        """The kept and added rows, by their order, become the bundle's items in one
+        `bundle_set_items` (which checks they are items of the bundle's center)."""
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        if not formset.has_changed():
+            return
+        kept = [
+            (row.cleaned_data.get("order") or 0, n, row.cleaned_data["item"])
+            for n, row in enumerate(formset.forms)
+            if row.cleaned_data.get("item") is not None and not formset._should_delete_form(row)
+        ]
+        bundle_set_items(bundle=form.instance, items=[item for _order, _n, item in sorted(kept)])
+
 
 @admin.register(BundleItem)
 class BundleItemAdmin(admin.ModelAdmin):
+    """A view across bundles; a bundle's items are edited on the bundle's page."""
+
     list_display = ("bundle", "item", "order")
     list_filter = ("bundle__center",)
     search_fields = ("bundle__code", "bundle__name", "item__code", "item__name")
     list_select_related = ("bundle", "item")
     raw_id_fields = ("bundle", "item")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from onewindow.catalog.errors import CatalogError, FieldError, field_error, verbose
 from onewindow.catalog.exchange.load import actor_user, catalog_import, guide_rows, write_guide_rows
-from onewindow.catalog.exchange.schema import ITEM_CODE_RE, ItemHead
+from onewindow.catalog.exchange.schema import ITEM_CODE_RE, BundleIn, ItemHead, ListIn
 from onewindow.catalog.guide import VERSION_FIELDS, check_guide, guide_check, version_to_guide
 from onewindow.catalog.models import (
     Bundle,
@@ -42,10 +42,13 @@ from onewindow.org.models import Department, Sector, ServiceCenter
 __all__ = [
     "bundle_create",
     "bundle_set_items",
+    "bundle_update",
     "catalog_import",
     "catalog_list_create",
     "catalog_list_set_items",
+    "catalog_list_update",
     "item_create",
+    "item_update",
     "version_draft_create",
     "version_guide_set",
     "version_publish",
@@ -260,6 +263,30 @@ def version_update(*, version: ServiceItemVersion, **changes: Any) -> ServiceIte
     return version
 
 
+def _check_item_units(
+    errors: list[FieldError], *, center: ServiceCenter, department: Department, sector: Sector | None
+) -> None:
+    """The responsible department and the sector are the item's center's own."""
+    if department.center_id != center.pk:
+        errors.append(
+            field_error(
+                "department",
+                _("“%(field)s” %(dept)s is not in this center.")
+                % {"field": verbose(ServiceItem, "department"), "dept": department.name},
+                "DEPARTMENT_NOT_IN_CENTER",
+            )
+        )
+    if sector is not None and sector.center_id != center.pk:
+        errors.append(
+            field_error(
+                "sector",
+                _("“%(field)s” %(sector)s is not in this center.")
+                % {"field": verbose(ServiceItem, "sector"), "sector": sector.name},
+                "SECTOR_NOT_IN_CENTER",
+            )
+        )
+
+
 @transaction.atomic
 def item_create(
     *,
@@ -286,24 +313,7 @@ def item_create(
                 "ITEM_CODE_TAKEN",
             )
         )
-    if department.center_id != center.pk:
-        errors.append(
-            field_error(
-                "department",
-                _("“%(field)s” %(dept)s is not in this center.")
-                % {"field": verbose(ServiceItem, "department"), "dept": department.name},
-                "DEPARTMENT_NOT_IN_CENTER",
-            )
-        )
-    if sector is not None and sector.center_id != center.pk:
-        errors.append(
-            field_error(
-                "sector",
-                _("“%(field)s” %(sector)s is not in this center.")
-                % {"field": verbose(ServiceItem, "sector"), "sector": sector.name},
-                "SECTOR_NOT_IN_CENTER",
-            )
-        )
+    _check_item_units(errors, center=center, department=department, sector=sector)
     departments = _departments(center)
     canonical, guide_errors = guide_check(guide, department_ok=departments.__contains__, for_publishing=False)
     errors += [field_error(f"guide.{e['field']}", e["message"], e["code"]) for e in guide_errors]
@@ -386,3 +396,78 @@ def catalog_list_create(
 def catalog_list_set_items(*, catalog_list: CatalogList, items: Iterable[ServiceItem]) -> CatalogList:
     catalog_list.items.set(_same_center(catalog_list.center, items))
     return catalog_list
+
+
+# --------------------------------------------------------------------------- admin edits
+#
+# What the admin edits field by field: an item's identity, a list's or bundle's own fields,
+# read with the import's schemas. A draft's parts (materials, form fields, stages, tasks)
+# are edited through `onewindow.catalog.drafts`.
+
+
+@transaction.atomic
+def item_update(
+    *,
+    item: ServiceItem,
+    name: str,
+    category: str,
+    department: Department,
+    sector: Sector | None = None,
+    is_active: bool = True,
+) -> ServiceItem:
+    """Correct an item's identity: not its code or center, and not its guide (that is on
+    its versions). Name and category are read as `item_create` reads them (`ItemHead`)."""
+    locked = ServiceItem.objects.select_for_update().select_related("center").get(pk=item.pk)
+    head, errors = input_check(ItemHead, {"code": locked.code, "name": name, "category": category})
+    _check_item_units(errors, center=locked.center, department=department, sector=sector)
+    _raise_if(errors, "ITEM_INVALID", _("The item cannot be changed: "))
+    assert head is not None  # errors would have been raised
+    locked.name, locked.category, locked.department, locked.sector = (
+        head.name,
+        head.category,
+        department,
+        sector,
+    )
+    locked.is_active = bool(is_active)
+    locked.save(update_fields=["name", "category", "department", "sector", "is_active"])
+    return locked
+
+
+@transaction.atomic
+def catalog_list_update(
+    *, catalog_list: CatalogList, kind: str, name: str, published_on: dt.date | None = None
+) -> CatalogList:
+    """Rename, re-kind or re-date a list (its items: `catalog_list_set_items`), read as the
+    import reads a list (`ListIn`); the name stays unique in the center."""
+    locked = CatalogList.objects.select_for_update().get(pk=catalog_list.pk)
+    head, errors = input_check(ListIn, {"kind": kind, "name": name, "published_on": published_on})
+    if head is not None:
+        taken = CatalogList.objects.filter(center_id=locked.center_id, name=head.name).exclude(pk=locked.pk)
+        if taken.exists():
+            errors.append(
+                field_error(
+                    "name",
+                    _("A list named “%(name)s” already exists in this center.") % {"name": head.name},
+                    "LIST_NAME_TAKEN",
+                )
+            )
+    _raise_if(errors, "LIST_INVALID", _("The list cannot be changed: "))
+    assert head is not None  # errors would have been raised
+    locked.kind, locked.name, locked.published_on = head.kind, head.name, head.published_on
+    locked.save(update_fields=["kind", "name", "published_on"])
+    return locked
+
+
+@transaction.atomic
+def bundle_update(*, bundle: Bundle, name: str, description: str = "", is_active: bool = True) -> Bundle:
+    """Rename, describe or (de)activate a bundle (not its code; its items:
+    `bundle_set_items`), read as the import reads a bundle (`BundleIn`)."""
+    locked = Bundle.objects.select_for_update().get(pk=bundle.pk)
+    head, errors = input_check(
+        BundleIn, {"code": locked.code, "name": name, "description": description, "is_active": is_active}
+    )
+    _raise_if(errors, "BUNDLE_INVALID", _("The bundle cannot be changed: "))
+    assert head is not None  # errors would have been raised
+    locked.name, locked.description, locked.is_active = head.name, head.description, head.is_active
+    locked.save(update_fields=["name", "description", "is_active"])
+    return locked

@@ -212,3 +212,296 @@ def test_publish_through_service_then_admin_shows_retired_versions_read_only(adm
     retired = item.versions.get(status="retired")
     url = reverse("admin:catalog_serviceitemversion_change", args=[retired.pk])
     assert admin_client.post(url, {}).status_code == 403
+
+
+# ---------------------------------------------------------------- writes through the services
+
+
+def inline(prefix: str, rows: list[dict], initial: int = 0) -> dict:
+    """POST data of an inline formset: the management form and its rows."""
+    data = {
+        f"{prefix}-TOTAL_FORMS": str(len(rows)),
+        f"{prefix}-INITIAL_FORMS": str(initial),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+    for n, row in enumerate(rows):
+        data.update({f"{prefix}-{n}-{key}": value for key, value in row.items()})
+    return data
+
+
+def draft_of(center, department, code="ITEM-0001", **guide):
+    item = item_create(
+        center=center,
+        code=code,
+        name="草稿事项",
+        category="licensing",
+        department=department,
+        guide=guide_data("SCJG", **guide),
+    )
+    return item.versions.get()
+
+
+def version_form(version) -> dict:
+    """The change form of a draft as the admin renders it, with its inlines unchanged."""
+    data = {
+        "case_kind": version.case_kind,
+        "applicant_kinds": version.applicant_kinds,
+        "legal_basis": version.legal_basis,
+        "conditions": version.conditions,
+        "limit_unit": version.limit_unit,
+        "legal_limit_days": version.legal_limit_days,
+        "promised_limit_days": version.promised_limit_days,
+        "is_free": "on" if version.is_free else "",
+        "fee": version.fee,
+        "max_visits": version.max_visits,
+        "delivery_methods": json.dumps(version.delivery_methods),
+        "online_available": "on" if version.online_available else "",
+    }
+    materials = [
+        {
+            "id": m.pk,
+            "version": version.pk,
+            "order": m.order,
+            "code": m.code,
+            "name": m.name,
+            "form": m.form,
+            "copies": m.copies,
+            "medium": m.medium,
+            "required": "on" if m.required else "",
+            "tolerable": "on" if m.tolerable else "",
+            "tolerance_days": m.tolerance_days,
+            "source": m.source,
+            "licence_type": m.licence_type,
+        }
+        for m in version.materials.all()
+    ]
+    fields = [
+        {
+            "id": f.pk,
+            "version": version.pk,
+            "order": f.order,
+            "key": f.key,
+            "label": f.label,
+            "kind": f.kind,
+            "required": "on" if f.required else "",
+            "choices": json.dumps(f.choices),
+        }
+        for f in version.form_fields.all()
+    ]
+    return (
+        data
+        | inline("materials", materials, initial=len(materials))
+        | inline("form_fields", fields, initial=len(fields))
+    )
+
+
+@pytest.mark.django_db
+def test_an_item_added_in_the_admin_gets_its_first_draft_from_item_create(admin_client, org, department):
+    response = admin_client.post(
+        reverse("admin:catalog_serviceitem_add"),
+        {
+            "center": org.pk,
+            "code": "ITEM-0100",
+            "name": " 新事项 ",
+            "category": "licensing",
+            "department": department.pk,
+            "is_active": "on",
+            "case_kind": "promised",
+            "legal_basis": "《行政许可法》",
+            "conditions": "符合条件的申请人",
+            "limit_unit": "working_days",
+            "legal_limit_days": 20,
+            "promised_limit_days": 5,
+        },
+    )
+    assert response.status_code == 302
+    item = ServiceItem.objects.get(code="ITEM-0100")
+    assert item.name == "新事项"
+    draft = item.versions.get()
+    assert (draft.number, draft.status, draft.promised_limit_days) == (1, "draft", 5)
+
+
+@pytest.mark.django_db
+def test_an_item_the_service_refuses_shows_its_message_on_the_field_and_is_not_stored(
+    admin_client, org, department
+):
+    response = admin_client.post(
+        reverse("admin:catalog_serviceitem_add"),
+        {
+            "center": org.pk,
+            "code": "ITEM-0100",
+            "name": "新事项",
+            "category": "licensing",
+            "department": department.pk,
+            "case_kind": "promised",
+            "legal_basis": "《行政许可法》",
+            "conditions": "符合条件的申请人",
+            "limit_unit": "working_days",
+            "legal_limit_days": 5,
+            "promised_limit_days": 20,
+        },
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert "承诺时限" in errors["promised_limit_days"][0]
+    assert not ServiceItem.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_items_sector_must_be_its_centers(admin_client, org, department):
+    from tests.factories.org import SectorFactory
+
+    item = draft_of(org, department).item
+    response = admin_client.post(
+        reverse("admin:catalog_serviceitem_change", args=[item.pk]),
+        {
+            "name": "改名",
+            "category": "licensing",
+            "department": department.pk,
+            "sector": SectorFactory().pk,
+            "is_active": "on",
+        }
+        | inline("versions", []),
+    )
+    assert response.status_code == 200
+    assert "sector" in response.context["adminform"].form.errors
+    item.refresh_from_db()
+    assert (item.name, item.sector) == ("草稿事项", None)
+
+
+@pytest.mark.django_db
+def test_items_and_versions_are_not_added_or_deleted_by_hand(admin_client, org, department):
+    version = draft_of(org, department)
+    assert admin_client.get(reverse("admin:catalog_serviceitemversion_add")).status_code == 403
+    for url in (
+        reverse("admin:catalog_serviceitemversion_delete", args=[version.pk]),
+        reverse("admin:catalog_serviceitem_delete", args=[version.item.pk]),
+    ):
+        assert admin_client.post(url, {"post": "yes"}).status_code == 403
+    assert ServiceItemVersion.objects.filter(pk=version.pk).exists()
+
+
+@pytest.mark.django_db
+def test_a_draft_saved_in_the_admin_goes_through_version_update(admin_client, org, department):
+    version = draft_of(org, department)
+    url = reverse("admin:catalog_serviceitemversion_change", args=[version.pk])
+    refused = admin_client.post(
+        url, version_form(version) | {"is_free": "", "fee": ""}, HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    assert refused.status_code == 200
+    assert "收费标准" in refused.context["adminform"].form.errors["fee"][0]
+    version.refresh_from_db()
+    assert version.is_free
+    saved = admin_client.post(url, version_form(version) | {"is_free": "", "fee": "每件10元"})
+    assert saved.status_code == 302
+    version.refresh_from_db()
+    assert (version.is_free, version.fee) == (False, "每件10元")
+
+
+@pytest.mark.django_db
+def test_a_drafts_materials_are_added_and_removed_through_the_draft_services(admin_client, org, department):
+    version = draft_of(org, department)
+    data = version_form(version)
+    first = version.materials.order_by("order").first()
+    data["materials-0-DELETE"] = "on"
+    data.update(
+        {
+            k.replace("materials-1-", "materials-2-"): v
+            for k, v in data.items()
+            if k.startswith("materials-1-") and not k.endswith("-id")
+        }
+    )
+    data.update({"materials-TOTAL_FORMS": "3", "materials-2-code": "licence", "materials-2-name": "营业执照"})
+    response = admin_client.post(reverse("admin:catalog_serviceitemversion_change", args=[version.pk]), data)
+    assert response.status_code == 302, response.context["errors"]
+    assert sorted(version.materials.values_list("code", flat=True)) == ["application_form", "licence"]
+    assert not version.materials.filter(pk=first.pk).exists()
+
+
+@pytest.mark.django_db
+def test_a_task_of_another_centers_department_is_refused_on_its_row(admin_client, org, department):
+    from tests.factories.org import DepartmentFactory
+
+    version = draft_of(org, department)
+    stage = version.procedure.stages.order_by("order").first()
+    task = stage.tasks.get()
+    foreign = DepartmentFactory(name="外县局")
+    row = {"id": task.pk, "stage": stage.pk, "name": task.name, "action": task.action, "role": task.role}
+    response = admin_client.post(
+        reverse("admin:catalog_stage_change", args=[stage.pk]),
+        {"order": stage.order, "name": stage.name}
+        | inline("tasks", [row | {"department": foreign.pk, "limit_days": 2}], initial=1),
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    assert response.status_code == 200
+    form = response.context["inline_admin_formsets"][0].formset.forms[0]
+    assert "外县局" in form.errors["department"][0]
+    task.refresh_from_db()
+    assert task.department == department
+
+
+@pytest.mark.django_db
+def test_a_published_versions_stage_is_read_only(admin_client, org):
+    fill(org, 1)
+    stage = ServiceItemVersion.objects.get().procedure.stages.first()
+    url = reverse("admin:catalog_stage_change", args=[stage.pk])
+    assert admin_client.post(url, {"order": 9, "name": "改了"}).status_code == 403
+    stage.refresh_from_db()
+    assert stage.name != "改了"
+
+
+@pytest.mark.django_db
+def test_a_list_or_bundle_refuses_another_centers_items(admin_client, org, department):
+    from tests.factories.catalog import ServiceItemFactory
+
+    mine = draft_of(org, department).item
+    foreign = ServiceItemFactory()
+    list_response = admin_client.post(
+        reverse("admin:catalog_cataloglist_add"),
+        {"center": org.pk, "kind": "licensing", "name": "许可清单", "items": [mine.pk, foreign.pk]},
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    assert list_response.status_code == 200
+    assert foreign.name in list_response.context["adminform"].form.non_field_errors()[0]
+    bundle = bundle_create(center=org, code="BUNDLE-0001", name="一件事", items=[mine])
+    response = admin_client.post(
+        reverse("admin:catalog_bundle_change", args=[bundle.pk]),
+        {"name": "一件事（改）", "is_active": "on"}
+        | inline(
+            "bundle_items",
+            [
+                {"id": bundle.bundle_items.get().pk, "bundle": bundle.pk, "item": mine.pk, "order": 0},
+                {"bundle": bundle.pk, "item": foreign.pk, "order": 1},
+            ],
+            initial=1,
+        ),
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    assert response.status_code == 200
+    assert foreign.name in response.context["adminform"].form.non_field_errors()[0]
+    bundle.refresh_from_db()
+    assert bundle.name == "一件事"
+    assert list(bundle.bundle_items.values_list("item", flat=True)) == [mine.pk]
+
+
+@pytest.mark.django_db
+def test_a_bundles_items_are_set_in_the_order_given(admin_client, org, department):
+    first = draft_of(org, department, code="ITEM-0001").item
+    second = draft_of(org, department, code="ITEM-0002").item
+    bundle = bundle_create(center=org, code="BUNDLE-0001", name="一件事", items=[first])
+    response = admin_client.post(
+        reverse("admin:catalog_bundle_change", args=[bundle.pk]),
+        {"name": "一件事", "is_active": "on"}
+        | inline(
+            "bundle_items",
+            [
+                {"id": bundle.bundle_items.get().pk, "bundle": bundle.pk, "item": first.pk, "order": 5},
+                {"bundle": bundle.pk, "item": second.pk, "order": 1},
+            ],
+            initial=1,
+        ),
+    )
+    assert response.status_code == 302
+    assert list(bundle.bundle_items.order_by("order").values_list("item", flat=True)) == [second.pk, first.pk]

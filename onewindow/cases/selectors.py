@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.signals import post_delete, post_save
 
 from onewindow.cases.errors import case_error
@@ -243,6 +243,24 @@ def case_get(*, actor: Any, pk: int | None = None, number: str | None = None) ->
         return case_list(actor=actor).get(**lookup)
     except Case.DoesNotExist:
         raise case_error("CASE_NOT_FOUND") from None
+
+
+def case_progress_get(*, number: str) -> Case | None:
+    """The public view of a case by its number (what the QR code on every notice opens):
+    item, center, department, the applicant for a masked name, and the trail's steps.
+
+    No actor: holding the number is the scope, so the page shows nothing personal beyond a
+    masked name. Two queries (the case with its joins, then the events' states)."""
+    number = number.strip().upper()
+    if not number or len(number) > 40:
+        return None
+    events = CaseEvent.objects.only("case_id", "seq", "action", "to_state", "at").order_by("seq")
+    return (
+        Case.objects.select_related("item", "center", "department", "application__applicant")
+        .prefetch_related(Prefetch("events", queryset=events))
+        .filter(number=number)
+        .first()
+    )
 
 
 def case_timeline(*, case: Case) -> QuerySet[CaseEvent]:

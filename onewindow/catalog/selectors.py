@@ -66,6 +66,12 @@ def item_list(*, center: ServiceCenter, filters: dict[str, Any] | None = None) -
     return qs
 
 
+def item_get(*, center: ServiceCenter, code: str) -> ServiceItem | None:
+    """The center's item with this code; None when there is none (also when the code is
+    another center's item)."""
+    return ServiceItem.objects.filter(center=center, code=code).select_related("department").first()
+
+
 def item_published_version(item: ServiceItem) -> ServiceItemVersion | None:
     """The version new cases are accepted under, or None when the item has none published."""
     return ServiceItemVersion.objects.filter(item=item, status=ServiceItemVersion.Status.PUBLISHED).first()

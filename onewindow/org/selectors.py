@@ -79,3 +79,14 @@ def staff_absent(*, staff_id: int, at: dt.datetime) -> bool:
     if timezone.is_naive(at):
         raise ValueError("staff_absent() needs an aware datetime")
     return StaffAbsence.objects.filter(staff_id=staff_id, starts_at__lte=at, ends_at__gt=at).exists()
+
+
+def center_list_public() -> list[ServiceCenter]:
+    """The active county and city halls, for the portal's landing page."""
+    return list(
+        ServiceCenter.objects.filter(
+            is_active=True, tier__in=[ServiceCenter.Tier.COUNTY, ServiceCenter.Tier.CITY]
+        )
+        .select_related("region")
+        .order_by("code")
+    )

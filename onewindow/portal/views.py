@@ -4,13 +4,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from onewindow.cases.models import CaseState
+from onewindow.cases.selectors import case_progress_get
 from onewindow.core.fields import mask_name
-from onewindow.portal import selectors
+from onewindow.org.selectors import center_list_public
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/home.html", {"centers": selectors.center_list_public()})
+    return render(request, "portal/home.html", {"centers": center_list_public()})
 
 
 @require_GET
@@ -19,7 +20,7 @@ def progress(request: HttpRequest, number: str = "") -> HttpResponse:
     query = number or request.GET.get("number", "")
     if query and not number:
         return redirect("portal:progress_case", number=query.strip().upper())
-    case = selectors.case_progress_get(number=query) if query else None
+    case = case_progress_get(number=query) if query else None
     context = {"query": query, "case": case, "not_found": bool(query) and case is None}
     if case is not None:
         context["applicant_name"] = mask_name(case.application.applicant.name)

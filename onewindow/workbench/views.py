@@ -16,9 +16,9 @@ from onewindow.cases import channels
 from onewindow.cases.documents import NoticeKind, render_notice
 from onewindow.cases.errors import CaseError
 from onewindow.cases.notices import case_notice
-from onewindow.cases.rules import staff_roles
 from onewindow.cases.selectors import case_get
 from onewindow.catalog.models import ServiceItem
+from onewindow.catalog.selectors import item_get
 from onewindow.org.models import Role, Staff
 from onewindow.org.selectors import staff_get_by_username
 
@@ -37,9 +37,9 @@ def _staff(request: HttpRequest) -> Staff:
 
 def _clerk_item(request: HttpRequest, code: str) -> tuple[Staff, ServiceItem]:
     staff = _staff(request)
-    if Role.INTAKE_CLERK not in staff_roles(staff):
+    if not staff.has_role(Role.INTAKE_CLERK):  # groups prefetched by the selector
         raise PermissionDenied(_("Only intake clerks can run a batch intake."))
-    item = ServiceItem.objects.filter(code=code, center_id=staff.center_id).first()
+    item = item_get(center=staff.center, code=code)
     if item is None:
         raise Http404(_("No such item in your center."))
     return staff, item

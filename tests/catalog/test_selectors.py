@@ -3,6 +3,7 @@ import pytest
 from onewindow.catalog.selectors import (
     bundle_materials,
     bundle_unified_form,
+    item_get,
     item_list,
     item_published_version,
     version_guide,
@@ -144,3 +145,13 @@ def test_bundle_materials_lists_a_shared_material_once(center, department, djang
     assert materials[0]["items"] == ["ITEM-000A", "ITEM-000B"]
     assert materials[0]["copies"] == 2
     assert materials[1]["tolerable"] is False  # item B does not tolerate it
+
+
+@pytest.mark.django_db
+def test_item_get_finds_a_code_only_in_its_center(center, department):
+    from tests.factories.org import ServiceCenterFactory
+
+    item = published_item(center, department, "ITEM-0001")
+    assert item_get(center=center, code="ITEM-0001") == item
+    assert item_get(center=ServiceCenterFactory(), code="ITEM-0001") is None
+    assert item_get(center=center, code="ITEM-0002") is None

@@ -1,7 +1,8 @@
 import pytest
 
-from onewindow.org.models import Role, Window
+from onewindow.org.models import Role, ServiceCenter, Window
 from onewindow.org.selectors import (
+    center_list_public,
     department_chief_representative,
     staff_get_by_username,
     staff_list,
@@ -65,3 +66,14 @@ def test_department_chief_representative():
         center=dept.center, username="chief", name="首代", roles=[Role.CHIEF_REPRESENTATIVE], department=dept
     )
     assert department_chief_representative(department=dept) == chief
+
+
+def test_public_centers_are_the_active_county_and_city_halls(django_assert_num_queries):
+    county = ServiceCenterFactory(code="B-COUNTY")
+    city = ServiceCenterFactory(code="A-CITY", tier=ServiceCenter.Tier.CITY)
+    ServiceCenterFactory(code="C-CLOSED", is_active=False)
+    ServiceCenterFactory(code="D-TOWN", tier=ServiceCenter.Tier.TOWNSHIP, parent=county)
+    with django_assert_num_queries(1):
+        centers = center_list_public()
+        assert [c.region.name for c in centers] == [city.region.name, county.region.name]
+    assert centers == [city, county]

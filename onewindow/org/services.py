@@ -6,8 +6,8 @@ commands, the demo loader, later the workbench and API) never save org rows them
 """
 
 import datetime as dt
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
@@ -421,7 +421,7 @@ def _text(value: str | None, field: str, model: type[models.Model], *, required:
     return value
 
 
-def _code(value: str | None, field: str, validator) -> str:
+def _code(value: str | None, field: str, validator: Callable[[str], None]) -> str:
     value = (value or "").strip()
     try:
         validator(value)
@@ -430,7 +430,7 @@ def _code(value: str | None, field: str, validator) -> str:
     return value
 
 
-def _choice(value, field: str, choices: type[models.Choices]):
+def _choice(value: Any, field: str, choices: type[models.Choices]) -> Any:
     if value not in choices.values:
         raise org_error("INVALID_CHOICE", field, value=value)
     return value
@@ -445,8 +445,12 @@ def _save_unique(obj: models.Model, *, field: str, code: str, value: str) -> Non
         raise org_error(code, field, value=value) from exc
 
 
-def _locked(obj: models.Model) -> models.Model:
-    return type(obj).objects.select_for_update().get(pk=obj.pk)
+_Row = TypeVar("_Row", bound=models.Model)
+
+
+def _locked(obj: _Row) -> _Row:
+    """The row again, locked for the rest of the transaction."""
+    return type(obj)._default_manager.select_for_update().get(pk=obj.pk)
 
 
 def _region_fill(region: Region, *, code: str, name: str, level: int, parent: Region | None) -> None:
@@ -484,7 +488,7 @@ def region_update(*, region: Region, code: str, name: str, level: int, parent: R
     return locked
 
 
-def _center_fill(center: ServiceCenter, **fields) -> None:
+def _center_fill(center: ServiceCenter, **fields: Any) -> None:
     center.code = _code(fields["code"], "code", short_code_validator)
     center.name = _text(fields["name"], "name", ServiceCenter, required=True)
     center.tier = _choice(fields["tier"], "tier", ServiceCenter.Tier)
@@ -573,7 +577,9 @@ def center_update(
     return locked
 
 
-def _in_center_code(obj: models.Model, field: str, value: str, validator, code: str) -> str:
+def _in_center_code(
+    obj: models.Model, field: str, value: str, validator: Callable[[str], None], code: str
+) -> str:
     """`value` checked with `validator` and unique among the rows of obj's center."""
     value = _code(value, field, validator)
     taken = type(obj).objects.filter(center_id=obj.center_id, **{field: value})
@@ -584,7 +590,7 @@ def _in_center_code(obj: models.Model, field: str, value: str, validator, code: 
     return value
 
 
-def _department_fill(department: Department, **fields) -> None:
+def _department_fill(department: Department, **fields: Any) -> None:
     department.code = _in_center_code(department, "code", fields["code"], short_code_validator, "CODE_TAKEN")
     department.name = _text(fields["name"], "name", Department, required=True)
     department.short_name = _text(fields["short_name"], "short_name", Department)
@@ -648,7 +654,7 @@ def sector_update(*, sector: Sector, code: str, name: str, order: int) -> Sector
     return locked
 
 
-def _window_fill(window: Window, *, sectors: Iterable[Sector], **fields) -> list[Sector]:
+def _window_fill(window: Window, *, sectors: Iterable[Sector], **fields: Any) -> list[Sector]:
     window.number = _text(fields["number"], "number", Window, required=True)
     taken = Window.objects.filter(center_id=window.center_id, number=window.number)
     if window.pk:

@@ -131,7 +131,8 @@ _Part = TypeVar("_Part", MaterialRequirement, FormField)
 
 def _flat_part_write(model: type[_Part], version_id: int, row: _Part | None, fields: dict[str, Any]) -> _Part:
     """Create (`row` None) or change a material or form field of a draft."""
-    key, spec, code_field = _FLAT_PARTS[model]
+    key, code_field = _FLAT_PARTS[model][0], _FLAT_PARTS[model][2]
+    spec: tuple[str, ...] = _FLAT_PARTS[model][1]
     _unknown(fields, {*spec, "order"})
     version = _draft(version_id)
     loaded = version_guide(version)

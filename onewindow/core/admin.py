@@ -6,37 +6,50 @@ year's official schedule is missing, a warning is shown on the admin index and o
 override list until someone enters it.
 """
 
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
 from django.contrib import admin, messages
 from django.db import transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from onewindow.core import calendar, services
 from onewindow.core.models import CalendarDay, Counter
+
+if TYPE_CHECKING:
+    _CalendarDayAdmin = admin.ModelAdmin[CalendarDay]
+    _CounterAdmin = admin.ModelAdmin[Counter]
+else:  # the admin classes are not generic at run time
+    _CalendarDayAdmin = _CounterAdmin = admin.ModelAdmin
 
 
 class YearFilter(admin.SimpleListFilter):
     title = _("year")
     parameter_name = "year"
 
-    def lookups(self, request, model_admin):
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
         years = CalendarDay.objects.dates("date", "year", order="DESC")
         return [(str(d.year), str(d.year)) for d in years]
 
-    def queryset(self, request, queryset):
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         value = self.value()
         if value and value.isdigit():
             return queryset.filter(date__year=int(value))
         return queryset
 
 
-def _warn_about_coverage(request) -> None:
+def _warn_about_coverage(request: HttpRequest) -> None:
     warning = calendar.calendar_coverage_warning()
     if warning:
         messages.warning(request, warning)
 
 
 @admin.register(CalendarDay)
-class CalendarDayAdmin(admin.ModelAdmin):
+class CalendarDayAdmin(_CalendarDayAdmin):
     list_display = ("date", "weekday", "is_working_day", "note")
     list_filter = ("is_working_day", YearFilter)
     search_fields = ("note", "date")
@@ -56,55 +69,60 @@ class CalendarDayAdmin(admin.ModelAdmin):
         ]
         return str(names[obj.date.weekday()])
 
-    def changelist_view(self, request, extra_context=None):
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
         _warn_about_coverage(request)
         return super().changelist_view(request, extra_context)
 
     @transaction.atomic
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request: HttpRequest, obj: CalendarDay, form: Any, change: bool) -> None:
         if change and "date" in form.changed_data:
             previous = CalendarDay.objects.get(pk=obj.pk).date
             services.calendar_day_remove(date=previous)
         saved = services.calendar_day_set(date=obj.date, is_working_day=obj.is_working_day, note=obj.note)
         obj.pk = saved.pk
 
-    def delete_model(self, request, obj):
+    def delete_model(self, request: HttpRequest, obj: CalendarDay) -> None:
         services.calendar_day_remove(date=obj.date)
 
     @transaction.atomic
-    def delete_queryset(self, request, queryset):
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[CalendarDay]) -> None:
         for date in list(queryset.values_list("date", flat=True)):
             services.calendar_day_remove(date=date)
 
 
 @admin.register(Counter)
-class CounterAdmin(admin.ModelAdmin):
+class CounterAdmin(_CounterAdmin):
     """Read-only: counters are advanced only under a row lock by the numbering code."""
 
     list_display = ("name", "value")
     search_fields = ("name",)
     ordering = ("name",)
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Counter | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Counter | None = None) -> bool:
         return False
 
 
-def _index_with_calendar_warning(site_index):
-    def index(request, extra_context=None):
+_IndexView = Callable[[HttpRequest, "dict[str, Any] | None"], HttpResponse]
+
+
+def _index_with_calendar_warning(site_index: _IndexView) -> _IndexView:
+    def index(request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
         _warn_about_coverage(request)
         return site_index(request, extra_context)
 
+    index.calendar_warning = True  # type: ignore[attr-defined]
     return index
 
 
 # The admin index is the first page an operator sees; the hook wraps the default site's
 # view (this module is imported by admin autodiscovery before the URLs are built).
 if not getattr(admin.site.index, "calendar_warning", False):
-    admin.site.index = _index_with_calendar_warning(admin.site.index)
-    admin.site.index.calendar_warning = True
+    admin.site.index = _index_with_calendar_warning(admin.site.index)  # type: ignore[method-assign,assignment]

@@ -14,16 +14,27 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
-from django.contrib import messages
+from django.contrib import admin, messages
+from django.contrib.admin.options import InlineModelAdmin
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import models
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
+if TYPE_CHECKING:
+    _ModelAdmin = admin.ModelAdmin[Any]
+    _InlineAdmin = InlineModelAdmin[Any, Any]
+else:  # the admin classes are not generic at run time
+    _ModelAdmin = admin.ModelAdmin
+    _InlineAdmin = InlineModelAdmin
+
 _REFUSAL = "_onewindow_refusal"
+# What a refused request carries into its retry: the prefix of the inline row at fault
+# (None for the main form) and the refusals.
+_Pending = tuple[str | None, list["Refusal"]]
 
 
 @dataclass(frozen=True)
@@ -59,12 +70,14 @@ def _attach(form: forms.BaseForm, refusals: list[Refusal]) -> None:
         form.add_error(field, ValidationError(refusal.message, code=refusal.code or None))
 
 
-def _with_refusals(form_class: type[forms.BaseForm], refusals: list[Refusal], prefix: str | None = None):
+def _with_refusals(
+    form_class: type[forms.BaseForm], refusals: list[Refusal], prefix: str | None = None
+) -> type[forms.BaseForm]:
     """`form_class`, failing validation with `refusals` (only the form with `prefix`, when given)."""
 
     class Refused(form_class):  # type: ignore[valid-type,misc]
-        def clean(self):
-            data = super().clean()
+        def clean(self) -> dict[str, Any] | None:
+            data: dict[str, Any] | None = super().clean()
             if prefix is None or self.prefix == prefix:
                 _attach(self, refusals)
             return data
@@ -73,7 +86,12 @@ def _with_refusals(form_class: type[forms.BaseForm], refusals: list[Refusal], pr
     return Refused
 
 
-class ServiceAdminMixin:
+def _pending(request: HttpRequest) -> _Pending | None:
+    pending: _Pending | None = getattr(request, _REFUSAL, None)
+    return pending
+
+
+class ServiceAdminMixin(_ModelAdmin):
     """For a `ModelAdmin` whose `save_model` / `delete_model` call services.
 
     `refused_by` lists the exception classes that mean "the service refused" (anything else
@@ -104,28 +122,40 @@ class ServiceAdminMixin:
 
     # -- the change form: one retry with the refusal on the form
 
-    def changeform_view(self, request: HttpRequest, object_id=None, form_url="", extra_context=None):
-        if request.method == "POST" and not hasattr(request, _REFUSAL):
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        if request.method == "POST" and _pending(request) is None:
             try:
-                return super().changeform_view(request, object_id, form_url, extra_context)  # type: ignore[misc]
+                return super().changeform_view(request, object_id, form_url, extra_context)
             except _RowRefused as exc:
-                setattr(request, _REFUSAL, (exc.prefix, self.refusals(exc.__cause__)))
+                cause = exc.__cause__
+                if not isinstance(cause, Exception):  # _row always chains the refusal
+                    raise
+                setattr(request, _REFUSAL, (exc.prefix, self.refusals(cause)))
             except self.refused_by as exc:
                 setattr(request, _REFUSAL, (None, self.refusals(exc)))
-        return super().changeform_view(request, object_id, form_url, extra_context)  # type: ignore[misc]
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
-    def get_form(self, request: HttpRequest, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)  # type: ignore[misc]
-        refusal = getattr(request, _REFUSAL, None)
-        if refusal is None or refusal[0] is not None:
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> type[forms.ModelForm[Any]]:
+        form = super().get_form(request, obj, change=change, **kwargs)
+        pending = _pending(request)
+        if pending is None or pending[0] is not None:
             return form
-        return _with_refusals(form, refusal[1])
+        refused: type[forms.ModelForm[Any]] = _with_refusals(form, pending[1])  # type: ignore[assignment]
+        return refused
 
-    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: Any) -> None:
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)
 
-    def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: Any) -> None:
         """Each changed, new or deleted row through its inline's service calls."""
         inline = getattr(formset, "service_inline", None)
         formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
@@ -147,59 +177,62 @@ class ServiceAdminMixin:
                     self._row(row, inline.save_row, request, form.instance, row, False)
                 )
 
-    def _row(self, row, fn: Callable[..., Any], *args: Any) -> Any:
+    def _row(self, row: forms.BaseForm, fn: Callable[..., Any], *args: Any) -> Any:
         try:
             return fn(*args)
         except self.refused_by as exc:
-            raise _RowRefused(row.prefix) from exc
+            raise _RowRefused(row.prefix or "") from exc
 
     # -- deleting
 
-    def delete_view(self, request: HttpRequest, object_id, extra_context=None) -> HttpResponse:
+    def delete_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
         try:
-            return super().delete_view(request, object_id, extra_context)  # type: ignore[misc]
+            return super().delete_view(request, object_id, extra_context)
         except self.refused_by as exc:
             for refusal in self.refusals(exc):
                 messages.error(request, refusal.message)
-            opts = self.model._meta  # type: ignore[attr-defined]
+            opts = self.model._meta
             return HttpResponseRedirect(
                 reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[object_id])
             )
 
-    def get_actions(self, request: HttpRequest):
-        actions = super().get_actions(request)  # type: ignore[misc]
+    def get_actions(self, request: HttpRequest) -> dict[str, tuple[Callable[..., str], str, str] | None]:
+        actions = super().get_actions(request)
         if not self.bulk_delete:
             actions.pop("delete_selected", None)
         return actions
 
 
-class ServiceInlineMixin:
+class ServiceInlineMixin(_InlineAdmin):
     """For an inline whose rows are written by services: define `save_row(request, parent,
     form, change)` (return the stored row) and, if rows can be deleted, `delete_row(request,
     obj)`. The parent admin must use `ServiceAdminMixin`."""
 
-    def get_formset(self, request: HttpRequest, obj=None, **kwargs):
-        formset_class = super().get_formset(request, obj, **kwargs)  # type: ignore[misc]
-        refusal = getattr(request, _REFUSAL, None)
+    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        formset_class = super().get_formset(request, obj, **kwargs)
+        pending = _pending(request)
         inline = self
-        if refusal is None or refusal[0] is None:
+        prefix, refusals = pending if pending is not None else (None, [])
+        if prefix is None:
             return type(formset_class.__name__, (formset_class,), {"service_inline": inline})
-        prefix, refusals = refusal
+        target: str = prefix
 
         class Refused(formset_class):  # type: ignore[valid-type,misc]
             service_inline = inline
-            form = _with_refusals(formset_class.form, refusals, prefix)
+            form = _with_refusals(formset_class.form, refusals, target)
 
-            def clean(self):
+            def clean(self) -> None:
                 super().clean()
-                mine = prefix.rsplit("-", 1)[0] == self.prefix
-                if mine and not any(f.prefix == prefix for f in self.forms):
+                mine = target.rsplit("-", 1)[0] == self.prefix
+                if mine and not any(f.prefix == target for f in self.forms):
                     raise ValidationError([r.message for r in refusals])
 
         Refused.__name__ = formset_class.__name__
         return Refused
 
-    def save_row(self, request: HttpRequest, parent: models.Model, form, change: bool) -> models.Model:
+    def save_row(self, request: HttpRequest, parent: models.Model, form: Any, change: bool) -> models.Model:
         raise NotImplementedError
 
     def delete_row(self, request: HttpRequest, obj: models.Model) -> None:

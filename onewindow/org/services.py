@@ -415,7 +415,7 @@ def _text(value: str | None, field: str, model: type[models.Model], *, required:
     value = (value or "").strip()
     if required and not value:
         raise org_error("NAME_REQUIRED", field)
-    max_length = model._meta.get_field(field).max_length
+    max_length: int | None = getattr(model._meta.get_field(field), "max_length", None)
     if max_length and len(value) > max_length:
         raise org_error("TOO_LONG", field, max=max_length)
     return value
@@ -578,11 +578,11 @@ def center_update(
 
 
 def _in_center_code(
-    obj: models.Model, field: str, value: str, validator: Callable[[str], None], code: str
+    obj: Department | Sector, field: str, value: str, validator: Callable[[str], None], code: str
 ) -> str:
     """`value` checked with `validator` and unique among the rows of obj's center."""
     value = _code(value, field, validator)
-    taken = type(obj).objects.filter(center_id=obj.center_id, **{field: value})
+    taken = type(obj)._default_manager.filter(center_id=obj.center_id, **{field: value})
     if obj.pk:
         taken = taken.exclude(pk=obj.pk)
     if taken.exists():
@@ -770,13 +770,14 @@ def _local(value: dt.datetime) -> str:
     return f"{timezone.localtime(value):%Y-%m-%d %H:%M}"
 
 
-def _may_set_absence(*, staff: Staff, actor: Staff | None) -> None:
-    """The staff member themself, or an active center admin of their center."""
+def _may_set_absence(*, staff: Staff, actor: Staff | None) -> Staff:
+    """The actor, when it is the staff member themself or an active center admin of their
+    center; ABSENCE_NOT_ALLOWED otherwise."""
     if actor is not None and actor.is_active:
         if actor.pk == staff.pk:
-            return
+            return actor
         if actor.center_id == staff.center_id and actor.has_role(Role.CENTER_ADMIN):
-            return
+            return actor
     raise org_error("ABSENCE_NOT_ALLOWED", "staff")
 
 
@@ -793,7 +794,7 @@ def staff_absence_create(
     work look covered. It may not overlap another absence of the same person. Locks the
     staff row, so two overlapping periods entered at once cannot both pass the check."""
     _aware(starts_at, ends_at)
-    _may_set_absence(staff=staff, actor=actor)
+    setter = _may_set_absence(staff=staff, actor=actor)
     reason = _text(reason, "reason", StaffAbsence)
     if not reason:
         raise org_error("ABSENCE_REASON_REQUIRED", "reason")
@@ -817,7 +818,7 @@ def staff_absence_create(
             end=_local(overlap.ends_at),
         )
     return StaffAbsence.objects.create(
-        staff=staff, starts_at=starts_at, ends_at=ends_at, reason=reason, set_by=actor, created_at=now
+        staff=staff, starts_at=starts_at, ends_at=ends_at, reason=reason, set_by=setter, created_at=now
     )
 
 
@@ -832,7 +833,7 @@ def staff_absence_end(
     not started by `at` (cancel it instead), and an end before now (what was covered stays
     covered). Locks the absence row."""
     locked = StaffAbsence.objects.select_for_update().select_related("staff").get(pk=absence.pk)
-    _may_set_absence(staff=locked.staff, actor=actor)
+    ender = _may_set_absence(staff=locked.staff, actor=actor)
     now = clock.now()
     at = now if at is None else at
     _aware(at)
@@ -844,7 +845,7 @@ def staff_absence_end(
         raise org_error("ABSENCE_NOT_STARTED", "ends_at")
     if at >= locked.ends_at:
         raise org_error("ABSENCE_END_AFTER_END", "ends_at", end=_local(locked.ends_at))
-    locked.ends_at, locked.ended_by = at, actor
+    locked.ends_at, locked.ended_by = at, ender
     locked.save(update_fields=["ends_at", "ended_by"])
     absence.ends_at, absence.ended_by = locked.ends_at, locked.ended_by
     return locked

@@ -1,0 +1,254 @@
+"""The batch sheet as a file format: its columns and headers, the template workbook, reading cells.
+
+The sheet is an exchange format the center hands out: headers are written in Chinese and
+read in Chinese or English (ignoring blanks and '*').
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from onewindow.cases.channels.errors import channel_error
+from onewindow.cases.selectors import version_plan
+from onewindow.catalog.models import DeliveryMethod, FormField, ServiceItem, ServiceItemVersion
+
+
+@dataclass(frozen=True)
+class BatchColumn:
+    """One column of the batch sheet. `kind`: fixed (applicant data), field (a form field of the
+    item's published version, header = its Chinese label) or material (header = its name)."""
+
+    key: str
+    header: str
+    kind: str
+    required: bool
+    help: str = ""
+    field_kind: str = ""
+    choices: tuple[str, ...] = ()
+    tolerable: bool = False
+
+
+# The fixed columns. Headers are written in Chinese (the sheet is an exchange format the
+# center hands out) and read in Chinese or English.
+FIXED_COLUMNS = (
+    ("name", gettext_lazy("Applicant name"), True, gettext_lazy("Name of the person or organisation.")),
+    (
+        "id_number",
+        gettext_lazy("ID number or USCC"),
+        True,
+        gettext_lazy("18-character resident ID number, or the organisation's unified social credit code."),
+    ),
+    ("mobile", gettext_lazy("Mobile phone"), False, gettext_lazy("Mainland mobile number, 11 digits.")),
+    (
+        "delivery_method",
+        gettext_lazy("Delivery method"),
+        False,
+        gettext_lazy("窗口领取, 邮寄 or 电子送达; empty: pickup at the window."),
+    ),
+    (
+        "delivery_address",
+        gettext_lazy("Delivery address"),
+        False,
+        gettext_lazy("Needed for delivery by mail."),
+    ),
+)
+
+# Values of a material column: a fixed vocabulary of the file format (Chinese, or English).
+MATERIAL_RECEIVED = ("已收", "是", "有", "received", "yes", "y")
+MATERIAL_TOLERATED = ("容缺", "tolerated", "pending")
+MATERIAL_MISSING = ("缺", "否", "无", "missing", "no", "n")
+YES_WORDS = ("是", "yes", "y", "true", "1")
+NO_WORDS = ("否", "no", "n", "false", "0")
+DELIVERY_WORDS = {
+    "窗口领取": DeliveryMethod.PICKUP,
+    "领取": DeliveryMethod.PICKUP,
+    "邮寄": DeliveryMethod.MAIL,
+    "邮政寄递": DeliveryMethod.MAIL,
+    "电子送达": DeliveryMethod.ELECTRONIC,
+    "电子": DeliveryMethod.ELECTRONIC,
+}
+
+
+def both_languages(text: Any) -> set[str]:
+    out = set()
+    for lang in ("zh-hans", "en"):
+        with translation.override(lang):
+            out.add(norm(str(text)))
+    return out
+
+
+def norm(value: str) -> str:
+    return re.sub(r"[\s*＊]+", "", value or "").lower()
+
+
+def cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def delivery_words() -> dict[str, str]:
+    table = {norm(k): v for k, v in DELIVERY_WORDS.items()}
+    for value, label in DeliveryMethod.choices:
+        table[value] = value
+        for word in both_languages(label):
+            table[word] = value
+    return table
+
+
+def _published(item: ServiceItem) -> ServiceItemVersion:
+    version = ServiceItemVersion.objects.filter(item=item, status=ServiceItemVersion.Status.PUBLISHED).first()
+    if version is None:
+        raise channel_error("NO_PUBLISHED_VERSION", field="item", item=item.name)
+    return version
+
+
+def batch_columns(*, item: ServiceItem) -> list[BatchColumn]:
+    """The sheet's columns for the item's published version, in order (3 queries)."""
+    version = _published(item)
+    with translation.override("zh-hans"):
+        columns = [
+            BatchColumn(key, str(header), "fixed", req, str(help)) for key, header, req, help in FIXED_COLUMNS
+        ]
+        for f in FormField.objects.filter(version=version).order_by("order", "pk"):
+            columns.append(
+                BatchColumn(
+                    f"form:{f.key}",
+                    f.label,
+                    "field",
+                    f.required,
+                    str(FormField.Kind(f.kind).label),
+                    field_kind=f.kind,
+                    choices=tuple(str(c) for c in f.choices or ()),
+                )
+            )
+        plan = version_plan(version.pk)
+        for m in plan.materials:
+            columns.append(
+                BatchColumn(
+                    f"material:{m.code}",
+                    m.name,
+                    "material",
+                    m.required,
+                    "已收 / 容缺 / 缺" if m.tolerable else "已收 / 缺",
+                    tolerable=m.tolerable,
+                )
+            )
+    return columns
+
+
+def batch_template(*, item: ServiceItem) -> bytes:
+    """The empty sheet for an item: a header row (one column per applicant datum, form field
+    and material of the published version) and an instructions sheet."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    columns = batch_columns(item=item)
+    wb = Workbook()
+    with translation.override("zh-hans"):
+        ws = wb.active
+        ws.title = _("Applicants")
+        bold, red = Font(bold=True), Font(bold=True, color="C00000")
+        fill = PatternFill("solid", fgColor="DDEBF7")
+        for i, col in enumerate(columns, 1):
+            cell = ws.cell(row=1, column=i, value=col.header)
+            cell.font = red if col.required else bold
+            cell.fill = fill
+            ws.column_dimensions[get_column_letter(i)].width = max(12, min(40, len(col.header) * 2 + 4))
+            choices: list[str] = []
+            if col.key == "delivery_method":
+                choices = ["窗口领取", "邮寄", "电子送达"]
+            elif col.kind == "material":
+                choices = ["已收", "容缺", "缺"] if col.tolerable else ["已收", "缺"]
+            elif col.field_kind == FormField.Kind.CHOICE and col.choices:
+                choices = list(col.choices)
+            elif col.field_kind == FormField.Kind.BOOLEAN:
+                choices = ["是", "否"]
+            if choices and len(",".join(choices)) < 250:
+                letter = get_column_letter(i)
+                validation = DataValidation(
+                    type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True
+                )
+                validation.add(f"{letter}2:{letter}2000")
+                ws.add_data_validation(validation)
+        ws.freeze_panes = "A2"
+        info = wb.create_sheet(_("Instructions"))
+        info.append([_("Batch intake of “%(item)s” (%(code)s)") % {"item": item.name, "code": item.code}])
+        info.append(
+            [_("One row per applicant. Do not change the headers; columns in red must be filled in.")]
+        )
+        info.append(
+            [
+                _(
+                    "Materials: 已收 (handed in), 容缺 (tolerated, follows later; only where allowed) or 缺 (missing); 是/否 also work."
+                )
+            ]
+        )
+        info.append([])
+        info.append([_("Column"), _("Required"), _("What to fill in")])
+        for cell in info[5]:
+            cell.font = bold
+        for col in columns:
+            what = col.help
+            if col.choices:
+                what = f"{what}: {'、'.join(col.choices)}"
+            info.append([col.header, _("yes") if col.required else _("no"), what])
+        info.column_dimensions["A"].width = 30
+        info.column_dimensions["B"].width = 10
+        info.column_dimensions["C"].width = 80
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def read_sheet(xlsx: bytes) -> list[tuple[int, list[Any]]]:
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(io.BytesIO(xlsx), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises zipfile, KeyError, InvalidFileException…
+        raise channel_error("BATCH_FILE_INVALID", field="xlsx") from exc
+    try:
+        ws = wb.worksheets[0]
+        return [(i, list(values)) for i, values in enumerate(ws.iter_rows(values_only=True), 1)]
+    finally:
+        wb.close()
+
+
+def map_headers(header: list[Any], columns: list[BatchColumn]) -> dict[str, int]:
+    """Column key → index in the sheet. Headers match in Chinese or English, ignoring blanks and '*'."""
+    aliases: dict[str, str] = {}
+    fixed_labels = {key: label for key, label, _r, _h in FIXED_COLUMNS}
+    for col in columns:
+        names = {norm(col.header)}
+        if col.kind == "fixed":
+            names |= both_languages(fixed_labels[col.key])
+        else:
+            names.add(norm(col.key.split(":", 1)[1]))  # the field key / material code
+        for name in names:
+            aliases.setdefault(name, col.key)
+    found: dict[str, int] = {}
+    for i, cell in enumerate(header):
+        key = aliases.get(norm(cell_text(cell)))
+        if key is not None and key not in found:
+            found[key] = i
+    for col in columns:
+        if col.required and col.key not in found:
+            raise channel_error("BATCH_COLUMN_MISSING", field="xlsx", column=col.header)
+    return found

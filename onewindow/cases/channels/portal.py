@@ -51,15 +51,15 @@ def _check_online(*, items: Sequence[ServiceItem | int], bundle: Bundle | None) 
     # An item without a published version is refused by the engine (NO_PUBLISHED_VERSION).
 
 
-def _check_citizen(applicant: Applicant) -> None:
-    if not isinstance(applicant, Applicant):
+def _check_citizen(actor: Applicant) -> None:
+    if not isinstance(actor, Applicant):
         raise case_error("ROLE_NOT_ALLOWED", action=_("apply online"))
-    if applicant.user_id is None:
+    if actor.user_id is None:
         raise channel_error("APPLICANT_NO_ACCOUNT", field="applicant")
 
 
-def _check_own(application: Application, applicant: Applicant) -> None:
-    if application.applicant_id != applicant.pk:
+def _check_own(application: Application, actor: Applicant) -> None:
+    if application.applicant_id != actor.pk:
         raise case_error("NOT_OWN_APPLICATION")
     if application.channel != Channel.PORTAL:
         raise channel_error("NOT_PORTAL_APPLICATION")
@@ -68,7 +68,7 @@ def _check_own(application: Application, applicant: Applicant) -> None:
 @transaction.atomic
 def portal_draft_create(
     *,
-    applicant: Applicant,
+    actor: Applicant,
     center: ServiceCenter,
     items: Sequence[ServiceItem | int] = (),
     bundle: Bundle | None = None,
@@ -77,18 +77,18 @@ def portal_draft_create(
     delivery_method: str = "",
     delivery_address: str = "",
 ) -> Application:
-    """A citizen starts an online application: a draft (no event) the citizen may still edit."""
-    _check_citizen(applicant)
+    """A citizen (`actor`) starts an online application: a draft (no event) the citizen may still edit."""
+    _check_citizen(actor)
     _check_online(items=items, bundle=bundle)
     return services.application_create(
         center=center,
-        applicant=applicant,
+        applicant=actor,
         items=items,
         bundle=bundle,
         channel=Channel.PORTAL,
         form_data=form_data,
         materials=materials,
-        actor=applicant,
+        actor=actor,
         delivery_method=delivery_method,
         delivery_address=delivery_address,
         state=S.DRAFT,
@@ -106,7 +106,7 @@ def _lock_drafts(application: Application) -> list[Case]:
 def portal_draft_update(
     *,
     application: Application,
-    applicant: Applicant,
+    actor: Applicant,
     form_data: dict[str, Any] | None = None,
     materials: Iterable[MaterialIn | str | dict] | None = None,
     delivery_method: str | None = None,
@@ -119,7 +119,7 @@ def portal_draft_update(
     Locks the draft's cases first (the same rows `application_submit` locks), so an edit
     and a submit of the same draft never interleave.
     """
-    _check_own(application, applicant)
+    _check_own(application, actor)
     cases = _lock_drafts(application)
     application = Application.objects.get(pk=application.pk)
     changes: dict[str, Any] = {}
@@ -180,9 +180,7 @@ def portal_draft_update(
 
 
 @transaction.atomic
-def portal_draft_submit(
-    *, application: Application, applicant: Applicant, idempotency_key: str
-) -> Application:
+def portal_draft_submit(*, application: Application, actor: Applicant, idempotency_key: str) -> Application:
     """Submit a draft for online pre-review. Idempotent per key: the key (one per form render)
     is stored on the application in the same transaction, so a retry with the same key
     returns the application unchanged instead of failing or submitting twice.
@@ -191,13 +189,13 @@ def portal_draft_submit(
     the key already stored.
     """
     required(idempotency_key, "idempotency_key")
-    _check_own(application, applicant)
+    _check_own(application, actor)
     application = Application.objects.select_for_update().get(pk=application.pk)
     if application.idempotency_key == idempotency_key:
         return application
     if Application.objects.filter(idempotency_key=idempotency_key).exclude(pk=application.pk).exists():
         raise channel_error("IDEMPOTENCY_KEY_REUSED", field="idempotency_key")
-    services.application_submit(application=application, actor=applicant, prereview=True)
+    services.application_submit(application=application, actor=actor, prereview=True)
     Application.objects.filter(pk=application.pk).update(idempotency_key=idempotency_key)
     application.idempotency_key = idempotency_key
     return application
@@ -206,7 +204,7 @@ def portal_draft_submit(
 @transaction.atomic
 def portal_application_submit(
     *,
-    applicant: Applicant,
+    actor: Applicant,
     center: ServiceCenter,
     idempotency_key: str,
     items: Sequence[ServiceItem | int] = (),
@@ -222,22 +220,22 @@ def portal_application_submit(
     applicant's application is refused (IDEMPOTENCY_KEY_REUSED), never returned.
     """
     required(idempotency_key, "idempotency_key")
-    _check_citizen(applicant)
+    _check_citizen(actor)
     existing = Application.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
-        if existing.applicant_id != applicant.pk:
+        if existing.applicant_id != actor.pk:
             raise channel_error("IDEMPOTENCY_KEY_REUSED", field="idempotency_key")
         return existing
     _check_online(items=items, bundle=bundle)
     application = services.application_create(
         center=center,
-        applicant=applicant,
+        applicant=actor,
         items=items,
         bundle=bundle,
         channel=Channel.PORTAL,
         form_data=form_data,
         materials=materials,
-        actor=applicant,
+        actor=actor,
         delivery_method=delivery_method,
         delivery_address=delivery_address,
         idempotency_key=idempotency_key,
@@ -257,9 +255,9 @@ class ApplicationStatus:
     returned: bool
 
 
-def application_status(*, application: Application, applicant: Applicant) -> ApplicationStatus:
+def application_status(*, application: Application, actor: Applicant) -> ApplicationStatus:
     """The applicant's own view of an application (2 queries). NOT_OWN_APPLICATION otherwise."""
-    if application.applicant_id != applicant.pk:
+    if application.applicant_id != actor.pk:
         raise case_error("NOT_OWN_APPLICATION")
     cases = list(
         Case.objects.filter(application_id=application.pk).order_by("pk").values_list("number", "state")

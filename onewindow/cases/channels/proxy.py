@@ -30,11 +30,11 @@ TOWNSHIP_CHECK = "township_check"
 TOWNSHIP_RETURN = "township_return"
 
 
-def _proxy_hall(agent: Staff) -> tuple[ServiceCenter, ServiceCenter]:
+def _proxy_hall(actor: Staff) -> tuple[ServiceCenter, ServiceCenter]:
     """(township center, county hall) above the agent's village station."""
-    if not isinstance(agent, Staff) or Role.PROXY_AGENT not in staff_roles(agent):
+    if not isinstance(actor, Staff) or Role.PROXY_AGENT not in staff_roles(actor):
         raise channel_error("NOT_PROXY_AGENT")
-    station = ServiceCenter.objects.select_related("parent__parent").get(pk=agent.center_id)
+    station = ServiceCenter.objects.select_related("parent__parent").get(pk=actor.center_id)
     if station.tier != ServiceCenter.Tier.VILLAGE:
         raise channel_error("NOT_PROXY_AGENT")
     township = station.parent
@@ -46,7 +46,7 @@ def _proxy_hall(agent: Staff) -> tuple[ServiceCenter, ServiceCenter]:
 @transaction.atomic
 def proxy_application_submit(
     *,
-    agent: Staff,
+    actor: Staff,
     applicant: Applicant,
     items: Sequence[ServiceItem | int] = (),
     bundle: Bundle | None = None,
@@ -56,16 +56,16 @@ def proxy_application_submit(
     delivery_address: str = "",
     idempotency_key: str | None = None,
 ) -> Application:
-    """代办: a village proxy agent applies at the county hall on the applicant's behalf.
+    """代办: a village proxy agent (`actor`) applies at the county hall on the applicant's behalf.
 
     The application (channel "proxy", `proxy_agent` = the agent) is created in `prereview`
     and waits for the township center above the village station (`proxy_application_check`).
     """
-    _township, hall = _proxy_hall(agent)
+    _township, hall = _proxy_hall(actor)
     if idempotency_key:
         existing = Application.objects.filter(idempotency_key=idempotency_key).first()
         if existing is not None:
-            if existing.proxy_agent_id != agent.pk:
+            if existing.proxy_agent_id != actor.pk:
                 raise channel_error("IDEMPOTENCY_KEY_REUSED", field="idempotency_key")
             return existing
     return services.application_create(
@@ -76,11 +76,11 @@ def proxy_application_submit(
         channel=Channel.PROXY,
         form_data=form_data,
         materials=materials,
-        actor=agent,
+        actor=actor,
         delivery_method=delivery_method,
         delivery_address=delivery_address,
         idempotency_key=idempotency_key,
-        proxy_agent=agent,
+        proxy_agent=actor,
         state=S.PREREVIEW,
     )
 
@@ -102,7 +102,7 @@ def proxy_township_of(application: Application) -> int | None:
 
 @transaction.atomic
 def proxy_application_check(
-    *, application: Application, staff: Staff, approve: bool, reasons: str = ""
+    *, application: Application, actor: Staff, approve: bool, reasons: str = ""
 ) -> list[Case]:
     """The township center checks a proxy application before it goes up to the county hall.
 
@@ -115,10 +115,10 @@ def proxy_application_check(
     if application.channel != Channel.PROXY or application.proxy_agent_id is None:
         raise channel_error("NOT_PROXY_APPLICATION")
     transition = TRANSITIONS[TOWNSHIP_CHECK if approve else TOWNSHIP_RETURN]
-    if not staff_roles(staff) & transition.roles:  # checked again by the engine; first, for a clear error
+    if not staff_roles(actor) & transition.roles:  # checked again by the engine; first, for a clear error
         raise case_error("ROLE_NOT_ALLOWED", action=str(transition.label))
     township_id = proxy_township_of(application)
-    if township_id is None or staff.center_id != township_id:
+    if township_id is None or actor.center_id != township_id:
         raise case_error("OUT_OF_SCOPE")
     if not approve:
         required(reasons, "reasons")
@@ -143,18 +143,18 @@ def proxy_application_check(
             action = TOWNSHIP_RETURN
         recorded.append(
             services.case_record(
-                case=case, actor=staff, action=action, data=data, lower_center_id=township_id
+                case=case, actor=actor, action=action, data=data, lower_center_id=township_id
             )
         )
     return recorded
 
 
-def proxy_checks_waiting(*, staff: Staff) -> QuerySet[Application]:
-    """Proxy applications waiting for the check of the staff member's township center."""
+def proxy_checks_waiting(*, actor: Staff) -> QuerySet[Application]:
+    """Proxy applications waiting for the check of the actor's township center."""
     checked = CaseEvent.objects.filter(case__application_id=OuterRef("pk"), action=TOWNSHIP_CHECK)
     waiting = Case.objects.filter(application_id=OuterRef("pk"), state=S.PREREVIEW)
     return (
-        Application.objects.filter(channel=Channel.PROXY, proxy_agent__center__parent_id=staff.center_id)
+        Application.objects.filter(channel=Channel.PROXY, proxy_agent__center__parent_id=actor.center_id)
         .filter(Exists(waiting))
         .exclude(Exists(checked))
         .select_related("applicant", "proxy_agent")
@@ -162,13 +162,13 @@ def proxy_checks_waiting(*, staff: Staff) -> QuerySet[Application]:
     )
 
 
-def prereview_waiting(*, staff: Staff) -> QuerySet[Application]:
-    """The hall's pre-review inbox: applications of the staff member's center with cases in
+def prereview_waiting(*, actor: Staff) -> QuerySet[Application]:
+    """The hall's pre-review inbox: applications of the actor's center with cases in
     `prereview`, proxy ones only once their township has approved them; oldest first."""
     waiting = Case.objects.filter(application_id=OuterRef("pk"), state=S.PREREVIEW)
     checked = CaseEvent.objects.filter(case__application_id=OuterRef("pk"), action=TOWNSHIP_CHECK)
     return (
-        Application.objects.filter(center_id=staff.center_id)
+        Application.objects.filter(center_id=actor.center_id)
         .filter(Exists(waiting))
         .exclude(Q(channel=Channel.PROXY) & ~Exists(checked))
         .select_related("applicant", "proxy_agent")

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy
 
+from onewindow.cases import rules
 from onewindow.cases.errors import CaseError, case_error
 
 MESSAGES = {
@@ -51,3 +52,11 @@ def channel_error(code: str, field: str = "", **params: Any) -> CaseError:
 def required(value: Any, name: str) -> None:
     if value is None or (isinstance(value, str) and not value.strip()):
         raise case_error("FIELD_REQUIRED", field=name, label=str(FIELD_LABELS.get(name, name)))
+
+
+def require(value: object, name: str) -> None:
+    """`rules.require` for a channel's own input, named with its label here."""
+    try:
+        rules.require(value, name)
+    except CaseError:
+        raise case_error("FIELD_REQUIRED", field=name, label=str(FIELD_LABELS[name])) from None

@@ -14,7 +14,6 @@ MESSAGES = {
     "ITEM_NOT_ONLINE": gettext_lazy("The item “%(item)s” cannot be applied for online."),
     "NOT_A_DRAFT": gettext_lazy("Only a draft application can be edited."),
     "NOT_PORTAL_APPLICATION": gettext_lazy("This application was not made on the portal."),
-    "IDEMPOTENCY_KEY_REUSED": gettext_lazy("This submission key already belongs to another application."),
     "NOT_PROXY_AGENT": gettext_lazy(
         "Only a proxy agent of a village station can apply on a citizen's behalf."
     ),
@@ -36,7 +35,6 @@ MESSAGES = {
 # Labels of the channel inputs named in FIELD_REQUIRED / FIELD_INVALID.
 FIELD_LABELS = {
     "idempotency_key": gettext_lazy("submission key"),
-    "reasons": gettext_lazy("reasons"),
 }
 
 
@@ -47,11 +45,6 @@ def channel_error(code: str, field: str = "", **params: Any) -> CaseError:
         template % {k: v if isinstance(v, int) else str(v) for k, v in params.items()} if params else template
     )
     return CaseError(code, text, field, params)
-
-
-def required(value: Any, name: str) -> None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        raise case_error("FIELD_REQUIRED", field=name, label=str(FIELD_LABELS.get(name, name)))
 
 
 def require(value: object, name: str) -> None:

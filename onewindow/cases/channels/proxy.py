@@ -3,7 +3,8 @@
 The application waits in `prereview` for the township center above the village station to
 check it (`proxy_application_check`) before the hall's pre-review may pass it. The
 township's check is a `township_check` event (approve; the state stays `prereview`) or a
-`township_return` event (reject → `returned`), both with `data.stage == "township_check"`.
+`township_return` event (reject → `returned`), both with `data.stage == "township_check"`,
+recorded through the engine's table rows of the same names (scope: the lower-tier center).
 Also the two waiting lists: the township's checks and the hall's pre-review inbox.
 """
 
@@ -15,12 +16,12 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from onewindow.cases import services
-from onewindow.cases.channels.errors import channel_error, required
+from onewindow.cases import locks, rules, services
+from onewindow.cases.actions.checks import check_case
+from onewindow.cases.actions.submission import MaterialIn
+from onewindow.cases.channels.errors import channel_error
 from onewindow.cases.errors import case_error
 from onewindow.cases.models import Application, Case, CaseEvent, CaseState, Channel
-from onewindow.cases.rules import TRANSITIONS, staff_roles
-from onewindow.cases.services import MaterialIn
 from onewindow.catalog.models import Bundle, ServiceItem
 from onewindow.org.models import Applicant, Role, ServiceCenter, Staff
 
@@ -31,8 +32,11 @@ TOWNSHIP_RETURN = "township_return"
 
 
 def _proxy_hall(actor: Staff) -> tuple[ServiceCenter, ServiceCenter]:
-    """(township center, county hall) above the agent's village station."""
-    if not isinstance(actor, Staff) or Role.PROXY_AGENT not in staff_roles(actor):
+    """(township center, county hall) above the agent's village station.
+
+    Stricter than the engine's submitter check (a proxy agent at the center or a station
+    below it): this channel is the village agent's, so the agent works at a village station."""
+    if not isinstance(actor, Staff) or Role.PROXY_AGENT not in rules.staff_roles(actor):
         raise channel_error("NOT_PROXY_AGENT")
     station = ServiceCenter.objects.select_related("parent__parent").get(pk=actor.center_id)
     if station.tier != ServiceCenter.Tier.VILLAGE:
@@ -51,7 +55,7 @@ def proxy_application_submit(
     items: Sequence[ServiceItem | int] = (),
     bundle: Bundle | None = None,
     form_data: dict[str, Any] | None = None,
-    materials: Iterable[MaterialIn | str | dict] = (),
+    materials: Iterable[MaterialIn | str | dict[str, Any]] = (),
     delivery_method: str = "",
     delivery_address: str = "",
     idempotency_key: str | None = None,
@@ -60,15 +64,12 @@ def proxy_application_submit(
 
     The application (channel "proxy", `proxy_agent` = the agent) is created in `prereview`
     and waits for the township center above the village station (`proxy_application_check`).
+    A retry with the same key returns the first application (the engine's
+    `application_create`); a key of another applicant's application, or of another
+    agent's, is refused (IDEMPOTENCY_KEY_REUSED).
     """
     _township, hall = _proxy_hall(actor)
-    if idempotency_key:
-        existing = Application.objects.filter(idempotency_key=idempotency_key).first()
-        if existing is not None:
-            if existing.proxy_agent_id != actor.pk:
-                raise channel_error("IDEMPOTENCY_KEY_REUSED", field="idempotency_key")
-            return existing
-    return services.application_create(
+    application = services.application_create(
         center=hall,
         applicant=applicant,
         items=items,
@@ -83,21 +84,31 @@ def proxy_application_submit(
         proxy_agent=actor,
         state=S.PREREVIEW,
     )
+    if application.proxy_agent_id != actor.pk:  # the engine returned someone else's application
+        raise case_error("IDEMPOTENCY_KEY_REUSED", field="idempotency_key")
+    return application
 
 
-def _township_checked(application_id: int) -> bool:
-    return CaseEvent.objects.filter(case__application_id=application_id, action=TOWNSHIP_CHECK).exists()
+def _township_checks() -> QuerySet[CaseEvent]:
+    """`township_check` events of the application in the outer query."""
+    return CaseEvent.objects.filter(case__application_id=OuterRef("pk"), action=TOWNSHIP_CHECK)
+
+
+def _in_prereview() -> QuerySet[Case]:
+    """Cases in `prereview` of the application in the outer query."""
+    return Case.objects.filter(application_id=OuterRef("pk"), state=S.PREREVIEW)
 
 
 def proxy_township_of(application: Application) -> int | None:
     """Id of the township center that checks a proxy application (the agent's station's parent)."""
     if application.proxy_agent_id is None:
         return None
-    return (
+    township_id: int | None = (
         Staff.objects.filter(pk=application.proxy_agent_id)
         .values_list("center__parent_id", flat=True)
         .first()
     )
+    return township_id
 
 
 @transaction.atomic
@@ -106,57 +117,46 @@ def proxy_application_check(
 ) -> list[Case]:
     """The township center checks a proxy application before it goes up to the county hall.
 
-    Only an intake clerk or center admin of the township center above the agent's village
-    station (OUT_OF_SCOPE for another township). Approve: each case gets a `township_check`
-    event (state stays `prereview`; the hall's pre-review may now pass it). Reject: each
-    case is returned with the reasons (`township_return`, data.stage "township_check").
-    Locks the application's cases (pk order) before checking, so two checks never both pass.
+    Who may check is the engine's table (`township_check` / `township_return`: an intake
+    clerk or center admin, working in the township above the agent's village station —
+    OUT_OF_SCOPE for another center), asked of every locked case before the reasons or an
+    earlier check are looked at.
+    Approve: each case gets a `township_check` event (state stays `prereview`; the hall's
+    pre-review may now pass it). Reject: each case is returned with the reasons
+    (`township_return`, data.stage "township_check").
+
+    Locks the application's cases in pre-review (pk order) before checking, so two checks
+    never both pass.
     """
     if application.channel != Channel.PROXY or application.proxy_agent_id is None:
         raise channel_error("NOT_PROXY_APPLICATION")
-    transition = TRANSITIONS[TOWNSHIP_CHECK if approve else TOWNSHIP_RETURN]
-    if not staff_roles(actor) & transition.roles:  # checked again by the engine; first, for a clear error
-        raise case_error("ROLE_NOT_ALLOWED", action=str(transition.label))
+    action = TOWNSHIP_CHECK if approve else TOWNSHIP_RETURN
     township_id = proxy_township_of(application)
-    if township_id is None or actor.center_id != township_id:
-        raise case_error("OUT_OF_SCOPE")
-    if not approve:
-        required(reasons, "reasons")
-    cases = list(
-        Case.objects.select_for_update()
-        .filter(application_id=application.pk, state=S.PREREVIEW)
-        .order_by("pk")
-    )
+    cases = locks.lock_cases(application_id=application.pk, states=[S.PREREVIEW])
     if not cases:
         raise channel_error("NOT_IN_PREREVIEW")
-    if _township_checked(application.pk):
-        raise channel_error("TOWNSHIP_CHECK_DONE")
-    # The table's `township_check` / `township_return` rows (lower-center scope) check the
-    # role and that the staff member works in the township named here; one event per case.
-    recorded = []
     for case in cases:
-        if approve:
-            data = {"stage": TOWNSHIP_CHECK, "approved": True, "center": township_id}
-            action = TOWNSHIP_CHECK
-        else:
-            data = {"stage": TOWNSHIP_CHECK, "reasons": reasons, "center": township_id}
-            action = TOWNSHIP_RETURN
-        recorded.append(
-            services.case_record(
-                case=case, actor=actor, action=action, data=data, lower_center_id=township_id
-            )
-        )
-    return recorded
+        check_case(case, action, actor, lower_center_id=township_id)
+    if not approve:
+        rules.require(reasons, "reasons")
+    if CaseEvent.objects.filter(case__application_id=application.pk, action=TOWNSHIP_CHECK).exists():
+        raise channel_error("TOWNSHIP_CHECK_DONE")
+    if approve:
+        data: dict[str, Any] = {"stage": TOWNSHIP_CHECK, "approved": True, "center": township_id}
+    else:
+        data = {"stage": TOWNSHIP_CHECK, "reasons": reasons, "center": township_id}
+    return [
+        services.case_record(case=case, actor=actor, action=action, data=data, lower_center_id=township_id)
+        for case in cases
+    ]
 
 
 def proxy_checks_waiting(*, actor: Staff) -> QuerySet[Application]:
-    """Proxy applications waiting for the check of the actor's township center."""
-    checked = CaseEvent.objects.filter(case__application_id=OuterRef("pk"), action=TOWNSHIP_CHECK)
-    waiting = Case.objects.filter(application_id=OuterRef("pk"), state=S.PREREVIEW)
+    """Proxy applications waiting for the check of the actor's township center, oldest first."""
     return (
         Application.objects.filter(channel=Channel.PROXY, proxy_agent__center__parent_id=actor.center_id)
-        .filter(Exists(waiting))
-        .exclude(Exists(checked))
+        .filter(Exists(_in_prereview()))
+        .exclude(Exists(_township_checks()))
         .select_related("applicant", "proxy_agent")
         .order_by("created_at", "pk")
     )
@@ -165,12 +165,10 @@ def proxy_checks_waiting(*, actor: Staff) -> QuerySet[Application]:
 def prereview_waiting(*, actor: Staff) -> QuerySet[Application]:
     """The hall's pre-review inbox: applications of the actor's center with cases in
     `prereview`, proxy ones only once their township has approved them; oldest first."""
-    waiting = Case.objects.filter(application_id=OuterRef("pk"), state=S.PREREVIEW)
-    checked = CaseEvent.objects.filter(case__application_id=OuterRef("pk"), action=TOWNSHIP_CHECK)
     return (
         Application.objects.filter(center_id=actor.center_id)
-        .filter(Exists(waiting))
-        .exclude(Q(channel=Channel.PROXY) & ~Exists(checked))
+        .filter(Exists(_in_prereview()))
+        .exclude(Q(channel=Channel.PROXY) & ~Exists(_township_checks()))
         .select_related("applicant", "proxy_agent")
         .order_by("submitted_at", "pk")
     )

@@ -173,6 +173,16 @@ def test_retried_proxy_submit_with_the_same_key_makes_one_application(world, net
     assert Case.objects.filter(application__proxy_agent=network["agent"]).count() == 1
 
 
+def test_a_key_of_another_agents_application_is_refused_not_returned(world, network):
+    _apply(world, network, idempotency_key="proxy-1")
+    other_agent = StaffFactory(center=network["village"], roles=[Role.PROXY_AGENT])
+    with pytest.raises(CaseError) as exc:
+        channels.proxy_application_submit(
+            actor=other_agent, applicant=world.applicant, items=[world.item], idempotency_key="proxy-1"
+        )
+    assert (exc.value.code, exc.value.field) == ("IDEMPOTENCY_KEY_REUSED", "idempotency_key")
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_township_staff_checking_at_once_one_wins():

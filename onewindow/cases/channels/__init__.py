@@ -1,16 +1,17 @@
 """The intake channels beyond the window: the online portal, village proxy agents and batch Excel.
 
-Everything here is built on the engine's public services (`application_create`,
-`application_submit`, `application_prereview_pass/return`, `application_intake`); a
-channel adds only what it needs on top, with the same conventions: keyword-only, atomic,
-a refused action raises a `CaseError` with a stable code and the input at fault in
-`.field`, and nothing was written.
+Each channel is built on the engine's actions (`application_create`, `application_submit`,
+`case_record`, `application_intake`) and rules (`rules.check_transition`,
+`rules.check_delivery`, `rules.require`, the form check); a channel adds only what it needs
+on top, with the engine's conventions: keyword-only, `actor=` the one acting, atomic, a
+refused action raises a `CaseError` with a stable code and the input at fault in `.field`,
+and nothing was written.
 
 * `portal` — a citizen's draft, its edits, the online submit, the application's status.
 * `proxy` — a village proxy agent applies; the township checks; the waiting lists.
 * `batch` — batch intake: reading rows, their idempotency keys, intake per row, the report.
-* `sheet` — the batch sheet as a file format: columns, headers, template, cells.
-* `errors` — the codes only a channel raises.
+* `sheet` — the batch sheet as a file format: columns, headers, template, cell values.
+* `errors` — the codes only a channel raises (the engine's own codes stay the engine's).
 
 Callers import this package (`from onewindow.cases import channels`); the names below are
 its public API, the modules are how it is laid out.

@@ -1,13 +1,15 @@
 """Batch intake (批量受理): one Excel sheet, one row per applicant for one item, each row through intake.
 
-Every good row becomes its own application taken through `application_intake`, each in
-its own transaction; bad rows are reported by row number and column header. The file
-format itself — columns, headers, the template, cells — is `channels.sheet`.
+Every row is read and checked first, with the engine's and org's own rules (the form,
+the delivery rule, `clean_id_number` / `clean_uscc` / `clean_mobile`); then every good row
+becomes its own application taken through `application_intake`, each in its own
+transaction. Bad rows are reported by row number and column header (`BatchReport`). The
+file format itself — columns, headers, the template, cell words — is `channels.sheet`.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import dataclasses
 import hashlib
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,26 +18,15 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from onewindow.cases import services
-from onewindow.cases.channels.errors import channel_error
-from onewindow.cases.channels.sheet import (
-    MATERIAL_MISSING,
-    MATERIAL_RECEIVED,
-    MATERIAL_TOLERATED,
-    NO_WORDS,
-    YES_WORDS,
-    BatchColumn,
-    batch_columns,
-    cell_text,
-    delivery_words,
-    map_headers,
-    norm,
-    read_sheet,
-)
+from onewindow.cases import rules, services
+from onewindow.cases.channels import sheet
+from onewindow.cases.channels.errors import ORG_CODES, channel_error
+from onewindow.cases.channels.sheet import BatchColumn
 from onewindow.cases.errors import CaseError, case_error
-from onewindow.cases.models import Application, Case, CaseState, Channel
-from onewindow.cases.rules import staff_roles
-from onewindow.catalog.models import DeliveryMethod, FormField, ServiceItem
+from onewindow.cases.form import check_form
+from onewindow.cases.models import Application, ApplicationMaterial, Case, CaseState, Channel
+from onewindow.cases.selectors import VersionPlan
+from onewindow.catalog.models import ServiceItem
 from onewindow.core import clock
 from onewindow.org import selectors as org_selectors
 from onewindow.org import services as org_services
@@ -43,6 +34,20 @@ from onewindow.org.errors import OrgError
 from onewindow.org.models import Applicant, Role, ServiceCenter, Staff
 
 S = CaseState
+M = ApplicationMaterial.Status
+
+OUTCOME_ACCEPTED = "accepted"
+OUTCOME_PENDING = "accepted_with_pending"
+OUTCOME_COMPLETED = "completed"
+OUTCOME_SUPPLEMENT = "supplement_requested"
+OUTCOME_IMPORTED = "already_imported"
+OUTCOME_LABELS = {
+    OUTCOME_ACCEPTED: gettext_lazy("accepted"),
+    OUTCOME_PENDING: gettext_lazy("accepted with pending materials"),
+    OUTCOME_COMPLETED: gettext_lazy("accepted and completed"),
+    OUTCOME_SUPPLEMENT: gettext_lazy("supplement requested"),
+    OUTCOME_IMPORTED: gettext_lazy("already imported"),
+}
 
 
 @dataclass(frozen=True)
@@ -121,24 +126,12 @@ class BatchReport:
         return "\n".join(lines)
 
 
-OUTCOME_ACCEPTED = "accepted"
-OUTCOME_PENDING = "accepted_with_pending"
-OUTCOME_COMPLETED = "completed"
-OUTCOME_SUPPLEMENT = "supplement_requested"
-OUTCOME_IMPORTED = "already_imported"
-OUTCOME_LABELS = {
-    OUTCOME_ACCEPTED: gettext_lazy("accepted"),
-    OUTCOME_PENDING: gettext_lazy("accepted with pending materials"),
-    OUTCOME_COMPLETED: gettext_lazy("accepted and completed"),
-    OUTCOME_SUPPLEMENT: gettext_lazy("supplement requested"),
-    OUTCOME_IMPORTED: gettext_lazy("already imported"),
-}
+# --------------------------------------------------------------------------- reading rows
 
 
 @dataclass
 class _Row:
     number: int
-    values: dict[str, Any]
     name: str = ""
     kind: str = Applicant.Kind.PERSON
     identity: str = ""
@@ -150,136 +143,99 @@ class _Row:
     errors: list[BatchError] = field(default_factory=list)
 
 
-def _row_error(row: _Row, column: BatchColumn | str, code: str, message: Any) -> None:
-    header = column.header if isinstance(column, BatchColumn) else column
-    row.errors.append(BatchError(row=row.number, column=header, code=code, message=str(message)))
+@dataclass(frozen=True)
+class _Layout:
+    """What reading the rows of one sheet needs: the version's plan, its columns, where they are."""
+
+    plan: VersionPlan
+    columns: dict[str, BatchColumn]  # by key
+    index: dict[str, int]  # column key → position in the sheet
+    delivery_words: dict[str, str]
+
+    def column_of(self, field: str) -> BatchColumn | None:
+        """The column an error's `field` (the engine's or org's input name) was read from."""
+        name = field.split("[")[0]
+        if name.startswith("form_data."):
+            return self.columns.get("form:" + name.removeprefix("form_data."))
+        return self.columns.get({"uscc": "id_number", "phone": "mobile"}.get(name, name))
 
 
-def _parse_identity(row: _Row, column: BatchColumn, value: str) -> None:
+def _add_error(row: _Row, column: BatchColumn | None, error: CaseError | OrgError) -> None:
+    """Report a refused cell: the column's header, the error's code (org's as the report names
+    it) and its message."""
+    code = ORG_CODES.get(error.code, error.code)
+    header = column.header if column is not None else ""
+    row.errors.append(BatchError(row=row.number, column=header, code=code, message=error.message))
+
+
+def _read_identity(row: _Row, column: BatchColumn, value: str) -> None:
+    """A resident ID number or, when its first 17 characters are not all digits, a USCC,
+    checked and normalised by org.services (the validator's own reason when refused)."""
     compact = "".join(value.split()).upper()
     if not compact:
-        _row_error(row, column, "FIELD_REQUIRED", _("Fill in “%(label)s”.") % {"label": column.header})
+        _add_error(row, column, case_error("FIELD_REQUIRED", field="id_number", label=column.header))
         return
-    looks_like_uscc = not compact[:17].isdigit()
     try:
-        if looks_like_uscc:
-            row.kind, row.identity = Applicant.Kind.ORGANISATION, org_services.clean_uscc(compact)
-        else:
+        if compact[:17].isdigit():
             row.kind, row.identity = Applicant.Kind.PERSON, org_services.clean_id_number(compact)
-    except OrgError as exc:  # the validator's own reason, e.g. the check digit
-        _row_error(row, column, "USCC_INVALID" if looks_like_uscc else "ID_NUMBER_INVALID", exc.message)
+        else:
+            row.kind, row.identity = Applicant.Kind.ORGANISATION, org_services.clean_uscc(compact)
+    except OrgError as exc:
+        _add_error(row, column, exc)
 
 
-def _parse_field(row: _Row, column: BatchColumn, raw: Any) -> None:
-    text = cell_text(raw)
-    key = column.key.split(":", 1)[1]
-    if not text:
-        if column.required:
-            _row_error(row, column, "FIELD_REQUIRED", _("Fill in “%(label)s”.") % {"label": column.header})
-        return
-    kind = column.field_kind
-    value: Any = text
-    invalid = False
-    if kind == FormField.Kind.NUMBER:
-        try:
-            number = float(raw) if isinstance(raw, int | float) else float(text)
-            value = int(number) if number.is_integer() else number
-        except ValueError:
-            invalid = True
-    elif kind == FormField.Kind.DATE:
-        try:
-            value = dt.date.fromisoformat(text.replace("/", "-")[:10]).isoformat()
-        except ValueError:
-            invalid = True
-    elif kind == FormField.Kind.BOOLEAN:
-        word = text.lower()
-        invalid = word not in YES_WORDS + NO_WORDS
-        value = word in YES_WORDS
-    elif kind == FormField.Kind.CHOICE and column.choices:
-        invalid = text not in column.choices
-    if invalid:
-        allowed = (
-            "、".join(column.choices) if kind == FormField.Kind.CHOICE else str(FormField.Kind(kind).label)
-        )
-        _row_error(
-            row,
-            column,
-            "FIELD_INVALID",
-            _("Cell value “%(value)s” is not allowed; expected: %(allowed)s.")
-            % {"value": text, "allowed": allowed},
-        )
-        return
-    row.form_data[key] = value
+def _read_material(row: _Row, column: BatchColumn, raw: Any) -> None:
+    mark = sheet.material_mark(raw)
+    if mark == M.RECEIVED:
+        row.received.append(column.key.split(":", 1)[1])
+    elif mark == M.PENDING and not column.tolerable:
+        _add_error(row, column, channel_error("MATERIAL_NOT_TOLERABLE", material=column.header))
+    elif mark is None:
+        _add_error(row, column, channel_error("MATERIAL_VALUE_UNKNOWN", value=sheet.cell_text(raw)))
 
 
-def _parse_material(row: _Row, column: BatchColumn, raw: Any) -> None:
-    word = cell_text(raw).lower()
-    code = column.key.split(":", 1)[1]
-    if word in MATERIAL_RECEIVED:
-        row.received.append(code)
-    elif word in MATERIAL_TOLERATED:
-        if not column.tolerable:
-            _row_error(
-                row,
-                column,
-                "MATERIAL_NOT_TOLERABLE",
-                _("“%(material)s” cannot follow later (容缺); mark it 已收 or 缺.")
-                % {"material": column.header},
-            )
-    elif word and word not in MATERIAL_MISSING:
-        _row_error(
-            row,
-            column,
-            "MATERIAL_VALUE_UNKNOWN",
-            _("Unknown value “%(value)s”: use 已收, 容缺 or 缺 (or 是/否).") % {"value": cell_text(raw)},
-        )
+def _read_row(layout: _Layout, number: int, values: list[Any]) -> _Row:
+    """One row as an application's input; every cell the rules refuse is an error of the row."""
 
-
-def _parse_row(number: int, values: list[Any], columns: list[BatchColumn], index: dict[str, int]) -> _Row:
     def cell(key: str) -> Any:
-        i = index.get(key)
+        i = layout.index.get(key)
         return values[i] if i is not None and i < len(values) else None
 
-    row = _Row(number=number, values={})
-    by_key = {c.key: c for c in columns}
-    name = cell_text(cell("name"))
-    if not name:
-        _row_error(
-            row,
-            by_key["name"],
-            "FIELD_REQUIRED",
-            _("Fill in “%(label)s”.") % {"label": by_key["name"].header},
-        )
-    row.name = name
-    _parse_identity(row, by_key["id_number"], cell_text(cell("id_number")))
-    mobile = cell_text(cell("mobile"))
-    if mobile:
+    def refused(error: CaseError | OrgError) -> None:
+        _add_error(row, layout.column_of(error.field), error)
+
+    row = _Row(number=number)
+    row.name = sheet.cell_text(cell("name"))
+    if not row.name:
+        refused(case_error("FIELD_REQUIRED", field="name", label=layout.columns["name"].header))
+    _read_identity(row, layout.columns["id_number"], sheet.cell_text(cell("id_number")))
+    try:
+        row.mobile = org_services.clean_mobile(sheet.cell_text(cell("mobile")))
+    except OrgError as exc:
+        refused(exc)
+    method_text = sheet.cell_text(cell("delivery_method"))
+    row.delivery_address = sheet.cell_text(cell("delivery_address"))
+    if method_text and sheet.norm(method_text) not in layout.delivery_words:
+        refused(channel_error("DELIVERY_METHOD_UNKNOWN", field="delivery_method", value=method_text))
+    else:
+        row.delivery_method = layout.delivery_words.get(sheet.norm(method_text), "")
         try:
-            row.mobile = org_services.clean_mobile(mobile)
-        except OrgError as exc:
-            _row_error(row, by_key["mobile"], "MOBILE_INVALID", exc.message)
-    method_text = cell_text(cell("delivery_method"))
-    if method_text:
-        method = delivery_words().get(norm(method_text))
-        if method is None:
-            _row_error(
-                row,
-                by_key["delivery_method"],
-                "DELIVERY_METHOD_UNKNOWN",
-                _("Unknown delivery method “%(value)s”: use 窗口领取, 邮寄 or 电子送达.")
-                % {"value": method_text},
+            rules.check_delivery(
+                method=row.delivery_method,
+                address=row.delivery_address,
+                offered=[(layout.plan.item_name, layout.plan.delivery_methods)],
             )
-        else:
-            row.delivery_method = method
-    row.delivery_address = cell_text(cell("delivery_address"))
-    if row.delivery_method == DeliveryMethod.MAIL and not row.delivery_address:
-        column = by_key["delivery_address"]
-        _row_error(row, column, "FIELD_REQUIRED", _("Fill in “%(label)s”.") % {"label": column.header})
-    for col in columns:
-        if col.kind == "field":
-            _parse_field(row, col, cell(col.key))
-        elif col.kind == "material":
-            _parse_material(row, col, cell(col.key))
+        except CaseError as exc:
+            refused(exc)
+    # The engine's form rule one field at a time, so every bad cell of the row is reported.
+    for f in layout.plan.form_fields:
+        value = sheet.form_value(layout.columns[f"form:{f.key}"], cell(f"form:{f.key}"))
+        try:
+            row.form_data |= check_form([dataclasses.replace(layout.plan, form_fields=(f,))], {f.key: value})
+        except CaseError as exc:
+            refused(exc)
+    for m in layout.plan.materials:
+        _read_material(row, layout.columns[f"material:{m.code}"], cell(f"material:{m.code}"))
     return row
 
 
@@ -302,52 +258,53 @@ def _row_key(item: ServiceItem, row: _Row) -> str:
     return "batch:" + hashlib.sha256(content.encode()).hexdigest()[:48]
 
 
-ERROR_COLUMNS = {
-    "delivery_method": "delivery_method",
-    "delivery_address": "delivery_address",
-    "phone": "mobile",
-}
+# --------------------------------------------------------------------------- intake
 
 
 def batch_intake(*, center: ServiceCenter, item: ServiceItem, actor: Staff, xlsx: bytes) -> BatchReport:
     """批量受理: one application per good row of the sheet, each taken through the window's intake.
 
-    Every row is validated first (identity number, required form fields, delivery method,
+    Every row is read first (identity number, form fields, delivery method and address,
     material values, an ID number repeated in the sheet); then each good row runs in its own
     transaction: the applicant is found by ID number / USCC or registered, the application
     is created (channel "batch") and `application_intake` accepts it, accepts it with
     pending (容缺) materials, completes an immediate item, or requests a supplement — as at
     the window. A row the engine refuses is rolled back alone and reported. The whole file
     is refused (CaseError) when it is not an xlsx or a required column is missing.
+
+    A row's idempotency key (`_row_key`) goes to `application_create`, which returns the
+    first application for a retried key; the rows an earlier run imported are found first,
+    for the whole sheet in two queries, and reported as `already_imported` without a second
+    intake.
     """
     if item.center_id != center.pk:
         raise case_error("ITEM_OTHER_CENTER", field="item", item=item.name)
-    if Role.INTAKE_CLERK not in staff_roles(actor) or actor.center_id != center.pk:
+    if Role.INTAKE_CLERK not in rules.staff_roles(actor) or actor.center_id != center.pk:
         raise channel_error("BATCH_CLERK")
-    columns = batch_columns(item=item)
-    by_key = {c.key: c for c in columns}
-    sheet = read_sheet(xlsx)
-    if not sheet:
+    plan = sheet.published_plan(item)
+    columns = sheet.columns_of(plan)
+    cells = sheet.read_sheet(xlsx)
+    if not cells:
         raise channel_error("BATCH_EMPTY", field="xlsx")
-    index = map_headers(sheet[0][1], columns)
+    layout = _Layout(
+        plan=plan,
+        columns={c.key: c for c in columns},
+        index=sheet.map_headers(cells[0][1], columns),
+        delivery_words=sheet.delivery_words(),
+    )
     report = BatchReport(item_code=item.code)
 
     rows: list[_Row] = []
     first_row_of: dict[str, int] = {}
-    for number, values in sheet[1:]:
-        if all(cell_text(v) == "" for v in values):
+    for number, values in cells[1:]:
+        if all(sheet.cell_text(v) == "" for v in values):
             continue
         report.rows += 1
-        row = _parse_row(number, values, columns, index)
+        row = _read_row(layout, number, values)
         if row.identity:
             first = first_row_of.setdefault(row.identity, number)
             if first != number:
-                _row_error(
-                    row,
-                    by_key["id_number"],
-                    "DUPLICATE_IN_SHEET",
-                    _("The same ID number is already on row %(row)d.") % {"row": first},
-                )
+                _add_error(row, layout.columns["id_number"], channel_error("DUPLICATE_IN_SHEET", row=first))
         if row.errors:
             report.errors.extend(row.errors)
         else:
@@ -355,7 +312,6 @@ def batch_intake(*, center: ServiceCenter, item: ServiceItem, actor: Staff, xlsx
     if report.rows == 0:
         raise channel_error("BATCH_EMPTY", field="xlsx")
 
-    # Rows an earlier run of this sheet imported already: two queries for the whole sheet.
     keys = {row.number: _row_key(item, row) for row in rows}
     imported = {a.idempotency_key: a for a in Application.objects.filter(idempotency_key__in=keys.values())}
     first_case = dict(
@@ -367,17 +323,14 @@ def batch_intake(*, center: ServiceCenter, item: ServiceItem, actor: Staff, xlsx
         key = keys[row.number]
         done = imported.get(key)
         if done is not None:
-            number = first_case.get(done.pk, "")
-            report.skipped.append(BatchRow(row.number, row.name, done.number, number, OUTCOME_IMPORTED))
+            case_number = first_case.get(done.pk, "")
+            report.skipped.append(BatchRow(row.number, row.name, done.number, case_number, OUTCOME_IMPORTED))
             continue
         try:
             with transaction.atomic():
                 report.created.append(_intake_row(center=center, item=item, actor=actor, row=row, key=key))
         except (CaseError, OrgError) as exc:
-            column = by_key.get(ERROR_COLUMNS.get(exc.field.split("[")[0], ""), None)
-            if exc.field in ("id_number", "uscc", "name"):
-                column = by_key["id_number" if exc.field != "name" else "name"]
-            _row_error(row, column or "", exc.code, exc.message)
+            _add_error(row, layout.column_of(exc.field), exc)
             report.errors.extend(row.errors)
     report.errors.sort(key=lambda e: e.row)
     return report
@@ -397,12 +350,7 @@ def _intake_row(*, center: ServiceCenter, item: ServiceItem, actor: Staff, row: 
             phone=row.mobile,
         )
     elif applicant.name != row.name:
-        raise CaseError(
-            "NAME_MISMATCH",
-            _("This ID number is registered to “%(name)s”, not “%(row)s”.")
-            % {"name": applicant.name, "row": row.name},
-            "name",
-        )
+        raise channel_error("NAME_MISMATCH", field="name", name=applicant.name, row=row.name)
     application = services.application_create(
         center=center,
         applicant=applicant,

@@ -1,7 +1,10 @@
 """The batch sheet as a file format: its columns and headers, the template workbook, reading cells.
 
 The sheet is an exchange format the center hands out: headers are written in Chinese and
-read in Chinese or English (ignoring blanks and '*').
+read in Chinese or English (ignoring blanks and '*'); cell values use a small fixed
+vocabulary (已收 / 容缺 / 缺, 是 / 否, 窗口领取 / 邮寄 / 电子送达). Nothing here decides
+whether a value is allowed — the engine's rules do that in `batch` — it only turns cells
+into the values the engine takes.
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,8 +21,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from onewindow.cases.channels.errors import channel_error
-from onewindow.cases.selectors import version_plan
-from onewindow.catalog.models import DeliveryMethod, FormField, ServiceItem, ServiceItemVersion
+from onewindow.cases.errors import case_error
+from onewindow.cases.models import ApplicationMaterial
+from onewindow.cases.selectors import VersionPlan, version_plan
+from onewindow.catalog.models import DeliveryMethod, FormField, ServiceItem
+from onewindow.catalog.selectors import item_published_version
 
 
 @dataclass(frozen=True)
@@ -36,8 +43,7 @@ class BatchColumn:
     tolerable: bool = False
 
 
-# The fixed columns. Headers are written in Chinese (the sheet is an exchange format the
-# center hands out) and read in Chinese or English.
+# The fixed columns: key, header, required, what to fill in.
 FIXED_COLUMNS = (
     ("name", gettext_lazy("Applicant name"), True, gettext_lazy("Name of the person or organisation.")),
     (
@@ -77,7 +83,12 @@ DELIVERY_WORDS = {
 }
 
 
-def both_languages(text: Any) -> set[str]:
+def norm(value: str) -> str:
+    """A header or word as compared: no blanks or '*', lower case."""
+    return re.sub(r"[\s*＊]+", "", value or "").lower()
+
+
+def _both_languages(text: Any) -> set[str]:
     out = set()
     for lang in ("zh-hans", "en"):
         with translation.override(lang):
@@ -85,11 +96,8 @@ def both_languages(text: Any) -> set[str]:
     return out
 
 
-def norm(value: str) -> str:
-    return re.sub(r"[\s*＊]+", "", value or "").lower()
-
-
 def cell_text(value: Any) -> str:
+    """A cell as text: whole numbers without '.0', dates as YYYY-MM-DD, stripped."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -102,29 +110,68 @@ def cell_text(value: Any) -> str:
 
 
 def delivery_words() -> dict[str, str]:
-    table = {norm(k): v for k, v in DELIVERY_WORDS.items()}
+    """Word → delivery method: the sheet's words, the method codes and their labels in both languages."""
+    table = {norm(k): str(v) for k, v in DELIVERY_WORDS.items()}
     for value, label in DeliveryMethod.choices:
         table[value] = value
-        for word in both_languages(label):
+        for word in _both_languages(label):
             table[word] = value
     return table
 
 
-def _published(item: ServiceItem) -> ServiceItemVersion:
-    version = ServiceItemVersion.objects.filter(item=item, status=ServiceItemVersion.Status.PUBLISHED).first()
+def material_mark(raw: Any) -> str | None:
+    """A material cell as the material's status: received, pending (容缺: follows later) or
+    missing (also when empty); None for a word the format does not know."""
+    word = cell_text(raw).lower()
+    if word in MATERIAL_RECEIVED:
+        return ApplicationMaterial.Status.RECEIVED
+    if word in MATERIAL_TOLERATED:
+        return ApplicationMaterial.Status.PENDING
+    if not word or word in MATERIAL_MISSING:
+        return ApplicationMaterial.Status.MISSING
+    return None
+
+
+def form_value(column: BatchColumn, raw: Any) -> Any:
+    """A form field's cell as the engine's form takes it: numbers as numbers, dates as
+    YYYY-MM-DD (a date cell, or 2018/07/01), 是/否 as yes/no; anything else as its text, for
+    the form's check (`cases.form.check_form`) to accept or refuse."""
+    text = cell_text(raw)
+    if not text:
+        return ""
+    kind = column.field_kind
+    if kind == FormField.Kind.NUMBER:
+        try:
+            number = float(raw) if isinstance(raw, int | float) else float(text)
+        except ValueError:
+            return text
+        return int(number) if number.is_integer() else number
+    if kind == FormField.Kind.DATE:
+        return text.replace("/", "-")[:10]
+    if kind == FormField.Kind.BOOLEAN:
+        word = text.lower()
+        if word in YES_WORDS:
+            return True
+        if word in NO_WORDS:
+            return False
+    return text
+
+
+def published_plan(item: ServiceItem) -> VersionPlan:
+    """The plan of the item's published version, the one a batch applies for."""
+    version = item_published_version(item)
     if version is None:
-        raise channel_error("NO_PUBLISHED_VERSION", field="item", item=item.name)
-    return version
+        raise case_error("NO_PUBLISHED_VERSION", field="item", item=item.name)
+    return version_plan(version.pk)
 
 
-def batch_columns(*, item: ServiceItem) -> list[BatchColumn]:
-    """The sheet's columns for the item's published version, in order (3 queries)."""
-    version = _published(item)
+def columns_of(plan: VersionPlan) -> list[BatchColumn]:
+    """The sheet's columns for a version's plan, in order: fixed, form fields, materials."""
     with translation.override("zh-hans"):
         columns = [
             BatchColumn(key, str(header), "fixed", req, str(help)) for key, header, req, help in FIXED_COLUMNS
         ]
-        for f in FormField.objects.filter(version=version).order_by("order", "pk"):
+        for f in plan.form_fields:
             columns.append(
                 BatchColumn(
                     f"form:{f.key}",
@@ -133,10 +180,9 @@ def batch_columns(*, item: ServiceItem) -> list[BatchColumn]:
                     f.required,
                     str(FormField.Kind(f.kind).label),
                     field_kind=f.kind,
-                    choices=tuple(str(c) for c in f.choices or ()),
+                    choices=f.choices,
                 )
             )
-        plan = version_plan(version.pk)
         for m in plan.materials:
             columns.append(
                 BatchColumn(
@@ -149,6 +195,25 @@ def batch_columns(*, item: ServiceItem) -> list[BatchColumn]:
                 )
             )
     return columns
+
+
+def batch_columns(*, item: ServiceItem) -> list[BatchColumn]:
+    """The sheet's columns for the item's published version, in order (one query once the
+    version's plan is read)."""
+    return columns_of(published_plan(item))
+
+
+def _choices(col: BatchColumn) -> list[str]:
+    """The values a template column offers in its drop-down list."""
+    if col.key == "delivery_method":
+        return ["窗口领取", "邮寄", "电子送达"]
+    if col.kind == "material":
+        return ["已收", "容缺", "缺"] if col.tolerable else ["已收", "缺"]
+    if col.field_kind == FormField.Kind.CHOICE and col.choices:
+        return list(col.choices)
+    if col.field_kind == FormField.Kind.BOOLEAN:
+        return ["是", "否"]
+    return []
 
 
 def batch_template(*, item: ServiceItem) -> bytes:
@@ -171,15 +236,7 @@ def batch_template(*, item: ServiceItem) -> bytes:
             cell.font = red if col.required else bold
             cell.fill = fill
             ws.column_dimensions[get_column_letter(i)].width = max(12, min(40, len(col.header) * 2 + 4))
-            choices: list[str] = []
-            if col.key == "delivery_method":
-                choices = ["窗口领取", "邮寄", "电子送达"]
-            elif col.kind == "material":
-                choices = ["已收", "容缺", "缺"] if col.tolerable else ["已收", "缺"]
-            elif col.field_kind == FormField.Kind.CHOICE and col.choices:
-                choices = list(col.choices)
-            elif col.field_kind == FormField.Kind.BOOLEAN:
-                choices = ["是", "否"]
+            choices = _choices(col)
             if choices and len(",".join(choices)) < 250:
                 letter = get_column_letter(i)
                 validation = DataValidation(
@@ -218,6 +275,8 @@ def batch_template(*, item: ServiceItem) -> bytes:
 
 
 def read_sheet(xlsx: bytes) -> list[tuple[int, list[Any]]]:
+    """The first sheet's rows as (row number as Excel shows it, cell values); BATCH_FILE_INVALID
+    when the bytes are not an xlsx workbook."""
     from openpyxl import load_workbook
 
     try:
@@ -231,16 +290,18 @@ def read_sheet(xlsx: bytes) -> list[tuple[int, list[Any]]]:
         wb.close()
 
 
-def map_headers(header: list[Any], columns: list[BatchColumn]) -> dict[str, int]:
-    """Column key → index in the sheet. Headers match in Chinese or English, ignoring blanks and '*'."""
+def map_headers(header: Iterable[Any], columns: list[BatchColumn]) -> dict[str, int]:
+    """Column key → index in the sheet. Headers match in Chinese or English, ignoring blanks and
+    '*', or by the field key / material code; BATCH_COLUMN_MISSING names a required column
+    the sheet lacks."""
     aliases: dict[str, str] = {}
     fixed_labels = {key: label for key, label, _r, _h in FIXED_COLUMNS}
     for col in columns:
         names = {norm(col.header)}
         if col.kind == "fixed":
-            names |= both_languages(fixed_labels[col.key])
+            names |= _both_languages(fixed_labels[col.key])
         else:
-            names.add(norm(col.key.split(":", 1)[1]))  # the field key / material code
+            names.add(norm(col.key.split(":", 1)[1]))
         for name in names:
             aliases.setdefault(name, col.key)
     found: dict[str, int] = {}

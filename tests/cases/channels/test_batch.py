@@ -259,3 +259,33 @@ def test_headers_are_written_in_chinese_and_read_in_english_too(world, nurse):
         center=world.center, item=nurse, actor=world.clerk, xlsx=xlsx(english, [good_row(3)])
     )
     assert [r.outcome for r in report.created] == ["accepted"]
+
+
+def test_every_bad_cell_of_a_row_is_reported_with_the_engines_reason(world, nurse):
+    row = good_row(1)
+    row[5], row[6], row[7] = "", "医生", "2018年7月"  # 执业机构 missing, not a choice, not a date
+    report = channels.batch_intake(
+        center=world.center, item=nurse, actor=world.clerk, xlsx=xlsx(headers(nurse), [row])
+    )
+    assert [(e.column, e.code) for e in report.errors] == [
+        ("执业机构", "FIELD_REQUIRED"),
+        ("执业类别", "FIELD_INVALID"),
+        ("毕业日期", "FIELD_INVALID"),
+    ]
+    assert "护士、助产士" in report.errors[1].message
+    assert not Application.objects.exists()
+
+
+def test_a_delivery_method_the_item_does_not_offer_is_reported_on_its_cell(world, nurse):
+    version = nurse.versions.get(status="published")
+    version.delivery_methods = ["pickup"]
+    version.save()
+    row = good_row(1)
+    row[3], row[4] = "邮寄", "县城关镇1号"
+    report = channels.batch_intake(
+        center=world.center, item=nurse, actor=world.clerk, xlsx=xlsx(headers(nurse), [row, good_row(2)])
+    )
+    assert [(e.row, e.column, e.code) for e in report.errors] == [
+        (2, headers(nurse)[3], "DELIVERY_NOT_OFFERED")
+    ]
+    assert len(report.created) == 1

@@ -5,18 +5,10 @@ import pytest
 from onewindow.cases import channels, services
 from onewindow.cases.errors import CaseError
 from onewindow.cases.models import Application, ApplicationMaterial, Case, CaseEvent
-from tests.factories.catalog import FormFieldFactory
 from tests.factories.org import ApplicantFactory, UserFactory
 from tests.threads import race
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def form(world):
-    """The item's form: 申请人姓名 and 联系电话, both optional."""
-    FormFieldFactory(version=world.version, key="name", label="申请人姓名", order=0, required=False)
-    FormFieldFactory(version=world.version, key="phone", label="联系电话", order=1, required=False)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("name_and_phone_form")]
 
 
 @pytest.fixture

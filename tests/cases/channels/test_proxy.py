@@ -7,18 +7,10 @@ from onewindow.cases.chain import chain_verify
 from onewindow.cases.errors import CaseError
 from onewindow.cases.models import Case, CaseEvent
 from onewindow.org.models import Role, ServiceCenter
-from tests.factories.catalog import FormFieldFactory
 from tests.factories.org import ServiceCenterFactory, StaffFactory
 from tests.threads import race
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def form(world):
-    """The item's form: 申请人姓名 and 联系电话, both optional."""
-    FormFieldFactory(version=world.version, key="name", label="申请人姓名", order=0, required=False)
-    FormFieldFactory(version=world.version, key="phone", label="联系电话", order=1, required=False)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("name_and_phone_form")]
 
 
 @pytest.fixture

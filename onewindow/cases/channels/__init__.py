@@ -1,11 +1,11 @@
 """The intake channels beyond the window: the online portal, village proxy agents and batch Excel.
 
 Each channel is built on the engine's actions (`application_create`, `application_submit`,
-`case_record`, `application_intake`) and rules (`rules.check_transition`,
-`rules.check_delivery`, `rules.require`, the form check); a channel adds only what it needs
-on top, with the engine's conventions: keyword-only, `actor=` the one acting, atomic, a
-refused action raises a `CaseError` with a stable code and the input at fault in `.field`,
-and nothing was written.
+`case_record`, `application_intake`), its rules (`rules.check_transition`,
+`rules.check_delivery`, `rules.require`) and the input layer (`core.inputs`, the form's
+rules); a channel adds only what it needs on top, with the engine's conventions:
+keyword-only, `actor=` the one acting, atomic, a refused action raises a `CaseError` with a
+stable code and the input at fault in `.field`, and nothing was written.
 
 * `portal` — a citizen's draft, its edits, the online submit, the application's status.
 * `proxy` — a village proxy agent applies; the township checks; the waiting lists.

@@ -1,15 +1,14 @@
 """Batch intake (批量受理): one Excel sheet, one row per applicant for one item, each row through intake.
 
-Every row is read and checked first, with the engine's and org's own rules (the form,
-the delivery rule, `clean_id_number` / `clean_uscc` / `clean_mobile`); then every good row
-becomes its own application taken through `application_intake`, each in its own
-transaction. Bad rows are reported by row number and column header (`BatchReport`). The
+Every row is read and checked first, with the rules the engine and org use (the form by
+`core.inputs`, the delivery rule, `clean_id_number` / `clean_uscc` / `clean_mobile`); then
+every good row becomes its own application taken through `application_intake`, each in
+its own transaction. Bad rows are reported by row number and column header (`BatchReport`). The
 file format itself — columns, headers, the template, cell words — is `channels.sheet`.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,11 +22,12 @@ from onewindow.cases.channels import sheet
 from onewindow.cases.channels.errors import ORG_CODES, channel_error
 from onewindow.cases.channels.sheet import BatchColumn
 from onewindow.cases.errors import CaseError, case_error
-from onewindow.cases.form import check_form
 from onewindow.cases.models import Application, ApplicationMaterial, Case, CaseState, Channel
 from onewindow.cases.selectors import VersionPlan
 from onewindow.catalog.models import ServiceItem
 from onewindow.core import clock
+from onewindow.core.errors import family
+from onewindow.core.inputs import form_check, is_blank
 from onewindow.org import selectors as org_selectors
 from onewindow.org import services as org_services
 from onewindow.org.errors import OrgError
@@ -150,7 +150,6 @@ class _Layout:
     plan: VersionPlan
     columns: dict[str, BatchColumn]  # by key
     index: dict[str, int]  # column key → position in the sheet
-    delivery_words: dict[str, str]
 
     def column_of(self, field: str) -> BatchColumn | None:
         """The column an error's `field` (the engine's or org's input name) was read from."""
@@ -160,12 +159,16 @@ class _Layout:
         return self.columns.get({"uscc": "id_number", "phone": "mobile"}.get(name, name))
 
 
-def _add_error(row: _Row, column: BatchColumn | None, error: CaseError | OrgError) -> None:
-    """Report a refused cell: the column's header, the error's code (org's as the report names
-    it) and its message."""
-    code = ORG_CODES.get(error.code, error.code)
+def _add_error(row: _Row, column: BatchColumn | None, code: str, message: str) -> None:
+    """Report a refused cell: the column's header, the code (org's as the report names it),
+    the message."""
     header = column.header if column is not None else ""
-    row.errors.append(BatchError(row=row.number, column=header, code=code, message=error.message))
+    code = ORG_CODES.get(code, code)
+    row.errors.append(BatchError(row=row.number, column=header, code=code, message=message))
+
+
+def _refused(row: _Row, column: BatchColumn | None, error: CaseError | OrgError) -> None:
+    _add_error(row, column, error.code, error.message)
 
 
 def _read_identity(row: _Row, column: BatchColumn, value: str) -> None:
@@ -173,7 +176,7 @@ def _read_identity(row: _Row, column: BatchColumn, value: str) -> None:
     checked and normalised by org.services (the validator's own reason when refused)."""
     compact = "".join(value.split()).upper()
     if not compact:
-        _add_error(row, column, case_error("FIELD_REQUIRED", field="id_number", label=column.header))
+        _refused(row, column, case_error("FIELD_REQUIRED", field="id_number", label=column.header))
         return
     try:
         if compact[:17].isdigit():
@@ -181,7 +184,7 @@ def _read_identity(row: _Row, column: BatchColumn, value: str) -> None:
         else:
             row.kind, row.identity = Applicant.Kind.ORGANISATION, org_services.clean_uscc(compact)
     except OrgError as exc:
-        _add_error(row, column, exc)
+        _refused(row, column, exc)
 
 
 def _read_material(row: _Row, column: BatchColumn, raw: Any) -> None:
@@ -189,9 +192,9 @@ def _read_material(row: _Row, column: BatchColumn, raw: Any) -> None:
     if mark == M.RECEIVED:
         row.received.append(column.key.split(":", 1)[1])
     elif mark == M.PENDING and not column.tolerable:
-        _add_error(row, column, channel_error("MATERIAL_NOT_TOLERABLE", material=column.header))
+        _refused(row, column, channel_error("MATERIAL_NOT_TOLERABLE", material=column.header))
     elif mark is None:
-        _add_error(row, column, channel_error("MATERIAL_VALUE_UNKNOWN", value=sheet.cell_text(raw)))
+        _refused(row, column, channel_error("MATERIAL_VALUE_UNKNOWN", value=sheet.cell_text(raw)))
 
 
 def _read_row(layout: _Layout, number: int, values: list[Any]) -> _Row:
@@ -202,7 +205,7 @@ def _read_row(layout: _Layout, number: int, values: list[Any]) -> _Row:
         return values[i] if i is not None and i < len(values) else None
 
     def refused(error: CaseError | OrgError) -> None:
-        _add_error(row, layout.column_of(error.field), error)
+        _refused(row, layout.column_of(error.field), error)
 
     row = _Row(number=number)
     row.name = sheet.cell_text(cell("name"))
@@ -213,12 +216,13 @@ def _read_row(layout: _Layout, number: int, values: list[Any]) -> _Row:
         row.mobile = org_services.clean_mobile(sheet.cell_text(cell("mobile")))
     except OrgError as exc:
         refused(exc)
-    method_text = sheet.cell_text(cell("delivery_method"))
+    method = sheet.delivery_method(cell("delivery_method"))
     row.delivery_address = sheet.cell_text(cell("delivery_address"))
-    if method_text and sheet.norm(method_text) not in layout.delivery_words:
-        refused(channel_error("DELIVERY_METHOD_UNKNOWN", field="delivery_method", value=method_text))
+    if method is None:
+        value = sheet.cell_text(cell("delivery_method"))
+        refused(channel_error("DELIVERY_METHOD_UNKNOWN", field="delivery_method", value=value))
     else:
-        row.delivery_method = layout.delivery_words.get(sheet.norm(method_text), "")
+        row.delivery_method = method
         try:
             rules.check_delivery(
                 method=row.delivery_method,
@@ -227,13 +231,13 @@ def _read_row(layout: _Layout, number: int, values: list[Any]) -> _Row:
             )
         except CaseError as exc:
             refused(exc)
-    # The engine's form rule one field at a time, so every bad cell of the row is reported.
-    for f in layout.plan.form_fields:
-        value = sheet.form_value(layout.columns[f"form:{f.key}"], cell(f"form:{f.key}"))
-        try:
-            row.form_data |= check_form([dataclasses.replace(layout.plan, form_fields=(f,))], {f.key: value})
-        except CaseError as exc:
-            refused(exc)
+    # The form by the rules the engine checks it with (core.inputs), every bad cell at once;
+    # reported with the engine's two codes (the family) and the precise message.
+    fields = layout.plan.form_fields
+    answers = {f.key: cell(f"form:{f.key}") for f in fields}
+    row.form_data, errors = form_check(fields, answers, path="form_data")
+    for error in errors:
+        _add_error(row, layout.column_of(error["field"]), family(error["code"]), error["message"])
     for m in layout.plan.materials:
         _read_material(row, layout.columns[f"material:{m.code}"], cell(f"material:{m.code}"))
     return row
@@ -290,21 +294,20 @@ def batch_intake(*, center: ServiceCenter, item: ServiceItem, actor: Staff, xlsx
         plan=plan,
         columns={c.key: c for c in columns},
         index=sheet.map_headers(cells[0][1], columns),
-        delivery_words=sheet.delivery_words(),
     )
     report = BatchReport(item_code=item.code)
 
     rows: list[_Row] = []
     first_row_of: dict[str, int] = {}
     for number, values in cells[1:]:
-        if all(sheet.cell_text(v) == "" for v in values):
+        if all(is_blank(v) for v in values):
             continue
         report.rows += 1
         row = _read_row(layout, number, values)
         if row.identity:
             first = first_row_of.setdefault(row.identity, number)
             if first != number:
-                _add_error(row, layout.columns["id_number"], channel_error("DUPLICATE_IN_SHEET", row=first))
+                _refused(row, layout.columns["id_number"], channel_error("DUPLICATE_IN_SHEET", row=first))
         if row.errors:
             report.errors.extend(row.errors)
         else:
@@ -330,7 +333,7 @@ def batch_intake(*, center: ServiceCenter, item: ServiceItem, actor: Staff, xlsx
             with transaction.atomic():
                 report.created.append(_intake_row(center=center, item=item, actor=actor, row=row, key=key))
         except (CaseError, OrgError) as exc:
-            _add_error(row, layout.column_of(exc.field), exc)
+            _refused(row, layout.column_of(exc.field), exc)
             report.errors.extend(row.errors)
     report.errors.sort(key=lambda e: e.row)
     return report

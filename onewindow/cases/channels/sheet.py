@@ -1,15 +1,15 @@
 """The batch sheet as a file format: its columns and headers, the template workbook, reading cells.
 
 The sheet is an exchange format the center hands out: headers are written in Chinese and
-read in Chinese or English (ignoring blanks and '*'); cell values use a small fixed
-vocabulary (已收 / 容缺 / 缺, 是 / 否, 窗口领取 / 邮寄 / 电子送达). Nothing here decides
-whether a value is allowed — the engine's rules do that in `batch` — it only turns cells
-into the values the engine takes.
+read in Chinese or English (ignoring blanks and '*'). Cells are read by the one input
+layer (`core.inputs`): text as its text rule reads it, yes/no words and delivery methods by
+its yes/no and choice rules, with the sheet's own few words on top (已收 / 容缺 / 缺 for a
+material, 领取 / 邮政寄递 / 电子送达 for a delivery method). Whether a value is allowed is
+decided in `batch`, by the engine's and org's rules.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import re
 from collections.abc import Iterable
@@ -19,6 +19,7 @@ from typing import Any
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from pydantic_core import PydanticCustomError
 
 from onewindow.cases.channels.errors import channel_error
 from onewindow.cases.errors import case_error
@@ -26,6 +27,7 @@ from onewindow.cases.models import ApplicationMaterial
 from onewindow.cases.selectors import VersionPlan, version_plan
 from onewindow.catalog.models import DeliveryMethod, FormField, ServiceItem
 from onewindow.catalog.selectors import item_published_version
+from onewindow.core.inputs import is_blank, parse_choice, parse_text, parse_yes_no
 
 
 @dataclass(frozen=True)
@@ -67,19 +69,17 @@ FIXED_COLUMNS = (
     ),
 )
 
-# Values of a material column: a fixed vocabulary of the file format (Chinese, or English).
-MATERIAL_RECEIVED = ("已收", "是", "有", "received", "yes", "y")
+# The sheet's own words for a material, besides every yes/no word (yes: received, no:
+# missing); Chinese or English.
+MATERIAL_RECEIVED = ("已收", "received")
 MATERIAL_TOLERATED = ("容缺", "tolerated", "pending")
-MATERIAL_MISSING = ("缺", "否", "无", "missing", "no", "n")
-YES_WORDS = ("是", "yes", "y", "true", "1")
-NO_WORDS = ("否", "no", "n", "false", "0")
+MATERIAL_MISSING = ("缺", "missing")
+# The sheet's own words for a delivery method, besides its code and its label in Chinese or
+# English (窗口领取, 邮寄, 电子).
 DELIVERY_WORDS = {
-    "窗口领取": DeliveryMethod.PICKUP,
     "领取": DeliveryMethod.PICKUP,
-    "邮寄": DeliveryMethod.MAIL,
     "邮政寄递": DeliveryMethod.MAIL,
     "电子送达": DeliveryMethod.ELECTRONIC,
-    "电子": DeliveryMethod.ELECTRONIC,
 }
 
 
@@ -97,31 +97,32 @@ def _both_languages(text: Any) -> set[str]:
 
 
 def cell_text(value: Any) -> str:
-    """A cell as text: whole numbers without '.0', dates as YYYY-MM-DD, stripped."""
-    if value is None:
+    """A cell as the text rule reads it (5.0 → "5", a date → 2026-01-05); a cell that is not
+    text (a yes/no cell) as it prints."""
+    try:
+        return parse_text(value, max_length=1 << 20)
+    except PydanticCustomError:
+        return str(value).strip()
+
+
+def delivery_method(value: Any) -> str | None:
+    """The delivery method a cell names (a sheet word, a code or a label); "" when blank,
+    None when it names none."""
+    if is_blank(value):
         return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value).strip()
-
-
-def delivery_words() -> dict[str, str]:
-    """Word → delivery method: the sheet's words, the method codes and their labels in both languages."""
-    table = {norm(k): str(v) for k, v in DELIVERY_WORDS.items()}
-    for value, label in DeliveryMethod.choices:
-        table[value] = value
-        for word in _both_languages(label):
-            table[word] = value
-    return table
+    text = cell_text(value)
+    word = DELIVERY_WORDS.get(norm(text))
+    if word is not None:
+        return str(word)
+    try:
+        return parse_choice(text, DeliveryMethod)
+    except PydanticCustomError:
+        return None
 
 
 def material_mark(raw: Any) -> str | None:
-    """A material cell as the material's status: received, pending (容缺: follows later) or
-    missing (also when empty); None for a word the format does not know."""
+    """A material cell as the material's status: received (已收 or any yes word), pending
+    (容缺: follows later), missing (缺, any no word, or empty); None for anything else."""
     word = cell_text(raw).lower()
     if word in MATERIAL_RECEIVED:
         return ApplicationMaterial.Status.RECEIVED
@@ -129,32 +130,11 @@ def material_mark(raw: Any) -> str | None:
         return ApplicationMaterial.Status.PENDING
     if not word or word in MATERIAL_MISSING:
         return ApplicationMaterial.Status.MISSING
-    return None
-
-
-def form_value(column: BatchColumn, raw: Any) -> Any:
-    """A form field's cell as the engine's form takes it: numbers as numbers, dates as
-    YYYY-MM-DD (a date cell, or 2018/07/01), 是/否 as yes/no; anything else as its text, for
-    the form's check (`cases.form.check_form`) to accept or refuse."""
-    text = cell_text(raw)
-    if not text:
-        return ""
-    kind = column.field_kind
-    if kind == FormField.Kind.NUMBER:
-        try:
-            number = float(raw) if isinstance(raw, int | float) else float(text)
-        except ValueError:
-            return text
-        return int(number) if number.is_integer() else number
-    if kind == FormField.Kind.DATE:
-        return text.replace("/", "-")[:10]
-    if kind == FormField.Kind.BOOLEAN:
-        word = text.lower()
-        if word in YES_WORDS:
-            return True
-        if word in NO_WORDS:
-            return False
-    return text
+    try:
+        received = parse_yes_no(raw)
+    except PydanticCustomError:
+        return None
+    return ApplicationMaterial.Status.RECEIVED if received else ApplicationMaterial.Status.MISSING
 
 
 def published_plan(item: ServiceItem) -> VersionPlan:

@@ -8,8 +8,10 @@ from django.utils import translation
 from onewindow.cases import channels
 from onewindow.cases.errors import CaseError
 from onewindow.cases.models import Application, Case, CaseEvent
+from onewindow.catalog.models import FormField
 from onewindow.org.models import Applicant, Role
 from tests.cases.channels.sheets import good_row, headers, person_id, xlsx
+from tests.factories.catalog import FormFieldFactory
 from tests.factories.org import ApplicantFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
@@ -186,3 +188,27 @@ def test_a_delivery_method_the_item_does_not_offer_is_reported_on_its_cell(world
         (2, headers(nurse)[3], "DELIVERY_NOT_OFFERED")
     ]
     assert len(report.created) == 1
+
+
+def test_form_cells_are_read_by_the_rules_of_the_input_layer(world, nurse):
+    import datetime as dt
+
+    version = nurse.versions.get(status="published")
+    FormFieldFactory(version=version, key="years", label="从业年限", kind=FormField.Kind.NUMBER, order=4)
+    FormFieldFactory(version=version, key="night", label="可否夜班", kind=FormField.Kind.BOOLEAN, order=5)
+    h = headers(nurse)
+    rows = []
+    for n, (graduated, years, night) in enumerate(
+        [("2018/7/1", 3.0, "是"), ("2018年7月1日", "3", "否"), (dt.datetime(2018, 7, 1), 3, "√")]
+    ):
+        row = good_row(n)
+        row[7:8] = [graduated, years, night]
+        rows.append(row)
+    report = channels.batch_intake(center=world.center, item=nurse, actor=world.clerk, xlsx=xlsx(h, rows))
+    assert report.errors == []
+    forms = [Application.objects.get(number=r.application_number).form_data for r in report.created]
+    assert [(f["graduated"], f["years"], f["night"]) for f in forms] == [
+        ("2018-07-01", 3, True),
+        ("2018-07-01", 3, False),
+        ("2018-07-01", 3, True),
+    ]

@@ -1,6 +1,5 @@
 """The batch sheet as a file format: its columns and headers, the template, reading cells."""
 
-import datetime as dt
 import io
 
 import pytest
@@ -11,7 +10,6 @@ from onewindow.cases import channels
 from onewindow.cases.channels import sheet
 from onewindow.cases.errors import CaseError
 from onewindow.cases.models import Application
-from onewindow.catalog.models import FormField
 from tests.cases.channels.sheets import good_row, headers, xlsx
 
 pytestmark = pytest.mark.django_db
@@ -78,27 +76,19 @@ def test_a_sheet_with_only_its_header_or_blank_rows_is_refused(world, nurse):
         assert exc.value.code == "BATCH_EMPTY"
 
 
-def _column(kind):
-    return sheet.BatchColumn("form:x", "x", "field", True, field_kind=kind)
-
-
 @pytest.mark.parametrize(
-    ("kind", "cell", "value"),
+    ("cell", "method"),
     [
-        (FormField.Kind.NUMBER, 12.0, 12),
-        (FormField.Kind.NUMBER, "1200.5", 1200.5),
-        (FormField.Kind.NUMBER, "一千万", "一千万"),  # left for the form's check to refuse
-        (FormField.Kind.DATE, dt.datetime(2018, 7, 1), "2018-07-01"),
-        (FormField.Kind.DATE, "2018/07/01", "2018-07-01"),
-        (FormField.Kind.BOOLEAN, "是", True),
-        (FormField.Kind.BOOLEAN, "No", False),
-        (FormField.Kind.BOOLEAN, "也许", "也许"),
-        (FormField.Kind.TEXT, 42.0, "42"),
-        (FormField.Kind.TEXT, None, ""),
+        ("窗口领取", "pickup"),  # the label, in Chinese
+        ("Mail", "mail"),  # the label, in English
+        ("electronic", "electronic"),  # the code
+        ("电子送达", "electronic"),  # the sheet's own word
+        (None, ""),
+        ("飞鸽传书", None),
     ],
 )
-def test_a_form_cell_is_read_as_the_value_the_engine_takes(kind, cell, value):
-    assert sheet.form_value(_column(kind), cell) == value
+def test_a_delivery_cell_is_read_as_its_method(cell, method):
+    assert sheet.delivery_method(cell) == method
 
 
 @pytest.mark.parametrize(
@@ -106,8 +96,11 @@ def test_a_form_cell_is_read_as_the_value_the_engine_takes(kind, cell, value):
     [
         ("已收", "received"),
         ("YES", "received"),
+        ("√", "received"),  # every yes/no word of the input layer
+        (1, "received"),
         ("容缺", "pending"),
         ("缺", "missing"),
+        ("无", "missing"),
         (None, "missing"),
         ("也许", None),  # a word the format does not know
     ],

@@ -179,6 +179,9 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS") or url_origin(
 HTTPS = env_bool("ONEWINDOW_HTTPS", PROXY_SSL_HEADER)
 SECURE_HSTS_SECONDS = int(os.environ.get("ONEWINDOW_HSTS_SECONDS", "0"))
 
+# A refused form gets our page (in the visitor's language) instead of Django's English one.
+CSRF_FAILURE_VIEW = "onewindow.core.views.csrf_failure"
+
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"

@@ -339,5 +339,6 @@ def test_without_the_proxy_settings_the_same_sign_in_is_refused_as_csrf(site: Si
         browser = Browser(site, served.https_port)
         response = browser.sign_in()
         assert response.status == 403
+        assert "表单未能提交" in response.body  # type: ignore[attr-defined]  # the CSRF page, in Chinese
         assert "sessionid" not in browser.cookies
         assert "Forbidden (Origin checking failed" in served.gunicorn_log.read_text(errors="replace")

@@ -80,11 +80,15 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Before anything reads the session, the user or a parameter; after the language is known,
+    # so its 400 page is in the visitor's language.
+    "onewindow.core.middleware.RejectNulCharacters",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "onewindow.core.middleware.AdminParameterCheck",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -58,6 +58,28 @@ FIELD_ENCRYPTION_KEY = os.environ.get("ONEWINDOW_FIELD_KEY", "")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 
+# Behind a reverse proxy that terminates TLS (docs/operations.md). The proxy talks plain HTTP
+# to gunicorn, so Django only knows the browser used HTTPS from the header the proxy sets; without
+# it, CSRF compares the browser's `Origin: https://…` with `http://…` and refuses every form
+# (gunicorn itself trusts the header only from 127.0.0.1, not from a proxy on another machine).
+# Turn it on only when the proxy overwrites X-Forwarded-Proto and nothing else can reach gunicorn.
+PROXY_SSL_HEADER = env_bool("ONEWINDOW_PROXY_SSL_HEADER", False)
+if PROXY_SSL_HEADER:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Only for a proxy that sends the public name in X-Forwarded-Host instead of passing Host on.
+USE_X_FORWARDED_HOST = env_bool("ONEWINDOW_USE_X_FORWARDED_HOST", False)
+# Origins whose forms are accepted besides the Host a request names: the public address by default,
+# for a proxy that rewrites Host (or drops the port) on its way to gunicorn.
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS") or url_origin(
+    os.environ.get("ONEWINDOW_PUBLIC_URL", "")
+)
+# Served over HTTPS: cookies only travel encrypted. On by default behind a TLS proxy.
+HTTPS = env_bool("ONEWINDOW_HTTPS", PROXY_SSL_HEADER)
+SECURE_HSTS_SECONDS = int(os.environ.get("ONEWINDOW_HSTS_SECONDS", "0"))
+
+# A refused form gets our page (in the visitor's language) instead of Django's English one.
+CSRF_FAILURE_VIEW = "onewindow.core.views.csrf_failure"
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -163,28 +185,6 @@ ONEWINDOW_CALENDAR_RECHECK_SECONDS = float(os.environ.get("ONEWINDOW_CALENDAR_RE
 
 # Public address printed in QR codes on notices (the progress page lives under it).
 PUBLIC_BASE_URL = os.environ.get("ONEWINDOW_PUBLIC_URL", "http://127.0.0.1:8000")
-
-# Behind a reverse proxy that terminates TLS (docs/operations.md). The proxy talks plain HTTP
-# to gunicorn, so Django only knows the browser used HTTPS from the header the proxy sets; without
-# it, CSRF compares the browser's `Origin: https://…` with `http://…` and refuses every form
-# (gunicorn itself trusts the header only from 127.0.0.1, not from a proxy on another machine).
-# Turn it on only when the proxy overwrites X-Forwarded-Proto and nothing else can reach gunicorn.
-PROXY_SSL_HEADER = env_bool("ONEWINDOW_PROXY_SSL_HEADER", False)
-if PROXY_SSL_HEADER:
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-# Only for a proxy that sends the public name in X-Forwarded-Host instead of passing Host on.
-USE_X_FORWARDED_HOST = env_bool("ONEWINDOW_USE_X_FORWARDED_HOST", False)
-# Origins whose forms are accepted besides the Host a request names: the public address by default,
-# for a proxy that rewrites Host (or drops the port) on its way to gunicorn.
-CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS") or url_origin(
-    os.environ.get("ONEWINDOW_PUBLIC_URL", "")
-)
-# Served over HTTPS: cookies only travel encrypted. On by default behind a TLS proxy.
-HTTPS = env_bool("ONEWINDOW_HTTPS", PROXY_SSL_HEADER)
-SECURE_HSTS_SECONDS = int(os.environ.get("ONEWINDOW_HSTS_SECONDS", "0"))
-
-# A refused form gets our page (in the visitor's language) instead of Django's English one.
-CSRF_FAILURE_VIEW = "onewindow.core.views.csrf_failure"
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

@@ -8,7 +8,7 @@ PORT ?= 8000
 # Two workers on the two cores we have; set PYTEST_WORKERS=0 to run in one process.
 PYTEST_WORKERS ?= 2
 
-.PHONY: install browser demo test lint typecheck format messages bench clean
+.PHONY: install browser proxy-tools demo test lint typecheck format messages bench clean
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -34,7 +34,17 @@ browser:
 	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \
 	  else echo "Chromium is missing: install your distribution's chromium package to run the page tests."; fi; }
 
-test: install browser
+# The deployment test (tests/deploy/test_proxy.py) runs Debian's nginx with the configuration of
+# docs/operations.md in front of gunicorn, with a certificate made by openssl. The test starts its
+# own nginx: the service the package enables on a machine with systemd is stopped again.
+proxy-tools:
+	@{ command -v nginx || test -x /usr/sbin/nginx; } >/dev/null && command -v openssl >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q nginx openssl && \
+	    { ! systemctl is-active -q nginx 2>/dev/null || systemctl disable --now nginx; }; \
+	  else echo "nginx or openssl is missing: install your distribution's nginx and openssl packages to run the proxy test."; fi; }
+
+test: install browser proxy-tools
 	$(PY) -m pytest $(if $(filter 0,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS)) --create-db $(PYTEST_ARGS)
 
 lint: install

@@ -6,6 +6,7 @@ time (warning thresholds, opening hours, calendar overrides) are database rows.
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +19,19 @@ def env_bool(name: str, default: bool) -> bool:
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    """A comma-separated variable as a list, blanks dropped."""
+    return [v.strip() for v in os.environ.get(name, default).split(",") if v.strip()]
+
+
+def url_origin(url: str) -> list[str]:
+    """`scheme://host[:port]` of an http(s) URL, as CSRF_TRUSTED_ORIGINS wants it; [] otherwise."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        return []
+    return [f"{parts.scheme}://{parts.netloc.lower()}"]
 
 
 DATA_DIR = Path(os.environ.get("ONEWINDOW_DATA_DIR", BASE_DIR / "var"))
@@ -42,9 +56,29 @@ if not SECRET_KEY:
 # explicitly in production so SECRET_KEY can rotate without re-encrypting.
 FIELD_ENCRYPTION_KEY = os.environ.get("ONEWINDOW_FIELD_KEY", "")
 
-ALLOWED_HOSTS = [
-    h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()
-]
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
+
+# Behind a reverse proxy that terminates TLS (docs/operations.md). The proxy talks plain HTTP
+# to gunicorn, so Django only knows the browser used HTTPS from the header the proxy sets; without
+# it, CSRF compares the browser's `Origin: https://…` with `http://…` and refuses every form
+# (gunicorn itself trusts the header only from 127.0.0.1, not from a proxy on another machine).
+# Turn it on only when the proxy overwrites X-Forwarded-Proto and nothing else can reach gunicorn.
+PROXY_SSL_HEADER = env_bool("ONEWINDOW_PROXY_SSL_HEADER", False)
+if PROXY_SSL_HEADER:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Only for a proxy that sends the public name in X-Forwarded-Host instead of passing Host on.
+USE_X_FORWARDED_HOST = env_bool("ONEWINDOW_USE_X_FORWARDED_HOST", False)
+# Origins whose forms are accepted besides the Host a request names: the public address by default,
+# for a proxy that rewrites Host (or drops the port) on its way to gunicorn.
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS") or url_origin(
+    os.environ.get("ONEWINDOW_PUBLIC_URL", "")
+)
+# Served over HTTPS: cookies only travel encrypted. On by default behind a TLS proxy.
+HTTPS = env_bool("ONEWINDOW_HTTPS", PROXY_SSL_HEADER)
+SECURE_HSTS_SECONDS = int(os.environ.get("ONEWINDOW_HSTS_SECONDS", "0"))
+
+# A refused form gets our page (in the visitor's language) instead of Django's English one.
+CSRF_FAILURE_VIEW = "onewindow.core.views.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -68,11 +102,15 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Before anything reads the session, the user or a parameter; after the language is known,
+    # so its 400 page is in the visitor's language.
+    "onewindow.core.middleware.RejectNulCharacters",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "onewindow.core.middleware.AdminParameterCheck",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -153,8 +191,8 @@ CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 if not DEBUG:
-    SESSION_COOKIE_SECURE = env_bool("ONEWINDOW_HTTPS", False)
-    CSRF_COOKIE_SECURE = env_bool("ONEWINDOW_HTTPS", False)
+    SESSION_COOKIE_SECURE = HTTPS
+    CSRF_COOKIE_SECURE = HTTPS
 
 LOGGING = {
     "version": 1,

@@ -13,3 +13,9 @@ urlpatterns = [
         prefix_default_language=False,
     ),
 ]
+
+# Error pages in the visitor's language (onewindow/core/templates/errors/).
+handler400 = "onewindow.core.views.bad_request"
+handler403 = "onewindow.core.views.permission_denied"
+handler404 = "onewindow.core.views.page_not_found"
+handler500 = "onewindow.core.views.server_error"

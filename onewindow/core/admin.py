@@ -37,7 +37,8 @@ class YearFilter(admin.SimpleListFilter):
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         value = self.value()
-        if value and value.isdigit():
+        # A year of dates (1 to 9999); anything else in the address filters nothing.
+        if value and value.isascii() and value.isdigit() and len(value) <= 4 and int(value) > 0:
             return queryset.filter(date__year=int(value))
         return queryset
 

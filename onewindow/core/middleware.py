@@ -1,0 +1,107 @@
+"""Checks on what a request carries before any view parses it.
+
+Each class refuses one kind of value that would otherwise reach code that cannot take it and
+end in a server error (500) instead of a clear answer:
+
+- `RejectNulCharacters`: a NUL character in the path, the query string or a cookie. No address,
+  parameter or session key of OneWindow contains one, and PostgreSQL cannot store or compare it
+  in text (psycopg raises before the query runs), so every filter or lookup given one would fail.
+- `AdminParameterCheck`: parameters Django's admin trusts too far. An empty `_to_field` skips
+  the admin's own check and then names no field; a date hierarchy's year, month and day are
+  turned into datetimes and moved to UTC without a range check (year 9999 has no next year,
+  year 1 none before it in UTC, and digits past a C long overflow).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.admin.exceptions import DisallowedModelAdminToField
+from django.contrib.admin.options import TO_FIELD_VAR
+from django.contrib.admin.views.main import ERROR_FLAG
+from django.core.exceptions import BadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+NUL = "\x00"
+
+
+class RejectNulCharacters:
+    """400 for a NUL anywhere in the path, the query string (names and values) or the cookies."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if NUL in request.path or _has_nul(request.GET) or _has_nul(request.COOKIES):
+            raise BadRequest("NUL character in the request")
+        return self.get_response(request)
+
+
+def _has_nul(values: QueryDict | dict[str, str]) -> bool:
+    if isinstance(values, QueryDict):
+        return any(NUL in key or any(NUL in v for v in vs) for key, vs in values.lists())
+    return any(NUL in key or NUL in value for key, value in values.items())
+
+
+class AdminParameterCheck:
+    """Refuses the admin parameters Django does not check itself, as Django refuses its other bad
+    ones: a `_to_field` naming no field is a 400, an impossible date in a change list's date
+    hierarchy sends the list back unfiltered (`?e=1`, with a message)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., HttpResponse],
+        view_args: tuple[Any, ...],
+        view_kwargs: dict[str, Any],
+    ) -> HttpResponse | None:
+        model_admin = getattr(view_func, "model_admin", None)  # set on every ModelAdmin URL's view
+        if model_admin is None:
+            return None
+        for params in (request.GET, request.POST if request.method == "POST" else QueryDict()):
+            if TO_FIELD_VAR in params and not params[TO_FIELD_VAR]:
+                raise DisallowedModelAdminToField("An empty field cannot be referenced.")
+        field = getattr(model_admin, "date_hierarchy", None)
+        match = request.resolver_match
+        if field and match is not None and (match.url_name or "").endswith("_changelist"):
+            if not date_hierarchy_valid(request.GET, field):
+                messages.error(request, _("There is no such date; the whole list is shown."))
+                return HttpResponseRedirect(f"{request.path}?{ERROR_FLAG}=1")
+        return None
+
+
+def date_hierarchy_valid(params: QueryDict, field: str) -> bool:
+    """Whether the year, month and day the admin's change list reads for `field` make a range it
+    can build and store: the same arithmetic as Django's ChangeList, with the errors caught."""
+    year = params.get(f"{field}__year")
+    if year is None:
+        return True
+    month, day = params.get(f"{field}__month"), params.get(f"{field}__day")
+    try:
+        start = dt.datetime(  # noqa: DTZ001 - made aware below, as Django does
+            int(year), int(month) if month is not None else 1, int(day) if day is not None else 1
+        )
+        if day is not None:
+            end = start + dt.timedelta(days=1)
+        elif month is not None:
+            end = (start + dt.timedelta(days=32)).replace(day=1)
+        else:
+            end = start.replace(year=start.year + 1)
+        if settings.USE_TZ:
+            for moment in (start, end):
+                timezone.make_aware(moment).astimezone(dt.UTC)
+    except (ValueError, OverflowError):
+        return False
+    return True

@@ -177,6 +177,12 @@ TRAIL_CHECKPOINT_SECONDS = float(os.environ.get("ONEWINDOW_TRAIL_CHECKPOINT_SECO
 # At most this many events per checkpoint (a first run over an old database makes several).
 TRAIL_CHECKPOINT_BATCH = int(os.environ.get("ONEWINDOW_TRAIL_CHECKPOINT_BATCH", "20000"))
 
+# The periodic tasks `manage.py run_scheduler` enqueues: (task path, every N seconds).
+PERIODIC_TASKS = [
+    ("onewindow.trail.tasks.trail_checkpoint", TRAIL_CHECKPOINT_SECONDS),
+    ("onewindow.core.tasks.task_results_prune", 24 * 3600.0),
+]
+
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"

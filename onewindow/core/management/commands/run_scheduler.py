@@ -35,10 +35,12 @@ class Command(BaseCommand):
                 self.stdout.write(
                     _("Every %(seconds)g s: %(task)s") % {"seconds": periodic.every, "task": periodic.path}
                 )
+            self.stdout.flush()
         while True:
             close_old_connections()
             for path in scheduler.tick():
                 self.stdout.write(_("Enqueued %(task)s") % {"task": path})
+            self.stdout.flush()
             close_old_connections()
             if once:
                 return

@@ -13,6 +13,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import translation
 
+from onewindow.cases import services
 from onewindow.cases.chain import chain_verify, hash_of
 from onewindow.cases.models import GENESIS_HASH, Case, CaseEvent
 from onewindow.trail import keys, log
@@ -221,3 +222,40 @@ def test_an_intact_trail_passes_the_command(case, capsys):
     call_command("verify_case_chain")
     out = capsys.readouterr().out
     assert "every event chain is intact" in out or "事件链均完整" in out
+
+
+def test_an_event_slipped_in_below_the_settled_id_is_found(world, signing_key):
+    """An event added through the database with a free id the log has settled past (SQLite:
+    writers are serialised, so the settled id follows the last checkpoint; the PostgreSQL rule
+    is test_ordering's)."""
+    if connection.vendor != "sqlite":
+        pytest.skip("the settled id inside one test transaction is SQLite's")
+    case = in_progress_case(world)
+    with connection.cursor() as cursor:  # leave a run of free ids behind this case's events
+        cursor.execute("UPDATE sqlite_sequence SET seq = seq + 50 WHERE name = 'cases_caseevent'")
+    other = in_progress_case(world)
+    checkpoint()
+    services.case_extend(case=other, actor=world.chief, days=1, reason="延期")
+    (last,) = checkpoint()
+    head = Case.objects.get(pk=case.pk)
+    free_id = CaseEvent.objects.filter(case=case).order_by("-pk").first().pk + 10
+    assert free_id <= last.settled_id
+    forged = CaseEvent(
+        pk=free_id,
+        case_id=case.pk,
+        seq=head.event_count + 1,
+        action="extend",
+        actor_id=world.chief.user_id,
+        actor_name=world.chief.name,
+        from_state=head.state,
+        to_state=head.state,
+        at=head.updated_at,
+        opinion="补记",
+        data={"days": 1},
+        prev_hash=head.last_event_hash,
+    )
+    forged.hash = hash_of(forged, case.number)
+    forged.save(force_insert=True)
+    Case.objects.filter(pk=case.pk).update(event_count=forged.seq, last_event_hash=forged.hash)
+    (problem,) = only(findings(), case.number)
+    assert problem.startswith(f"events {forged.seq} are not in the log although it was settled past them")

@@ -144,7 +144,10 @@ def _checkpoint_next(key: Ed25519PrivateKey, batch: int) -> tuple[Checkpoint, in
         settled_id=settled,
         high_id=max(last.high_id if last else 0, rows[-1][0]),
         key_id=keys.key_id(key.public_key()),
-        snapshot_xmax=xmax,
+        # A full batch may have left visible events below its highest id for the next batch:
+        # such a checkpoint never settles anything (PostgreSQL's rule needs every visible
+        # event up to `high_id` logged).
+        snapshot_xmax=xmax if len(rows) < batch else None,
     )
     checkpoint.signature = log.sign(checkpoint_statement(checkpoint), key)
     checkpoint.save(force_insert=True)

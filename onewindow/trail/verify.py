@@ -154,6 +154,7 @@ class Verifier:
             yield Finding(subject, _("the exported copy %(path)s is missing") % {"path": export_path()})
         last_exported = max(self.exported, default=0)
         trusted: dict[int, dict[str, Any]] = {}
+        removed: list[int] = []
         for number in sorted(set(stored) | set(self.exported)):
             db, out = stored.get(number), self.exported.get(number)
             db_ok = self._valid(db) if db else False
@@ -176,11 +177,7 @@ class Verifier:
                     _("the exported checkpoint %(number)d has an invalid signature") % {"number": number},
                 )
             if db is None and out is not None:
-                yield Finding(
-                    subject,
-                    _("checkpoint %(number)d is in the exported copy but missing from the database")
-                    % {"number": number},
-                )
+                removed.append(number)
             elif db is not None and out is not None and db != out:
                 yield Finding(
                     subject,
@@ -199,6 +196,18 @@ class Verifier:
                 trusted[number] = db[0]
             elif out is not None and out_ok:
                 trusted[number] = out[0]
+        if len(removed) == 1:
+            yield Finding(
+                subject,
+                _("checkpoint %(number)d is in the exported copy but missing from the database")
+                % {"number": removed[0]},
+            )
+        elif removed:
+            yield Finding(
+                subject,
+                _("checkpoints %(numbers)s are in the exported copy but missing from the database")
+                % {"numbers": spans(removed)},
+            )
         expected = 1
         for number in sorted(stored):
             if number != expected and number not in self.exported:

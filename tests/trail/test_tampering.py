@@ -259,3 +259,13 @@ def test_an_event_slipped_in_below_the_settled_id_is_found(world, signing_key):
     Case.objects.filter(pk=case.pk).update(event_count=forged.seq, last_event_hash=forged.hash)
     (problem,) = only(findings(), case.number)
     assert problem.startswith(f"events {forged.seq} are not in the log although it was settled past them")
+
+
+def test_all_checkpoints_removed_from_the_database_are_named_in_one_finding(case, world):
+    other = in_progress_case(world)
+    services.case_extend(case=other, actor=world.chief, days=1, reason="延期")
+    checkpoint()
+    Checkpoint.objects.all().delete()
+    found = findings()
+    assert found["checkpoints"] == ["checkpoints 1–2 are in the exported copy but missing from the database"]
+    assert "log" not in found  # the exported heads still vouch for the log

@@ -33,6 +33,8 @@ def test_a_task_is_enqueued_when_due_and_not_again_while_it_waits_in_the_queue()
     assert scheduler.tick() == [CHECKPOINT]
 
 
+# The worker closes stale connections between tasks, which would end a test's transaction.
+@pytest.mark.django_db(transaction=True)
 def test_the_scheduler_enqueues_and_the_worker_takes_the_checkpoint(signing_key):
     world = make_world()
     in_progress_case(world)
@@ -44,6 +46,7 @@ def test_the_scheduler_enqueues_and_the_worker_takes_the_checkpoint(signing_key)
     assert Checkpoint.objects.count() == 1
 
 
+@pytest.mark.django_db(transaction=True)
 def test_a_failing_checkpoint_is_recorded_as_a_failed_task(settings):
     world = make_world()
     in_progress_case(world)

@@ -18,13 +18,20 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 
 install: $(VENV)/.installed
 
+# The server, the task worker and the scheduler start together and stop together (Ctrl-C):
+# the scheduler enqueues the periodic tasks (the trail's checkpoints), the worker runs them.
 demo: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
+	$(PY) manage.py trail_keygen --if-missing
 	@echo ""
 	@echo "  OneWindow demo: http://$(HOST):$(PORT)/"
 	@echo "  Admin:          http://$(HOST):$(PORT)/admin/   (logins above)"
+	@echo "  Worker and scheduler run beside it; Ctrl-C stops all three."
 	@echo ""
+	@trap 'kill $$worker $$scheduler 2>/dev/null; wait' EXIT; \
+	$(PY) manage.py db_worker --no-reload & worker=$$!; \
+	$(PY) manage.py run_scheduler & scheduler=$$!; \
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 # The page tests drive Debian's Chromium (Playwright never downloads a browser here).

@@ -88,10 +88,13 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django_tasks",
+    "django_tasks_db",
     "onewindow.core",
     "onewindow.org",
     "onewindow.catalog",
     "onewindow.cases",
+    "onewindow.trail",
     "onewindow.portal",
     "onewindow.workbench",
     "onewindow.demo",
@@ -185,6 +188,38 @@ ONEWINDOW_CALENDAR_RECHECK_SECONDS = float(os.environ.get("ONEWINDOW_CALENDAR_RE
 
 # Public address printed in QR codes on notices (the progress page lives under it).
 PUBLIC_BASE_URL = os.environ.get("ONEWINDOW_PUBLIC_URL", "http://127.0.0.1:8000")
+
+# Background work: Django's Tasks API (the django-tasks backport) with its database backend.
+# `manage.py db_worker` runs the queue; `manage.py run_scheduler` enqueues the periodic tasks
+# below (docs/decisions/0008-trail-checkpoints.md, docs/operations.md).
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("ONEWINDOW_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+
+# The trail's checkpoints (docs/security.md). The signing key is a file the database never
+# holds; only the worker reads it. The verifier needs the public key file and the exported
+# checkpoints (a file outside the database: put it on another disk or machine in production).
+TRAIL_SIGNING_KEY = Path(
+    os.environ.get("ONEWINDOW_TRAIL_SIGNING_KEY", DATA_DIR / "trail" / "signing-key.pem")
+)
+TRAIL_PUBLIC_KEY = Path(os.environ.get("ONEWINDOW_TRAIL_PUBLIC_KEY", f"{TRAIL_SIGNING_KEY}.pub"))
+TRAIL_CHECKPOINT_FILE = Path(
+    os.environ.get("ONEWINDOW_TRAIL_CHECKPOINTS", DATA_DIR / "trail" / "checkpoints.jsonl")
+)
+# How often the scheduler enqueues a checkpoint (seconds): the window in which a rewrite of the
+# newest events leaves no trace in a signed checkpoint.
+TRAIL_CHECKPOINT_SECONDS = float(os.environ.get("ONEWINDOW_TRAIL_CHECKPOINT_SECONDS", "60"))
+# At most this many events per checkpoint (a first run over an old database makes several).
+TRAIL_CHECKPOINT_BATCH = int(os.environ.get("ONEWINDOW_TRAIL_CHECKPOINT_BATCH", "20000"))
+
+# The periodic tasks `manage.py run_scheduler` enqueues: (task path, every N seconds).
+PERIODIC_TASKS = [
+    ("onewindow.trail.tasks.trail_checkpoint", TRAIL_CHECKPOINT_SECONDS),
+    ("onewindow.core.tasks.task_results_prune", 24 * 3600.0),
+]
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

@@ -4,6 +4,11 @@ The case row keeps the chain head (`last_event_hash`, `event_count`), so an even
 appended without reading the previous one: its hash covers the head the caller holds,
 which is current because the caller holds the case row lock (`cases.locks`). The
 hashing itself is `cases.chain`; verifying the chain is `cases.chain` too.
+
+An event also records what it sets on the case row that the verifier checks against the
+fold of the events (`PRODUCED`: the two deadlines and the decision), inside its hashed
+`data`: the row can then be checked without recomputing deadlines from a calendar that may
+have changed since.
 """
 
 from __future__ import annotations
@@ -17,6 +22,9 @@ from onewindow.core import clock
 from onewindow.org.models import Applicant, Staff
 
 Actor = Staff | Applicant
+
+# Case fields an event records in its `data` when it sets them (see `cases.chain.fold`).
+PRODUCED = ("deadline", "legal_deadline", "decision")
 
 
 def _jsonable(value: Any) -> Any:
@@ -93,9 +101,13 @@ def append_event(
     """Append one event to the locked `case` and write the case row with it: two statements.
 
     The case's UPDATE carries the new state, the given `fields` (deadlines, counters, who
-    decided…) and the new chain head together; `case` is updated in memory to match.
+    decided…) and the new chain head together; `case` is updated in memory to match. The
+    fields named in `PRODUCED` are also recorded in the event's `data`.
     """
     at = at or clock.now()
+    produced = {name: fields[name] for name in PRODUCED if name in fields}
+    if produced:
+        data = {**(data or {}), **produced}
     from_state = case.state
     to_state = to_state or from_state
     event = next_event(

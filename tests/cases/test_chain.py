@@ -12,6 +12,15 @@ from tests.factories.cases import completed_case, in_progress_case, make_world
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def trail_files(settings, tmp_path):
+    """The command also reads the trail's key and exported checkpoints: never the data folder's
+    (a demo run leaves its own there)."""
+    settings.TRAIL_SIGNING_KEY = tmp_path / "signing-key.pem"
+    settings.TRAIL_PUBLIC_KEY = tmp_path / "signing-key.pem.pub"
+    settings.TRAIL_CHECKPOINT_FILE = tmp_path / "checkpoints.jsonl"
+
+
 @pytest.fixture
 def case():
     return completed_case(make_world())

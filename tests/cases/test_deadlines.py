@@ -110,7 +110,10 @@ def test_extension_moves_the_promised_deadline_and_is_recorded():
     ext = case.extensions.get()
     assert ext.days == 3 and ext.authorised_by == world.chief
     event = case.events.order_by("-seq").first()
-    assert event.action == "extend" and event.data == {"days": 3} and event.opinion == "需补充检测"
+    assert event.action == "extend" and event.data["days"] == 3 and event.opinion == "需补充检测"
+    # The event records the deadlines it produced (the verifier folds them, docs/security.md).
+    assert dt.datetime.fromisoformat(event.data["deadline"]) == case.deadline
+    assert dt.datetime.fromisoformat(event.data["legal_deadline"]) == legal
 
 
 def test_immediate_case_deadline_is_the_same_day():

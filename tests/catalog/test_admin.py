@@ -176,7 +176,7 @@ def test_upload_with_errors_shows_the_report_and_saves_nothing(admin_client, org
     ).content.decode()
     assert ServiceItem.objects.count() == 0
     assert 'id="import-problems"' in page
-    assert "事项" in page and "M（承诺时限（天））" in page and "PROMISED_EXCEEDS_LEGAL" in page
+    assert "事项" in page and "O（承诺时限（天））" in page and "PROMISED_EXCEEDS_LEGAL" in page
 
 
 @pytest.mark.django_db

@@ -652,7 +652,9 @@ def catalog_import_file(
     """Import an .xlsx or .json file (by extension), all or nothing; raises CatalogImportError.
 
     A workbook whose structure is wrong (a sheet or column missing, a row for an unknown
-    item) is still checked as far as it reads, so the report lists everything at once."""
+    item, a cell without a value to read) is still checked as far as it reads, so the
+    report lists everything at once. The size is checked first (`FILE_TOO_LARGE`); callers
+    holding a file or an upload check it before reading (`limits.check_file_size`)."""
     check_file_size(len(content))
     if filename.lower().endswith(".json"):
         data = json_to_data(content)
@@ -663,7 +665,10 @@ def catalog_import_file(
             try:
                 catalog_import(center=center, data=data, dry_run=True, locations=parsed.locations)
             except CatalogImportError as exc:
-                parsed.problems += exc.report.problems
+                # One problem per cell: a cell the reader refused (a formula without a value)
+                # is not also "required".
+                cells = {(p.sheet, p.row, p.column) for p in parsed.problems if p.column}
+                parsed.problems += [p for p in exc.report.problems if (p.sheet, p.row, p.column) not in cells]
         raise CatalogImportError(parsed)
     return catalog_import(
         center=center, data=data, actor=actor, progress=progress, dry_run=dry_run, locations=parsed.locations

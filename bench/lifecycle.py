@@ -32,7 +32,7 @@ DEFAULT_WORKERS = None  # 1 on SQLite (one writer at a time), WORKERS_POSTGRESQL
 WORKERS_POSTGRESQL = 2  # more threads only add GIL hand-offs on two cores (measured: 4 → fewer cases/s)
 WARMUP = 5
 COUNTED_MAX = 500  # cases in the (untimed) query-counting pass
-TARGET = ">= 100 cases/s on SQLite, >= 60 on PostgreSQL with 2 sessions (the locked path; ~3 statements per transition)"
+TARGET = ">= 100 cases/s on SQLite, >= 60 on PostgreSQL with 2 sessions, on the one locked path"
 TX_CONTROL = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT", "BEGIN", "COMMIT")
 DEPARTMENTS = [
     ("XZSP", "县行政审批服务局"),

@@ -7,8 +7,11 @@ needs several takes them in this order, so two never wait on each other in a cyc
 * Cases are locked with `SELECT … FOR UPDATE` on PostgreSQL; several cases (an
   application's) in ascending id order, in one statement.
 * Tasks are never locked on their own: every write to a task happens under its case's
-  lock, so the case lock serialises them. A task is read together with its case in one
-  statement that locks only the case row (`FOR UPDATE OF`).
+  lock, so the case lock serialises them. A task is read in its own statement *after*
+  its case is locked. (Not joined to the case in one `SELECT … FOR UPDATE OF case`: when
+  that statement waits for the lock, PostgreSQL re-reads only the locked case row and
+  keeps the task row as it was before the wait, so two approvers could both see the task
+  open. tests/cases/test_concurrency.py races exactly that.)
 
 On SQLite there are no row locks: `transaction_mode = "IMMEDIATE"` in the settings makes
 every transaction take the database's write lock at BEGIN, which serialises writers
@@ -53,9 +56,9 @@ def lock_cases(*, application_id: int, states: Sequence[str], extra: Q | None = 
     return list(qs.order_by("pk"))
 
 
-def lock_task_case(task: CaseTask | int) -> tuple[CaseTask, Case]:
-    """Read the task afresh with its case, locking the case row (which guards the task)."""
-    _in_transaction()
-    pk = task.pk if isinstance(task, CaseTask) else task
-    fresh = CaseTask.objects.select_related("case").select_for_update(of=("case",)).get(pk=pk)
-    return fresh, fresh.case
+def lock_task_case(task: CaseTask) -> tuple[CaseTask, Case]:
+    """Lock the task's case (which guards the task), then read the task afresh."""
+    case = lock_case(task.case_id)
+    fresh = CaseTask.objects.get(pk=task.pk)
+    fresh.case = case
+    return fresh, case

@@ -112,13 +112,13 @@ def test_a_bundle_asks_a_shared_key_once_and_requires_it_if_any_item_does(world)
 def test_a_draft_may_be_half_filled_but_is_checked_when_submitted(world):
     citizen = ApplicantFactory(user=UserFactory())
     draft = channels.portal_draft_create(
-        applicant=citizen, center=world.center, items=[world.item], form_data={"project": "城东污水处理厂"}
+        actor=citizen, center=world.center, items=[world.item], form_data={"project": "城东污水处理厂"}
     )
     with pytest.raises(CaseError) as refused:
-        channels.portal_draft_submit(application=draft, applicant=citizen, idempotency_key="k-1")
+        channels.portal_draft_submit(application=draft, actor=citizen, idempotency_key="k-1")
     assert refused.value.field == "form_data.delivery"
     assert Case.objects.get(application=draft).state == "draft"
 
-    channels.portal_draft_update(application=draft, applicant=citizen, form_data={"delivery": "邮寄送达"})
-    channels.portal_draft_submit(application=draft, applicant=citizen, idempotency_key="k-2")
+    channels.portal_draft_update(application=draft, actor=citizen, form_data={"delivery": "邮寄送达"})
+    channels.portal_draft_submit(application=draft, actor=citizen, idempotency_key="k-2")
     assert Case.objects.get(application=draft).state == "prereview"

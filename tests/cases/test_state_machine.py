@@ -601,6 +601,9 @@ def test_random_action_sequences_keep_the_engine_invariants():
     # The machine must actually reach the deep states, or the invariants prove little.
     wanted = ("intake", "route", "task_complete", "decide", "complete", "deliver", "close")
     for action in (*wanted, "withdraw", "refuse", "extend"):
-        assert SEEN[action] > 0, f"no successful {action} in the whole run: {dict(SEEN)}"
+        refused = {code: n for (a, code), n in REFUSED.items() if a == action}
+        assert SEEN[action] > 0, (
+            f"no successful {action} in the whole run: {dict(SEEN)}; {action} refused: {refused}"
+        )
     codes = {code for _action, code in REFUSED}
     assert {"TRANSITION_NOT_ALLOWED", "ROLE_NOT_ALLOWED", "OUT_OF_SCOPE"} <= codes, codes

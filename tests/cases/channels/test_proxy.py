@@ -7,18 +7,10 @@ from onewindow.cases.chain import chain_verify
 from onewindow.cases.errors import CaseError
 from onewindow.cases.models import Case, CaseEvent
 from onewindow.org.models import Role, ServiceCenter
-from tests.factories.catalog import FormFieldFactory
 from tests.factories.org import ServiceCenterFactory, StaffFactory
 from tests.threads import race
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def form(world):
-    """The item's form: 申请人姓名 and 联系电话, both optional."""
-    FormFieldFactory(version=world.version, key="name", label="申请人姓名", order=0, required=False)
-    FormFieldFactory(version=world.version, key="phone", label="联系电话", order=1, required=False)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("name_and_phone_form")]
 
 
 @pytest.fixture
@@ -38,7 +30,7 @@ def network(world):
 
 def _apply(world, network, **kwargs):
     return channels.proxy_application_submit(
-        agent=network["agent"],
+        actor=network["agent"],
         applicant=world.applicant,
         items=[world.item],
         form_data={"name": world.applicant.name},
@@ -55,8 +47,8 @@ def test_proxy_application_records_the_agent_and_waits_for_the_township(world, n
         world.center.pk,
     )
     assert application.cases.get().state == "prereview"
-    assert list(channels.proxy_checks_waiting(staff=network["township_clerk"])) == [application]
-    assert list(channels.proxy_checks_waiting(staff=network["other_clerk"])) == []
+    assert list(channels.proxy_checks_waiting(actor=network["township_clerk"])) == [application]
+    assert list(channels.proxy_checks_waiting(actor=network["other_clerk"])) == []
 
 
 def test_hall_cannot_pass_before_the_township_check(world, network):
@@ -70,7 +62,7 @@ def test_hall_cannot_pass_before_the_township_check(world, network):
 def test_township_approval_lets_the_hall_pass_and_accept(world, network):
     application = _apply(world, network)
     cases = channels.proxy_application_check(
-        application=application, staff=network["township_clerk"], approve=True
+        application=application, actor=network["township_clerk"], approve=True
     )
     assert [c.state for c in cases] == ["prereview"]
     event = CaseEvent.objects.filter(case=cases[0]).order_by("-seq").first()
@@ -80,7 +72,7 @@ def test_township_approval_lets_the_hall_pass_and_accept(world, network):
         True,
     )
     assert event.actor_name == network["township_clerk"].name
-    assert list(channels.proxy_checks_waiting(staff=network["township_clerk"])) == []
+    assert list(channels.proxy_checks_waiting(actor=network["township_clerk"])) == []
     services.application_prereview_pass(application=application, actor=world.clerk)
     result = services.application_intake(application=application, actor=world.clerk)
     assert [c.state for c in result.accepted] == ["accepted"]
@@ -90,7 +82,7 @@ def test_township_approval_lets_the_hall_pass_and_accept(world, network):
 def test_township_rejection_returns_with_reasons(world, network):
     application = _apply(world, network)
     channels.proxy_application_check(
-        application=application, staff=network["township_admin"], approve=False, reasons="缺少村委会证明"
+        application=application, actor=network["township_admin"], approve=False, reasons="缺少村委会证明"
     )
     case = Case.objects.get(application=application)
     assert case.state == "returned"
@@ -100,7 +92,7 @@ def test_township_rejection_returns_with_reasons(world, network):
         "township_check",
         "缺少村委会证明",
     )
-    assert channels.application_status(application=application, applicant=world.applicant).reasons == [
+    assert channels.application_status(application=application, actor=world.applicant).reasons == [
         "缺少村委会证明"
     ]
     assert chain_verify(case) == []
@@ -110,7 +102,7 @@ def test_rejection_needs_reasons(world, network):
     application = _apply(world, network)
     with pytest.raises(CaseError) as exc:
         channels.proxy_application_check(
-            application=application, staff=network["township_clerk"], approve=False
+            application=application, actor=network["township_clerk"], approve=False
         )
     assert (exc.value.code, exc.value.field) == ("FIELD_REQUIRED", "reasons")
 
@@ -118,11 +110,11 @@ def test_rejection_needs_reasons(world, network):
 def test_staff_of_another_township_cannot_check(world, network):
     application = _apply(world, network)
     with pytest.raises(CaseError) as exc:
-        channels.proxy_application_check(application=application, staff=network["other_clerk"], approve=True)
+        channels.proxy_application_check(application=application, actor=network["other_clerk"], approve=True)
     assert exc.value.code == "OUT_OF_SCOPE"
     hall_clerk = world.clerk
     with pytest.raises(CaseError) as exc:
-        channels.proxy_application_check(application=application, staff=hall_clerk, approve=True)
+        channels.proxy_application_check(application=application, actor=hall_clerk, approve=True)
     assert exc.value.code == "OUT_OF_SCOPE"
     assert not CaseEvent.objects.filter(action="township_check").exists()
 
@@ -131,27 +123,27 @@ def test_township_staff_without_a_checking_role_is_refused(world, network):
     application = _apply(world, network)
     approver = StaffFactory(center=network["township"], roles=[Role.APPROVER])
     with pytest.raises(CaseError) as exc:
-        channels.proxy_application_check(application=application, staff=approver, approve=True)
+        channels.proxy_application_check(application=application, actor=approver, approve=True)
     assert exc.value.code == "ROLE_NOT_ALLOWED"
 
 
 def test_a_checked_application_is_not_checked_twice(world, network):
     application = _apply(world, network)
-    channels.proxy_application_check(application=application, staff=network["township_clerk"], approve=True)
+    channels.proxy_application_check(application=application, actor=network["township_clerk"], approve=True)
     with pytest.raises(CaseError) as exc:
         channels.proxy_application_check(
-            application=application, staff=network["township_admin"], approve=False, reasons="x"
+            application=application, actor=network["township_admin"], approve=False, reasons="x"
         )
     assert exc.value.code == "TOWNSHIP_CHECK_DONE"
 
 
 def test_only_a_village_proxy_agent_may_apply(world, network):
     with pytest.raises(CaseError) as exc:
-        channels.proxy_application_submit(agent=world.clerk, applicant=world.applicant, items=[world.item])
+        channels.proxy_application_submit(actor=world.clerk, applicant=world.applicant, items=[world.item])
     assert exc.value.code == "NOT_PROXY_AGENT"
     township_agent = StaffFactory(center=network["township"], roles=[Role.PROXY_AGENT])
     with pytest.raises(CaseError) as exc:
-        channels.proxy_application_submit(agent=township_agent, applicant=world.applicant, items=[world.item])
+        channels.proxy_application_submit(actor=township_agent, applicant=world.applicant, items=[world.item])
     assert exc.value.code == "NOT_PROXY_AGENT"
 
 
@@ -161,7 +153,7 @@ def test_a_window_application_is_not_a_proxy_one(world, network):
     application = submit(world, state="prereview")
     with pytest.raises(CaseError) as exc:
         channels.proxy_application_check(
-            application=application, staff=network["township_clerk"], approve=True
+            application=application, actor=network["township_clerk"], approve=True
         )
     assert exc.value.code == "NOT_PROXY_APPLICATION"
 
@@ -171,6 +163,16 @@ def test_retried_proxy_submit_with_the_same_key_makes_one_application(world, net
     again = _apply(world, network, idempotency_key="proxy-1")
     assert first.pk == again.pk
     assert Case.objects.filter(application__proxy_agent=network["agent"]).count() == 1
+
+
+def test_a_key_of_another_agents_application_is_refused_not_returned(world, network):
+    _apply(world, network, idempotency_key="proxy-1")
+    other_agent = StaffFactory(center=network["village"], roles=[Role.PROXY_AGENT])
+    with pytest.raises(CaseError) as exc:
+        channels.proxy_application_submit(
+            actor=other_agent, applicant=world.applicant, items=[world.item], idempotency_key="proxy-1"
+        )
+    assert (exc.value.code, exc.value.field) == ("IDEMPOTENCY_KEY_REUSED", "idempotency_key")
 
 
 @pytest.mark.postgres
@@ -184,12 +186,12 @@ def test_two_township_staff_checking_at_once_one_wins():
     agent = StaffFactory(center=village, roles=[Role.PROXY_AGENT])
     clerks = [StaffFactory(center=township, roles=[Role.INTAKE_CLERK]) for _ in range(2)]
     application = channels.proxy_application_submit(
-        agent=agent, applicant=world.applicant, items=[world.item]
+        actor=agent, applicant=world.applicant, items=[world.item]
     )
 
     def check(i, approve):
         return channels.proxy_application_check(
-            application=application, staff=clerks[i], approve=approve, reasons="不符合"
+            application=application, actor=clerks[i], approve=approve, reasons="不符合"
         )
 
     results = race([lambda: check(0, True), lambda: check(1, False)])
@@ -204,9 +206,9 @@ def test_hall_prereview_inbox_shows_proxy_applications_only_after_the_township(w
 
     portal = submit(world, state="prereview")
     proxy = _apply(world, network)
-    assert list(channels.prereview_waiting(staff=world.clerk)) == [portal]
-    channels.proxy_application_check(application=proxy, staff=network["township_clerk"], approve=True)
-    assert list(channels.prereview_waiting(staff=world.clerk)) == [portal, proxy]
+    assert list(channels.prereview_waiting(actor=world.clerk)) == [portal]
+    channels.proxy_application_check(application=proxy, actor=network["township_clerk"], approve=True)
+    assert list(channels.prereview_waiting(actor=world.clerk)) == [portal, proxy]
     services.application_prereview_pass(application=portal, actor=world.clerk)
-    assert list(channels.prereview_waiting(staff=world.clerk)) == [proxy]
-    assert list(channels.prereview_waiting(staff=network["township_clerk"])) == []
+    assert list(channels.prereview_waiting(actor=world.clerk)) == [proxy]
+    assert list(channels.prereview_waiting(actor=network["township_clerk"])) == []

@@ -5,18 +5,10 @@ import pytest
 from onewindow.cases import channels, services
 from onewindow.cases.errors import CaseError
 from onewindow.cases.models import Application, ApplicationMaterial, Case, CaseEvent
-from tests.factories.catalog import FormFieldFactory
 from tests.factories.org import ApplicantFactory, UserFactory
 from tests.threads import race
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def form(world):
-    """The item's form: 申请人姓名 and 联系电话, both optional."""
-    FormFieldFactory(version=world.version, key="name", label="申请人姓名", order=0, required=False)
-    FormFieldFactory(version=world.version, key="phone", label="联系电话", order=1, required=False)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("name_and_phone_form")]
 
 
 @pytest.fixture
@@ -28,7 +20,7 @@ def citizen(world):
 
 def _draft(world, citizen, **kwargs):
     return channels.portal_draft_create(
-        applicant=citizen, center=world.center, items=[world.item], form_data={"name": "王小明"}, **kwargs
+        actor=citizen, center=world.center, items=[world.item], form_data={"name": "王小明"}, **kwargs
     )
 
 
@@ -38,7 +30,7 @@ def test_draft_has_no_event_and_can_be_edited(world, citizen):
     assert (application.channel, case.state, case.event_count) == ("portal", "draft", 0)
     channels.portal_draft_update(
         application=application,
-        applicant=citizen,
+        actor=citizen,
         form_data={"name": "王晓明", "phone": "13800138000"},
         materials=["id_card"],
         delivery_method="mail",
@@ -50,7 +42,7 @@ def test_draft_has_no_event_and_can_be_edited(world, citizen):
     material = ApplicationMaterial.objects.get(application=application, code="id_card")
     assert (material.status, material.received_at is not None) == ("received", True)
     channels.portal_draft_update(
-        application=application, applicant=citizen, form_data={"phone": None}, materials=[]
+        application=application, actor=citizen, form_data={"phone": None}, materials=[]
     )
     application.refresh_from_db()
     assert application.form_data == {"name": "王晓明"}
@@ -61,8 +53,8 @@ def test_draft_has_no_event_and_can_be_edited(world, citizen):
 
 def test_retried_draft_submit_with_the_same_key_submits_once(world, citizen):
     application = _draft(world, citizen, materials=["id_card"])
-    first = channels.portal_draft_submit(application=application, applicant=citizen, idempotency_key="k-1")
-    again = channels.portal_draft_submit(application=application, applicant=citizen, idempotency_key="k-1")
+    first = channels.portal_draft_submit(application=application, actor=citizen, idempotency_key="k-1")
+    again = channels.portal_draft_submit(application=application, actor=citizen, idempotency_key="k-1")
     assert first.pk == again.pk
     case = Case.objects.get(application=application)
     assert case.state == "prereview"
@@ -72,18 +64,18 @@ def test_retried_draft_submit_with_the_same_key_submits_once(world, citizen):
 
 def test_a_submitted_draft_cannot_be_edited_or_submitted_with_a_new_key(world, citizen):
     application = _draft(world, citizen)
-    channels.portal_draft_submit(application=application, applicant=citizen, idempotency_key="k-1")
+    channels.portal_draft_submit(application=application, actor=citizen, idempotency_key="k-1")
     with pytest.raises(CaseError) as exc:
-        channels.portal_draft_update(application=application, applicant=citizen, form_data={"x": 1})
+        channels.portal_draft_update(application=application, actor=citizen, form_data={"x": 1})
     assert exc.value.code == "NOT_A_DRAFT"
     with pytest.raises(CaseError) as exc:
-        channels.portal_draft_submit(application=application, applicant=citizen, idempotency_key="k-2")
+        channels.portal_draft_submit(application=application, actor=citizen, idempotency_key="k-2")
     assert exc.value.code == "TRANSITION_NOT_ALLOWED"
 
 
 def test_retried_one_step_submit_makes_one_application(world, citizen):
     kwargs = {
-        "applicant": citizen,
+        "actor": citizen,
         "center": world.center,
         "items": [world.item],
         "idempotency_key": "render-7",
@@ -97,12 +89,12 @@ def test_retried_one_step_submit_makes_one_application(world, citizen):
 
 def test_a_key_of_another_applicant_is_refused_not_returned(world, citizen):
     channels.portal_application_submit(
-        applicant=citizen, center=world.center, items=[world.item], idempotency_key="render-7"
+        actor=citizen, center=world.center, items=[world.item], idempotency_key="render-7"
     )
     other = ApplicantFactory(user=UserFactory())
     with pytest.raises(CaseError) as exc:
         channels.portal_application_submit(
-            applicant=other, center=world.center, items=[world.item], idempotency_key="render-7"
+            actor=other, center=world.center, items=[world.item], idempotency_key="render-7"
         )
     assert (exc.value.code, exc.value.field) == ("IDEMPOTENCY_KEY_REUSED", "idempotency_key")
 
@@ -110,7 +102,7 @@ def test_a_key_of_another_applicant_is_refused_not_returned(world, citizen):
 def test_submit_needs_a_key(world, citizen):
     application = _draft(world, citizen)
     with pytest.raises(CaseError) as exc:
-        channels.portal_draft_submit(application=application, applicant=citizen, idempotency_key="")
+        channels.portal_draft_submit(application=application, actor=citizen, idempotency_key="")
     assert (exc.value.code, exc.value.field) == ("FIELD_REQUIRED", "idempotency_key")
 
 
@@ -118,10 +110,10 @@ def test_citizen_cannot_submit_someone_elses_draft(world, citizen):
     application = _draft(world, citizen)
     other = ApplicantFactory(user=UserFactory())
     with pytest.raises(CaseError) as exc:
-        channels.portal_draft_submit(application=application, applicant=other, idempotency_key="k")
+        channels.portal_draft_submit(application=application, actor=other, idempotency_key="k")
     assert exc.value.code == "NOT_OWN_APPLICATION"
     with pytest.raises(CaseError) as exc:
-        channels.portal_draft_update(application=application, applicant=other, form_data={"a": 1})
+        channels.portal_draft_update(application=application, actor=other, form_data={"a": 1})
     assert exc.value.code == "NOT_OWN_APPLICATION"
     assert Case.objects.get(application=application).state == "draft"
 
@@ -135,7 +127,7 @@ def test_item_not_online_cannot_be_applied_for_on_the_portal(world, citizen):
     assert world.item.name in exc.value.message
     with pytest.raises(CaseError) as exc:
         channels.portal_application_submit(
-            applicant=citizen, center=world.center, items=[world.item], idempotency_key="k"
+            actor=citizen, center=world.center, items=[world.item], idempotency_key="k"
         )
     assert exc.value.code == "ITEM_NOT_ONLINE"
     assert not Application.objects.exists()
@@ -143,13 +135,13 @@ def test_item_not_online_cannot_be_applied_for_on_the_portal(world, citizen):
 
 def test_applicant_without_portal_account_cannot_apply_online(world):
     with pytest.raises(CaseError) as exc:
-        channels.portal_draft_create(applicant=ApplicantFactory(), center=world.center, items=[world.item])
+        channels.portal_draft_create(actor=ApplicantFactory(), center=world.center, items=[world.item])
     assert exc.value.code == "APPLICANT_NO_ACCOUNT"
 
 
 def test_prereview_pass_then_window_intake_accepts(world, citizen):
     application = channels.portal_application_submit(
-        applicant=citizen, center=world.center, items=[world.item], materials=["id_card"], idempotency_key="k"
+        actor=citizen, center=world.center, items=[world.item], materials=["id_card"], idempotency_key="k"
     )
     cases = services.application_prereview_pass(application=application, actor=world.clerk)
     assert [c.state for c in cases] == ["submitted"]
@@ -159,27 +151,27 @@ def test_prereview_pass_then_window_intake_accepts(world, citizen):
 
 def test_prereview_return_shows_the_reasons_to_the_citizen(world, citizen):
     application = channels.portal_application_submit(
-        applicant=citizen, center=world.center, items=[world.item], idempotency_key="k"
+        actor=citizen, center=world.center, items=[world.item], idempotency_key="k"
     )
     services.application_prereview_return(
         application=application, actor=world.clerk, reasons="身份证照片不清晰，请重新上传"
     )
-    status = channels.application_status(application=application, applicant=citizen)
+    status = channels.application_status(application=application, actor=citizen)
     assert status.returned
     assert status.reasons == ["身份证照片不清晰，请重新上传"]
     assert status.cases[0][1] == "returned"
     with pytest.raises(CaseError) as exc:
-        channels.application_status(application=application, applicant=ApplicantFactory())
+        channels.application_status(application=application, actor=ApplicantFactory())
     assert exc.value.code == "NOT_OWN_APPLICATION"
 
 
 def test_draft_edit_refuses_an_unknown_material_and_an_unoffered_delivery(world, citizen):
     application = _draft(world, citizen)
     with pytest.raises(CaseError) as exc:
-        channels.portal_draft_update(application=application, applicant=citizen, materials=["nope"])
+        channels.portal_draft_update(application=application, actor=citizen, materials=["nope"])
     assert (exc.value.code, exc.value.field) == ("MATERIAL_UNKNOWN", "materials[0].code")
     with pytest.raises(CaseError) as exc:
-        channels.portal_draft_update(application=application, applicant=citizen, delivery_method="electronic")
+        channels.portal_draft_update(application=application, actor=citizen, delivery_method="electronic")
     assert (exc.value.code, exc.value.field) == ("DELIVERY_NOT_OFFERED", "delivery_method")
 
 
@@ -190,7 +182,7 @@ def test_online_check_covers_every_item(world, citizen):
     version.online_available = False
     version.save()
     with pytest.raises(CaseError) as exc:
-        channels.portal_draft_create(applicant=citizen, center=world.center, items=[world.item, offline_item])
+        channels.portal_draft_create(actor=citizen, center=world.center, items=[world.item, offline_item])
     assert (exc.value.code, exc.value.field) == ("ITEM_NOT_ONLINE", "items[1]")
 
 
@@ -204,14 +196,14 @@ def test_double_clicked_draft_submit_submits_once():
 
     world = make_world()
     citizen = ApplicantFactory(user=UserFactory())
-    application = channels.portal_draft_create(applicant=citizen, center=world.center, items=[world.item])
+    application = channels.portal_draft_create(actor=citizen, center=world.center, items=[world.item])
     results = race(
         [
             lambda: channels.portal_draft_submit(
-                application=application, applicant=citizen, idempotency_key="dbl"
+                application=application, actor=citizen, idempotency_key="dbl"
             ),
             lambda: channels.portal_draft_submit(
-                application=application, applicant=citizen, idempotency_key="dbl"
+                application=application, actor=citizen, idempotency_key="dbl"
             ),
         ]
     )
@@ -229,7 +221,7 @@ def test_double_clicked_one_step_submit_makes_one_application():
 
     def submit_once():
         return channels.portal_application_submit(
-            applicant=citizen, center=world.center, items=[world.item], idempotency_key="dbl"
+            actor=citizen, center=world.center, items=[world.item], idempotency_key="dbl"
         )
 
     results = race([submit_once, submit_once])

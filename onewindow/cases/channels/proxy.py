@@ -1,0 +1,174 @@
+"""Proxy agents (代办): a village agent applies for a citizen; the township checks it before the hall.
+
+The application waits in `prereview` for the township center above the village station to
+check it (`proxy_application_check`) before the hall's pre-review may pass it. The
+township's check is a `township_check` event (approve; the state stays `prereview`) or a
+`township_return` event (reject → `returned`), both with `data.stage == "township_check"`,
+recorded through the engine's table rows of the same names (scope: the lower-tier center).
+Also the two waiting lists: the township's checks and the hall's pre-review inbox.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from onewindow.cases import locks, rules, services
+from onewindow.cases.actions.checks import check_case
+from onewindow.cases.actions.submission import MaterialIn
+from onewindow.cases.channels.errors import channel_error
+from onewindow.cases.errors import case_error
+from onewindow.cases.models import Application, Case, CaseEvent, CaseState, Channel
+from onewindow.catalog.models import Bundle, ServiceItem
+from onewindow.org.models import Applicant, Role, ServiceCenter, Staff
+
+S = CaseState
+
+TOWNSHIP_CHECK = "township_check"
+TOWNSHIP_RETURN = "township_return"
+
+
+def _proxy_hall(actor: Staff) -> tuple[ServiceCenter, ServiceCenter]:
+    """(township center, county hall) above the agent's village station.
+
+    Stricter than the engine's submitter check (a proxy agent at the center or a station
+    below it): this channel is the village agent's, so the agent works at a village station."""
+    if not isinstance(actor, Staff) or Role.PROXY_AGENT not in rules.staff_roles(actor):
+        raise channel_error("NOT_PROXY_AGENT")
+    station = ServiceCenter.objects.select_related("parent__parent").get(pk=actor.center_id)
+    if station.tier != ServiceCenter.Tier.VILLAGE:
+        raise channel_error("NOT_PROXY_AGENT")
+    township = station.parent
+    if township is None or township.parent is None:
+        raise channel_error("NO_TOWNSHIP_CENTER")
+    return township, township.parent
+
+
+@transaction.atomic
+def proxy_application_submit(
+    *,
+    actor: Staff,
+    applicant: Applicant,
+    items: Sequence[ServiceItem | int] = (),
+    bundle: Bundle | None = None,
+    form_data: dict[str, Any] | None = None,
+    materials: Iterable[MaterialIn | str | dict[str, Any]] = (),
+    delivery_method: str = "",
+    delivery_address: str = "",
+    idempotency_key: str | None = None,
+) -> Application:
+    """代办: a village proxy agent (`actor`) applies at the county hall on the applicant's behalf.
+
+    The application (channel "proxy", `proxy_agent` = the agent) is created in `prereview`
+    and waits for the township center above the village station (`proxy_application_check`).
+    A retry with the same key returns the first application (the engine's
+    `application_create`); a key of another applicant's application, or of another
+    agent's, is refused (IDEMPOTENCY_KEY_REUSED).
+    """
+    _township, hall = _proxy_hall(actor)
+    application = services.application_create(
+        center=hall,
+        applicant=applicant,
+        items=items,
+        bundle=bundle,
+        channel=Channel.PROXY,
+        form_data=form_data,
+        materials=materials,
+        actor=actor,
+        delivery_method=delivery_method,
+        delivery_address=delivery_address,
+        idempotency_key=idempotency_key,
+        proxy_agent=actor,
+        state=S.PREREVIEW,
+    )
+    if application.proxy_agent_id != actor.pk:  # the engine returned someone else's application
+        raise case_error("IDEMPOTENCY_KEY_REUSED", field="idempotency_key")
+    return application
+
+
+def _township_checks() -> QuerySet[CaseEvent]:
+    """`township_check` events of the application in the outer query."""
+    return CaseEvent.objects.filter(case__application_id=OuterRef("pk"), action=TOWNSHIP_CHECK)
+
+
+def _in_prereview() -> QuerySet[Case]:
+    """Cases in `prereview` of the application in the outer query."""
+    return Case.objects.filter(application_id=OuterRef("pk"), state=S.PREREVIEW)
+
+
+def proxy_township_of(application: Application) -> int | None:
+    """Id of the township center that checks a proxy application (the agent's station's parent)."""
+    if application.proxy_agent_id is None:
+        return None
+    township_id: int | None = (
+        Staff.objects.filter(pk=application.proxy_agent_id)
+        .values_list("center__parent_id", flat=True)
+        .first()
+    )
+    return township_id
+
+
+@transaction.atomic
+def proxy_application_check(
+    *, application: Application, actor: Staff, approve: bool, reasons: str = ""
+) -> list[Case]:
+    """The township center checks a proxy application before it goes up to the county hall.
+
+    Who may check is the engine's table (`township_check` / `township_return`: an intake
+    clerk or center admin, working in the township above the agent's village station —
+    OUT_OF_SCOPE for another center), asked of every locked case before the reasons or an
+    earlier check are looked at.
+    Approve: each case gets a `township_check` event (state stays `prereview`; the hall's
+    pre-review may now pass it). Reject: each case is returned with the reasons
+    (`township_return`, data.stage "township_check").
+
+    Locks the application's cases in pre-review (pk order) before checking, so two checks
+    never both pass.
+    """
+    if application.channel != Channel.PROXY or application.proxy_agent_id is None:
+        raise channel_error("NOT_PROXY_APPLICATION")
+    action = TOWNSHIP_CHECK if approve else TOWNSHIP_RETURN
+    township_id = proxy_township_of(application)
+    cases = locks.lock_cases(application_id=application.pk, states=[S.PREREVIEW])
+    if not cases:
+        raise channel_error("NOT_IN_PREREVIEW")
+    for case in cases:
+        check_case(case, action, actor, lower_center_id=township_id)
+    if not approve:
+        rules.require(reasons, "reasons")
+    if CaseEvent.objects.filter(case__application_id=application.pk, action=TOWNSHIP_CHECK).exists():
+        raise channel_error("TOWNSHIP_CHECK_DONE")
+    if approve:
+        data: dict[str, Any] = {"stage": TOWNSHIP_CHECK, "approved": True, "center": township_id}
+    else:
+        data = {"stage": TOWNSHIP_CHECK, "reasons": reasons, "center": township_id}
+    return [
+        services.case_record(case=case, actor=actor, action=action, data=data, lower_center_id=township_id)
+        for case in cases
+    ]
+
+
+def proxy_checks_waiting(*, actor: Staff) -> QuerySet[Application]:
+    """Proxy applications waiting for the check of the actor's township center, oldest first."""
+    return (
+        Application.objects.filter(channel=Channel.PROXY, proxy_agent__center__parent_id=actor.center_id)
+        .filter(Exists(_in_prereview()))
+        .exclude(Exists(_township_checks()))
+        .select_related("applicant", "proxy_agent")
+        .order_by("created_at", "pk")
+    )
+
+
+def prereview_waiting(*, actor: Staff) -> QuerySet[Application]:
+    """The hall's pre-review inbox: applications of the actor's center with cases in
+    `prereview`, proxy ones only once their township has approved them; oldest first."""
+    return (
+        Application.objects.filter(center_id=actor.center_id)
+        .filter(Exists(_in_prereview()))
+        .exclude(Q(channel=Channel.PROXY) & ~Exists(_township_checks()))
+        .select_related("applicant", "proxy_agent")
+        .order_by("submitted_at", "pk")
+    )

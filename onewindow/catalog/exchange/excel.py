@@ -431,6 +431,7 @@ class _Reader:
         Every row is read: a shared column filled on several rows must say the same on each
         (`ROW_MISMATCH`), and a value its rule refuses is named on its own row."""
         groups: dict[Any, tuple[int, dict[str, Any], dict[str, int]]] = {}
+        headers = {c.key: _zh(c.header) for c in SHEETS[key][1]}
         for row in self.sheet(key):
             name = row.values[group_key]
             found = groups.get(_key(name))
@@ -470,9 +471,7 @@ class _Reader:
                                 "“%(column)s” of “%(group)s” is “%(first)s” on row %(row)d and “%(other)s” here."
                             )
                             % {
-                                "column": _zh(
-                                    SHEETS[key][1][[c.key for c in SHEETS[key][1]].index(k)].header
-                                ),
+                                "column": headers[k],
                                 "group": name,
                                 "first": group[gk],
                                 "row": first[k],

@@ -437,7 +437,8 @@ def _write_main_items(
     center: ServiceCenter, entries: list[_Entry], report: ImportReport
 ) -> dict[str, MainItem]:
     """The main items the entries name (lower-case code → row): created when new; the name
-    and the spelling of the code follow the file."""
+    and the spelling of the code follow the file. Locks the center's main items (by pk)
+    before `_write` locks its items: the import's order is main items → items → versions."""
     wanted: dict[str, tuple[str, str]] = {}
     for e in entries:
         if e.item.main_item_code:

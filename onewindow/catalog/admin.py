@@ -19,7 +19,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -45,6 +45,7 @@ from onewindow.catalog.drafts import (
 from onewindow.catalog.errors import CatalogError, CatalogImportError
 from onewindow.catalog.exchange.excel import data_to_xlsx, template_xlsx
 from onewindow.catalog.exchange.json import catalog_to_data
+from onewindow.catalog.exchange.limits import check_file_size
 from onewindow.catalog.exchange.load import catalog_import_file
 from onewindow.catalog.guide import VERSION_FIELDS
 from onewindow.catalog.models import (
@@ -52,6 +53,7 @@ from onewindow.catalog.models import (
     BundleItem,
     CatalogList,
     FormField,
+    MainItem,
     MaterialRequirement,
     Procedure,
     ServiceItem,
@@ -193,12 +195,41 @@ class ItemAddForm(forms.ModelForm):
         fields = ITEM_FIELDS
 
 
+class ItemLevelFilter(admin.SimpleListFilter):
+    """Sub-items of a main item (子项) or items without sub-items."""
+
+    title = gettext_lazy("main item / sub-item")
+    parameter_name = "level"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [
+            ("sub", gettext_lazy("sub-items of a main item")),
+            ("single", gettext_lazy("items without sub-items")),
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[ServiceItem]) -> QuerySet[ServiceItem]:
+        if self.value() == "sub":
+            return queryset.filter(main_item__isnull=False)
+        if self.value() == "single":
+            return queryset.filter(main_item__isnull=True)
+        return queryset
+
+
 @admin.register(ServiceItem)
 class ServiceItemAdmin(CatalogAdmin):
-    list_display = ("code", "name", "category", "department", "sector", "published_number", "is_active")
-    list_filter = ("category", "is_active", "center", "sector")
-    search_fields = ("code", "name", "department__name")
-    list_select_related = ("department", "sector")
+    list_display = (
+        "code",
+        "name",
+        "main_item",
+        "category",
+        "department",
+        "sector",
+        "published_number",
+        "is_active",
+    )
+    list_filter = (ItemLevelFilter, "category", "is_active", "center", "sector")
+    search_fields = ("code", "name", "main_item__code", "main_item__name", "department__name")
+    list_select_related = ("department", "sector", "main_item")
     autocomplete_fields = ()
     inlines = [VersionInline]
     actions = ["create_drafts"]
@@ -216,7 +247,7 @@ class ServiceItemAdmin(CatalogAdmin):
         return f"v{obj.published_number}" if getattr(obj, "published_number", None) else "—"
 
     def fixed_after_create(self) -> tuple[str, ...]:
-        return ("center", "code")
+        return ("center", "code", "main_item")  # the main item comes with the imported catalog
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -338,6 +369,34 @@ class ServiceItemAdmin(CatalogAdmin):
         return response
 
 
+@admin.register(MainItem)
+class MainItemAdmin(admin.ModelAdmin):
+    """Main items come with an imported catalog (the import creates and renames them):
+    listed here with a link to their sub-items, never edited by hand."""
+
+    list_display = ("code", "name", "center", "sub_item_count")
+    list_filter = ("center",)
+    search_fields = ("code", "name")
+    list_select_related = ("center",)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[MainItem]:
+        return super().get_queryset(request).annotate(_sub_items=Count("sub_items"))
+
+    @admin.display(description=gettext_lazy("sub-items"), ordering="_sub_items")
+    def sub_item_count(self, obj: MainItem) -> str:
+        url = reverse("admin:catalog_serviceitem_changelist") + f"?main_item__id__exact={obj.pk}"
+        return format_html('<a href="{}">{}</a>', url, getattr(obj, "_sub_items", 0))
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 class ImportForm(forms.Form):
     center = forms.ModelChoiceField(ServiceCenter.objects.all(), label=gettext_lazy("center"))
     file = forms.FileField(
@@ -352,6 +411,10 @@ class ImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith((".xlsx", ".json")):
             raise forms.ValidationError(_("The file must end in .xlsx or .json."))
+        try:
+            check_file_size(upload.size)  # before the view reads it
+        except CatalogImportError as exc:
+            raise forms.ValidationError(exc.report.problems[0].message, code="FILE_TOO_LARGE") from exc
         return upload
 
 

@@ -106,6 +106,8 @@ class ImportReport:
     items_updated: int = 0
     lists_written: int = 0
     bundles_written: int = 0
+    main_items_created: int = 0
+    departments_created: list[str] = field(default_factory=list)
     dry_run: bool = False
     # JSON path → where it came from in a spreadsheet (filled by `xlsx_to_data`).
     locations: dict[str, Any] = field(default_factory=dict, repr=False)
@@ -127,17 +129,28 @@ class ImportReport:
             "lists": self.lists_written,
             "bundles": self.bundles_written,
         }
+        if self.main_items_created:
+            text += " " + _("%(count)d main items created.") % {"count": self.main_items_created}
+        if self.departments_created:
+            text += " " + _("Departments created: %(codes)s.") % {
+                "codes": "、".join(self.departments_created)
+            }
         if self.dry_run:
             text = _("Dry run, nothing saved: ") + text
         return text
 
-    def as_text(self) -> str:
+    def as_text(self, limit: int = 1000) -> str:
+        """The summary, or the problems (the first `limit` of them: a file wrong in every
+        cell says so soon enough)."""
         if self.ok:
             return self.summary()
         head = _("The catalog was not imported (nothing was saved). %(count)d problems:") % {
             "count": len(self.problems)
         }
-        return "\n".join([head, *(f"  - {p}" for p in self.problems)])
+        lines = [head, *(f"  - {p}" for p in self.problems[:limit])]
+        if len(self.problems) > limit:
+            lines.append(_("  … and %(count)d more.") % {"count": len(self.problems) - limit})
+        return "\n".join(lines)
 
 
 class CatalogImportError(CatalogError):

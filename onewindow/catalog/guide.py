@@ -136,7 +136,7 @@ def check_guide(
             "FEE_REQUIRED",
         )
 
-    seen: set[str] = set()
+    seen: dict[str, int] = {}
     for i, m in enumerate(guide.get("materials") or []):
         path = f"materials[{i}]"
         code = m.get("code") or ""
@@ -152,11 +152,11 @@ def check_guide(
         if code and code in seen:
             add(
                 f"{path}.code",
-                _("“%(field)s” “%(value)s” appears twice in this item.")
-                % {"field": verbose(MaterialRequirement, "code"), "value": code},
+                _("“%(field)s” “%(value)s” appears twice in this item (first as material %(first)d).")
+                % {"field": verbose(MaterialRequirement, "code"), "value": code, "first": seen[code] + 1},
                 "DUPLICATE_CODE",
             )
-        seen.add(code)
+        seen.setdefault(code, i)
         if m.get("tolerable") and not m.get("required", True):
             add(
                 f"{path}.tolerable",
@@ -184,7 +184,7 @@ def check_guide(
                 "INVALID_NUMBER",
             )
 
-    keys: set[str] = set()
+    keys: dict[str, int] = {}
     for i, f in enumerate(guide.get("form_fields") or []):
         path = f"form_fields[{i}]"
         key = f.get("key") or ""
@@ -200,11 +200,11 @@ def check_guide(
         if key and key in keys:
             add(
                 f"{path}.key",
-                _("“%(field)s” “%(value)s” appears twice in this item.")
-                % {"field": verbose(FormField, "key"), "value": key},
+                _("“%(field)s” “%(value)s” appears twice in this item (first as form field %(first)d).")
+                % {"field": verbose(FormField, "key"), "value": key, "first": keys[key] + 1},
                 "DUPLICATE_CODE",
             )
-        keys.add(key)
+        keys.setdefault(key, i)
         if f.get("kind") == FormField.Kind.CHOICE and not f.get("choices"):
             add(
                 f"{path}.choices",
@@ -213,13 +213,35 @@ def check_guide(
             )
 
     total = 0
+    stage_names: dict[str, int] = {}
     for s, stage in enumerate(guide.get("stages") or []):
         tasks = stage.get("tasks") or []
         if not tasks and for_publishing:
             add(f"stages[{s}]", _("A stage needs at least one task."), "STAGE_WITHOUT_TASKS")
+        stage_name = stage.get("name") or ""
+        if stage_name and stage_name in stage_names:
+            add(
+                f"stages[{s}].name",
+                _("The stage “%(name)s” appears twice in this procedure (first as stage %(first)d).")
+                % {"name": stage_name, "first": stage_names[stage_name] + 1},
+                "DUPLICATE_ROW",
+            )
+        stage_names.setdefault(stage_name, s)
+        task_keys: dict[tuple[str, str], int] = {}
         for t, task in enumerate(tasks):
             path = f"stages[{s}].tasks[{t}]"
             dept = task.get("department") or ""
+            task_key = (task.get("name") or "", dept)
+            if task_key[0] and task_key in task_keys:
+                add(
+                    f"{path}.name",
+                    _(
+                        "The task “%(name)s” of department %(dept)s appears twice in this stage (first as task %(first)d)."
+                    )
+                    % {"name": task_key[0], "dept": dept, "first": task_keys[task_key] + 1},
+                    "DUPLICATE_ROW",
+                )
+            task_keys.setdefault(task_key, t)
             if dept and not department_ok(dept):
                 add(
                     f"{path}.department",

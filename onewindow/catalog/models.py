@@ -8,19 +8,25 @@ the procedure hang off the version, so they freeze with it.
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from onewindow.org.models import Department, Role, Sector, ServiceCenter
 
+CODE_MAX_LENGTH = 64
+"""实施编码 as provinces publish them: 50–60 characters with hyphens are the norm."""
 item_code_validator = RegexValidator(
-    r"^[0-9A-Z][0-9A-Z-]{3,39}$",
-    _(
-        "An item code is 4–40 characters: upper-case letters, digits and '-', starting with a letter or digit."
-    ),
+    r"^[0-9A-Za-z][0-9A-Za-z-]{3,63}$",
+    _("A code is 4–64 characters: letters, digits and '-', starting with a letter or digit."),
 )
 field_key_validator = RegexValidator(
     r"^[a-z][a-z0-9_]{0,49}$", _("A field key is lower-case letters, digits and '_', starting with a letter.")
 )
+
+
+LONG_TEXT_MAX_LENGTH = 10_000
+"""The legal basis and the conditions of a guide quote laws at length; other texts without a
+length of their own take the input layer's 2,000 characters."""
 
 
 class Category(models.TextChoices):
@@ -58,14 +64,60 @@ class ApplicantKinds(models.TextChoices):
     BOTH = "both", _("natural persons and organisations")
 
 
+class MainItem(models.Model):
+    """A main item (主项) of a published catalog: the named group of the sub-items (子项,
+    办理项) that applicants actually apply for.
+
+    One level only, by construction: a main item is not a `ServiceItem` (it has no guide,
+    no versions and no main item of its own), and a sub-item names at most one main item of
+    its own center. Its code is unique in the center whatever its case."""
+
+    center = models.ForeignKey(
+        ServiceCenter, verbose_name=_("center"), on_delete=models.PROTECT, related_name="main_items"
+    )
+    code = models.CharField(_("main item code"), max_length=CODE_MAX_LENGTH, validators=[item_code_validator])
+    name = models.CharField(_("name"), max_length=200)
+
+    class Meta:
+        ordering = ["center", "code"]
+        verbose_name = _("main item")
+        verbose_name_plural = _("main items")
+        constraints = [
+            models.UniqueConstraint(
+                "center",
+                Lower("code"),
+                name="main_item_code_unique_in_center_ci",
+                violation_error_message=_(
+                    "This center already has a main item with this code (in any case)."
+                ),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.code}）"
+
+
 class ServiceItem(models.Model):
-    """One service the center provides. The stable identity; the guide is on its versions."""
+    """One service the center provides (a sub-item when it names a main item). The stable
+    identity; the guide is on its versions. The code is unique across all centers whatever
+    its case: an 实施编码 names the body that implements the item."""
 
     center = models.ForeignKey(
         ServiceCenter, verbose_name=_("center"), on_delete=models.PROTECT, related_name="items"
     )
-    code = models.CharField(_("item code"), max_length=40, unique=True, validators=[item_code_validator])
+    code = models.CharField(
+        _("item code"), max_length=CODE_MAX_LENGTH, db_index=True, validators=[item_code_validator]
+    )
     name = models.CharField(_("name"), max_length=200)
+    main_item = models.ForeignKey(
+        MainItem,
+        verbose_name=_("main item"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sub_items",
+        help_text=_("The main item (主项) this sub-item belongs to; empty for an item without sub-items."),
+    )
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
     department = models.ForeignKey(
         Department, verbose_name=_("responsible department"), on_delete=models.PROTECT, related_name="items"
@@ -86,6 +138,13 @@ class ServiceItem(models.Model):
         verbose_name = _("service item")
         verbose_name_plural = _("service items")
         indexes = [models.Index(fields=["center", "category"]), models.Index(fields=["center", "sector"])]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("code"),
+                name="item_code_unique_ci",
+                violation_error_message=_("An item with this code (in any case) already exists."),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.name}（{self.code}）"
@@ -108,8 +167,8 @@ class ServiceItemVersion(models.Model):
     applicant_kinds = models.CharField(
         _("who may apply"), max_length=16, choices=ApplicantKinds.choices, default=ApplicantKinds.BOTH
     )
-    legal_basis = models.TextField(_("legal basis"))
-    conditions = models.TextField(_("conditions"))
+    legal_basis = models.TextField(_("legal basis"), max_length=LONG_TEXT_MAX_LENGTH)
+    conditions = models.TextField(_("conditions"), max_length=LONG_TEXT_MAX_LENGTH)
     limit_unit = models.CharField(
         _("limit unit"), max_length=16, choices=LimitUnit.choices, default=LimitUnit.WORKING_DAYS
     )
@@ -264,6 +323,11 @@ class FormField(models.Model):
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.TEXT)
     required = models.BooleanField(_("required"), default=True)
     choices = models.JSONField(_("choices"), default=list, blank=True)
+    personal = models.BooleanField(
+        _("personal data"),
+        default=False,
+        help_text=_("The answer is personal information of the applicant (个人信息)."),
+    )
 
     class Meta:
         ordering = ["version", "order", "id"]
@@ -378,7 +442,9 @@ class Bundle(models.Model):
     center = models.ForeignKey(
         ServiceCenter, verbose_name=_("center"), on_delete=models.PROTECT, related_name="bundles"
     )
-    code = models.CharField(_("bundle code"), max_length=40, unique=True, validators=[item_code_validator])
+    code = models.CharField(
+        _("bundle code"), max_length=CODE_MAX_LENGTH, db_index=True, validators=[item_code_validator]
+    )
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
@@ -387,6 +453,13 @@ class Bundle(models.Model):
         ordering = ["code"]
         verbose_name = _("bundle")
         verbose_name_plural = _("bundles")
+        constraints = [
+            models.UniqueConstraint(
+                Lower("code"),
+                name="bundle_code_unique_ci",
+                violation_error_message=_("A bundle with this code (in any case) already exists."),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
@@ -26,6 +26,7 @@ from onewindow.catalog.models import (
     BundleItem,
     CatalogList,
     FormField,
+    MainItem,
     MaterialRequirement,
     Procedure,
     ServiceItem,
@@ -296,43 +297,70 @@ def item_create(
     category: str,
     department: Department,
     sector: Sector | None = None,
+    main_item: MainItem | None = None,
     guide: dict[str, Any],
     actor: Any = None,
 ) -> ServiceItem:
-    """Create an item and its first version (a draft, number 1) from a guide in the JSON shape.
+    """Create an item (a sub-item of `main_item`, of the same center, when given) and its
+    first version (a draft, number 1) from a guide in the JSON shape.
 
     The code, name and category are read as the import reads them (`ItemHead`), the guide
-    with `guide_check`."""
+    with `guide_check`. The code is refused when any item has it in any case
+    (`ITEM_CODE_TAKEN`; the case-insensitive unique constraint is the last guard)."""
     head, errors = input_check(ItemHead, {"code": code, "name": name, "category": category})
-    if head is not None and ServiceItem.objects.filter(code=head.code).exists():
+    if head is not None and ServiceItem.objects.filter(code__iexact=head.code).exists():
+        errors.append(_code_taken(ServiceItem, head.code, "ITEM_CODE_TAKEN"))
+    _check_item_units(errors, center=center, department=department, sector=sector)
+    if main_item is not None and main_item.center_id != center.pk:
         errors.append(
             field_error(
-                "code",
-                _("“%(field)s” %(code)s is already used.")
-                % {"field": verbose(ServiceItem, "code"), "code": head.code},
-                "ITEM_CODE_TAKEN",
+                "main_item",
+                _("“%(field)s” %(main)s is not in this center.")
+                % {"field": verbose(ServiceItem, "main_item"), "main": main_item.name},
+                "MAIN_ITEM_NOT_IN_CENTER",
             )
         )
-    _check_item_units(errors, center=center, department=department, sector=sector)
     departments = _departments(center)
     canonical, guide_errors = guide_check(guide, department_ok=departments.__contains__, for_publishing=False)
     errors += [field_error(f"guide.{e['field']}", e["message"], e["code"]) for e in guide_errors]
     _raise_if(errors, "ITEM_INVALID", _("The item cannot be created: "))
     assert head is not None  # errors would have been raised
-    item = ServiceItem.objects.create(
+    item = ServiceItem(
         center=center,
         code=head.code,
         name=head.name,
+        main_item=main_item,
         category=head.category,
         department=department,
         sector=sector,
     )
+    _create_unique(item, "ITEM_CODE_TAKEN")
     version = ServiceItemVersion(item=item, number=1, status=ServiceItemVersion.Status.DRAFT)
     for field_name in VERSION_FIELDS:
         setattr(version, field_name, canonical[field_name])
     version.save()
     write_guide_rows([guide_rows(version, canonical, departments)])
     return item
+
+
+def _code_taken(model: type[ServiceItem] | type[Bundle], code: str, error_code: str) -> FieldError:
+    return field_error(
+        "code",
+        _("“%(field)s” %(code)s is already used (codes that differ only in case are the same code).")
+        % {"field": verbose(model, "code"), "code": code},
+        error_code,
+    )
+
+
+def _create_unique(row: ServiceItem | Bundle, error_code: str) -> None:
+    """Insert `row`; the case-insensitive unique constraint refusing it (a twin created
+    meanwhile) becomes `error_code` on the code."""
+    try:
+        with transaction.atomic():
+            row.save(force_insert=True)
+    except IntegrityError as exc:
+        error = _code_taken(type(row), row.code, error_code)
+        raise CatalogError(error_code, error["message"], [error]) from exc
 
 
 def _same_center(center: ServiceCenter, items: Iterable[ServiceItem]) -> list[ServiceItem]:
@@ -354,12 +382,11 @@ def bundle_create(
     """A 一件事 bundle: several items of the center applied for with one unified form."""
     if not ITEM_CODE_RE.match(code or ""):
         raise CatalogError("INVALID_CODE", str(item_code_validator.message))
-    if Bundle.objects.filter(code=code).exists():
-        raise CatalogError(
-            "BUNDLE_CODE_TAKEN",
-            _("“%(field)s” %(code)s is already used.") % {"field": verbose(Bundle, "code"), "code": code},
-        )
-    bundle = Bundle.objects.create(center=center, code=code, name=name, description=description)
+    if Bundle.objects.filter(code__iexact=code).exists():
+        error = _code_taken(Bundle, code, "BUNDLE_CODE_TAKEN")
+        raise CatalogError(error["code"], error["message"], [error])
+    bundle = Bundle(center=center, code=code, name=name, description=description)
+    _create_unique(bundle, "BUNDLE_CODE_TAKEN")
     return bundle_set_items(bundle=bundle, items=items)
 
 

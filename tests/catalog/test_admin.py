@@ -8,11 +8,12 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from onewindow.catalog.exchange.excel import data_to_xlsx
-from onewindow.catalog.models import ServiceItem, ServiceItemVersion
+from onewindow.catalog.models import MainItem, ServiceItem, ServiceItemVersion
 from onewindow.catalog.services import bundle_create, catalog_import, item_create, version_publish
 from tests.factories.catalog import guide_data, item_data
 
 MODELS = [
+    "mainitem",
     "serviceitem",
     "serviceitemversion",
     "materialrequirement",
@@ -27,7 +28,10 @@ MODELS = [
 
 
 def fill(center, n, start=0):
-    items = [item_data(f"ITEM-{k:04d}", "SCJG", sector="SSFW") for k in range(start, start + n)]
+    items = [
+        item_data(f"ITEM-{k:04d}", "SCJG", sector="SSFW", main_item=(f"MAIN-{k // 2:04d}", f"主项{k // 2}"))
+        for k in range(start, start + n)
+    ]
     catalog_import(
         center=center,
         data={
@@ -176,7 +180,7 @@ def test_upload_with_errors_shows_the_report_and_saves_nothing(admin_client, org
     ).content.decode()
     assert ServiceItem.objects.count() == 0
     assert 'id="import-problems"' in page
-    assert "事项" in page and "M（承诺时限（天））" in page and "PROMISED_EXCEEDS_LEGAL" in page
+    assert "事项" in page and "O（承诺时限（天））" in page and "PROMISED_EXCEEDS_LEGAL" in page
 
 
 @pytest.mark.django_db
@@ -505,3 +509,63 @@ def test_a_bundles_items_are_set_in_the_order_given(admin_client, org, departmen
     )
     assert response.status_code == 302
     assert list(bundle.bundle_items.order_by("order").values_list("item", flat=True)) == [second.pk, first.pk]
+
+
+@pytest.mark.django_db
+def test_the_item_list_shows_each_items_main_item_and_filters_by_level(admin_client, org):
+    items = [
+        item_data("SUB-0001", "SCJG", main_item=("MAIN-0001", "食品经营许可")),
+        item_data("SUB-0002", "SCJG", main_item=("MAIN-0001", "食品经营许可")),
+        item_data("ALONE-0001", "SCJG"),
+    ]
+    catalog_import(center=org, data={"items": items})
+    url = reverse("admin:catalog_serviceitem_changelist")
+    page = admin_client.get(url).content.decode()
+    assert "主项" in page and "食品经营许可（MAIN-0001）" in page
+    subs = admin_client.get(url, {"level": "sub"}).context["cl"].result_list
+    singles = admin_client.get(url, {"level": "single"}).context["cl"].result_list
+    assert sorted(i.code for i in subs) == ["SUB-0001", "SUB-0002"]
+    assert [i.code for i in singles] == ["ALONE-0001"]
+    assert "食品经营许可" in admin_client.get(url, {"q": "食品经营许可"}).content.decode()
+
+
+@pytest.mark.django_db
+def test_main_items_are_listed_with_their_sub_items_and_not_edited_by_hand(admin_client, org):
+    items = [item_data(f"SUB-{k:04d}", "SCJG", main_item=("MAIN-0001", "主项")) for k in range(3)]
+    catalog_import(center=org, data={"items": items})
+    main = MainItem.objects.get()
+    page = admin_client.get(reverse("admin:catalog_mainitem_changelist")).content.decode()
+    assert f"?main_item__id__exact={main.pk}" in page and ">3</a>" in page
+    assert admin_client.get(reverse("admin:catalog_mainitem_add")).status_code == 403
+    sub_items = admin_client.get(
+        reverse("admin:catalog_serviceitem_changelist"), {"main_item__id__exact": main.pk}
+    )
+    assert len(sub_items.context["cl"].result_list) == 3
+    item = ServiceItem.objects.first()
+    change = admin_client.get(reverse("admin:catalog_serviceitem_change", args=[item.pk]))
+    assert "main_item" not in change.context["adminform"].form.fields  # shown, not edited
+
+
+@pytest.mark.django_db
+def test_an_upload_over_the_size_limit_is_refused_before_it_is_read(admin_client, org, settings, monkeypatch):
+    settings.ONEWINDOW_IMPORT_MAX_BYTES = 100
+    monkeypatch.setattr(
+        "onewindow.catalog.admin.catalog_import_file", lambda **kw: pytest.fail("the upload was imported")
+    )
+    upload = io.BytesIO(json.dumps({"items": [item_data("ITEM-0001", "SCJG")]}).encode())
+    upload.name = "catalog.json"
+    page = admin_client.post(reverse("admin:catalog_transfer"), {"center": org.pk, "file": upload})
+    assert page.status_code == 200
+    assert "事项目录文件最大为0.0 MiB" in page.content.decode()
+    assert ServiceItem.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_report_of_thousands_of_problems_shows_the_first_thousand(admin_client, org):
+    items = [item_data(f"ITEM-{k:04d}", "NOPE") for k in range(1200)]
+    upload = io.BytesIO(json.dumps({"items": items}).encode())
+    upload.name = "catalog.json"
+    page = admin_client.post(reverse("admin:catalog_transfer"), {"center": org.pk, "file": upload})
+    text = page.content.decode()
+    assert text.count("</code></td>") == 1000  # one row per problem, 3,600 problems
+    assert 'id="import-problems-more"' in text

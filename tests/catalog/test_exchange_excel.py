@@ -15,7 +15,7 @@ from onewindow.catalog.exchange.schema import template_data
 from onewindow.catalog.models import ServiceItem
 from onewindow.catalog.services import catalog_import
 from tests.factories.catalog import catalog_document as document
-from tests.factories.org import DepartmentFactory, SectorFactory
+from tests.factories.org import SectorFactory
 
 
 def problems(exc):
@@ -43,8 +43,8 @@ def test_xlsx_round_trip_is_identical(org, tmp_path):
     exported = catalog_to_data(org)
     path = workbook_file(tmp_path, exported)
     wb = load_workbook(path)
-    assert wb.sheetnames == ["填写说明", "事项", "申请材料", "表单字段", "办理环节", "清单", "一件事"]
-    assert wb["事项"]["C2"].value == "行政许可"  # enumerations are written in Chinese
+    assert wb.sheetnames == ["填写说明", "部门", "事项", "申请材料", "表单字段", "办理环节", "清单", "一件事"]
+    assert wb["事项"]["E2"].value == "行政许可"  # enumerations are written in Chinese
     data, report = xlsx_to_data(path.read_bytes())
     assert report.ok
     assert data == exported
@@ -65,10 +65,10 @@ def test_one_bad_cell_among_many_rows_imports_nothing_and_names_the_cell(org, tm
         catalog_import_file(center=org, content=path.read_bytes(), filename=path.name)
     assert ServiceItem.objects.count() == 0
     located = {(p.sheet, p.row, p.column, p.code) for p in problems(exc)}
-    assert ("事项", 41, "M（承诺时限（天））", "PROMISED_EXCEEDS_LEGAL") in located
+    assert ("事项", 41, "O（承诺时限（天））", "PROMISED_EXCEEDS_LEGAL") in located
     assert ("申请材料", 61, "H（是否容缺）", "TOLERABLE_NOT_REQUIRED") in located
     text = exc.value.report.as_text()
-    assert "工作表“事项”，第41行，M（承诺时限（天））列" in text
+    assert "工作表“事项”，第41行，O（承诺时限（天））列" in text
     assert "不能超过" in text
 
 
@@ -124,8 +124,7 @@ def test_not_an_excel_file(org):
 
 @pytest.mark.django_db
 def test_template_has_instructions_and_imports_as_is(tmp_path):
-    sector = SectorFactory(code="SSFW")
-    DepartmentFactory(center=sector.center, code="SCJG")
+    sector = SectorFactory(code="SSFW")  # the template's department is created by the import
     path = tmp_path / "template.xlsx"
     call_command("catalog_template", "-o", str(path))
     wb = load_workbook(path)
@@ -133,9 +132,9 @@ def test_template_has_instructions_and_imports_as_is(tmp_path):
     assert any(row[1] == "承诺时限（天）" for row in instructions if len(row) > 1)
     assert wb["事项"].max_row == 2
     dropdowns = {str(dv.sqref): dv.formula1 for dv in wb["事项"].data_validations.dataValidation}
-    assert "行政许可" in dropdowns["C2:C1048576"]
+    assert "行政许可" in dropdowns["E2:E1048576"]
     report = catalog_import_file(center=sector.center, content=path.read_bytes(), filename="template.xlsx")
-    assert report.items_created == 1
+    assert (report.items_created, report.main_items_created, report.departments_created) == (1, 1, ["SCJG"])
     expected = copy.deepcopy(template_data())
     expected["center"] = sector.center.code
     assert catalog_to_data(sector.center) == expected

@@ -160,8 +160,22 @@ def guide_data(department: str, **overrides) -> dict:
             },
         ],
         "form_fields": [
-            {"key": "applicant_name", "label": "申请人姓名", "kind": "text", "required": True, "choices": []},
-            {"key": "phone", "label": "联系电话", "kind": "text", "required": False, "choices": []},
+            {
+                "key": "applicant_name",
+                "label": "申请人姓名",
+                "kind": "text",
+                "required": True,
+                "choices": [],
+                "personal": True,
+            },
+            {
+                "key": "phone",
+                "label": "联系电话",
+                "kind": "text",
+                "required": False,
+                "choices": [],
+                "personal": True,
+            },
         ],
         "stages": [
             {
@@ -194,11 +208,21 @@ def guide_data(department: str, **overrides) -> dict:
     return guide
 
 
-def item_data(code: str, department: str, *, name: str = "", sector: str = "", **guide_overrides) -> dict:
-    """One entry of the "items" list of a catalog document."""
+def item_data(
+    code: str,
+    department: str,
+    *,
+    name: str = "",
+    sector: str = "",
+    main_item: tuple[str, str] = ("", ""),
+    **guide_overrides,
+) -> dict:
+    """One entry of the "items" list of a catalog document (`main_item`: its code and name)."""
     return {
         "code": code,
         "name": name or f"事项{code}",
+        "main_item_code": main_item[0],
+        "main_item_name": main_item[1],
         "category": "licensing",
         "department": department,
         "sector": sector,
@@ -207,13 +231,17 @@ def item_data(code: str, department: str, *, name: str = "", sector: str = "", *
     }
 
 
-def catalog_document(n: int = 3, department: str = "SCJG", sector: str = "SSFW") -> dict:
-    """A catalog document (docs/catalog.md) of `n` items, one list of all and a bundle of two."""
+def catalog_document(
+    n: int = 3, department: str = "SCJG", sector: str = "SSFW", department_name: str = "市场监督管理局"
+) -> dict:
+    """A catalog document (docs/catalog.md) of `n` items of one department (listed with its
+    name), one list of all and a bundle of two."""
     items = [item_data(f"371082-XK-{k:04d}", department, name=f"事项{k}", sector=sector) for k in range(n)]
     codes = [i["code"] for i in items]
     return {
         "format": "onewindow-catalog/1",
         "center": "XTX",
+        "departments": [{"code": department, "name": department_name}],
         "items": items,
         "lists": [
             {"kind": "licensing", "name": "行政许可事项清单", "published_on": "2026-01-01", "items": codes}

@@ -13,13 +13,14 @@ cell the rule refuses is kept as it is, for the schema to name with its cell.
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -27,12 +28,15 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from pydantic_core import PydanticCustomError
 
-from onewindow.catalog.errors import ImportProblem, ImportReport, Location
+from onewindow.catalog.errors import CatalogImportError, ImportProblem, ImportReport, Location
+from onewindow.catalog.exchange.limits import check_file_size, check_xlsx_archive, max_rows
 from onewindow.catalog.exchange.schema import (
+    DEPARTMENT_FIELDS,
     FORM_FIELD_FIELDS,
     FORMAT,
     ITEM_FIELDS,
     MATERIAL_FIELDS,
+    MAX_STAGES,
     TASK_FIELDS,
     template_data,
 )
@@ -46,11 +50,21 @@ from onewindow.catalog.exchange.sheets import (
     INT,
     MULTI,
     OPTION_SPLIT,
+    OPTIONAL_SHEETS,
     OPTIONS,
     SHEETS,
     TEXT,
     Column,
 )
+from onewindow.catalog.exchange.workbook import (
+    FORMULA_WITHOUT_VALUE,
+    CellError,
+    TooManyRows,
+    UnreadableSheet,
+    open_workbook,
+    sheet_rows,
+)
+from onewindow.core.errors import input_message
 from onewindow.core.inputs import allowed_values, is_blank, parse_text
 
 
@@ -96,6 +110,7 @@ def _cell_value(column: Column, value: Any) -> Any:
 
 def _rows(data: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     rows: dict[str, list[dict[str, Any]]] = {key: [] for key in SHEETS}
+    rows["departments"] = [dict(d) for d in data.get("departments", [])]
     for item in data.get("items", []):
         version = item.get("version", {})
         rows["items"].append({**version, **{k: item.get(k) for k in ITEM_FIELDS}})
@@ -148,7 +163,7 @@ def data_to_xlsx(data: dict[str, Any]) -> bytes:
                 "Importing the same file again changes nothing. An item whose guide changed gets a new published version; the previous version is retired and cases keep the version they were accepted under. Items not in the file are left as they are."
             ),
             _(
-                "Enumerations accept the Chinese label or the code in brackets; yes/no columns accept 是 or 否. Departments and sectors are given by their codes and must already exist in the center."
+                "Enumerations accept the Chinese label or the code in brackets; yes/no columns accept 是 or 否. Departments and sectors are given by their codes; a department the center lacks is created from the departments sheet, a sector must already exist in the center."
             ),
         ):
             ws.append([line])
@@ -228,226 +243,384 @@ def template_xlsx() -> bytes:
 # ---------------------------------------------------------------- reading
 
 
+@dataclass
+class _Row:
+    """One row of a sheet: its Excel number, the JSON value of each column, the label of
+    each column found (`B（事项名称）`) and the refusal of each cell its rule refused."""
+
+    n: int
+    values: dict[str, Any]
+    labels: dict[str, str]
+    refused: dict[str, PydanticCustomError] = field(default_factory=dict)
+
+
+def _key(code: Any) -> Any:
+    """Codes are the same code whatever their case."""
+    return code.lower() if isinstance(code, str) else code
+
+
+def _refusal(exc: PydanticCustomError, label: str) -> str:
+    return input_message(exc.type, label=label, **(exc.context or {}))
+
+
 class _Reader:
-    def __init__(self) -> None:
+    def __init__(self, wb: Any) -> None:
+        self.wb = wb
         self.report = ImportReport()
         self.locations: dict[str, Location] = {}
         self._title: dict[str, str] = {}
+        self.max_rows = max_rows()
 
     def problem(self, sheet: str, row: int | None, column: str, message: str, code: str) -> None:
         self.report.problems.append(
             ImportProblem(message=message, code=code, sheet=sheet, row=row, column=column)
         )
 
-    def value(self, column: Column, raw: Any) -> Any:
-        """The JSON value of a cell, read with its field's rule; what the rule refuses is
-        kept as it is for the schema to name."""
+    def cell(self, column: Column, raw: Any) -> tuple[Any, PydanticCustomError | None]:
+        """The JSON value of a cell, read with its field's rule, and the rule's refusal:
+        a refused value is kept as it is for the schema to name."""
         if is_blank(raw):
             if column.kind in (MULTI, OPTIONS):
-                return []
-            return None if column.kind in (INT, BOOL) else ""
+                return [], None
+            return (None if column.kind in (INT, BOOL) else ""), None
         if column.kind == OPTIONS:
-            return [p.strip() for p in OPTION_SPLIT.split(_text(raw)) if p.strip()]
+            return [p.strip() for p in OPTION_SPLIT.split(_text(raw)) if p.strip()], None
         try:
             value = column.rule.parse(raw)
-        except PydanticCustomError:
-            return raw
-        return value.isoformat() if column.kind == DATE else value
+        except PydanticCustomError as exc:
+            return raw, exc
+        return (value.isoformat() if column.kind == DATE else value), None
 
-    def sheet(self, wb: Any, key: str) -> list[tuple[int, dict[str, Any], dict[str, str]]]:
-        """Rows of one sheet as (excel row number, {key: value}, {key: column label})."""
+    def _marker(self, title: str, n: int, label: str, raw: Any) -> bool:
+        """Report a cell that holds no value to read (a formula never calculated, an error)."""
+        if raw is FORMULA_WITHOUT_VALUE:
+            self.problem(
+                title,
+                n,
+                label,
+                _(
+                    "The cell holds a formula without a calculated value: open the file in Excel and save it, or type the value itself."
+                ),
+                "FORMULA_WITHOUT_VALUE",
+            )
+            return True
+        if isinstance(raw, CellError):
+            self.problem(
+                title,
+                n,
+                label,
+                _("The cell shows the error %(error)s instead of a value.") % {"error": raw.text},
+                "CELL_ERROR",
+            )
+            return True
+        return False
+
+    def sheet(self, key: str) -> list[_Row]:
+        """The rows of one sheet with a value in any cell; problems of the sheet itself
+        (missing, a missing column, too many rows, unreadable) go to the report."""
         title, columns = SHEETS[key]
         names = {_zh(title), _en(title), key}
-        ws = next((wb[n] for n in wb.sheetnames if n.strip() in names), None)
+        ws = next((self.wb[n] for n in self.wb.sheetnames if n.strip() in names), None)
         if ws is None:
-            if key in ("form_fields", "lists", "bundles"):  # optional tables
-                return []
-            self.problem(
-                _zh(title),
-                None,
-                "",
-                _("The sheet “%(sheet)s” is missing.") % {"sheet": _zh(title)},
-                "MISSING_SHEET",
-            )
+            if key not in OPTIONAL_SHEETS:
+                self.problem(
+                    _zh(title),
+                    None,
+                    "",
+                    _("The sheet “%(sheet)s” is missing.") % {"sheet": _zh(title)},
+                    "MISSING_SHEET",
+                )
             return []
-        rows = ws.iter_rows(values_only=True)
-        header = next(rows, None) or ()
+        self._title[key] = ws.title
         by_header = {}
         for c in columns:
             for name in (_zh(c.header), _en(c.header), c.key):
                 by_header[name.strip().lower()] = c
         index: dict[int, Column] = {}
-        for i, h in enumerate(header):
-            column = by_header.get(_text(h).lower())
-            if column is not None and column not in index.values():
-                index[i] = column
-        missing = [c for c in columns if c.required and c not in index.values()]
-        for c in missing:
+        labels: dict[str, str] = {}
+        out: list[_Row] = []
+        header_seen = False
+        n = 0
+        try:
+            for n, values in sheet_rows(ws, max_rows=self.max_rows + 1):
+                if not header_seen:
+                    header_seen = True
+                    for i, h in enumerate(values):
+                        column = by_header.get(_text(h).lower()) if h is not None else None
+                        if column is not None and column not in index.values():
+                            index[i] = column
+                    for c in columns:
+                        if c.required and c not in index.values():
+                            self.problem(
+                                ws.title,
+                                n,
+                                "",
+                                _("The column “%(column)s” is missing.") % {"column": _zh(c.header)},
+                                "MISSING_COLUMN",
+                            )
+                    labels = {
+                        c.key: f"{get_column_letter(i + 1)}（{_zh(c.header)}）" for i, c in index.items()
+                    }
+                    continue
+                if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+                    continue
+                row = _Row(n, {c.key: self.cell(c, None)[0] for c in columns}, labels)
+                for i, column in index.items():
+                    raw = values[i]
+                    if self._marker(ws.title, n, labels[column.key], raw):
+                        continue
+                    row.values[column.key], refusal = self.cell(column, raw)
+                    if refusal is not None:
+                        row.refused[column.key] = refusal
+                out.append(row)
+        except TooManyRows as exc:
             self.problem(
                 ws.title,
-                1,
+                exc.row,
                 "",
-                _("The column “%(column)s” is missing.") % {"column": _zh(c.header)},
-                "MISSING_COLUMN",
+                _("The sheet has more than %(max)d rows (or rows numbered past them); split the catalog.")
+                % {"max": self.max_rows},
+                "TOO_MANY_ROWS",
             )
-        labels = {c.key: f"{get_column_letter(i + 1)}（{_zh(c.header)}）" for i, c in index.items()}
-        out = []
-        for n, values in enumerate(rows, start=2):
-            if not values or all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
-                continue
-            row = {c.key: self.value(c, None) for c in columns}
-            for i, column in index.items():
-                row[column.key] = self.value(column, values[i] if i < len(values) else None)
-            out.append((n, row, labels))
-        self._title[key] = ws.title
+        except UnreadableSheet as exc:
+            self.problem(
+                ws.title,
+                exc.row or None,
+                "",
+                _("The sheet cannot be read after row %(row)d: the file is damaged or not an Excel workbook.")
+                % {"row": exc.row},
+                "NOT_XLSX",
+            )
+        if not header_seen:
+            for c in columns:
+                if c.required:
+                    self.problem(
+                        ws.title,
+                        1,
+                        "",
+                        _("The column “%(column)s” is missing.") % {"column": _zh(c.header)},
+                        "MISSING_COLUMN",
+                    )
         return out
 
     def at(self, path: str, key: str, n: int, column: str = "") -> None:
         self.locations[path] = Location(self._title[key], n, column)
 
+    def info(self, data: dict[str, Any]) -> None:
+        """The format and the center from the first rows of the instructions sheet."""
+        info_names = {_zh(INSTRUCTIONS), _en(INSTRUCTIONS)}
+        ws = next((self.wb[n] for n in self.wb.sheetnames if n in info_names), None)
+        if ws is None:
+            return
+        try:
+            for _n, values in sheet_rows(ws, max_rows=5, max_col=2):
+                if any(isinstance(v, CellError) or v is FORMULA_WITHOUT_VALUE for v in values):
+                    continue
+                label = _text(values[0] or "")
+                if label in (_zh(FORMAT_LABEL), _en(FORMAT_LABEL)):
+                    data["format"] = _text(values[1] or "") or FORMAT
+                if label in (_zh(CENTER_LABEL), _en(CENTER_LABEL)):
+                    data["center"] = _text(values[1] or "")
+        except TooManyRows:
+            pass  # only the first five rows are read
+        except UnreadableSheet:
+            self.problem(ws.title, None, "", _("The file is not an Excel workbook (.xlsx)."), "NOT_XLSX")
+
+    def group_rows(self, key: str, group_key: str, shared: tuple[str, ...], data: dict[str, Any]) -> None:
+        """The 清单 / 一件事 sheets: rows with the same name (code) form one list (bundle).
+        Every row is read: a shared column filled on several rows must say the same on each
+        (`ROW_MISMATCH`), and a value its rule refuses is named on its own row."""
+        groups: dict[Any, tuple[int, dict[str, Any], dict[str, int]]] = {}
+        headers = {c.key: _zh(c.header) for c in SHEETS[key][1]}
+        for row in self.sheet(key):
+            name = row.values[group_key]
+            found = groups.get(_key(name))
+            if found is None:
+                j = len(data[key])
+                group = {("kind" if k == "list_kind" else k): row.values[k] for k in (group_key, *shared)}
+                group["items"] = []
+                data[key].append(group)
+                groups[_key(name)] = found = (j, group, dict.fromkeys(shared, row.n))
+                self.at(f"{key}[{j}]", key, row.n, row.labels.get(group_key, ""))
+                for k, label in row.labels.items():
+                    self.at(f"{key}[{j}].{'kind' if k == 'list_kind' else k}", key, row.n, label)
+            else:
+                j, group, first = found
+                for k in shared:
+                    gk = "kind" if k == "list_kind" else k
+                    value, label = row.values[k], row.labels.get(k, "")
+                    if is_blank(value):
+                        continue
+                    if k in row.refused:
+                        self.problem(
+                            self._title[key],
+                            row.n,
+                            label,
+                            _refusal(row.refused[k], label),
+                            row.refused[k].type,
+                        )
+                    elif is_blank(group[gk]):
+                        group[gk], first[k] = value, row.n
+                        self.at(f"{key}[{j}].{gk}", key, row.n, label)
+                    elif value != group[gk]:
+                        self.problem(
+                            self._title[key],
+                            row.n,
+                            label,
+                            _(
+                                "“%(column)s” of “%(group)s” is “%(first)s” on row %(row)d and “%(other)s” here."
+                            )
+                            % {
+                                "column": headers[k],
+                                "group": name,
+                                "first": group[gk],
+                                "row": first[k],
+                                "other": value,
+                            },
+                            "ROW_MISMATCH",
+                        )
+            if row.values["item"]:
+                self.at(f"{key}[{j}].items[{len(group['items'])}]", key, row.n, row.labels.get("item", ""))
+                group["items"].append(row.values["item"])
+
 
 def xlsx_to_data(content: bytes) -> tuple[dict[str, Any], ImportReport]:
-    """Read a catalog workbook into the JSON shape. The report lists structural problems
-    (missing sheet or column, a row for an unknown item) and carries the cell of every
-    JSON path in `report.locations` for `catalog_import`."""
-    r = _Reader()
+    """Read a catalog workbook into the JSON shape. The report lists the problems of the
+    file itself (too large, not a workbook, a missing sheet or column, too many rows, a
+    formula without a value, rows of one list that disagree, a row for an unknown item)
+    and carries the cell of every JSON path in `report.locations` for `catalog_import`."""
     try:
-        wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception:
-        r.problem("", None, "", _("The file is not an Excel workbook (.xlsx)."), "NOT_XLSX")
-        return {}, r.report
-    data: dict[str, Any] = {"format": FORMAT, "center": "", "items": [], "lists": [], "bundles": []}
-    info_names = {_zh(INSTRUCTIONS), _en(INSTRUCTIONS)}
-    info = next((wb[n] for n in wb.sheetnames if n in info_names), None)
-    if info is not None:
-        for values in info.iter_rows(min_row=1, max_row=5, max_col=2, values_only=True):
-            label = _text(values[0] if values else "")
-            if label in (_zh(FORMAT_LABEL), _en(FORMAT_LABEL)):
-                data["format"] = _text(values[1]) or FORMAT
-            if label in (_zh(CENTER_LABEL), _en(CENTER_LABEL)):
-                data["center"] = _text(values[1])
+        check_file_size(len(content))
+        check_xlsx_archive(content)
+    except CatalogImportError as exc:
+        return {}, exc.report
+    try:
+        wb = open_workbook(content)
+    except Exception:  # openpyxl raises many kinds for a file that is not a workbook
+        report = ImportReport()
+        report.problems.append(
+            ImportProblem(message=_("The file is not an Excel workbook (.xlsx)."), code="NOT_XLSX")
+        )
+        return {}, report
+    try:
+        return _read(_Reader(wb))
+    finally:
+        wb.close()
 
-    items: dict[str, dict[str, Any]] = {}
-    item_index: dict[str, int] = {}
-    for n, row, labels in r.sheet(wb, "items"):
+
+def _read(r: _Reader) -> tuple[dict[str, Any], ImportReport]:
+    data: dict[str, Any] = {
+        "format": FORMAT,
+        "center": "",
+        "departments": [],
+        "items": [],
+        "lists": [],
+        "bundles": [],
+    }
+    r.info(data)
+
+    for row in r.sheet("departments"):
+        j = len(data["departments"])
+        data["departments"].append({k: row.values[k] for k in DEPARTMENT_FIELDS})
+        r.at(f"departments[{j}]", "departments", row.n, row.labels.get("code", ""))
+        for key, label in row.labels.items():
+            r.at(f"departments[{j}].{key}", "departments", row.n, label)
+
+    items: dict[Any, int] = {}
+    for row in r.sheet("items"):
         i = len(data["items"])
-        version = {k: row[k] for k in row if k not in ITEM_FIELDS}
+        values = row.values
+        version = {k: values[k] for k in values if k not in ITEM_FIELDS}
         version.update(materials=[], form_fields=[], stages=[])
-        item = {k: row[k] for k in ITEM_FIELDS}
+        item = {k: values[k] for k in ITEM_FIELDS}
         item["version"] = version
         data["items"].append(item)
-        if row["code"] and row["code"] not in items:
-            items[row["code"]], item_index[row["code"]] = item, i
-        r.at(f"items[{i}]", "items", n)
-        r.at(f"items[{i}].version", "items", n)
-        for key, label in labels.items():
+        if values["code"]:
+            items.setdefault(_key(values["code"]), i)
+        r.at(f"items[{i}]", "items", row.n)
+        r.at(f"items[{i}].version", "items", row.n)
+        for key, label in row.labels.items():
             prefix = f"items[{i}]" if key in ITEM_FIELDS else f"items[{i}].version"
-            r.at(f"{prefix}.{key}", "items", n, label)
-        r.at(f"items[{i}].version.stages", "items", n, labels.get("promised_limit_days", ""))
+            r.at(f"{prefix}.{key}", "items", row.n, label)
+        r.at(f"items[{i}].version.stages", "items", row.n, row.labels.get("promised_limit_days", ""))
 
-    def owner(
-        key: str, n: int, row: dict[str, Any], labels: dict[str, str]
-    ) -> tuple[int, dict[str, Any]] | None:
-        code = row.pop("item")
-        if code not in items:
+    def owner(key: str, row: _Row) -> int | None:
+        code = row.values.pop("item")
+        label = row.labels.get("item", "")
+        if is_blank(code):
+            r.problem(r._title[key], row.n, label, _("Fill in the item code."), "FIELD_REQUIRED")
+            return None
+        if _key(code) not in items:
             r.problem(
                 r._title[key],
-                n,
-                labels.get("item", ""),
+                row.n,
+                label,
                 _("Item code “%(code)s” is not on the items sheet.") % {"code": code},
                 "UNKNOWN_ITEM",
             )
             return None
-        return item_index[code], items[code]["version"]
+        return items[_key(code)]
 
-    for sheet_key, list_key, spec in (
-        ("materials", "materials", MATERIAL_FIELDS),
-        ("form_fields", "form_fields", FORM_FIELD_FIELDS),
-    ):
-        for n, row, labels in r.sheet(wb, sheet_key):
-            found = owner(sheet_key, n, row, labels)
-            if found is None:
+    for sheet_key, spec in (("materials", MATERIAL_FIELDS), ("form_fields", FORM_FIELD_FIELDS)):
+        for row in r.sheet(sheet_key):
+            i = owner(sheet_key, row)
+            if i is None:
                 continue
-            i, version = found
-            m = len(version[list_key])
-            version[list_key].append({k: row[k] for k in spec})
-            r.at(f"items[{i}].version.{list_key}[{m}]", sheet_key, n)
-            for key, label in labels.items():
-                r.at(f"items[{i}].version.{list_key}[{m}].{key}", sheet_key, n, label)
+            rows = data["items"][i]["version"][sheet_key]
+            m = len(rows)
+            rows.append({k: row.values[k] for k in spec})
+            r.at(f"items[{i}].version.{sheet_key}[{m}]", sheet_key, row.n)
+            for key, label in row.labels.items():
+                r.at(f"items[{i}].version.{sheet_key}[{m}].{key}", sheet_key, row.n, label)
 
-    stage_rows: dict[
-        tuple[int, int], tuple[int, dict[str, Any], list[tuple[int, dict[str, Any], dict[str, str]]]]
-    ] = {}
-    for n, row, labels in r.sheet(wb, "tasks"):
-        found = owner("tasks", n, row, labels)
-        if found is None:
+    stage_rows: dict[tuple[int, int], tuple[int, dict[str, Any], list[_Row]]] = {}
+    for row in r.sheet("tasks"):
+        i = owner("tasks", row)
+        if i is None:
             continue
-        i, _version = found
-        order = row["stage_order"]
-        if type(order) is not int or order < 1:
+        order = row.values["stage_order"]
+        if type(order) is not int or not 1 <= order <= MAX_STAGES:
             r.problem(
                 r._title["tasks"],
-                n,
-                labels.get("stage_order", ""),
-                _("The stage number must be a whole number from 1, not “%(value)s”.")
-                % {"value": order or ""},
+                row.n,
+                row.labels.get("stage_order", ""),
+                _("The stage number must be a whole number from 1 to %(max)d, not “%(value)s”.")
+                % {"max": MAX_STAGES, "value": "" if order is None else order},
                 "INVALID_NUMBER",
             )
             continue
-        entry = stage_rows.setdefault((i, order), (n, {"name": row["stage_name"]}, []))
-        if row["stage_name"] and entry[1]["name"] and row["stage_name"] != entry[1]["name"]:
+        name = row.values["stage_name"]
+        entry = stage_rows.setdefault((i, order), (row.n, {"name": name}, []))
+        if name and entry[1]["name"] and name != entry[1]["name"]:
             r.problem(
                 r._title["tasks"],
-                n,
-                labels.get("stage_name", ""),
+                row.n,
+                row.labels.get("stage_name", ""),
                 _("Stage %(order)d is named “%(first)s” on row %(row)d and “%(other)s” here.")
-                % {"order": order, "first": entry[1]["name"], "row": entry[0], "other": row["stage_name"]},
+                % {"order": order, "first": entry[1]["name"], "row": entry[0], "other": name},
                 "STAGE_NAME_MISMATCH",
             )
-        entry[2].append((n, row, labels))
+        entry[2].append(row)
     for (i, _order), (n, stage, task_rows) in sorted(stage_rows.items()):
         version = data["items"][i]["version"]
         s = len(version["stages"])
-        stage_labels = task_rows[0][2]
+        stage_labels = task_rows[0].labels
         tasks = []
-        for t, (tn, row, labels) in enumerate(task_rows):
-            if not row["name"] and len(task_rows) == 1:
+        for t, row in enumerate(task_rows):
+            if not row.values["name"] and len(task_rows) == 1:
                 break  # a stage row without a task
-            tasks.append({k: row[k] for k in TASK_FIELDS})
-            r.at(f"items[{i}].version.stages[{s}].tasks[{t}]", "tasks", tn)
-            for key, label in labels.items():
-                r.at(f"items[{i}].version.stages[{s}].tasks[{t}].{key}", "tasks", tn, label)
+            tasks.append({k: row.values[k] for k in TASK_FIELDS})
+            r.at(f"items[{i}].version.stages[{s}].tasks[{t}]", "tasks", row.n)
+            for key, label in row.labels.items():
+                r.at(f"items[{i}].version.stages[{s}].tasks[{t}].{key}", "tasks", row.n, label)
         version["stages"].append({"name": stage["name"], "tasks": tasks})
         r.at(f"items[{i}].version.stages[{s}]", "tasks", n, stage_labels.get("stage_name", ""))
         r.at(f"items[{i}].version.stages[{s}].name", "tasks", n, stage_labels.get("stage_name", ""))
 
-    for key, group_key in (("lists", "name"), ("bundles", "code")):
-        groups: dict[str, dict[str, Any]] = {}
-        for n, row, labels in r.sheet(wb, key):
-            name = row[group_key]
-            group = groups.get(name)
-            if group is None:
-                j = len(data[key])
-                if key == "lists":
-                    group = {
-                        "kind": row["list_kind"],
-                        "name": name,
-                        "published_on": row["published_on"],
-                        "items": [],
-                    }
-                else:
-                    group = {k: row[k] for k in ("code", "name", "description", "is_active")}
-                    group["items"] = []
-                    if group["is_active"] is None:
-                        group["is_active"] = True
-                groups[name] = group
-                data[key].append(group)
-                r.at(f"{key}[{j}]", key, n, labels.get(group_key, ""))
-                for k, label in labels.items():
-                    r.at(f"{key}[{j}].{'kind' if k == 'list_kind' else k}", key, n, label)
-            j = data[key].index(group)
-            if row["item"]:
-                r.at(f"{key}[{j}].items[{len(group['items'])}]", key, n, labels.get("item", ""))
-                group["items"].append(row["item"])
+    r.group_rows("lists", "name", ("list_kind", "published_on"), data)
+    r.group_rows("bundles", "code", ("name", "description", "is_active"), data)
+    for bundle in data["bundles"]:
+        if bundle["is_active"] is None:
+            bundle["is_active"] = True
     r.report.locations = r.locations
     return data, r.report

@@ -16,23 +16,26 @@ Services re-export `catalog_import`; this module imports no service module.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Container, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Max
+from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
 from onewindow.catalog.errors import CatalogImportError, FieldError, ImportProblem, ImportReport, Location
 from onewindow.catalog.exchange.excel import xlsx_to_data
 from onewindow.catalog.exchange.json import json_to_data
+from onewindow.catalog.exchange.limits import check_file_size, max_rows
 from onewindow.catalog.exchange.schema import (
     FORMAT,
     VERSION_FIELDS,
     BundleIn,
     CatalogDocument,
+    DepartmentIn,
     ItemIn,
     ListIn,
 )
@@ -42,6 +45,7 @@ from onewindow.catalog.models import (
     BundleItem,
     CatalogList,
     FormField,
+    MainItem,
     MaterialRequirement,
     Procedure,
     ServiceItem,
@@ -51,9 +55,11 @@ from onewindow.catalog.models import (
 )
 from onewindow.catalog.selectors import GUIDE_PREFETCH
 from onewindow.core import clock
-from onewindow.core.errors import NOT_AN_OBJECT
+from onewindow.core.errors import FIELD_REQUIRED, NOT_AN_OBJECT, input_message
 from onewindow.core.inputs import input_check
+from onewindow.org.errors import OrgError
 from onewindow.org.models import Department, Sector, ServiceCenter
+from onewindow.org.services import department_create
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User  # settings.AUTH_USER_MODEL
@@ -145,6 +151,11 @@ class _Entry:
     guide: dict[str, Any]
 
 
+def _ci(code: str) -> str:
+    """Codes are ASCII letters, digits and '-': the same code whatever its case."""
+    return code.lower()
+
+
 def _code_of(raw: Any) -> str:
     """The code an entry claims, even when the entry cannot be read (for references)."""
     code = raw.get("code") if isinstance(raw, dict) else None
@@ -152,7 +163,7 @@ def _code_of(raw: Any) -> str:
 
 
 def _read_item(
-    i: int, raw: Any, add: _Collector, departments: Mapping[str, Department], sectors: Mapping[str, Sector]
+    i: int, raw: Any, add: _Collector, departments: Container[str], sectors: Mapping[str, Sector]
 ) -> _Entry | None:
     path = f"items[{i}]"
     item, errors = input_check(ItemIn, raw, path=path)
@@ -162,7 +173,7 @@ def _read_item(
     if item.department not in departments:
         add(
             f"{path}.department",
-            _("“%(field)s” “%(value)s” is not a department of this center.")
+            _("“%(field)s” “%(value)s” is not a department of this center or of the file.")
             % {"field": ItemIn.field_label("department"), "value": item.department},
             "UNKNOWN_DEPARTMENT",
         )
@@ -173,11 +184,91 @@ def _read_item(
             % {"field": ItemIn.field_label("sector"), "value": item.sector},
             "UNKNOWN_SECTOR",
         )
+    for given, missing in (("main_item_code", "main_item_name"), ("main_item_name", "main_item_code")):
+        if getattr(item, given) and not getattr(item, missing):
+            add(
+                f"{path}.{missing}",
+                input_message(FIELD_REQUIRED, label=ItemIn.field_label(missing)),
+                FIELD_REQUIRED,
+            )
     guide = item.version.model_dump()
     add.all(
         check_guide(guide, department_ok=departments.__contains__, for_publishing=True), f"{path}.version"
     )
     return _Entry(i, item, guide)
+
+
+def _too_many(add: _Collector, document: CatalogDocument) -> bool:
+    """A list of the document longer than the row bound (`TOO_MANY_ROWS`)."""
+    limit, found = max_rows(), False
+    for key in ("departments", "items", "lists", "bundles"):
+        count = len(getattr(document, key))
+        if count > limit:
+            add(
+                key,
+                _("“%(field)s” has %(count)d entries; a catalog file holds at most %(max)d.")
+                % {"field": CatalogDocument.field_label(key), "count": count, "max": limit},
+                "TOO_MANY_ROWS",
+            )
+            found = True
+    return found
+
+
+def _read_departments(
+    document: CatalogDocument, add: _Collector, existing: Mapping[str, Department]
+) -> list[DepartmentIn]:
+    """The departments of the file that the center lacks (to be created); a department the
+    center has is left as it is."""
+    seen: dict[str, int] = {}
+    missing: list[DepartmentIn] = []
+    for j, raw in enumerate(document.departments):
+        department, errors = input_check(DepartmentIn, raw, path=f"departments[{j}]")
+        add.all(errors)
+        if department is None:
+            continue
+        if department.code in seen:
+            add(
+                f"departments[{j}].code",
+                _("Department code %(code)s appears twice (first as department %(first)d).")
+                % {"code": department.code, "first": seen[department.code] + 1},
+                "DUPLICATE_CODE",
+            )
+            continue
+        seen[department.code] = j
+        if department.code not in existing:
+            missing.append(department)
+    return missing
+
+
+def _check_main_items(entries: list[_Entry], add: _Collector) -> None:
+    """Items naming one main item (by code, whatever its case) name it alike."""
+    first: dict[str, _Entry] = {}
+    for e in entries:
+        code = e.item.main_item_code
+        if not code or not e.item.main_item_name:
+            continue
+        seen = first.setdefault(_ci(code), e)
+        if seen is not e and seen.item.main_item_name != e.item.main_item_name:
+            add(
+                f"items[{e.index}].main_item_name",
+                _("Main item %(code)s is named “%(first)s” by item %(row)d and “%(other)s” here.")
+                % {
+                    "code": code,
+                    "first": seen.item.main_item_name,
+                    "row": seen.index + 1,
+                    "other": e.item.main_item_name,
+                },
+                "MAIN_ITEM_MISMATCH",
+            )
+
+
+def _taken_elsewhere(model: type[ServiceItem] | type[Bundle], codes: list[str]) -> dict[str, int]:
+    """code (lower case) → center id, for the rows of `model` with one of `codes` in any case."""
+    return dict(
+        model._default_manager.annotate(code_ci=Lower("code"))
+        .filter(code_ci__in=[_ci(c) for c in codes])
+        .values_list("code_ci", "center_id")
+    )
 
 
 @transaction.atomic
@@ -193,8 +284,10 @@ def catalog_import(
     """Import a catalog document into `center`, all or nothing.
 
     Raises `CatalogImportError` (its `report.problems` lists every problem) and writes
-    nothing when any row is wrong. `dry_run=True` validates and counts, then rolls back.
-    `locations` maps JSON paths to Excel cells (given by `xlsx_to_data`).
+    nothing when any row is wrong: every value is read and every rule checked before the
+    first write. `dry_run=True` validates and counts, then rolls back. `locations` maps
+    JSON paths to Excel cells (given by `xlsx_to_data`). Departments the file lists that
+    the center lacks are created (`org.services.department_create`), main items too.
     """
     report = ImportReport(dry_run=dry_run)
     add = _Collector(report, locations)
@@ -217,23 +310,25 @@ def catalog_import(
             % {"value": document.center, "center": center.code},
             "WRONG_CENTER",
         )
-    if document is None or report.problems:
+    if document is None or _too_many(add, document) or report.problems:
         raise CatalogImportError(report)
 
     departments = {d.code: d for d in Department.objects.filter(center=center)}
+    new_departments = _read_departments(document, add, departments)
+    known_departments = set(departments) | {d.code for d in new_departments}
     sectors = {s.code: s for s in Sector.objects.filter(center=center)}
     total = len(document.items)
     entries: list[_Entry] = []
     first_row: dict[str, int] = {}
     for i, raw in enumerate(document.items):
-        entry = _read_item(i, raw, add, departments, sectors)
+        entry = _read_item(i, raw, add, known_departments, sectors)
         if entry is not None:
-            code = entry.item.code
+            code = _ci(entry.item.code)
             if code in first_row:
                 add(
                     f"items[{i}].code",
                     _("Item code %(code)s appears twice (first as item %(first)d).")
-                    % {"code": code, "first": first_row[code] + 1},
+                    % {"code": entry.item.code, "first": first_row[code] + 1},
                     "DUPLICATE_CODE",
                 )
             else:
@@ -243,32 +338,32 @@ def catalog_import(
             progress("validate", i + 1, total)
     if progress:
         progress("validate", total, total)
+    _check_main_items(entries, add)
 
-    codes = [e.item.code for e in entries]
-    known = dict(ServiceItem.objects.filter(code__in=codes).values_list("code", "center_id"))
+    known = _taken_elsewhere(ServiceItem, [e.item.code for e in entries])
     for e in entries:
-        if known.get(e.item.code, center.pk) != center.pk:
+        if known.get(_ci(e.item.code), center.pk) != center.pk:
             add(
                 f"items[{e.index}].code",
                 _("Item code %(code)s already belongs to another center.") % {"code": e.item.code},
                 "ITEM_CODE_TAKEN",
             )
     # Codes of unreadable items count as present: their own problems are already reported.
-    center_codes = set(ServiceItem.objects.filter(center=center).values_list("code", flat=True))
-    center_codes |= {_code_of(raw) for raw in document.items}
+    center_codes = {_ci(c) for c in ServiceItem.objects.filter(center=center).values_list("code", flat=True)}
+    center_codes |= {_ci(_code_of(raw)) for raw in document.items}
 
     def check_item_refs(path: str, item_codes: list[str]) -> None:
         seen: set[str] = set()
         for n, code in enumerate(item_codes):
-            if code not in center_codes:
+            if _ci(code) not in center_codes:
                 add(f"{path}.items[{n}]", _("Unknown item code %(code)s.") % {"code": code}, "UNKNOWN_ITEM")
-            if code in seen:
+            if _ci(code) in seen:
                 add(
                     f"{path}.items[{n}]",
                     _("Item code %(code)s is listed twice.") % {"code": code},
                     "DUPLICATE_CODE",
                 )
-            seen.add(code)
+            seen.add(_ci(code))
 
     lists: list[ListIn] = []
     for j, raw in enumerate(document.lists):
@@ -286,24 +381,24 @@ def catalog_import(
         lists.append(catalog_list)
 
     bundles: dict[int, BundleIn] = {}
+    bundle_codes: set[str] = set()
     for j, raw in enumerate(document.bundles):
         bundle, errors = input_check(BundleIn, raw, path=f"bundles[{j}]")
         add.all(errors)
         if bundle is None:
             continue
-        if any(b.code == bundle.code for b in bundles.values()):
+        if _ci(bundle.code) in bundle_codes:
             add(
                 f"bundles[{j}].code",
                 _("Bundle code %(code)s appears twice.") % {"code": bundle.code},
                 "DUPLICATE_CODE",
             )
+        bundle_codes.add(_ci(bundle.code))
         check_item_refs(f"bundles[{j}]", bundle.items)
         bundles[j] = bundle
-    taken = dict(
-        Bundle.objects.filter(code__in=[b.code for b in bundles.values()]).values_list("code", "center_id")
-    )
+    taken = _taken_elsewhere(Bundle, [b.code for b in bundles.values()])
     for j, b in bundles.items():
-        if taken.get(b.code, center.pk) != center.pk:
+        if taken.get(_ci(b.code), center.pk) != center.pk:
             add(
                 f"bundles[{j}].code",
                 _("Bundle code %(code)s already belongs to another center.") % {"code": b.code},
@@ -312,7 +407,9 @@ def catalog_import(
     if report.problems:
         raise CatalogImportError(report)
 
-    _write(center, entries, departments, sectors, actor_user(actor), report, progress)
+    departments.update(_create_departments(center, new_departments, report))
+    main_items = _write_main_items(center, entries, report)
+    _write(center, entries, departments, sectors, main_items, actor_user(actor), report, progress)
     _write_lists(center, lists, report)
     _write_bundles(center, list(bundles.values()), report)
     if dry_run:
@@ -320,21 +417,72 @@ def catalog_import(
     return report
 
 
+def _create_departments(
+    center: ServiceCenter, new: list[DepartmentIn], report: ImportReport
+) -> dict[str, Department]:
+    """The departments the center lacked, created through the org service (one row each:
+    a center has tens of departments, not thousands)."""
+    created = {}
+    for d in new:
+        try:
+            created[d.code] = department_create(center=center, code=d.code, name=d.name)
+        except OrgError as exc:  # e.g. created meanwhile by someone else: refuse, as a check would
+            problem = ImportProblem(message=exc.message, code=exc.code, path="departments")
+            raise CatalogImportError(ImportReport(problems=[problem])) from exc
+        report.departments_created.append(d.code)
+    return created
+
+
+def _write_main_items(
+    center: ServiceCenter, entries: list[_Entry], report: ImportReport
+) -> dict[str, MainItem]:
+    """The main items the entries name (lower-case code → row): created when new; the name
+    and the spelling of the code follow the file. Locks the center's main items (by pk)
+    before `_write` locks its items: the import's order is main items → items → versions."""
+    wanted: dict[str, tuple[str, str]] = {}
+    for e in entries:
+        if e.item.main_item_code:
+            wanted.setdefault(_ci(e.item.main_item_code), (e.item.main_item_code, e.item.main_item_name))
+    if not wanted:
+        return {}
+    current = {
+        _ci(m.code): m for m in MainItem.objects.select_for_update().filter(center=center).order_by("pk")
+    }
+    new, changed = [], []
+    for key, (code, name) in wanted.items():
+        main = current.get(key)
+        if main is None:
+            current[key] = main = MainItem(center=center, code=code, name=name)
+            new.append(main)
+        elif (main.code, main.name) != (code, name):
+            main.code, main.name = code, name
+            changed.append(main)
+    MainItem.objects.bulk_create(new, batch_size=1000)
+    if changed:
+        MainItem.objects.bulk_update(changed, ["code", "name"], batch_size=500)
+    report.main_items_created = len(new)
+    return {key: current[key] for key in wanted}
+
+
 def _write(
     center: ServiceCenter,
     entries: list[_Entry],
     departments: Mapping[str, Department],
     sectors: Mapping[str, Sector],
+    main_items: Mapping[str, MainItem],
     user: User | None,
     report: ImportReport,
     progress: Progress | None,
 ) -> None:
     now = clock.now()
-    codes = [e.item.code for e in entries]
+    codes = [_ci(e.item.code) for e in entries]
     # Lock the existing items (ordered by pk: the same order every writer uses).
     existing = {
-        i.code: i
-        for i in ServiceItem.objects.select_for_update().filter(center=center, code__in=codes).order_by("pk")
+        _ci(i.code): i
+        for i in ServiceItem.objects.select_for_update()
+        .annotate(code_ci=Lower("code"))
+        .filter(center=center, code_ci__in=codes)
+        .order_by("pk")
     }
     published = {
         v.item_id: v
@@ -355,16 +503,19 @@ def _write(
     to_publish: list[tuple[ServiceItem, _Entry, int]] = []
     for e in entries:
         sector = sectors.get(e.item.sector) if e.item.sector else None
+        main = main_items.get(_ci(e.item.main_item_code)) if e.item.main_item_code else None
         attrs = {
+            "code": e.item.code,
             "name": e.item.name,
+            "main_item_id": main.pk if main else None,
             "category": e.item.category,
             "department_id": departments[e.item.department].pk,
             "sector_id": sector.pk if sector else None,
             "is_active": e.item.is_active,
         }
-        item = existing.get(e.item.code)
+        item = existing.get(_ci(e.item.code))
         if item is None:
-            item = ServiceItem(center=center, code=e.item.code, **attrs)
+            item = ServiceItem(center=center, **attrs)
             new_items.append(item)
             to_publish.append((item, e, 1))
             continue
@@ -384,7 +535,9 @@ def _write(
     ServiceItem.objects.bulk_create(new_items, batch_size=1000)
     if changed_items:
         ServiceItem.objects.bulk_update(
-            changed_items, ["name", "category", "department", "sector", "is_active"], batch_size=500
+            changed_items,
+            ["code", "name", "main_item", "category", "department", "sector", "is_active"],
+            batch_size=500,
         )
     retire = [published[item.pk].pk for item, _e, _n in to_publish if item.pk in published]
     if retire:
@@ -418,7 +571,9 @@ def _write_lists(center: ServiceCenter, lists: list[ListIn], report: ImportRepor
     """Replace the membership of the lists named; a list already as given is left alone."""
     if not lists:
         return
-    items_by_code = dict(ServiceItem.objects.filter(center=center).values_list("code", "pk"))
+    items_by_code = {
+        _ci(c): pk for c, pk in ServiceItem.objects.filter(center=center).values_list("code", "pk")
+    }
     current = {
         cl.name: cl for cl in CatalogList.objects.filter(center=center, name__in=[x.name for x in lists])
     }
@@ -430,7 +585,7 @@ def _write_lists(center: ServiceCenter, lists: list[ListIn], report: ImportRepor
         members.setdefault(cl_id, set()).add(item_id)
     through_rows = []
     for x in lists:
-        wanted = {items_by_code[c] for c in x.items}
+        wanted = {items_by_code[_ci(c)] for c in x.items}
         cl = current.get(x.name)
         if cl is None:
             cl = CatalogList.objects.create(
@@ -451,8 +606,15 @@ def _write_bundles(center: ServiceCenter, bundles: list[BundleIn], report: Impor
     """Replace the items of the bundles named, in the order given; one already so is left alone."""
     if not bundles:
         return
-    items_by_code = dict(ServiceItem.objects.filter(center=center).values_list("code", "pk"))
-    current = {b.code: b for b in Bundle.objects.filter(center=center, code__in=[b.code for b in bundles])}
+    items_by_code = {
+        _ci(c): pk for c, pk in ServiceItem.objects.filter(center=center).values_list("code", "pk")
+    }
+    current = {
+        _ci(b.code): b
+        for b in Bundle.objects.annotate(code_ci=Lower("code")).filter(
+            center=center, code_ci__in=[_ci(b.code) for b in bundles]
+        )
+    }
     links: dict[int, list[int]] = {}
     for bundle_id, item_id in (
         BundleItem.objects.filter(bundle__in=list(current.values()))
@@ -462,11 +624,11 @@ def _write_bundles(center: ServiceCenter, bundles: list[BundleIn], report: Impor
         links.setdefault(bundle_id, []).append(item_id)
     link_rows = []
     for x in bundles:
-        wanted = [items_by_code[c] for c in x.items]
-        b = current.get(x.code)
-        attrs = {"name": x.name, "description": x.description, "is_active": x.is_active}
+        wanted = [items_by_code[_ci(c)] for c in x.items]
+        b = current.get(_ci(x.code))
+        attrs = {"code": x.code, "name": x.name, "description": x.description, "is_active": x.is_active}
         if b is None:
-            b = Bundle.objects.create(center=center, code=x.code, **attrs)
+            b = Bundle.objects.create(center=center, **attrs)
         elif all(getattr(b, k) == v for k, v in attrs.items()) and links.get(b.pk, []) == wanted:
             continue
         else:
@@ -491,7 +653,10 @@ def catalog_import_file(
     """Import an .xlsx or .json file (by extension), all or nothing; raises CatalogImportError.
 
     A workbook whose structure is wrong (a sheet or column missing, a row for an unknown
-    item) is still checked as far as it reads, so the report lists everything at once."""
+    item, a cell without a value to read) is still checked as far as it reads, so the
+    report lists everything at once. The size is checked first (`FILE_TOO_LARGE`); callers
+    holding a file or an upload check it before reading (`limits.check_file_size`)."""
+    check_file_size(len(content))
     if filename.lower().endswith(".json"):
         data = json_to_data(content)
         return catalog_import(center=center, data=data, actor=actor, progress=progress, dry_run=dry_run)
@@ -501,7 +666,10 @@ def catalog_import_file(
             try:
                 catalog_import(center=center, data=data, dry_run=True, locations=parsed.locations)
             except CatalogImportError as exc:
-                parsed.problems += exc.report.problems
+                # One problem per cell: a cell the reader refused (a formula without a value)
+                # is not also "required".
+                cells = {(p.sheet, p.row, p.column) for p in parsed.problems if p.column}
+                parsed.problems += [p for p in exc.report.problems if (p.sheet, p.row, p.column) not in cells]
         raise CatalogImportError(parsed)
     return catalog_import(
         center=center, data=data, actor=actor, progress=progress, dry_run=dry_run, locations=parsed.locations

@@ -19,8 +19,10 @@ import re
 from typing import Annotated, Any, ClassVar, cast
 
 from django.db import models
+from django.db.backends.base.operations import BaseDatabaseOperations
 from django.utils.functional import Promise
-from pydantic import AfterValidator
+from django.utils.translation import gettext, gettext_lazy
+from pydantic import AfterValidator, BeforeValidator
 
 from onewindow.catalog.errors import verbose
 from onewindow.catalog.models import (
@@ -32,6 +34,7 @@ from onewindow.catalog.models import (
     DeliveryMethod,
     FormField,
     LimitUnit,
+    MainItem,
     MaterialRequirement,
     ServiceItem,
     ServiceItemVersion,
@@ -40,6 +43,7 @@ from onewindow.catalog.models import (
     item_code_validator,
 )
 from onewindow.core.inputs import (
+    TEXT_MAX_LENGTH,
     Choice,
     ChoiceList,
     DateValue,
@@ -50,24 +54,55 @@ from onewindow.core.inputs import (
     YesNo,
     refused,
 )
-from onewindow.org.models import Department, Role
+from onewindow.org.models import Department, Role, short_code_validator
 
 FORMAT = "onewindow-catalog/1"
-LONG_TEXT = 32_767
-"""The cap of the long texts (legal basis, conditions, notes …): what one Excel cell holds,
-so every exported catalog imports again."""
+
+# How many rows one item, stage, form field or bundle may hold. Their order is a small
+# integer column, and no real guide comes near: past these the file is not a catalog.
+MAX_MATERIALS = 200
+MAX_FORM_FIELDS = 200
+MAX_CHOICES = 200
+MAX_STAGES = 50
+MAX_TASKS = 50
+MAX_BUNDLE_ITEMS = 100
+
 
 Count = Annotated[int, Integer(ge=0, le=32_767)]
-"""Days, copies, visits: a whole number of zero or more, as a small integer column holds."""
+"""A row's number among its siblings (materials, stages …): a small integer column's range."""
 
 
 def _text(model: type[models.Model], name: str) -> Text:
-    """Text as long as the model's column allows (a TextField: `LONG_TEXT`)."""
-    return Text(max_length=getattr(model._meta.get_field(name), "max_length", None) or LONG_TEXT)
+    """Text as long as the model's column allows; a column without a length of its own
+    (a TextField without max_length) takes the input layer's 2,000 characters."""
+    return Text(max_length=getattr(model._meta.get_field(name), "max_length", None) or TEXT_MAX_LENGTH)
+
+
+def _int(model: type[models.Model], name: str) -> Integer:
+    """A whole number in the range of the model's integer column (the range every backend
+    stores: PostgreSQL's), so no value reaches the database that it cannot hold."""
+    low, high = BaseDatabaseOperations.integer_field_ranges[model._meta.get_field(name).get_internal_type()]
+    return Integer(ge=low, le=high)
+
+
+def _at_most(limit: int) -> BeforeValidator:
+    """Refuse a list longer than `limit` before reading its entries (`TOO_MANY_ROWS`)."""
+
+    def check(value: Any) -> Any:
+        if isinstance(value, list) and len(value) > limit:
+            raise refused(
+                "TOO_MANY_ROWS",
+                reason=gettext("at most %(max)d entries, this one has %(count)d")
+                % {"max": limit, "count": len(value)},
+            )
+        return value
+
+    return BeforeValidator(check)
 
 
 # The validator compiled its pattern when it was made (the stubs also allow a plain string).
 ITEM_CODE_RE = cast("re.Pattern[str]", item_code_validator.regex)
+UNIT_CODE_RE = cast("re.Pattern[str]", short_code_validator.regex)
 
 
 def _catalog_code(value: str) -> str:
@@ -76,11 +111,18 @@ def _catalog_code(value: str) -> str:
     return value
 
 
+def _unit_code(value: str) -> str:
+    if not UNIT_CODE_RE.match(value):
+        raise refused("INVALID_CODE", reason=short_code_validator.message)
+    return value
+
+
 CatalogCode = Annotated[str, _text(ServiceItem, "code"), AfterValidator(_catalog_code)]
-"""An item or bundle code: 4–40 characters of A–Z, 0–9 and '-'."""
+"""An item, main item or bundle code: 4–64 characters of letters, digits and '-', kept in
+the case it is written in (codes that differ only by case are the same code)."""
 UnitCode = Annotated[str, _text(Department, "code")]
 """The code of a department or a sector of the center."""
-ItemCodes = Annotated[list[str], TextList(max_length=40)]
+ItemCodes = Annotated[list[str], TextList(max_length=ServiceItem._meta.get_field("code").max_length)]
 
 
 class _CatalogSchema(Schema):
@@ -106,11 +148,11 @@ class MaterialIn(_CatalogSchema):
     code: Annotated[str, _text(MaterialRequirement, "code")]
     name: Annotated[str, _text(MaterialRequirement, "name")]
     form: Annotated[str, Choice(MaterialRequirement.Form)] = MaterialRequirement.Form.ORIGINAL.value
-    copies: Count = 1
+    copies: Annotated[int, _int(MaterialRequirement, "copies")] = 1
     medium: Annotated[str, Choice(MaterialRequirement.Medium)] = MaterialRequirement.Medium.EITHER.value
     required: YesNo = True
     tolerable: YesNo = False
-    tolerance_days: Count = 5
+    tolerance_days: Annotated[int, _int(MaterialRequirement, "tolerance_days")] = 5
     source: Annotated[str, Choice(MaterialRequirement.Source)] = MaterialRequirement.Source.APPLICANT.value
     licence_type: Annotated[str, _text(MaterialRequirement, "licence_type")] = ""
     notes: Annotated[str, _text(MaterialRequirement, "notes")] = ""
@@ -123,7 +165,8 @@ class FormFieldIn(_CatalogSchema):
     label: Annotated[str, _text(FormField, "label")]
     kind: Annotated[str, Choice(FormField.Kind)] = FormField.Kind.TEXT.value
     required: YesNo = True
-    choices: Annotated[list[str], TextList()] = []
+    choices: Annotated[list[str], TextList(), _at_most(MAX_CHOICES)] = []
+    personal: YesNo = False
 
 
 class TaskIn(_CatalogSchema):
@@ -133,7 +176,7 @@ class TaskIn(_CatalogSchema):
     action: Annotated[str, Choice(StageTask.Action)] = StageTask.Action.REVIEW.value
     department: UnitCode
     role: Annotated[str, Choice(Role)] = Role.APPROVER.value
-    limit_days: Count = 1
+    limit_days: Annotated[int, _int(StageTask, "limit_days")] = 1
 
 
 class StageIn(_CatalogSchema):
@@ -141,7 +184,7 @@ class StageIn(_CatalogSchema):
     labels = {"tasks": _plural(StageTask)}
 
     name: Annotated[str, _text(Stage, "name")]
-    tasks: list[TaskIn] = []
+    tasks: Annotated[list[TaskIn], _at_most(MAX_TASKS)] = []
 
 
 class GuideIn(_CatalogSchema):
@@ -159,8 +202,8 @@ class GuideIn(_CatalogSchema):
     legal_basis: Annotated[str, _text(ServiceItemVersion, "legal_basis")]
     conditions: Annotated[str, _text(ServiceItemVersion, "conditions")]
     limit_unit: Annotated[str, Choice(LimitUnit)] = LimitUnit.WORKING_DAYS.value
-    legal_limit_days: Count
-    promised_limit_days: Count
+    legal_limit_days: Annotated[int, _int(ServiceItemVersion, "legal_limit_days")]
+    promised_limit_days: Annotated[int, _int(ServiceItemVersion, "promised_limit_days")]
     is_free: YesNo = True
     fee: Annotated[str, _text(ServiceItemVersion, "fee")] = ""
     fee_basis: Annotated[str, _text(ServiceItemVersion, "fee_basis")] = ""
@@ -169,14 +212,14 @@ class GuideIn(_CatalogSchema):
     consult_phone: Annotated[str, _text(ServiceItemVersion, "consult_phone")] = ""
     complaint_phone: Annotated[str, _text(ServiceItemVersion, "complaint_phone")] = ""
     online_available: YesNo = False
-    max_visits: Count = 1
+    max_visits: Annotated[int, _int(ServiceItemVersion, "max_visits")] = 1
     delivery_methods: Annotated[list[str], ChoiceList(DeliveryMethod)] = []  # publishing requires one
     result_name: Annotated[str, _text(ServiceItemVersion, "result_name")] = ""
     result_licence_type: Annotated[str, _text(ServiceItemVersion, "result_licence_type")] = ""
     notes: Annotated[str, _text(ServiceItemVersion, "notes")] = ""
-    materials: list[MaterialIn] = []
-    form_fields: list[FormFieldIn] = []
-    stages: list[StageIn] = []
+    materials: Annotated[list[MaterialIn], _at_most(MAX_MATERIALS)] = []
+    form_fields: Annotated[list[FormFieldIn], _at_most(MAX_FORM_FIELDS)] = []
+    stages: Annotated[list[StageIn], _at_most(MAX_STAGES)] = []
 
 
 ROWS = ("materials", "form_fields", "stages")
@@ -198,8 +241,17 @@ class ItemHead(_CatalogSchema):
 
 
 class ItemIn(ItemHead):
-    labels = {"version": ServiceItemVersion._meta.verbose_name}  # type: ignore[dict-item]
+    """An item of the document. `main_item_code` and `main_item_name` name the main item
+    (主项) a sub-item belongs to; both are empty for an item without sub-items."""
 
+    labels = {
+        "version": ServiceItemVersion._meta.verbose_name,  # type: ignore[dict-item]
+        "main_item_code": gettext_lazy("main item code"),
+        "main_item_name": gettext_lazy("main item name"),
+    }
+
+    main_item_code: Annotated[str, _text(MainItem, "code"), AfterValidator(_catalog_code)] = ""
+    main_item_name: Annotated[str, _text(MainItem, "name")] = ""
     department: UnitCode
     sector: UnitCode = ""
     is_active: YesNo = True
@@ -207,6 +259,18 @@ class ItemIn(ItemHead):
 
 
 ITEM_FIELDS = tuple(name for name in ItemIn.model_fields if name != "version")
+
+
+class DepartmentIn(_CatalogSchema):
+    """A department the file names: created in the center when the center lacks it."""
+
+    labels_from = Department
+
+    code: Annotated[str, _text(Department, "code"), AfterValidator(_unit_code)]
+    name: Annotated[str, _text(Department, "name")]
+
+
+DEPARTMENT_FIELDS = tuple(DepartmentIn.model_fields)
 
 
 class ListIn(_CatalogSchema):
@@ -226,16 +290,22 @@ class BundleIn(_CatalogSchema):
     name: Annotated[str, _text(Bundle, "name")]
     description: Annotated[str, _text(Bundle, "description")] = ""
     is_active: YesNo = True
-    items: ItemCodes = []
+    items: Annotated[ItemCodes, _at_most(MAX_BUNDLE_ITEMS)] = []
 
 
 class CatalogDocument(_CatalogSchema):
     """The envelope; each entry of the lists is read with ItemIn, ListIn or BundleIn."""
 
-    labels = {"items": _plural(ServiceItem), "lists": _plural(CatalogList), "bundles": _plural(Bundle)}
+    labels = {
+        "items": _plural(ServiceItem),
+        "lists": _plural(CatalogList),
+        "bundles": _plural(Bundle),
+        "departments": _plural(Department),
+    }
 
     format: Annotated[str, Text(max_length=40)] = FORMAT
     center: Annotated[str, Text(max_length=40)] = ""
+    departments: list[dict[str, Any]] = []
     items: list[dict[str, Any]] = []
     lists: list[dict[str, Any]] = []
     bundles: list[dict[str, Any]] = []
@@ -243,14 +313,17 @@ class CatalogDocument(_CatalogSchema):
 
 def template_data() -> dict[str, Any]:
     """The example of the empty template: one item with its materials, form fields and stages."""
-    code = "371082-XK-0001"
+    code = "371082-XK-0001-01"
     return {
         "format": FORMAT,
         "center": "",
+        "departments": [{"code": "SCJG", "name": "市场监督管理局"}],
         "items": [
             {
                 "code": code,
-                "name": "食品经营许可",
+                "name": "食品经营许可（新办）",
+                "main_item_code": "371082-XK-0001",
+                "main_item_name": "食品经营许可",
                 "category": "licensing",
                 "department": "SCJG",
                 "sector": "SSFW",
@@ -298,6 +371,7 @@ def template_data() -> dict[str, Any]:
                             "kind": "text",
                             "required": True,
                             "choices": [],
+                            "personal": False,
                         }
                     ],
                     "stages": [

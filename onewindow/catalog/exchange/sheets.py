@@ -14,11 +14,13 @@ from dataclasses import dataclass
 
 from django.db import models
 from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from pydantic import BaseModel
 
 from onewindow.catalog.exchange.schema import (
+    MAX_STAGES,
     BundleIn,
+    DepartmentIn,
     FormFieldIn,
     GuideIn,
     ItemIn,
@@ -27,6 +29,7 @@ from onewindow.catalog.exchange.schema import (
     StageIn,
     TaskIn,
 )
+from onewindow.catalog.models import CODE_MAX_LENGTH
 from onewindow.core.inputs import (
     Choice,
     ChoiceList,
@@ -89,11 +92,25 @@ def _col(
 ITEM_CODE = Column(
     "item",
     gettext_lazy("Item code"),
-    Text(max_length=40),
+    Text(max_length=CODE_MAX_LENGTH),
     required=True,
     help=gettext_lazy("The code of the item on the items sheet."),
 )
 SHEETS: dict[str, tuple[Promise, list[Column]]] = {
+    "departments": (
+        gettext_lazy("Departments"),
+        [
+            _col(
+                DepartmentIn,
+                "code",
+                pgettext_lazy("departments sheet", "Department code"),
+                gettext_lazy(
+                    "Upper-case letters, digits, '-' or '_' (at most 32). A department the center lacks is created by the import; one it has is left as it is."
+                ),
+            ),
+            _col(DepartmentIn, "name", gettext_lazy("Department name")),
+        ],
+    ),
     "items": (
         gettext_lazy("Items"),
         [
@@ -101,15 +118,31 @@ SHEETS: dict[str, tuple[Promise, list[Column]]] = {
                 ItemIn,
                 "code",
                 gettext_lazy("Item code"),
-                gettext_lazy("Stable catalog code, e.g. 371082-XK-0001: upper-case letters, digits and '-'."),
+                gettext_lazy(
+                    "The implementation code (实施编码) as published, up to 64 letters, digits and '-'; codes that differ only in case are the same code."
+                ),
             ),
             _col(ItemIn, "name", gettext_lazy("Item name")),
+            _col(
+                ItemIn,
+                "main_item_code",
+                gettext_lazy("Main item code"),
+                gettext_lazy(
+                    "For a sub-item (子项): the code of its main item (主项); rows with the same code belong to one main item. Empty for an item without sub-items."
+                ),
+            ),
+            _col(
+                ItemIn,
+                "main_item_name",
+                gettext_lazy("Main item name"),
+                gettext_lazy("Required with a main item code; the same on every row of the main item."),
+            ),
             _col(ItemIn, "category", gettext_lazy("Item category")),
             _col(
                 ItemIn,
                 "department",
                 gettext_lazy("Department code"),
-                gettext_lazy("Code of a department of this center."),
+                gettext_lazy("Code of a department of this center or of the departments sheet."),
             ),
             _col(
                 ItemIn,
@@ -221,6 +254,12 @@ SHEETS: dict[str, tuple[Promise, list[Column]]] = {
                 gettext_lazy("Options"),
                 gettext_lazy("For a choice field: the options separated by |"),
             ),
+            _col(
+                FormFieldIn,
+                "personal",
+                gettext_lazy("Personal data"),
+                gettext_lazy("是 when the answer is the applicant's personal information; empty means 否."),
+            ),
         ],
     ),
     "tasks": (
@@ -230,7 +269,7 @@ SHEETS: dict[str, tuple[Promise, list[Column]]] = {
             Column(
                 "stage_order",
                 gettext_lazy("Stage number"),
-                Integer(ge=1),
+                Integer(ge=1, le=MAX_STAGES),
                 required=True,
                 help=gettext_lazy(
                     "1, 2, 3 …: rows with the same number form one stage whose tasks run in parallel."
@@ -243,7 +282,7 @@ SHEETS: dict[str, tuple[Promise, list[Column]]] = {
                 TaskIn,
                 "department",
                 gettext_lazy("Handling department code"),
-                gettext_lazy("Code of a department of this center."),
+                gettext_lazy("Code of a department of this center or of the departments sheet."),
             ),
             _col(TaskIn, "role", gettext_lazy("Post")),
             _col(
@@ -275,7 +314,7 @@ SHEETS: dict[str, tuple[Promise, list[Column]]] = {
             Column(
                 "item",
                 gettext_lazy("Item code"),
-                Text(max_length=40),
+                Text(max_length=CODE_MAX_LENGTH),
                 help=gettext_lazy("An item of this file or already in the center."),
             ),
         ],
@@ -294,11 +333,12 @@ SHEETS: dict[str, tuple[Promise, list[Column]]] = {
             _col(BundleIn, "name", gettext_lazy("Bundle name")),
             _col(BundleIn, "description", gettext_lazy("Description")),
             _col(BundleIn, "is_active", gettext_lazy("Active")),
-            Column("item", gettext_lazy("Item code"), Text(max_length=40)),
+            Column("item", gettext_lazy("Item code"), Text(max_length=CODE_MAX_LENGTH)),
         ],
     ),
 }
 INSTRUCTIONS = gettext_lazy("Instructions")
 FORMAT_LABEL = gettext_lazy("Format")
 CENTER_LABEL = gettext_lazy("Center code")
+OPTIONAL_SHEETS = frozenset({"departments", "form_fields", "lists", "bundles"})
 OPTION_SPLIT = re.compile(r"[|\n]")  # the options of a choice field may contain commas

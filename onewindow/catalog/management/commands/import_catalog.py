@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from onewindow.catalog.errors import CatalogImportError
+from onewindow.catalog.exchange.limits import check_file_size
 from onewindow.catalog.exchange.load import catalog_import_file
 from onewindow.org.models import ServiceCenter
 
@@ -43,6 +44,7 @@ class Command(BaseCommand):
             bar.update(done - bar.n)
 
         try:
+            check_file_size(path.stat().st_size)  # before reading it
             report = catalog_import_file(
                 center=center,
                 content=path.read_bytes(),

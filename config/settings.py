@@ -185,6 +185,13 @@ STORAGES = {
 # How often each process re-reads the calendar overrides (seconds; 0: only when the override
 # services change them in this process).
 ONEWINDOW_CALENDAR_RECHECK_SECONDS = float(os.environ.get("ONEWINDOW_CALENDAR_RECHECK_SECONDS", "60"))
+# Bounds on an uploaded catalog file (onewindow/catalog/exchange/limits.py, docs/catalog.md).
+ONEWINDOW_IMPORT_MAX_BYTES = int(os.environ.get("ONEWINDOW_IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
+ONEWINDOW_IMPORT_MAX_UNZIPPED_BYTES = int(
+    os.environ.get("ONEWINDOW_IMPORT_MAX_UNZIPPED_BYTES", str(100 * 1024 * 1024))
+)
+ONEWINDOW_IMPORT_MAX_RATIO = int(os.environ.get("ONEWINDOW_IMPORT_MAX_RATIO", "100"))
+ONEWINDOW_IMPORT_MAX_ROWS = int(os.environ.get("ONEWINDOW_IMPORT_MAX_ROWS", "100000"))
 
 # Public address printed in QR codes on notices (the progress page lives under it).
 PUBLIC_BASE_URL = os.environ.get("ONEWINDOW_PUBLIC_URL", "http://127.0.0.1:8000")

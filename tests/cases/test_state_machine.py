@@ -95,7 +95,11 @@ def _reset_factory_sequences() -> None:
 
     for module in (cases, catalog, org):
         for value in vars(module).values():
-            if isinstance(value, type) and issubclass(value, factory.Factory) and value is not factory.Factory:
+            if (
+                isinstance(value, type)
+                and issubclass(value, factory.Factory)
+                and value is not factory.Factory
+            ):
                 value.reset_sequence(force=True)
 
 

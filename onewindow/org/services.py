@@ -14,6 +14,8 @@ from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, models, transaction
+from django.db.models import Value
+from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 
 from onewindow.core import clock
@@ -541,7 +543,49 @@ def center_create(
         is_active=is_active,
     )
     _save_unique(center, field="code", code="CODE_TAKEN", value=center.code)
+    center.path = f"{_parent_path(parent)}{center.pk}/"
+    ServiceCenter.objects.filter(pk=center.pk).update(path=center.path)
     return center
+
+
+def _parent_path(parent: ServiceCenter | None) -> str:
+    """The tree path a child of `parent` starts with, read from the locked parent row (so a
+    concurrent move of the parent cannot leave the child under its old path)."""
+    if parent is None:
+        return "/"
+    path = ServiceCenter.objects.select_for_update().values_list("path", flat=True).get(pk=parent.pk)
+    if not path:  # a tree loaded without the services: repair it first
+        center_paths_rebuild()
+        path = ServiceCenter.objects.values_list("path", flat=True).get(pk=parent.pk)
+    return path
+
+
+@transaction.atomic
+def center_paths_rebuild() -> int:
+    """Recompute every center's tree path from the parent links; return how many changed.
+
+    For rows created without `center_create` (the demo's bulk load, a restore) and as the
+    repair of last resort. Centers are few (thousands in a province): one read, one bulk
+    update. A parent chain that loops (impossible through the services) is cut where it
+    loops, so every path stays finite."""
+    rows = list(ServiceCenter.objects.select_for_update().values_list("pk", "parent_id", "path"))
+    parents = {pk: parent_id for pk, parent_id, _path in rows}
+    paths: dict[int, str] = {}
+
+    def path_of(pk: int) -> str:
+        chain: list[int] = []
+        node: int | None = pk
+        while node is not None and node not in paths and node not in chain:
+            chain.append(node)
+            node = parents.get(node)
+        prefix = paths[node] if node is not None and node in paths else "/"
+        for member in reversed(chain):
+            prefix = paths[member] = f"{prefix}{member}/"
+        return paths[pk]
+
+    changed = [ServiceCenter(pk=pk, path=path_of(pk)) for pk, _parent, old in rows if path_of(pk) != old]
+    ServiceCenter.objects.bulk_update(changed, ["path"], batch_size=500)
+    return len(changed)
 
 
 @transaction.atomic
@@ -559,8 +603,10 @@ def center_update(
     is_active: bool,
 ) -> ServiceCenter:
     """Correct a center; its upper center may not be itself or one of the centers below it.
-    Locks the row."""
+    Moving it moves the centers below it too (their tree paths follow). Locks the row, then
+    the new upper center's."""
     locked = _locked(center)
+    old_path = locked.path
     _center_fill(
         locked,
         code=code,
@@ -574,6 +620,15 @@ def center_update(
         is_active=is_active,
     )
     _save_unique(locked, field="code", code="CODE_TAKEN", value=locked.code)
+    new_path = f"{_parent_path(locked.parent)}{locked.pk}/"
+    if not old_path:
+        center_paths_rebuild()
+    elif new_path != old_path:
+        # One UPDATE for the center and everything below it: swap the path's prefix.
+        ServiceCenter.objects.filter(path__startswith=old_path).update(
+            path=Concat(Value(new_path), Substr("path", len(old_path) + 1), output_field=models.CharField())
+        )
+    locked.path = new_path
     return locked
 
 
@@ -865,6 +920,7 @@ def staff_absence_cancel(*, absence: StaffAbsence, actor: Staff | None) -> None:
 
 __all__ = [
     "center_create",
+    "center_paths_rebuild",
     "center_update",
     "clean_id_number",
     "clean_mobile",

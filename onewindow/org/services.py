@@ -28,7 +28,8 @@ from onewindow.core.validators import (
     validate_mobile,
     validate_uscc,
 )
-from onewindow.org.errors import OrgError, org_error
+from onewindow.org.access import Actor, roles_refused
+from onewindow.org.errors import OrgError, org_error, role_refusal
 from onewindow.org.models import (
     Applicant,
     Department,
@@ -166,11 +167,15 @@ def staff_create(
     password: str | None = None,
     phone: str = "",
     employee_number: str = "",
+    actor: Actor = None,
 ) -> Staff:
     """Create the user account and the staff row together, in the role groups.
 
     The department and window must be the center's own. Center admins and supervisors get
-    `is_staff` so they can use the admin site; the other roles work in the workbench."""
+    `is_staff` so they can use the admin site; the other roles work in the workbench.
+    `actor` (the admin, a page, the API) must be allowed to grant each role in `center`
+    (`org.access.may_grant_role`: a center admin of the center or above; the center-admin
+    role only from above); None is the system itself (commands, the demo loader)."""
     username = (username or "").strip()
     name = (name or "").strip()
     if not username:
@@ -178,6 +183,7 @@ def staff_create(
     if not name:
         raise org_error("NAME_REQUIRED", "name")
     groups = _role_groups(roles)
+    _check_grant(actor, center, before=(), after=[g.name for g in groups])
     if department is not None and department.center_id != center.pk:
         raise org_error("DEPARTMENT_NOT_IN_CENTER", "department")
     if window is not None and window.center_id != center.pk:
@@ -208,13 +214,27 @@ def staff_create(
     )
 
 
+def _check_grant(
+    actor: Actor, center: ServiceCenter | int, *, before: Iterable[str], after: Iterable[str]
+) -> None:
+    """Refuse the change of roles `before` → `after` in `center` that `actor` may not make
+    (ROLE_NOT_GRANTABLE / CENTER_ADMIN_FROM_ABOVE); None (the system) may make any."""
+    if actor is None:
+        return
+    refused = roles_refused(actor, center=center, before=before, after=after)
+    if refused:
+        raise role_refusal(refused, center)
+
+
 @transaction.atomic
-def staff_set_roles(*, staff: Staff, roles: Iterable[str]) -> Staff:
+def staff_set_roles(*, staff: Staff, roles: Iterable[str], actor: Actor = None) -> Staff:
     """Replace the staff member's role groups (other, non-role groups are kept).
 
     `is_staff` follows the roles: on for center admins and supervisors, off otherwise,
-    except that a superuser keeps it."""
+    except that a superuser keeps it. `actor` must be allowed to grant and withdraw each
+    role that changes (see `staff_create`); None is the system itself."""
     groups = _role_groups(roles)
+    _check_grant(actor, staff.center_id, before=staff.roles, after=[g.name for g in groups])
     user = staff.user
     user.groups.remove(*user.groups.filter(name__in=Role.values).exclude(pk__in=[g.pk for g in groups]))
     user.groups.add(*groups)

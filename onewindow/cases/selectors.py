@@ -20,6 +20,7 @@ from onewindow.cases.errors import case_error
 from onewindow.cases.models import OPEN_STATES, Case, CaseEvent, CaseTask
 from onewindow.catalog.models import MaterialRequirement, Procedure, ServiceItemVersion, Stage, StageTask
 from onewindow.core import clock
+from onewindow.core.personal import field_is_personal
 from onewindow.org.access import scope_cases
 from onewindow.org.models import Applicant, Staff
 
@@ -60,6 +61,7 @@ class FieldPlan:
     kind: str
     required: bool
     choices: tuple[str, ...]
+    personal: bool = False  # the answer is personal data: stored encrypted (cases.form.form_columns)
 
 
 @dataclass(frozen=True)
@@ -106,7 +108,9 @@ def version_plan(version_id: int) -> VersionPlan:
         for m in version.materials.order_by("order", "id")
     )
     form_fields = tuple(
-        FieldPlan(f.key, f.label, f.kind, f.required, tuple(str(c) for c in f.choices or ()))
+        FieldPlan(
+            f.key, f.label, f.kind, f.required, tuple(str(c) for c in f.choices or ()), field_is_personal(f)
+        )
         for f in version.form_fields.order_by("order", "id")
     )
     stages: list[StagePlan] = []

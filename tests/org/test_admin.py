@@ -132,11 +132,14 @@ def test_applicant_found_by_exact_id_number_and_shown_masked(admin_client):
     assert "139****5678" in page
 
 
-def test_applicant_form_shows_plain_values_never_tokens(admin_client):
+def test_applicant_form_shows_masked_values_never_plain_or_tokens(admin_client):
     id_number = with_id_check_digit("37162119850312004")
     applicant = applicant_create(kind="person", name="王小明", id_number=id_number, phone="13912345678")
     page = admin_client.get(reverse("admin:org_applicant_change", args=[applicant.pk])).content.decode()
-    assert id_number in page
+    assert id_number not in page
+    assert "13912345678" not in page
+    assert "371621********0043" in page and "139****5678" in page
+    assert reverse("admin:org_applicant_reveal", args=[applicant.pk, "id_number"]) in page
     assert "gAAAAA" not in page  # Fernet tokens start with this
 
 

@@ -20,6 +20,7 @@ install: $(VENV)/.installed
 
 demo: install
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py personal_data_rekey --from-secret-key --verbosity 0
 	$(PY) manage.py load_demo
 	@echo ""
 	@echo "  OneWindow demo: http://$(HOST):$(PORT)/"

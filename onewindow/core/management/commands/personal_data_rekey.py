@@ -65,13 +65,15 @@ class Command(BaseCommand):
         readers: MultiFernet = fernet(material)
         current = fernet(key_parts(settings.FIELD_ENCRYPTION_KEY)[0])
         total = failed = 0
+        verbose = int(options.get("verbosity", 1)) >= 1
         for model, fields in encrypted_columns():
             changed, bad = self._model(model, fields, readers, current, dry_run)
             total, failed = total + changed, failed + bad
-            if changed or bad:
+            if verbose and (changed or bad):
                 self.stdout.write(f"{model._meta.label}: {changed} re-encrypted, {bad} unreadable")
-        verb = "would re-encrypt" if dry_run else "re-encrypted"
-        self.stdout.write(f"{verb} {total} values")
+        if verbose:
+            verb = "would re-encrypt" if dry_run else "re-encrypted"
+            self.stdout.write(f"{verb} {total} values")
         if failed:
             raise CommandError(
                 f"{failed} values could not be decrypted with the configured keys"

@@ -261,7 +261,7 @@ def test_check_deploy_fails_without_a_field_key_of_its_own():
     with override_settings(FIELD_ENCRYPTION_KEY_FILE="/root/.config/onewindow/field-key"):
         assert [e.id for e in check_field_key()] == ["onewindow.E001"]
         with pytest.raises(SystemCheckError, match="onewindow.E001"):
-            call_command("check", deploy=True)
+            call_command("check", deploy=True, tags=["security"])
 
 
 @pytest.mark.parametrize(
@@ -283,7 +283,7 @@ def test_check_deploy_fails_with_a_passphrase_and_passes_with_a_fernet_key():
     key = Fernet.generate_key().decode()
     with override_settings(FIELD_ENCRYPTION_KEY=key, FIELD_ENCRYPTION_KEY_FILE=""):
         assert check_field_key() == []
-        call_command("check", deploy=True)  # warnings only: no SystemCheckError
+        call_command("check", deploy=True, tags=["security"])  # warnings only: no SystemCheckError
 
 
 def _settings_in_subprocess(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:

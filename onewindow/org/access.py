@@ -301,6 +301,7 @@ CENTER_PATHS: dict[str, str] = {
     "org.window": "center",
     "org.staff": "center",
     "org.staffabsence": "staff__center",
+    "catalog.mainitem": "center",  # the catalog branch's main items (主项), once merged
     "catalog.serviceitem": "center",
     "catalog.serviceitemversion": "item__center",
     "catalog.materialrequirement": "version__item__center",

@@ -22,6 +22,7 @@ install: $(VENV)/.installed
 # the scheduler enqueues the periodic tasks (the trail's checkpoints), the worker runs them.
 demo: install
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py personal_data_rekey --from-secret-key --verbosity 0
 	$(PY) manage.py load_demo
 	$(PY) manage.py trail_keygen --if-missing
 	@echo ""

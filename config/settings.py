@@ -52,9 +52,39 @@ if not SECRET_KEY:
         key_file.chmod(0o600)
     SECRET_KEY = key_file.read_text().strip()
 
-# Key for personal data at rest (Fernet). Defaults to one derived from SECRET_KEY; set it
-# explicitly in production so SECRET_KEY can rotate without re-encrypting.
-FIELD_ENCRYPTION_KEY = os.environ.get("ONEWINDOW_FIELD_KEY", "")
+# Key(s) for personal data at rest (docs/access.md): Fernet keys, comma-separated; the first
+# encrypts, every one decrypts (rotation: put the new key first, run `personal_data_rekey`,
+# then drop the old one). Production sets ONEWINDOW_FIELD_KEY (`check --deploy` fails without
+# it, and ONEWINDOW_REQUIRE_SECRET refuses to start). Without it (the demo, development, tests)
+# a key is generated once into a file kept apart from the data folder and never derived from
+# SECRET_KEY, so the database and `secret_key` together decrypt nothing.
+FIELD_ENCRYPTION_KEY_FILE = ""
+if not os.environ.get("ONEWINDOW_FIELD_KEY", "").strip():
+    if not DEBUG and env_bool("ONEWINDOW_REQUIRE_SECRET", False):
+        raise RuntimeError("ONEWINDOW_FIELD_KEY must be set in production")
+    _config_home = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+    _field_key_file = Path(
+        os.environ.get("ONEWINDOW_FIELD_KEY_FILE") or _config_home / "onewindow" / "field-key"
+    )
+    if not _field_key_file.exists():
+        import tempfile
+
+        from cryptography.fernet import Fernet
+
+        _field_key_file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        with tempfile.NamedTemporaryFile("wb", dir=_field_key_file.parent, delete=False) as _tmp:
+            _tmp.write(Fernet.generate_key() + b"\n")
+        os.chmod(_tmp.name, 0o600)
+        try:  # a link never replaces a file: of two processes starting at once, one key wins
+            os.link(_tmp.name, _field_key_file)
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(_tmp.name)
+    FIELD_ENCRYPTION_KEY_FILE = str(_field_key_file)
+FIELD_ENCRYPTION_KEY = (
+    os.environ.get("ONEWINDOW_FIELD_KEY", "").strip() or Path(FIELD_ENCRYPTION_KEY_FILE).read_text().strip()
+)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 

@@ -2,10 +2,15 @@
 
 Nothing here adds, changes or deletes a domain row: every change to a case goes through
 `onewindow.cases.services`, so it is checked, locked and leaves a hash-chained event.
-Personal data is shown masked.
+Every list and page is scoped by the access rules (`org.access`: one's own centers, cases
+reported to them). Personal data is shown masked: the delivery address and the personal
+answers of the form (kept encrypted in `form_personal`), each with a "show" link that asks
+for a reason and writes the access log.
 """
 
 from django.contrib import admin
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from onewindow.cases.models import (
@@ -18,7 +23,9 @@ from onewindow.cases.models import (
     Extension,
     Suspension,
 )
-from onewindow.core.fields import mask_address
+from onewindow.core.personal import personal_fields
+from onewindow.core.personaladmin import PersonalDataAdminMixin, personal_display
+from onewindow.org.adminscope import ScopedAdminMixin, ScopedRelatedFilter
 
 
 class ReadOnlyMixin:
@@ -55,19 +62,31 @@ class CaseInline(ReadOnlyInline):
 
 
 @admin.register(Application)
-class ApplicationAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class ApplicationAdmin(ReadOnlyMixin, PersonalDataAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("number", "center", "applicant", "channel", "created_at", "submitted_at")
-    list_filter = ("channel", "center")
+    list_filter = ("channel", ("center", ScopedRelatedFilter))
     search_fields = ("number",)
     date_hierarchy = "created_at"
     list_select_related = ("center", "applicant")
     exclude = ("delivery_address",)
-    readonly_fields = ("masked_delivery_address",)
+    readonly_fields = ("masked_delivery_address", "personal_answers")
     inlines = (ApplicationMaterialInline, CaseInline)
 
     @admin.display(description=_("delivery address"))
     def masked_delivery_address(self, obj):
-        return mask_address(obj.delivery_address)
+        return personal_display(obj, "delivery_address")
+
+    @admin.display(description=_("personal answers"))
+    def personal_answers(self, obj):
+        """Each personal answer of the form, masked, with its "show" link."""
+        rows = [
+            (label, personal_display(obj, what))
+            for what, label in personal_fields(obj).items()
+            if what.startswith("form.")
+        ]
+        if not rows:
+            return "—"
+        return format_html_join(mark_safe("<br>"), "{}：{}", rows)  # noqa: S308 - a constant
 
 
 class CaseTaskInline(ReadOnlyInline):
@@ -108,9 +127,9 @@ class ExtensionInline(ReadOnlyInline):
 
 
 @admin.register(Case)
-class CaseAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class CaseAdmin(ReadOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("number", "item", "department", "kind", "state", "decision", "deadline", "center")
-    list_filter = ("state", "kind", "department", "center")
+    list_filter = ("state", "kind", ("department", ScopedRelatedFilter), ("center", ScopedRelatedFilter))
     search_fields = ("number", "application__number")
     date_hierarchy = "created_at"
     list_select_related = ("item", "department", "center")
@@ -119,7 +138,7 @@ class CaseAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(CaseEvent)
-class CaseEventAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class CaseEventAdmin(ReadOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("case", "seq", "action", "actor_name", "from_state", "to_state", "at")
     list_filter = ("action",)
     search_fields = ("case__number",)
@@ -129,7 +148,7 @@ class CaseEventAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(CaseTask)
-class CaseTaskAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class CaseTaskAdmin(ReadOnlyMixin, ScopedAdminMixin, admin.ModelAdmin):
     """Department tasks across cases: who holds what, and what is due."""
 
     list_display = (
@@ -143,7 +162,7 @@ class CaseTaskAdmin(ReadOnlyMixin, admin.ModelAdmin):
         "due_at",
         "completed_at",
     )
-    list_filter = ("state", "action", "department")
+    list_filter = ("state", "action", ("department", ScopedRelatedFilter))
     search_fields = ("case__number", "name")
     date_hierarchy = "opened_at"
     list_select_related = ("case", "department", "assignee")

@@ -6,6 +6,10 @@ form when an application is submitted (a draft may be saved half-filled), with e
 the rules pages, the API and batch sheets use, and refuses with its two codes:
 `FIELD_REQUIRED` / `FIELD_INVALID`, `field="form_data.<key>"`, the question's label in
 the message.
+
+The answers are stored in two columns (`form_columns`): the personal ones (fields marked
+`personal`, or named like an applicant's name, phone, ID number or address) encrypted in
+`Application.form_personal`, the rest in `form_data`.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from onewindow.cases.errors import CaseError
 from onewindow.cases.selectors import VersionPlan
 from onewindow.core.errors import InputInvalid
 from onewindow.core.inputs import form_validate
+from onewindow.core.personal import looks_personal
 
 
 def check_form(plans: Sequence[VersionPlan], form_data: Any) -> dict[str, Any]:
@@ -25,3 +30,17 @@ def check_form(plans: Sequence[VersionPlan], form_data: Any) -> dict[str, Any]:
         return form_validate([f for plan in plans for f in plan.form_fields], form_data, path="form_data")
     except InputInvalid as exc:
         raise CaseError(exc.family, exc.message, exc.field) from exc
+
+
+def form_columns(plans: Sequence[VersionPlan], form: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The form split for storage: `form_personal` (encrypted) holds the answers of personal
+    fields, `form_data` the rest. A key no item asks (a half-filled draft) is judged by its
+    name alone."""
+    flags: dict[str, bool] = {}
+    for plan in plans:
+        for f in plan.form_fields:
+            flags[f.key] = flags.get(f.key, False) or f.personal
+    personal = {
+        k: v for k, v in form.items() if flags.get(k, False) or (k not in flags and looks_personal(k))
+    }
+    return {"form_data": {k: v for k, v in form.items() if k not in personal}, "form_personal": personal}

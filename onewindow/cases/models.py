@@ -7,6 +7,8 @@ due when" never scans events. Every change to a case appends exactly one `CaseEv
 hash covers the previous event's hash (kept on the case row, so appending needs no read).
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -21,7 +23,7 @@ from onewindow.catalog.models import (
     ServiceItemVersion,
     StageTask,
 )
-from onewindow.core.fields import EncryptedTextField
+from onewindow.core.fields import EncryptedJSONField, EncryptedTextField
 from onewindow.org.models import Applicant, Department, ServiceCenter, Staff
 
 GENESIS_HASH = "0" * 64
@@ -61,7 +63,10 @@ class Application(models.Model):
         related_name="applications",
     )
     channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices)
+    # The form's answers, split when stored (`cases.form.form_columns`): the personal ones
+    # (applicant name, phone, ID number, address…) only in `form_personal`, encrypted.
     form_data = models.JSONField(_("form data"), default=dict, blank=True)
+    form_personal = EncryptedJSONField(_("personal answers"), default=dict, blank=True, editable=False)
     idempotency_key = models.CharField(
         _("idempotency key"), max_length=64, null=True, blank=True, unique=True
     )
@@ -99,6 +104,12 @@ class Application(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def form(self) -> dict[str, Any]:
+        """The whole form as filled in: the plain answers and the personal ones, decrypted.
+        For the engine and documents; screens show `form_data` and masked personal answers."""
+        return {**(self.form_data or {}), **(self.form_personal or {})}
 
 
 class ApplicationMaterial(models.Model):

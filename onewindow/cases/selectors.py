@@ -13,15 +13,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.db.models.signals import post_delete, post_save
 
 from onewindow.cases.errors import case_error
 from onewindow.cases.models import OPEN_STATES, Case, CaseEvent, CaseTask
-from onewindow.cases.rules import staff_roles
 from onewindow.catalog.models import MaterialRequirement, Procedure, ServiceItemVersion, Stage, StageTask
 from onewindow.core import clock
-from onewindow.org.models import Applicant, Role, Staff
+from onewindow.core.personal import field_is_personal
+from onewindow.org.access import scope_cases
+from onewindow.org.models import Applicant, Staff
 
 # --------------------------------------------------------------------------- version plans
 
@@ -60,6 +61,7 @@ class FieldPlan:
     kind: str
     required: bool
     choices: tuple[str, ...]
+    personal: bool = False  # the answer is personal data: stored encrypted (cases.form.form_columns)
 
 
 @dataclass(frozen=True)
@@ -106,7 +108,9 @@ def version_plan(version_id: int) -> VersionPlan:
         for m in version.materials.order_by("order", "id")
     )
     form_fields = tuple(
-        FieldPlan(f.key, f.label, f.kind, f.required, tuple(str(c) for c in f.choices or ()))
+        FieldPlan(
+            f.key, f.label, f.kind, f.required, tuple(str(c) for c in f.choices or ()), field_is_personal(f)
+        )
         for f in version.form_fields.order_by("order", "id")
     )
     stages: list[StagePlan] = []
@@ -165,8 +169,6 @@ for _model in (ServiceItemVersion, MaterialRequirement, Procedure, Stage, StageT
 
 Actor = Staff | Applicant | AbstractBaseUser
 
-CENTER_WIDE_ROLES = frozenset({Role.CENTER_ADMIN, Role.SUPERVISOR, Role.INTAKE_CLERK, Role.PICKUP_CLERK})
-
 
 def _applicant_of(actor: Any) -> Applicant | None:
     if isinstance(actor, Applicant):
@@ -185,23 +187,15 @@ def _staff_of(actor: Any) -> Staff | None:
 
 
 def _scoped_cases(actor: Any) -> QuerySet[Case]:
+    """Staff through the access rules (`org.access.scope_cases`); applicants their own."""
     staff = _staff_of(actor)
     if staff is not None:
-        if not staff.is_active:
-            return Case.objects.none()
-        roles = staff_roles(staff)
-        in_center = Q(center_id=staff.center_id) | Q(reported_to_id=staff.center_id)
-        if roles & CENTER_WIDE_ROLES or staff.department_id is None:
-            if not roles & CENTER_WIDE_ROLES:
-                return Case.objects.none()
-            return Case.objects.filter(in_center)
-        has_task = CaseTask.objects.filter(case_id=OuterRef("pk"), department_id=staff.department_id).exclude(
-            state=CaseTask.State.WAITING
-        )
-        return Case.objects.filter(Q(department_id=staff.department_id) | Exists(has_task))
+        return scope_cases(Case.objects.all(), staff)
     applicant = _applicant_of(actor)
     if applicant is not None:
         return Case.objects.filter(application__applicant_id=applicant.pk)
+    if isinstance(actor, AbstractBaseUser) and getattr(actor, "is_superuser", False):
+        return Case.objects.all()
     return Case.objects.none()
 
 
@@ -209,9 +203,10 @@ def case_list(*, actor: Any, filters: dict[str, Any] | None = None) -> QuerySet[
     """Cases the actor may see, newest first.
 
     Staff with a center-wide role (center admin, supervisor, intake or pickup clerk) see
-    their center's cases and those reported to it; department staff (approver, chief
-    representative) see their department's cases and every case with a task in their
-    department; applicants (an `Applicant` or a user with one) see their own.
+    the cases of their center and the centers below it, and those reported to them;
+    department staff (approver, chief representative) see their department's cases and
+    every case with a task in their department (`org.access.scope_cases`); applicants (an
+    `Applicant` or a user with one) see their own; a superuser sees every case.
     Filters: state (value or list), kind, department (id), item (id), number, overdue (bool),
     deadline_before (datetime).
     """

@@ -75,6 +75,8 @@ from onewindow.catalog.services import (
     version_update,
 )
 from onewindow.core.serviceadmin import ServiceAdminMixin, ServiceInlineMixin, adopt
+from onewindow.org.access import centers_managed, centers_visible, may_import_catalog
+from onewindow.org.adminscope import ScopedAdminMixin, ScopedInlineMixin, ScopedRelatedFilter
 from onewindow.org.models import ServiceCenter
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -108,8 +110,9 @@ class FrozenAwareInline(FrozenAwareMixin):
         return super().has_add_permission(request, obj)  # type: ignore[misc]
 
 
-class CatalogAdmin(ServiceAdminMixin, admin.ModelAdmin):
-    """Writes through the catalog services; their `guide.` paths name the form's fields."""
+class CatalogAdmin(ServiceAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+    """Writes through the catalog services; their `guide.` paths name the form's fields.
+    Scoped by the access rules: the items of one's own center and the centers below."""
 
     refused_by = (CatalogError,)
 
@@ -140,7 +143,7 @@ def _report_errors(request: HttpRequest, exc: CatalogError) -> None:
 # ---------------------------------------------------------------- items
 
 
-class VersionInline(admin.TabularInline):
+class VersionInline(ScopedInlineMixin, admin.TabularInline):
     model = ServiceItemVersion
     fields = (
         "version_link",
@@ -227,7 +230,13 @@ class ServiceItemAdmin(CatalogAdmin):
         "published_number",
         "is_active",
     )
-    list_filter = (ItemLevelFilter, "category", "is_active", "center", "sector")
+    list_filter = (
+        ItemLevelFilter,
+        "category",
+        "is_active",
+        ("center", ScopedRelatedFilter),
+        ("sector", ScopedRelatedFilter),
+    )
     search_fields = ("code", "name", "main_item__code", "main_item__name", "department__name")
     list_select_related = ("department", "sector", "main_item")
     autocomplete_fields = ()
@@ -310,8 +319,10 @@ class ServiceItemAdmin(CatalogAdmin):
             raise PermissionDenied
         report = None
         if request.method == "POST":
-            form = ImportForm(request.POST, request.FILES)
+            form = ImportForm(request.POST, request.FILES, actor=request.user)
             if form.is_valid():
+                if not may_import_catalog(request.user, form.cleaned_data["center"]):
+                    raise PermissionDenied  # the form offers only such centers: a forged post
                 upload = form.cleaned_data["file"]
                 try:
                     report = catalog_import_file(
@@ -330,13 +341,13 @@ class ServiceItemAdmin(CatalogAdmin):
                         % {"count": len(report.problems)},
                     )
         else:
-            form = ImportForm()
+            form = ImportForm(actor=request.user)
         context = {
             **self.admin_site.each_context(request),
             "title": _("Import and export the catalog"),
             "opts": self.model._meta,
             "form": form,
-            "export_form": ExportForm(),
+            "export_form": ExportForm(actor=request.user),
             "report": report,
         }
         return TemplateResponse(request, "admin/catalog/transfer.html", context)
@@ -344,7 +355,7 @@ class ServiceItemAdmin(CatalogAdmin):
     def export_view(self, request: HttpRequest) -> HttpResponse:
         if not self.has_view_permission(request):
             raise PermissionDenied
-        form = ExportForm(request.GET)
+        form = ExportForm(request.GET, actor=request.user)
         if not form.is_valid():
             messages.error(request, _("Choose a service center to export."))
             return TemplateResponse(
@@ -354,7 +365,7 @@ class ServiceItemAdmin(CatalogAdmin):
                     **self.admin_site.each_context(request),
                     "title": _("Import and export the catalog"),
                     "opts": self.model._meta,
-                    "form": ImportForm(),
+                    "form": ImportForm(actor=request.user),
                     "export_form": form,
                 },
             )
@@ -370,7 +381,7 @@ class ServiceItemAdmin(CatalogAdmin):
 
 
 @admin.register(MainItem)
-class MainItemAdmin(admin.ModelAdmin):
+class MainItemAdmin(ScopedAdminMixin, admin.ModelAdmin):
     """Main items come with an imported catalog (the import creates and renames them):
     listed here with a link to their sub-items, never edited by hand."""
 
@@ -398,7 +409,9 @@ class MainItemAdmin(admin.ModelAdmin):
 
 
 class ImportForm(forms.Form):
-    center = forms.ModelChoiceField(ServiceCenter.objects.all(), label=gettext_lazy("center"))
+    """An upload into one of the centers the user administers (`access.may_import_catalog`)."""
+
+    center = forms.ModelChoiceField(ServiceCenter.objects.none(), label=gettext_lazy("center"))
     file = forms.FileField(
         label=gettext_lazy("Catalog file"),
         help_text=gettext_lazy("An Excel (.xlsx) or JSON (.json) catalog."),
@@ -406,6 +419,10 @@ class ImportForm(forms.Form):
     dry_run = forms.BooleanField(
         label=gettext_lazy("Check only, save nothing"), required=False, initial=False
     )
+
+    def __init__(self, *args: Any, actor: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["center"].queryset = centers_managed(actor)  # type: ignore[attr-defined]
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
@@ -419,7 +436,13 @@ class ImportForm(forms.Form):
 
 
 class ExportForm(forms.Form):
-    center = forms.ModelChoiceField(ServiceCenter.objects.all(), label=gettext_lazy("center"))
+    """A download of one of the centers the user sees."""
+
+    center = forms.ModelChoiceField(ServiceCenter.objects.none(), label=gettext_lazy("center"))
+
+    def __init__(self, *args: Any, actor: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["center"].queryset = centers_visible(actor)  # type: ignore[attr-defined]
 
 
 # ---------------------------------------------------------------- versions
@@ -442,7 +465,7 @@ FORM_FIELD_ADMIN_FIELDS = ("order", "key", "label", "kind", "required", "choices
 TASK_ADMIN_FIELDS = ("name", "action", "department", "role", "limit_days")
 
 
-class MaterialInline(ServiceInlineMixin, FrozenAwareInline, admin.TabularInline):
+class MaterialInline(ServiceInlineMixin, FrozenAwareInline, ScopedInlineMixin, admin.TabularInline):
     model = MaterialRequirement
     extra = 0
     fields = MATERIAL_ADMIN_FIELDS
@@ -457,7 +480,7 @@ class MaterialInline(ServiceInlineMixin, FrozenAwareInline, admin.TabularInline)
         material_delete(material=obj)
 
 
-class FormFieldInline(ServiceInlineMixin, FrozenAwareInline, admin.TabularInline):
+class FormFieldInline(ServiceInlineMixin, FrozenAwareInline, ScopedInlineMixin, admin.TabularInline):
     model = FormField
     extra = 0
     fields = FORM_FIELD_ADMIN_FIELDS
@@ -486,7 +509,7 @@ class ServiceItemVersionAdmin(FrozenAwareMixin, CatalogAdmin):
         "legal_limit_days",
         "published_at",
     )
-    list_filter = ("status", "case_kind", "limit_unit", "item__center")
+    list_filter = ("status", "case_kind", "limit_unit", ("item__center", ScopedRelatedFilter))
     search_fields = ("item__code", "item__name", "legal_basis")
     list_select_related = ("item",)
     raw_id_fields = ("item",)
@@ -594,7 +617,7 @@ class FormFieldAdmin(FrozenAwareMixin, CatalogAdmin):
 # ---------------------------------------------------------------- procedures
 
 
-class StageInline(ServiceInlineMixin, FrozenAwareInline, admin.TabularInline):
+class StageInline(ServiceInlineMixin, FrozenAwareInline, ScopedInlineMixin, admin.TabularInline):
     model = Stage
     extra = 0
     fields = ("order", "name", "stage_link")
@@ -626,7 +649,7 @@ class ProcedureAdmin(FrozenAwareMixin, CatalogAdmin):
     """Every version has its procedure (made with the version); only its name and stages change."""
 
     list_display = ("__str__", "version")
-    list_filter = ("version__status", "version__item__center")
+    list_filter = ("version__status", ("version__item__center", ScopedRelatedFilter))
     search_fields = ("name", "version__item__code", "version__item__name")
     list_select_related = ("version__item",)
     raw_id_fields = ("version",)
@@ -648,7 +671,7 @@ class ProcedureAdmin(FrozenAwareMixin, CatalogAdmin):
         adopt(obj, procedure_update(procedure=obj, name=form.cleaned_data["name"]))
 
 
-class StageTaskInline(ServiceInlineMixin, FrozenAwareInline, admin.TabularInline):
+class StageTaskInline(ServiceInlineMixin, FrozenAwareInline, ScopedInlineMixin, admin.TabularInline):
     model = StageTask
     extra = 0
     fields = TASK_ADMIN_FIELDS
@@ -730,7 +753,7 @@ class StageTaskAdmin(FrozenAwareMixin, CatalogAdmin):
 @admin.register(CatalogList)
 class CatalogListAdmin(CatalogAdmin):
     list_display = ("name", "kind", "center", "published_on")
-    list_filter = ("kind", "center")
+    list_filter = ("kind", ("center", ScopedRelatedFilter))
     search_fields = ("name",)
     list_select_related = ("center",)
     filter_horizontal = ("items",)
@@ -753,7 +776,7 @@ class CatalogListAdmin(CatalogAdmin):
         adopt(obj, catalog_list)
 
 
-class BundleItemInline(admin.TabularInline):
+class BundleItemInline(ScopedInlineMixin, admin.TabularInline):
     """The bundle's items in their order; written as a whole by `bundle_set_items`."""
 
     model = BundleItem
@@ -764,7 +787,7 @@ class BundleItemInline(admin.TabularInline):
 @admin.register(Bundle)
 class BundleAdmin(CatalogAdmin):
     list_display = ("code", "name", "center", "is_active")
-    list_filter = ("is_active", "center")
+    list_filter = ("is_active", ("center", ScopedRelatedFilter))
     search_fields = ("code", "name")
     list_select_related = ("center",)
     inlines = [BundleItemInline]
@@ -803,11 +826,11 @@ class BundleAdmin(CatalogAdmin):
 
 
 @admin.register(BundleItem)
-class BundleItemAdmin(admin.ModelAdmin):
+class BundleItemAdmin(ScopedAdminMixin, admin.ModelAdmin):
     """A view across bundles; a bundle's items are edited on the bundle's page."""
 
     list_display = ("bundle", "item", "order")
-    list_filter = ("bundle__center",)
+    list_filter = (("bundle__center", ScopedRelatedFilter),)
     search_fields = ("bundle__code", "bundle__name", "item__code", "item__name")
     list_select_related = ("bundle", "item")
     raw_id_fields = ("bundle", "item")

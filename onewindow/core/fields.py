@@ -8,11 +8,13 @@ Screens and logs show `mask_*` output only.
 import base64
 import hashlib
 import hmac
+import json
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.db.backends.base.base import BaseDatabaseWrapper
 
@@ -20,15 +22,15 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 # own class cannot be subscripted at run time.
 if TYPE_CHECKING:
     _TextField = models.TextField[str, str]
+    _JSONTextField = models.TextField[dict[str, Any], dict[str, Any]]
 else:
-    _TextField = models.TextField
+    _TextField = _JSONTextField = models.TextField
 
 
 @lru_cache(maxsize=4)
 def _fernet(key_material: str) -> MultiFernet:
     keys = []
-    for part in [p for p in key_material.split(",") if p.strip()]:
-        part = part.strip()
+    for part in key_parts(key_material):
         try:
             keys.append(Fernet(part.encode()))
         except ValueError:
@@ -38,7 +40,38 @@ def _fernet(key_material: str) -> MultiFernet:
 
 
 def _key_material() -> str:
-    return settings.FIELD_ENCRYPTION_KEY or f"onewindow-field:{settings.SECRET_KEY}"
+    """The configured key(s): never a default derived from SECRET_KEY (config/settings.py
+    generates a separate key when ONEWINDOW_FIELD_KEY is not set)."""
+    material: str = settings.FIELD_ENCRYPTION_KEY
+    if not material.strip():
+        raise ImproperlyConfigured("FIELD_ENCRYPTION_KEY is empty: set ONEWINDOW_FIELD_KEY")
+    return material
+
+
+def key_parts(material: str) -> list[str]:
+    """The comma-separated keys of `material`, first (the one that encrypts) first."""
+    return [p.strip() for p in material.split(",") if p.strip()]
+
+
+def legacy_key_material(secret_key: str) -> str:
+    """The key earlier versions derived from SECRET_KEY when no field key was set: only to
+    decrypt old rows once (`personal_data_rekey --from-secret-key`), never to encrypt."""
+    return f"onewindow-field:{secret_key}"
+
+
+def is_fernet_key(part: str) -> bool:
+    """Whether `part` is a Fernet key itself (32 random bytes, url-safe base64), not a
+    passphrase the key would be derived from."""
+    try:
+        Fernet(part.encode())
+    except ValueError:
+        return False
+    return True
+
+
+def fernet(material: str) -> MultiFernet:
+    """The keys of `material` (comma-separated) as one MultiFernet: the first encrypts."""
+    return _fernet(material)
 
 
 def encrypt(value: str) -> str:
@@ -52,10 +85,21 @@ def decrypt(token: str) -> str:
         raise ValueError("personal data cannot be decrypted with the configured key") from exc
 
 
-def personal_digest(value: str) -> str:
-    """Keyed digest for exact-match lookups of an encrypted value (a blind index)."""
-    key = hashlib.sha256(f"onewindow-digest:{_key_material()}".encode()).digest()
+def _digest(part: str, value: str) -> str:
+    key = hashlib.sha256(f"onewindow-digest:{part}".encode()).digest()
     return hmac.new(key, value.strip().upper().encode(), hashlib.sha256).hexdigest()
+
+
+def personal_digest(value: str) -> str:
+    """Keyed digest for exact-match lookups of an encrypted value (a blind index), under the
+    first (current) key: what is stored."""
+    return _digest(key_parts(_key_material())[0], value)
+
+
+def personal_digests(value: str) -> list[str]:
+    """The digest of `value` under every configured key, for lookups: while keys rotate,
+    rows not yet re-keyed (`personal_data_rekey`) still carry an older key's digest."""
+    return list(dict.fromkeys(_digest(part, value) for part in key_parts(_key_material())))
 
 
 class EncryptedTextField(_TextField):
@@ -73,6 +117,36 @@ class EncryptedTextField(_TextField):
         if value is None or value == "":
             return value
         return encrypt(str(value))
+
+
+class EncryptedJSONField(_JSONTextField):
+    """A JSON object stored encrypted as one token; reads return the dict ({} when empty).
+
+    For answers that are personal data (the personal fields of an application's form): the
+    whole object is one Fernet token, so neither its values nor its keys can be searched or
+    read in the database."""
+
+    def from_db_value(self, value: str | None, expression: object, connection: BaseDatabaseWrapper) -> Any:
+        if value is None or value == "":
+            return {}
+        return json.loads(decrypt(value))
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, dict):
+            return value
+        if value is None or value == "":
+            return {}
+        return json.loads(value)
+
+    def get_prep_value(self, value: Any) -> Any:
+        if value is None or value == {} or value == "":
+            return ""
+        if not isinstance(value, dict):
+            raise TypeError("EncryptedJSONField holds a dict")
+        return encrypt(json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")))
+
+    def value_to_string(self, obj: models.Model) -> str:
+        return json.dumps(self.value_from_object(obj), ensure_ascii=False, sort_keys=True)
 
 
 def mask_id_number(value: str | None) -> str:

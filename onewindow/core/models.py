@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -39,3 +41,38 @@ class Counter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}={self.value}"
+
+
+class PersonalDataAccess(models.Model):
+    """One view of personal data in the clear (访问日志): who saw whose what, when and why.
+
+    Written only by `core.personal.personal_data_reveal`, which refuses to return a value
+    without writing this row; never changed or deleted (the admin only lists them). `whose`
+    is a masked label of the person, so the log itself holds no personal data in the clear."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("viewed by"), on_delete=models.PROTECT, related_name="+"
+    )
+    actor_name = models.CharField(_("viewer"), max_length=150)
+    subject_type = models.ForeignKey(
+        ContentType, verbose_name=_("kind of record"), on_delete=models.PROTECT, related_name="+"
+    )
+    subject_id = models.PositiveBigIntegerField(_("record"))
+    subject_label = models.CharField(_("whose"), max_length=200)
+    what = models.CharField(_("field"), max_length=64)
+    what_label = models.CharField(_("what"), max_length=100)
+    why = models.CharField(_("reason"), max_length=500)
+    at = models.DateTimeField(_("time"))
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("personal data access")
+        verbose_name_plural = _("personal data access log")
+        indexes = [
+            models.Index(fields=["subject_type", "subject_id", "-at"], name="personal_access_subject"),
+            models.Index(fields=["actor", "-at"], name="personal_access_actor"),
+            models.Index(fields=["-at"], name="personal_access_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor_name} {self.what_label} {self.subject_label}"

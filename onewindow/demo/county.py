@@ -16,7 +16,13 @@ from onewindow.core.fields import personal_digest
 from onewindow.demo import county_data as D
 from onewindow.demo.identity import random_id_number, random_mobile, random_person_name, random_uscc
 from onewindow.org.models import Applicant, Department, Region, Role, Sector, ServiceCenter, Staff, Window
-from onewindow.org.services import applicant_create, roles_sync, staff_create, staff_set_backup
+from onewindow.org.services import (
+    applicant_create,
+    center_paths_rebuild,
+    roles_sync,
+    staff_create,
+    staff_set_backup,
+)
 
 DEMO_PASSWORD = "onewindow-demo"  # noqa: S105 - the published demo password, printed by load_demo
 SEED = 20170601  # the day Huimin opened its new hall
@@ -162,6 +168,7 @@ def build_centers(ctx: DemoContext) -> None:
         ctx,
         "centers",
     )
+    center_paths_rebuild()  # the centers were bulk-created: give them their tree paths
     hall_sectors = [
         Sector(center=hall, code=code, name=name, order=i + 1) for i, (code, name) in enumerate(D.SECTORS)
     ]

@@ -23,9 +23,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from onewindow.core import clock
-from onewindow.core.fields import personal_digest
+from onewindow.core.fields import personal_digests
+from onewindow.core.models import PersonalDataAccess
+from onewindow.core.personaladmin import PersonalDataAdminMixin, PersonalInputsFormMixin
 from onewindow.core.serviceadmin import ServiceAdminMixin, ServiceInlineMixin, adopt
-from onewindow.org.errors import MESSAGES, OrgError
+from onewindow.org.access import actor_scope, roles_refused
+from onewindow.org.adminscope import ScopedAdminMixin, ScopedInlineMixin, ScopedRelatedFilter
+from onewindow.org.errors import MESSAGES, OrgError, role_refusal
 from onewindow.org.models import (
     Applicant,
     Department,
@@ -67,8 +71,9 @@ def _actor(request) -> Staff | None:
     return getattr(request.user, "staff", None)
 
 
-class OrgAdmin(ServiceAdminMixin, admin.ModelAdmin):
-    """Writes through the org services; no deletes (deactivate instead)."""
+class OrgAdmin(ServiceAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+    """Writes through the org services; no deletes (deactivate instead). Scoped by the
+    access rules: a center admin sees and changes their own center and the centers below."""
 
     refused_by = (OrgError,)
 
@@ -98,6 +103,13 @@ class RegionAdmin(OrgAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_children=Count("children"))
+
+    def has_change_permission(self, request, obj=None):
+        """Below the region of one's own center only: the region itself (and the tree
+        above it) is someone else's to edit."""
+        allowed = super().has_change_permission(request, obj)
+        scope = actor_scope(request.user)
+        return allowed and (obj is None or scope.is_superuser or obj.pk != scope.region_id)
 
     @admin.display(description=_("path"))
     def path(self, obj: Region) -> str:
@@ -135,9 +147,26 @@ class ServiceCenterAdmin(OrgAdmin):
     list_select_related = ["region", "parent"]
     autocomplete_fields = ["region", "parent"]
 
+    # What a center admin may not change on their own center (the top of what they see):
+    # its place in the tree is decided above it.
+    PLACE_FIELDS = ["code", "tier", "region", "parent"]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        scope = actor_scope(request.user)
+        if obj is not None and not scope.is_superuser and obj.pk == scope.center_id:
+            fields += self.PLACE_FIELDS
+        return fields
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is None and not actor_scope(request.user).is_superuser and "parent" in form.base_fields:
+            form.base_fields["parent"].required = True  # a new center goes below one's own
+        return form
+
     def save_model(self, request, obj, form, change):
         names = ["code", "name", "tier", "region", "parent", "address", "phone", "opening_hours", "is_active"]
-        fields = {name: form.cleaned_data[name] for name in names}
+        fields = {name: form.cleaned_data.get(name, getattr(obj, name)) for name in names}
         adopt(obj, center_update(center=obj, **fields) if change else center_create(**fields))
 
 
@@ -183,7 +212,12 @@ class SectorAdmin(InCenterAdmin):
 @admin.register(Window)
 class WindowAdmin(InCenterAdmin):
     list_display = ["number", "name", "kind", "center", "department", "sector_names", "is_active"]
-    list_filter = ["kind", "is_active", ("center", admin.RelatedOnlyFieldListFilter), "sectors"]
+    list_filter = [
+        "kind",
+        "is_active",
+        ("center", admin.RelatedOnlyFieldListFilter),
+        ("sectors", ScopedRelatedFilter),
+    ]
     search_fields = ["number", "name", "department__name"]
     list_select_related = ["center", "department"]
     filter_horizontal = ["sectors"]
@@ -224,9 +258,14 @@ def _org_error_to_form(form: forms.Form, exc: OrgError) -> None:
     form.add_error(field, ValidationError(exc.message, code=exc.code))
 
 
-class StaffForm(forms.ModelForm):
+class StaffForm(PersonalInputsFormMixin, forms.ModelForm):
     """Change form. Roles and the backup are written by the services in `save_model`; the
-    checks here repeat the services' rules only to show every problem at once."""
+    checks here repeat the services' rules only to show every problem at once. `actor` (the
+    signed-in user, set by the admin) is who grants the roles (`access.roles_refused`). The
+    phone is write-only: shown masked, kept when left empty."""
+
+    actor = None
+    personal_inputs = ("phone",)
 
     roles = forms.MultipleChoiceField(
         label=_("roles"), choices=Role.choices, widget=forms.CheckboxSelectMultiple
@@ -269,6 +308,13 @@ class StaffForm(forms.ModelForm):
             value = data.get(field)
             if center is not None and value is not None and value.center_id != center.pk:
                 self.add_error(field, ValidationError(MESSAGES[code], code=code))
+        roles = data.get("roles")
+        if self.actor is not None and center is not None and roles is not None:
+            before = self.instance.roles if self.instance.pk else set()
+            refused = roles_refused(self.actor, center=center, before=before, after=roles)
+            if refused:
+                error = role_refusal(refused, center)
+                self.add_error("roles", ValidationError(error.message, code=error.code))
         backup = data.get("backup")
         if backup is not None and self.instance.pk:
             if backup.pk == self.instance.pk:
@@ -307,7 +353,7 @@ class StaffAddForm(StaffForm):
         return password
 
 
-class StaffAbsenceInline(ServiceInlineMixin, admin.TabularInline):
+class StaffAbsenceInline(ServiceInlineMixin, ScopedInlineMixin, admin.TabularInline):
     """Mark the person absent from the staff page; the periods already set are listed above
     (and in their own list, where they are ended or cancelled)."""
 
@@ -337,8 +383,9 @@ class StaffAbsenceInline(ServiceInlineMixin, admin.TabularInline):
 
 
 @admin.register(Staff)
-class StaffAdmin(OrgAdmin):
+class StaffAdmin(PersonalDataAdminMixin, OrgAdmin):
     form = StaffForm
+    personal_inputs = ("phone",)
     list_display = [
         "name",
         "username",
@@ -365,16 +412,21 @@ class StaffAdmin(OrgAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:
             kwargs["form"] = StaffAddForm
-        return super().get_form(request, obj, change=change, **kwargs)
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"actor": request.user})
 
     def get_inline_instances(self, request, obj=None):
         # Absences belong to a stored staff member.
         return super().get_inline_instances(request, obj) if obj is not None else []
 
     def get_readonly_fields(self, request, obj=None):
-        return ["center", "absences"] if obj is not None else []
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "center", "absences"] if obj is not None else fields
 
     def get_fieldsets(self, request, obj=None):
+        return self.mask_fieldsets(request, obj, self._fieldsets(obj))
+
+    def _fieldsets(self, obj):
         if obj is None:
             return [
                 (
@@ -412,6 +464,7 @@ class StaffAdmin(OrgAdmin):
                 username=data["username"],
                 name=data["name"],
                 roles=data["roles"],
+                actor=request.user,
                 department=data.get("department"),
                 window=data.get("window"),
                 password=data.get("password") or None,
@@ -430,7 +483,7 @@ class StaffAdmin(OrgAdmin):
             phone=data.get("phone") or "",
             is_active=data.get("is_active", False),
         )
-        staff_set_roles(staff=staff, roles=data["roles"])
+        staff_set_roles(staff=staff, roles=data["roles"], actor=request.user)
         backup = data.get("backup")
         if backup != staff.backup:
             staff_set_backup(staff=staff, backup=backup)
@@ -532,7 +585,7 @@ class StaffAbsenceAdmin(OrgAdmin):
 
     def has_delete_permission(self, request, obj=None):
         """Only a coming absence is removed (cancelled); one that started is ended."""
-        allowed = admin.ModelAdmin.has_delete_permission(self, request, obj)
+        allowed = ScopedAdminMixin.has_delete_permission(self, request, obj)
         return allowed and (obj is None or obj.starts_at > clock.now())
 
     def has_end_permission(self, request):
@@ -595,8 +648,12 @@ class StaffAbsenceAdmin(OrgAdmin):
         )
 
 
-class ApplicantForm(forms.ModelForm):
-    """Shows the decrypted values (never tokens) and validates them like the service does."""
+class ApplicantForm(PersonalInputsFormMixin, forms.ModelForm):
+    """Validates like the service does. On a stored applicant the ID number, phone and
+    address are write-only: shown masked with a "show" link (which asks for a reason and
+    is logged), kept when left empty, replaced when typed in. Never a token."""
+
+    personal_inputs = ("id_number", "phone", "address")
 
     class Meta:
         model = Applicant
@@ -642,8 +699,12 @@ class ApplicantForm(forms.ModelForm):
 
 
 @admin.register(Applicant)
-class ApplicantAdmin(OrgAdmin):
+class ApplicantAdmin(PersonalDataAdminMixin, OrgAdmin):
+    """Applicants with an application in the user's centers. Personal data masked; the
+    "show" link asks for a reason and writes the access log (`personal_data_reveal`)."""
+
     form = ApplicantForm
+    personal_inputs = ("id_number", "phone", "address")
     list_display = ["name", "kind", "id_masked", "uscc", "phone_masked", "created_at"]
     list_filter = ["kind"]
     search_fields = ["name", "uscc"]
@@ -672,7 +733,7 @@ class ApplicantAdmin(OrgAdmin):
         results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         term = "".join((search_term or "").split()).upper()
         if len(term) == 18:
-            results = results | queryset.filter(id_number_digest=personal_digest(term))
+            results = results | queryset.filter(id_number_digest__in=personal_digests(term))
         return results, may_have_duplicates
 
     @admin.display(description=_("resident ID number"))
@@ -682,3 +743,35 @@ class ApplicantAdmin(OrgAdmin):
     @admin.display(description=_("mobile phone"))
     def phone_masked(self, obj: Applicant) -> str:
         return obj.masked_phone
+
+
+@admin.register(PersonalDataAccess)
+class PersonalDataAccessAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """The access log (访问日志): every view of personal data in the clear. Read-only; a
+    center's supervisors see the views of the staff of their centers."""
+
+    list_display = ["at", "actor_name", "what_label", "subject_label", "subject_type", "why"]
+    list_filter = [("subject_type", admin.RelatedOnlyFieldListFilter), "what"]
+    search_fields = ["actor_name", "actor__username", "why"]
+    date_hierarchy = "at"
+    list_select_related = ["subject_type"]
+    fields = [
+        "at",
+        "actor",
+        "actor_name",
+        "subject_type",
+        "subject_id",
+        "subject_label",
+        "what",
+        "what_label",
+        "why",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -28,3 +28,6 @@ class OrgConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(sync_roles_after_migrate, dispatch_uid="onewindow.org.sync_roles")
+        from onewindow.org import personal
+
+        personal.register()

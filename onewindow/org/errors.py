@@ -60,6 +60,14 @@ MESSAGES = {
     "REGION_CHILD_LEVEL": _("A sub-region of this region would no longer be at a lower level."),
     "CENTER_PARENT_CYCLE": _("A center cannot be its own upper center, directly or through others."),
     "SECTOR_NOT_IN_CENTER": _("The sector %(value)s does not belong to this center."),
+    "ROLE_NOT_GRANTABLE": _(
+        "You may not grant or withdraw the role %(roles)s in %(center)s: only a center administrator "
+        "of that center or of a center above it may."
+    ),
+    "CENTER_ADMIN_FROM_ABOVE": _(
+        "Only an administrator of a center above %(center)s may make someone a center administrator "
+        "of it, or withdraw that role."
+    ),
 }
 
 
@@ -71,3 +79,18 @@ def org_error(code: str, field: str = "", *, detail=None, **params) -> OrgError:
     message = MESSAGES[code]
     text = str(message) % params if params else str(message)
     return OrgError(code, text, field)
+
+
+def role_refusal(refused, center) -> OrgError:
+    """The refusal for roles the actor may not grant or withdraw (`access.roles_refused`):
+    the center-admin rule when that role is among them, the general rule otherwise."""
+    from onewindow.org.models import Role, ServiceCenter
+
+    if not isinstance(center, ServiceCenter):
+        center = ServiceCenter.objects.filter(pk=center).first() or center
+    if Role.CENTER_ADMIN in refused:
+        return org_error("CENTER_ADMIN_FROM_ABOVE", "roles", center=center)
+    labels = dict(Role.choices)
+    return org_error(
+        "ROLE_NOT_GRANTABLE", "roles", roles="、".join(str(labels[r]) for r in refused), center=center
+    )

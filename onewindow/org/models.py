@@ -79,11 +79,20 @@ class ServiceCenter(models.Model):
     phone = models.CharField(_("consultation phone"), max_length=40, blank=True)
     opening_hours = models.CharField(_("opening hours"), max_length=200, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # The ids from the top of the tree down to this center, "/1/5/23/": the centers below
+    # are one indexed prefix query (`org.access`). Kept by the services that create and move
+    # centers (`center_create`, `center_update`, `center_paths_rebuild`), never by hand.
+    path = models.CharField(_("tree path"), max_length=255, blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["code"]
         verbose_name = _("service center")
         verbose_name_plural = _("service centers")
+        indexes = [
+            # varchar_pattern_ops serves `path LIKE '/1/5/%'` on PostgreSQL under any collation;
+            # other databases ignore the operator class and get a plain index.
+            models.Index(fields=["path"], name="center_path_prefix", opclasses=["varchar_pattern_ops"]),
+        ]
 
     def __str__(self) -> str:
         return self.name

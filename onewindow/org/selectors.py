@@ -5,19 +5,20 @@ import datetime as dt
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from onewindow.core.fields import personal_digest
+from onewindow.core.fields import personal_digests
 from onewindow.org.models import Applicant, Department, Role, ServiceCenter, Staff, StaffAbsence, Window
 
 
 def applicant_find(*, id_number: str | None = None, uscc: str | None = None) -> Applicant | None:
     """The person with this resident ID number, or the organisation with this USCC.
 
-    ID numbers are encrypted, so the lookup goes through the keyed digest (blind index);
-    input is compared after stripping spaces and upper-casing, as stored."""
+    ID numbers are encrypted, so the lookup goes through the keyed digest (blind index),
+    under each configured key while keys rotate; input is compared after stripping spaces
+    and upper-casing, as stored."""
     if id_number:
         value = "".join(id_number.split()).upper()
         return (
-            Applicant.objects.filter(kind=Applicant.Kind.PERSON, id_number_digest=personal_digest(value))
+            Applicant.objects.filter(kind=Applicant.Kind.PERSON, id_number_digest__in=personal_digests(value))
             .order_by("pk")
             .first()
         )

@@ -14,6 +14,8 @@ from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, models, transaction
+from django.db.models import Value
+from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 
 from onewindow.core import clock
@@ -26,7 +28,8 @@ from onewindow.core.validators import (
     validate_mobile,
     validate_uscc,
 )
-from onewindow.org.errors import OrgError, org_error
+from onewindow.org.access import Actor, roles_refused
+from onewindow.org.errors import OrgError, org_error, role_refusal
 from onewindow.org.models import (
     Applicant,
     Department,
@@ -164,11 +167,15 @@ def staff_create(
     password: str | None = None,
     phone: str = "",
     employee_number: str = "",
+    actor: Actor = None,
 ) -> Staff:
     """Create the user account and the staff row together, in the role groups.
 
     The department and window must be the center's own. Center admins and supervisors get
-    `is_staff` so they can use the admin site; the other roles work in the workbench."""
+    `is_staff` so they can use the admin site; the other roles work in the workbench.
+    `actor` (the admin, a page, the API) must be allowed to grant each role in `center`
+    (`org.access.may_grant_role`: a center admin of the center or above; the center-admin
+    role only from above); None is the system itself (commands, the demo loader)."""
     username = (username or "").strip()
     name = (name or "").strip()
     if not username:
@@ -176,6 +183,7 @@ def staff_create(
     if not name:
         raise org_error("NAME_REQUIRED", "name")
     groups = _role_groups(roles)
+    _check_grant(actor, center, before=(), after=[g.name for g in groups])
     if department is not None and department.center_id != center.pk:
         raise org_error("DEPARTMENT_NOT_IN_CENTER", "department")
     if window is not None and window.center_id != center.pk:
@@ -206,13 +214,27 @@ def staff_create(
     )
 
 
+def _check_grant(
+    actor: Actor, center: ServiceCenter | int, *, before: Iterable[str], after: Iterable[str]
+) -> None:
+    """Refuse the change of roles `before` → `after` in `center` that `actor` may not make
+    (ROLE_NOT_GRANTABLE / CENTER_ADMIN_FROM_ABOVE); None (the system) may make any."""
+    if actor is None:
+        return
+    refused = roles_refused(actor, center=center, before=before, after=after)
+    if refused:
+        raise role_refusal(refused, center)
+
+
 @transaction.atomic
-def staff_set_roles(*, staff: Staff, roles: Iterable[str]) -> Staff:
+def staff_set_roles(*, staff: Staff, roles: Iterable[str], actor: Actor = None) -> Staff:
     """Replace the staff member's role groups (other, non-role groups are kept).
 
     `is_staff` follows the roles: on for center admins and supervisors, off otherwise,
-    except that a superuser keeps it."""
+    except that a superuser keeps it. `actor` must be allowed to grant and withdraw each
+    role that changes (see `staff_create`); None is the system itself."""
     groups = _role_groups(roles)
+    _check_grant(actor, staff.center_id, before=staff.roles, after=[g.name for g in groups])
     user = staff.user
     user.groups.remove(*user.groups.filter(name__in=Role.values).exclude(pk__in=[g.pk for g in groups]))
     user.groups.add(*groups)
@@ -541,7 +563,49 @@ def center_create(
         is_active=is_active,
     )
     _save_unique(center, field="code", code="CODE_TAKEN", value=center.code)
+    center.path = f"{_parent_path(parent)}{center.pk}/"
+    ServiceCenter.objects.filter(pk=center.pk).update(path=center.path)
     return center
+
+
+def _parent_path(parent: ServiceCenter | None) -> str:
+    """The tree path a child of `parent` starts with, read from the locked parent row (so a
+    concurrent move of the parent cannot leave the child under its old path)."""
+    if parent is None:
+        return "/"
+    path = ServiceCenter.objects.select_for_update().values_list("path", flat=True).get(pk=parent.pk)
+    if not path:  # a tree loaded without the services: repair it first
+        center_paths_rebuild()
+        path = ServiceCenter.objects.values_list("path", flat=True).get(pk=parent.pk)
+    return path
+
+
+@transaction.atomic
+def center_paths_rebuild() -> int:
+    """Recompute every center's tree path from the parent links; return how many changed.
+
+    For rows created without `center_create` (the demo's bulk load, a restore) and as the
+    repair of last resort. Centers are few (thousands in a province): one read, one bulk
+    update. A parent chain that loops (impossible through the services) is cut where it
+    loops, so every path stays finite."""
+    rows = list(ServiceCenter.objects.select_for_update().values_list("pk", "parent_id", "path"))
+    parents = {pk: parent_id for pk, parent_id, _path in rows}
+    paths: dict[int, str] = {}
+
+    def path_of(pk: int) -> str:
+        chain: list[int] = []
+        node: int | None = pk
+        while node is not None and node not in paths and node not in chain:
+            chain.append(node)
+            node = parents.get(node)
+        prefix = paths[node] if node is not None and node in paths else "/"
+        for member in reversed(chain):
+            prefix = paths[member] = f"{prefix}{member}/"
+        return paths[pk]
+
+    changed = [ServiceCenter(pk=pk, path=path_of(pk)) for pk, _parent, old in rows if path_of(pk) != old]
+    ServiceCenter.objects.bulk_update(changed, ["path"], batch_size=500)
+    return len(changed)
 
 
 @transaction.atomic
@@ -559,8 +623,10 @@ def center_update(
     is_active: bool,
 ) -> ServiceCenter:
     """Correct a center; its upper center may not be itself or one of the centers below it.
-    Locks the row."""
+    Moving it moves the centers below it too (their tree paths follow). Locks the row, then
+    the new upper center's."""
     locked = _locked(center)
+    old_path = locked.path
     _center_fill(
         locked,
         code=code,
@@ -574,6 +640,15 @@ def center_update(
         is_active=is_active,
     )
     _save_unique(locked, field="code", code="CODE_TAKEN", value=locked.code)
+    new_path = f"{_parent_path(locked.parent)}{locked.pk}/"
+    if not old_path:
+        center_paths_rebuild()
+    elif new_path != old_path:
+        # One UPDATE for the center and everything below it: swap the path's prefix.
+        ServiceCenter.objects.filter(path__startswith=old_path).update(
+            path=Concat(Value(new_path), Substr("path", len(old_path) + 1), output_field=models.CharField())
+        )
+    locked.path = new_path
     return locked
 
 
@@ -865,6 +940,7 @@ def staff_absence_cancel(*, absence: StaffAbsence, actor: Staff | None) -> None:
 
 __all__ = [
     "center_create",
+    "center_paths_rebuild",
     "center_update",
     "clean_id_number",
     "clean_mobile",

@@ -35,7 +35,7 @@ def _setup() -> None:
     django.setup()
     from django.core.management import call_command
 
-    call_command("migrate", "catalog", verbosity=0)
+    call_command("migrate", verbosity=0)
 
 
 _setup()

@@ -569,3 +569,91 @@ def test_a_report_of_thousands_of_problems_shows_the_first_thousand(admin_client
     text = page.content.decode()
     assert text.count("</code></td>") == 1000  # one row per problem, 3,600 problems
     assert 'id="import-problems-more"' in text
+
+
+# ------------------------------------------------------------------ scoped by the access rules
+
+
+@pytest.fixture
+def net(db):
+    from tests.factories.access import county_network
+
+    return county_network()
+
+
+def signed_in(client, staff):
+    client.force_login(staff.user)
+    return client
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_a_village_admin_sees_only_their_stations_catalog(client, net, model):
+    from onewindow.org.access import scope_queryset
+    from onewindow.org.models import Staff
+
+    signed_in(client, net.village.admin)
+    response = client.get(reverse(f"admin:catalog_{model}_changelist"))
+    assert response.status_code == 200
+    rows = response.context["cl"].result_list
+    expected = scope_queryset(rows.model.objects.all(), Staff.objects.get(pk=net.village.admin.pk))
+    assert {r.pk for r in rows} == set(expected.values_list("pk", flat=True))
+    if model == "serviceitem":
+        assert {r.pk for r in rows} == {net.village.item.pk}
+        assert net.county.item.code not in response.content.decode()
+
+
+def test_a_county_item_is_a_404_for_a_village_admin(client, net):
+    signed_in(client, net.village.admin)
+    item = net.county.item
+    version = item.versions.get()
+    assert client.get(reverse("admin:catalog_serviceitem_change", args=[item.pk])).status_code == 404
+    assert (
+        client.get(reverse("admin:catalog_serviceitemversion_change", args=[version.pk])).status_code == 404
+    )
+    own = net.village.item
+    assert client.get(reverse("admin:catalog_serviceitem_change", args=[own.pk])).status_code == 200
+
+
+def test_a_village_admin_cannot_import_into_the_county_center(client, net):
+    signed_in(client, net.village.admin)
+    page = client.get(reverse("admin:catalog_transfer"))
+    offered = set(page.context["form"].fields["center"].queryset.values_list("code", flat=True))
+    assert offered == {"AHX-T01-V01"}
+    upload = io.BytesIO(json.dumps({"items": [item_data("ITEM-0001", "D-AHX")]}).encode())
+    upload.name = "catalog.json"
+    response = client.post(
+        reverse("admin:catalog_transfer"), {"center": net.county.center.pk, "file": upload}
+    )
+    assert response.status_code == 200
+    assert "center" in response.context["form"].errors
+    assert not ServiceItem.objects.filter(code="ITEM-0001").exists()
+    export = client.get(reverse("admin:catalog_export"), {"center": net.county.center.pk})
+    assert "export_form" in export.context and export.context["export_form"].errors
+
+
+def test_the_county_admin_imports_into_a_township_below(client, net):
+    signed_in(client, net.county.admin)
+    upload = io.BytesIO(json.dumps({"items": [item_data("ITEM-0002", "D-AHX-T01")]}).encode())
+    upload.name = "catalog.json"
+    response = client.post(
+        reverse("admin:catalog_transfer"), {"center": net.township.center.pk, "file": upload}
+    )
+    assert response.status_code == 200, response.context["form"].errors
+    assert ServiceItem.objects.get(code="ITEM-0002").center == net.township.center
+
+
+def test_a_supervisor_may_not_import_anywhere(client, net):
+    signed_in(client, net.county.supervisor)
+    assert client.get(reverse("admin:catalog_transfer")).status_code == 403
+
+
+def test_scoped_catalog_lists_cost_the_same_queries_for_more_rows(client, net):
+    from tests.factories.cases import item_with_procedure
+
+    signed_in(client, net.village.admin)
+    small = {m: count_queries(client, reverse(f"admin:catalog_{m}_changelist")) for m in MODELS}
+    for _ in range(4):
+        item_with_procedure(center=net.village.center, department=net.village.department)
+        item_with_procedure(center=net.county.center, department=net.county.department)
+    large = {m: count_queries(client, reverse(f"admin:catalog_{m}_changelist")) for m in MODELS}
+    assert large == small, large

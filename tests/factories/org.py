@@ -4,6 +4,7 @@ from django.contrib.auth.models import Group
 
 from onewindow.core.fields import personal_digest
 from onewindow.org.models import Applicant, Department, Region, Sector, ServiceCenter, Staff, Window
+from onewindow.org.services import center_create
 
 
 def with_id_check_digit(first17: str) -> str:
@@ -41,6 +42,12 @@ class ServiceCenterFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"测试县政务服务中心{n}")
     tier = ServiceCenter.Tier.COUNTY
     region = factory.SubFactory(RegionFactory)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        """Through `center_create`, which gives the center its tree path (the access rules
+        read the centers below one by that path)."""
+        return center_create(**kwargs)
 
 
 class DepartmentFactory(factory.django.DjangoModelFactory):

@@ -3,6 +3,8 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -132,11 +134,14 @@ def test_applicant_found_by_exact_id_number_and_shown_masked(admin_client):
     assert "139****5678" in page
 
 
-def test_applicant_form_shows_plain_values_never_tokens(admin_client):
+def test_applicant_form_shows_masked_values_never_plain_or_tokens(admin_client):
     id_number = with_id_check_digit("37162119850312004")
     applicant = applicant_create(kind="person", name="王小明", id_number=id_number, phone="13912345678")
     page = admin_client.get(reverse("admin:org_applicant_change", args=[applicant.pk])).content.decode()
-    assert id_number in page
+    assert id_number not in page
+    assert "13912345678" not in page
+    assert "371621********0043" in page and "139****5678" in page
+    assert reverse("admin:org_applicant_reveal", args=[applicant.pk, "id_number"]) in page
     assert "gAAAAA" not in page  # Fernet tokens start with this
 
 
@@ -511,3 +516,168 @@ def test_absences_are_never_edited_in_the_admin(center_admin):
     assert client.post(url, {"reason": "改了"}).status_code == 403
     absence.refresh_from_db()
     assert absence.reason == "年休假"
+
+
+# ------------------------------------------------------------------ scoped by the access rules
+
+
+@pytest.fixture
+def net():
+    from tests.factories.access import county_network
+
+    network = county_network()
+    for hall in network.halls:
+        SectorFactory(center=hall.center, code=f"S-{hall.center.code}")
+        WindowFactory(center=hall.center, number=f"W{hall.center.pk}")
+    return network
+
+
+def signed_in(client, staff):
+    client.force_login(staff.user)
+    return client
+
+
+def listed(client, model, **params):
+    response = client.get(reverse(f"admin:org_{model}_changelist"), params)
+    assert response.status_code == 200, model
+    return list(response.context["cl"].result_list)
+
+
+def test_a_village_station_admin_sees_only_their_station_in_every_org_list(client, net):
+    village = net.village
+    signed_in(client, village.admin)
+    assert {c.code for c in listed(client, "servicecenter")} == {"AHX-T01-V01"}
+    for model in ("department", "sector", "window", "staff"):
+        rows = listed(client, model)
+        assert rows and {r.center_id for r in rows} == {village.center.pk}, model
+    assert {a.pk for a in listed(client, "applicant")} == {a.applicant_id for a in village.applications}
+    assert {r.name for r in listed(client, "region")} == {"东村"}
+    page = client.get(reverse("admin:org_staff_changelist")).content.decode()
+    assert "AHX中心" not in page  # not even in the side filters
+
+
+def test_a_county_object_is_a_404_for_a_village_admin(client, net):
+    signed_in(client, net.village.admin)
+    county = net.county
+    for model, obj in [
+        ("servicecenter", county.center),
+        ("department", county.department),
+        ("staff", county.clerk),
+        ("applicant", county.applications[0].applicant),
+    ]:
+        assert client.get(reverse(f"admin:org_{model}_change", args=[obj.pk])).status_code == 404, model
+        assert client.post(reverse(f"admin:org_{model}_change", args=[obj.pk]), {}).status_code == 404
+    # the same answer as for a row that does not exist at all
+    assert client.get(reverse("admin:org_staff_change", args=[10**9])).status_code == 404
+
+
+def test_a_village_admin_cannot_change_county_staffs_roles(client, net):
+    signed_in(client, net.village.admin)
+    clerk = net.county.clerk
+    response = client.post(
+        reverse("admin:org_staff_change", args=[clerk.pk]),
+        {"name": clerk.name, "roles": [Role.CENTER_ADMIN], "is_active": "on", **NO_ABSENCES},
+    )
+    assert response.status_code == 404
+    assert Staff.objects.get(pk=clerk.pk).roles == {Role.INTAKE_CLERK}
+
+
+def test_a_center_admin_cannot_make_anyone_an_admin_of_their_own_center(client, net):
+    village = net.village
+    signed_in(client, village.admin)
+    url = reverse("admin:org_staff_change", args=[village.clerk.pk])
+    form = {"name": village.clerk.name, "is_active": "on", **NO_ABSENCES}
+    refused = client.post(url, {**form, "roles": [Role.CENTER_ADMIN]}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert refused.status_code == 200
+    assert "上级中心" in " ".join(errors_of(refused)["roles"])
+    assert Staff.objects.get(pk=village.clerk.pk).roles == {Role.INTAKE_CLERK}
+    assert client.post(url, {**form, "roles": [Role.PICKUP_CLERK]}).status_code == 302
+    assert Staff.objects.get(pk=village.clerk.pk).roles == {Role.PICKUP_CLERK}
+    # nor a new colleague, nor a staff member of another center
+    added = client.post(
+        reverse("admin:org_staff_add"),
+        {"username": "deputy", "name": "副站长", "roles": [Role.CENTER_ADMIN], "center": village.center.pk},
+    )
+    assert added.status_code == 200 and not Staff.objects.filter(user__username="deputy").exists()
+    foreign = client.post(
+        reverse("admin:org_staff_add"),
+        {"username": "spy", "name": "外人", "roles": [Role.APPROVER], "center": net.county.center.pk},
+    )
+    assert "center" in errors_of(foreign) and not Staff.objects.filter(user__username="spy").exists()
+
+
+def test_the_county_admin_manages_the_townships_below(client, net):
+    signed_in(client, net.county.admin)
+    town = net.township
+    response = client.post(
+        reverse("admin:org_staff_change", args=[town.clerk.pk]),
+        {"name": town.clerk.name, "roles": [Role.CENTER_ADMIN], "is_active": "on", **NO_ABSENCES},
+    )
+    assert response.status_code == 302
+    assert Staff.objects.get(pk=town.clerk.pk).roles == {Role.CENTER_ADMIN}
+    assert len(listed(client, "servicecenter")) == 4
+    response = client.post(
+        reverse("admin:org_servicecenter_change", args=[town.center.pk]),
+        {
+            "code": "AHX-T01",
+            "name": "李庄镇便民服务中心",
+            "tier": "township",
+            "region": town.region.pk,
+            "parent": net.county.center.pk,
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302
+    assert ServiceCenter.objects.get(pk=town.center.pk).name == "李庄镇便民服务中心"
+    # but not its own roles, nor its own place in the tree
+    own = client.post(
+        reverse("admin:org_staff_change", args=[net.county.supervisor.pk]),
+        {"name": "x", "roles": [Role.CENTER_ADMIN], "is_active": "on", **NO_ABSENCES},
+    )
+    assert own.status_code == 200 and "roles" in errors_of(own)
+
+
+def test_a_center_admin_keeps_their_own_centers_place_and_adds_centers_only_below(client, net):
+    town = net.township
+    signed_in(client, town.admin)
+    page = client.get(reverse("admin:org_servicecenter_change", args=[town.center.pk]))
+    assert set(page.context["adminform"].form.fields) >= {"name", "address"}
+    assert "parent" not in page.context["adminform"].form.fields
+    saved = client.post(
+        reverse("admin:org_servicecenter_change", args=[town.center.pk]),
+        {"name": "李庄镇中心", "address": "镇政府院内", "is_active": "on"},
+    )
+    assert saved.status_code == 302
+    town.center.refresh_from_db()
+    assert (town.center.name, town.center.parent_id) == ("李庄镇中心", net.county.center.pk)
+    new = {"code": "AHX-T01-V02", "name": "西村便民服务站", "tier": "village", "region": town.region.pk}
+    assert "parent" in errors_of(client.post(reverse("admin:org_servicecenter_add"), new))
+    top = client.post(reverse("admin:org_servicecenter_add"), {**new, "parent": net.county.center.pk})
+    assert "parent" in errors_of(top)
+    assert (
+        client.post(reverse("admin:org_servicecenter_add"), {**new, "parent": town.center.pk}).status_code
+        == 302
+    )
+    fresh = Staff.objects.select_related("center").get(pk=town.admin.pk)
+    from onewindow.org.access import centers_visible
+
+    assert "AHX-T01-V02" in {c.code for c in centers_visible(fresh)}
+
+
+@pytest.mark.parametrize("model", ["servicecenter", "department", "staff", "applicant", "staffabsence"])
+def test_scoped_org_lists_cost_the_same_queries_for_more_rows(client, net, model):
+    from tests.factories.access import apply
+
+    village = net.village
+    signed_in(client, village.admin)
+    url = reverse(f"admin:org_{model}_changelist")
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url).status_code == 200
+    apply(village, 5)
+    apply(net.county, 3)
+    for n in range(4):
+        DepartmentFactory(center=village.center)
+        staff_create(center=village.center, username=f"more{n}", name=f"员工{n}", roles=[Role.APPROVER])
+    with CaptureQueriesContext(connection) as large:
+        assert client.get(url).status_code == 200
+    assert len(large.captured_queries) == len(small.captured_queries) <= 16

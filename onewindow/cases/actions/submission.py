@@ -18,7 +18,7 @@ from onewindow.cases import rules
 from onewindow.cases.actions.checks import application_cases
 from onewindow.cases.errors import case_error
 from onewindow.cases.events import Actor, append_event, next_event
-from onewindow.cases.form import check_form
+from onewindow.cases.form import check_form, form_columns
 from onewindow.cases.models import (
     GENESIS_HASH,
     Application,
@@ -240,7 +240,7 @@ def _create(
         applicant=applicant,
         bundle=bundle,
         channel=channel,
-        form_data=form_data,
+        **form_columns(plans, form_data),
         idempotency_key=idempotency_key,
         submitted_by_id=actor.user_id,
         proxy_agent=proxy_agent,
@@ -327,8 +327,9 @@ def application_submit(*, application: Application, actor: Actor, prereview: boo
     (→ submitted, or → prereview for online pre-review)."""
     cases = application_cases(application, [S.DRAFT], action="submit", actor=actor, none=_("no draft"))
     now = clock.now()
-    stored = Application.objects.values_list("form_data", flat=True).get(pk=application.pk)
-    form_data = check_form([version_plan(case.version_id) for case in cases], stored or {})
+    plain, personal = Application.objects.values_list("form_data", "form_personal").get(pk=application.pk)
+    plans = [version_plan(case.version_id) for case in cases]
+    form_data = check_form(plans, {**(personal or {}), **dict(plain or {})})
     for case in cases:
         append_event(
             case,
@@ -338,6 +339,8 @@ def application_submit(*, application: Application, actor: Actor, prereview: boo
             at=now,
             data={"application": application.number, "channel": application.channel},
         )
-    Application.objects.filter(pk=application.pk).update(submitted_at=now, form_data=form_data)
-    application.submitted_at, application.form_data = now, form_data
+    columns = form_columns(plans, form_data)
+    Application.objects.filter(pk=application.pk).update(submitted_at=now, **columns)
+    application.submitted_at = now
+    application.form_data, application.form_personal = columns["form_data"], columns["form_personal"]
     return cases

@@ -2,6 +2,7 @@
 
 import time
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
@@ -66,3 +67,14 @@ class Command(BaseCommand):
         for role in Role.values:
             if role in ctx.logins:
                 self.stdout.write(f"  {labels[role]} ({role}): {ctx.logins[role]}")
+        self.stdout.write("")
+        if settings.FIELD_ENCRYPTION_KEY_FILE:
+            self.stdout.write(
+                _(
+                    "Personal data is encrypted with the field key in %(path)s, kept apart from the "
+                    "database: back it up on its own, without it nothing personal can be read."
+                )
+                % {"path": settings.FIELD_ENCRYPTION_KEY_FILE}
+            )
+        else:
+            self.stdout.write(_("Personal data is encrypted with the field key from ONEWINDOW_FIELD_KEY."))

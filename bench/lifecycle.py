@@ -158,7 +158,7 @@ def build_fixture():
         name="安和县恒信建筑工程有限公司",
         uscc="91371699MA3C8B1X3C",
         legal_representative="王建国",
-        phone="13805431234",
+        mobile="13805431234",
     )
     return center, item, applicant, people
 

@@ -185,14 +185,14 @@ class NoticeParty:
 
     name: str
     id_number: str = ""
-    phone: str = ""
+    mobile: str = ""
     organisation: bool = False
 
     def __post_init__(self) -> None:
         if not self.name.strip():
             raise ValueError("a notice needs the applicant's name")
         object.__setattr__(self, "id_number", _masked(self.id_number, mask_id_number))
-        object.__setattr__(self, "phone", _masked(self.phone, mask_phone))
+        object.__setattr__(self, "mobile", _masked(self.mobile, mask_phone))
 
     @property
     def id_label(self) -> str:
@@ -493,7 +493,7 @@ def _info_table(notice: Notice) -> Table:
     label_w, value_w = 24 * mm, FRAME_WIDTH / 2 - 24 * mm
     rows = [
         ("申请人", party.name, party.id_label, party.id_number or "—"),
-        ("联系电话", party.phone or "—", "办件编号", notice.case_number),
+        ("联系电话", party.mobile or "—", "办件编号", notice.case_number),
         ("申请事项", notice.item_name, "申请编号", notice.application_number or "—"),
         (
             "承办部门",

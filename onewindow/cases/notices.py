@@ -61,7 +61,7 @@ def _party(applicant: Applicant) -> NoticeParty:
     return NoticeParty(
         name=applicant.name,
         id_number=applicant.uscc if organisation else applicant.id_number,
-        phone=applicant.phone,
+        mobile=applicant.mobile,
         organisation=organisation,
     )
 

@@ -217,7 +217,7 @@ class StaffPlan:
     department: str | None = None
     window: str | None = None
     backup: str | None = None
-    phone: str = ""
+    mobile: str = ""
 
 
 def staff_plan() -> list[StaffPlan]:
@@ -230,7 +230,7 @@ def staff_plan() -> list[StaffPlan]:
             name=random_person_name(rng, D.SURNAMES, D.GIVEN_CHARS),
             roles=roles,
             center=center,
-            phone=random_mobile(rng),
+            mobile=random_mobile(rng),
             **kw,
         )
 
@@ -302,7 +302,7 @@ def build_staff(ctx: DemoContext) -> None:
                 roles=p.roles,
                 department=depts[p.department] if p.department else None,
                 window=windows[(p.center, p.window)] if p.window else None,
-                phone=p.phone,
+                mobile=p.mobile,
                 employee_number=f"AHX{len(new_usernames) + len(have) + 1:04d}",
             )
             new_usernames.append(p.username)
@@ -355,7 +355,7 @@ def applicant_plan(persons: int = 300, organisations: int = 120) -> list[dict]:
                 "kind": Applicant.Kind.PERSON,
                 "name": random_person_name(rng, D.SURNAMES, D.GIVEN_CHARS),
                 "id_number": random_id_number(rng, D.COUNTY_ID_PREFIX, i),
-                "phone": random_mobile(rng),
+                "mobile": random_mobile(rng),
                 "address": f"安和县{rng.choice(D.TOWNSHIPS)[1]}{rng.choice(villages)}{rng.randint(1, 120)}号",
             }
         )
@@ -381,7 +381,7 @@ def applicant_plan(persons: int = 300, organisations: int = 120) -> list[dict]:
                 "name": name,
                 "uscc": uscc,
                 "legal_representative": owner,
-                "phone": random_mobile(rng),
+                "mobile": random_mobile(rng),
                 "address": f"安和县{rng.choice(D.STREETS)}{rng.randint(1, 300)}号",
             }
         )

@@ -559,7 +559,7 @@ def _fill_form(plan: VersionPlan, applicant: Applicant, method: str) -> dict[str
         if f.key == "applicant_name":
             form[f.key] = applicant.name
         elif f.key == "contact_phone":
-            form[f.key] = applicant.phone or "0543-5388000"
+            form[f.key] = applicant.mobile or "0543-5388000"
         elif f.key == "delivery_preference" and f.choices:
             form[f.key] = f.choices[-1] if method == DeliveryMethod.MAIL else f.choices[0]
         elif f.kind == "number":

@@ -265,7 +265,7 @@ class StaffForm(PersonalInputsFormMixin, forms.ModelForm):
     phone is write-only: shown masked, kept when left empty."""
 
     actor = None
-    personal_inputs = ("phone",)
+    personal_inputs = ("mobile",)
 
     roles = forms.MultipleChoiceField(
         label=_("roles"), choices=Role.choices, widget=forms.CheckboxSelectMultiple
@@ -279,20 +279,20 @@ class StaffForm(PersonalInputsFormMixin, forms.ModelForm):
             "window",
             "name",
             "employee_number",
-            "phone",
+            "mobile",
             "backup",
             "is_active",
         ]
-        widgets = {"phone": forms.TextInput()}
+        widgets = {"mobile": forms.TextInput()}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk and "roles" in self.fields:
             self.fields["roles"].initial = sorted(self.instance.roles)
 
-    def clean_phone(self):
+    def clean_mobile(self):
         try:
-            return clean_mobile(self.cleaned_data.get("phone") or "")
+            return clean_mobile(self.cleaned_data.get("mobile") or "")
         except OrgError as exc:
             raise ValidationError(exc.message, code=exc.code) from exc
 
@@ -336,7 +336,7 @@ class StaffAddForm(StaffForm):
     )
 
     class Meta(StaffForm.Meta):
-        fields = ["center", "department", "window", "name", "employee_number", "phone"]
+        fields = ["center", "department", "window", "name", "employee_number", "mobile"]
 
     def clean_username(self):
         username = self.cleaned_data["username"].strip()
@@ -385,7 +385,7 @@ class StaffAbsenceInline(ServiceInlineMixin, ScopedInlineMixin, admin.TabularInl
 @admin.register(Staff)
 class StaffAdmin(PersonalDataAdminMixin, OrgAdmin):
     form = StaffForm
-    personal_inputs = ("phone",)
+    personal_inputs = ("mobile",)
     list_display = [
         "name",
         "username",
@@ -393,7 +393,7 @@ class StaffAdmin(PersonalDataAdminMixin, OrgAdmin):
         "department",
         "window",
         "role_names",
-        "phone_masked",
+        "mobile_masked",
         "backup",
         "absent_now",
         "is_active",
@@ -441,7 +441,7 @@ class StaffAdmin(PersonalDataAdminMixin, OrgAdmin):
                             "department",
                             "window",
                             "employee_number",
-                            "phone",
+                            "mobile",
                         ]
                     },
                 )
@@ -449,7 +449,7 @@ class StaffAdmin(PersonalDataAdminMixin, OrgAdmin):
         return [
             (
                 None,
-                {"fields": ["name", "roles", "center", "department", "window", "employee_number", "phone"]},
+                {"fields": ["name", "roles", "center", "department", "window", "employee_number", "mobile"]},
             ),
             (_("AB post and status"), {"fields": ["backup", "absences", "is_active"]}),
         ]
@@ -468,7 +468,7 @@ class StaffAdmin(PersonalDataAdminMixin, OrgAdmin):
                 department=data.get("department"),
                 window=data.get("window"),
                 password=data.get("password") or None,
-                phone=data.get("phone") or "",
+                mobile=data.get("mobile") or "",
                 employee_number=data.get("employee_number") or "",
             )
             adopt(obj, created)
@@ -480,7 +480,7 @@ class StaffAdmin(PersonalDataAdminMixin, OrgAdmin):
             department=data.get("department"),
             window=data.get("window"),
             employee_number=data.get("employee_number") or "",
-            phone=data.get("phone") or "",
+            mobile=data.get("mobile") or "",
             is_active=data.get("is_active", False),
         )
         staff_set_roles(staff=staff, roles=data["roles"], actor=request.user)
@@ -504,8 +504,8 @@ class StaffAdmin(PersonalDataAdminMixin, OrgAdmin):
         return "、".join(str(labels.get(r, r)) for r in sorted(obj.roles))
 
     @admin.display(description=_("mobile phone"))
-    def phone_masked(self, obj: Staff) -> str:
-        return obj.masked_phone
+    def mobile_masked(self, obj: Staff) -> str:
+        return obj.masked_mobile
 
     @admin.display(description=_("absent now"), boolean=True, ordering="_absent")
     def absent_now(self, obj: Staff) -> bool:
@@ -653,7 +653,7 @@ class ApplicantForm(PersonalInputsFormMixin, forms.ModelForm):
     address are write-only: shown masked with a "show" link (which asks for a reason and
     is logged), kept when left empty, replaced when typed in. Never a token."""
 
-    personal_inputs = ("id_number", "phone", "address")
+    personal_inputs = ("id_number", "mobile", "address")
 
     class Meta:
         model = Applicant
@@ -663,14 +663,14 @@ class ApplicantForm(PersonalInputsFormMixin, forms.ModelForm):
             "id_number",
             "uscc",
             "legal_representative",
-            "phone",
+            "mobile",
             "email",
             "address",
             "user",
         ]
         widgets = {
             "id_number": forms.TextInput(),
-            "phone": forms.TextInput(),
+            "mobile": forms.TextInput(),
             "address": forms.TextInput(attrs={"size": 60}),
         }
 
@@ -685,7 +685,7 @@ class ApplicantForm(PersonalInputsFormMixin, forms.ModelForm):
                 name=data.get("name") or "",
                 id_number=data.get("id_number") or "",
                 uscc=data.get("uscc") or "",
-                phone=data.get("phone") or "",
+                mobile=data.get("mobile") or "",
                 email=data.get("email") or "",
                 address=data.get("address") or "",
                 legal_representative=data.get("legal_representative") or "",
@@ -704,8 +704,8 @@ class ApplicantAdmin(PersonalDataAdminMixin, OrgAdmin):
     "show" link asks for a reason and writes the access log (`personal_data_reveal`)."""
 
     form = ApplicantForm
-    personal_inputs = ("id_number", "phone", "address")
-    list_display = ["name", "kind", "id_masked", "uscc", "phone_masked", "created_at"]
+    personal_inputs = ("id_number", "mobile", "address")
+    list_display = ["name", "kind", "id_masked", "uscc", "mobile_masked", "created_at"]
     list_filter = ["kind"]
     search_fields = ["name", "uscc"]
     readonly_fields = ["created_at"]
@@ -720,7 +720,7 @@ class ApplicantAdmin(PersonalDataAdminMixin, OrgAdmin):
             "name": data["name"],
             "id_number": data.get("id_number") or "",
             "uscc": data.get("uscc") or "",
-            "phone": data.get("phone") or "",
+            "mobile": data.get("mobile") or "",
             "email": data.get("email") or "",
             "address": data.get("address") or "",
             "legal_representative": data.get("legal_representative") or "",
@@ -741,8 +741,8 @@ class ApplicantAdmin(PersonalDataAdminMixin, OrgAdmin):
         return obj.masked_id_number
 
     @admin.display(description=_("mobile phone"))
-    def phone_masked(self, obj: Applicant) -> str:
-        return obj.masked_phone
+    def mobile_masked(self, obj: Applicant) -> str:
+        return obj.masked_mobile
 
 
 @admin.register(PersonalDataAccess)

@@ -223,7 +223,7 @@ class Staff(models.Model):
     )
     name = models.CharField(_("name"), max_length=50)
     employee_number = models.CharField(_("employee number"), max_length=32, blank=True)
-    phone = EncryptedTextField(_("mobile phone"), blank=True)
+    mobile = EncryptedTextField(_("mobile phone"), blank=True)
     backup = models.ForeignKey(
         "self",
         verbose_name=_("backup (B post)"),
@@ -256,8 +256,8 @@ class Staff(models.Model):
         return role in self.roles
 
     @property
-    def masked_phone(self) -> str:
-        return mask_phone(self.phone)
+    def masked_mobile(self) -> str:
+        return mask_phone(self.mobile)
 
 
 class StaffAbsence(models.Model):
@@ -320,7 +320,7 @@ class Applicant(models.Model):
     id_number_digest = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     uscc = models.CharField(_("unified social credit code"), max_length=18, blank=True, db_index=True)
     legal_representative = models.CharField(_("legal representative"), max_length=50, blank=True)
-    phone = EncryptedTextField(_("mobile phone"), blank=True)
+    mobile = EncryptedTextField(_("mobile phone"), blank=True)
     email = models.EmailField(_("email"), blank=True)
     address = EncryptedTextField(_("address"), blank=True)
     user = models.OneToOneField(
@@ -358,8 +358,8 @@ class Applicant(models.Model):
         return mask_id_number(self.id_number)
 
     @property
-    def masked_phone(self) -> str:
-        return mask_phone(self.phone)
+    def masked_mobile(self) -> str:
+        return mask_phone(self.mobile)
 
 
 def role_groups() -> dict[str, Group]:

@@ -9,8 +9,8 @@ from onewindow.core.personal import personal_subject_register
 from onewindow.org.access import scope_applicants, scope_staff
 from onewindow.org.models import Applicant, Staff
 
-APPLICANT_FIELDS = ("id_number", "phone", "address")
-STAFF_FIELDS = ("phone",)
+APPLICANT_FIELDS = ("id_number", "mobile", "address")
+STAFF_FIELDS = ("mobile",)
 
 
 def _present(obj: Any, names: tuple[str, ...]) -> dict[str, str]:

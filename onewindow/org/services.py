@@ -142,7 +142,7 @@ def _role_groups(roles: Iterable[str]) -> list[Group]:
     return [existing[r] for r in roles]
 
 
-def clean_mobile(phone: str, field: str = "phone") -> str:
+def clean_mobile(phone: str, field: str = "mobile") -> str:
     """Normalised mainland mobile number, or "" when none was given; OrgError if invalid."""
     phone = (phone or "").strip()
     if not phone:
@@ -165,7 +165,7 @@ def staff_create(
     department: Department | None = None,
     window: Window | None = None,
     password: str | None = None,
-    phone: str = "",
+    mobile: str = "",
     employee_number: str = "",
     actor: Actor = None,
 ) -> Staff:
@@ -188,7 +188,7 @@ def staff_create(
         raise org_error("DEPARTMENT_NOT_IN_CENTER", "department")
     if window is not None and window.center_id != center.pk:
         raise org_error("WINDOW_NOT_IN_CENTER", "window")
-    phone = clean_mobile(phone)
+    mobile = clean_mobile(mobile)
     user_model = get_user_model()
     if user_model.objects.filter(username=username).exists():
         raise org_error("USERNAME_TAKEN", "username", value=username)
@@ -209,7 +209,7 @@ def staff_create(
         department=department,
         window=window,
         name=name,
-        phone=phone,
+        mobile=mobile,
         employee_number=employee_number,
     )
 
@@ -295,7 +295,7 @@ def applicant_clean(
     name: str,
     id_number: str = "",
     uscc: str = "",
-    phone: str = "",
+    mobile: str = "",
     email: str = "",
     address: str = "",
     legal_representative: str = "",
@@ -323,7 +323,7 @@ def applicant_clean(
         uscc = clean_uscc(uscc)
         if id_number:
             id_number = clean_id_number(id_number)
-    phone = clean_mobile(phone)
+    mobile = clean_mobile(mobile)
     email = (email or "").strip()
     if email:
         try:
@@ -344,7 +344,7 @@ def applicant_clean(
         "id_number": id_number,
         "id_number_digest": personal_digest(id_number) if id_number else "",
         "uscc": uscc,
-        "phone": phone,
+        "mobile": mobile,
         "email": email,
         "address": (address or "").strip(),
         "legal_representative": (legal_representative or "").strip(),
@@ -358,7 +358,7 @@ def applicant_create(
     name: str,
     id_number: str = "",
     uscc: str = "",
-    phone: str = "",
+    mobile: str = "",
     email: str = "",
     address: str = "",
     legal_representative: str = "",
@@ -374,7 +374,7 @@ def applicant_create(
         name=name,
         id_number=id_number,
         uscc=uscc,
-        phone=phone,
+        mobile=mobile,
         email=email,
         address=address,
         legal_representative=legal_representative,
@@ -394,7 +394,7 @@ def applicant_update(
     name: str,
     id_number: str = "",
     uscc: str = "",
-    phone: str = "",
+    mobile: str = "",
     email: str = "",
     address: str = "",
     legal_representative: str = "",
@@ -407,7 +407,7 @@ def applicant_update(
         name=name,
         id_number=id_number,
         uscc=uscc,
-        phone=phone,
+        mobile=mobile,
         email=email,
         address=address,
         legal_representative=legal_representative,
@@ -813,7 +813,7 @@ def staff_update(
     department: Department | None,
     window: Window | None,
     employee_number: str,
-    phone: str,
+    mobile: str,
     is_active: bool,
 ) -> Staff:
     """Correct a staff member's details (not the center, roles or backup: those have their
@@ -826,9 +826,9 @@ def staff_update(
         raise org_error("WINDOW_NOT_IN_CENTER", "window")
     locked.department, locked.window = department, window
     locked.employee_number = _text(employee_number, "employee_number", Staff)
-    locked.phone = clean_mobile(phone)
+    locked.mobile = clean_mobile(mobile)
     locked.is_active = bool(is_active)
-    locked.save(update_fields=["name", "department", "window", "employee_number", "phone", "is_active"])
+    locked.save(update_fields=["name", "department", "window", "employee_number", "mobile", "is_active"])
     return locked
 
 

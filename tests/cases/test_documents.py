@@ -53,7 +53,7 @@ def _notice(kind: str, **overrides) -> Notice:
         "center_name": "某某县政务服务中心",
         "department_name": "某某县市场监督管理局",
         "item_name": "食品经营许可",
-        "applicant": NoticeParty(name="王小明", id_number=ID_NUMBER, phone=PHONE),
+        "applicant": NoticeParty(name="王小明", id_number=ID_NUMBER, mobile=PHONE),
         "issued_at": dt.datetime(2026, 11, 23, 10, 30, tzinfo=SHANGHAI),
         "applied_at": dt.datetime(2026, 11, 20, 9, 15, tzinfo=SHANGHAI),
         "clerk_name": "李晓华",

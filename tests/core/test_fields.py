@@ -24,11 +24,11 @@ ID_NUMBER = "11010519491231002X"
 def raw_row(applicant: Applicant) -> dict[str, str]:
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT id_number, phone, address, id_number_digest FROM {Applicant._meta.db_table} WHERE id = %s",  # noqa: S608
+            f"SELECT id_number, mobile, address, id_number_digest FROM {Applicant._meta.db_table} WHERE id = %s",  # noqa: S608
             [applicant.pk],
         )
-        id_number, phone, address, digest = cursor.fetchone()
-    return {"id_number": id_number, "phone": phone, "address": address, "digest": digest}
+        id_number, mobile, address, digest = cursor.fetchone()
+    return {"id_number": id_number, "mobile": mobile, "address": address, "digest": digest}
 
 
 def test_encrypt_decrypt_round_trip():
@@ -63,9 +63,9 @@ def test_key_rotation_keeps_old_tokens_readable():
 
 @pytest.mark.django_db
 def test_applicant_personal_fields_are_stored_encrypted():
-    applicant = ApplicantFactory(id_number=ID_NUMBER, phone="13800138000", address="新泰市平阳路1号")
+    applicant = ApplicantFactory(id_number=ID_NUMBER, mobile="13800138000", address="新泰市平阳路1号")
     row = raw_row(applicant)
-    for field, plain in (("id_number", ID_NUMBER), ("phone", "13800138000"), ("address", "新泰市平阳路1号")):
+    for field, plain in (("id_number", ID_NUMBER), ("mobile", "13800138000"), ("address", "新泰市平阳路1号")):
         assert row[field] != plain
         assert plain not in row[field]
         assert decrypt(row[field]) == plain
@@ -73,7 +73,7 @@ def test_applicant_personal_fields_are_stored_encrypted():
     assert ID_NUMBER not in row["digest"]
 
     fresh = Applicant.objects.get(pk=applicant.pk)
-    assert (fresh.id_number, fresh.phone, fresh.address) == (ID_NUMBER, "13800138000", "新泰市平阳路1号")
+    assert (fresh.id_number, fresh.mobile, fresh.address) == (ID_NUMBER, "13800138000", "新泰市平阳路1号")
 
 
 @pytest.mark.django_db

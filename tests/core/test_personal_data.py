@@ -173,7 +173,7 @@ def test_a_supervisor_sees_id_numbers_and_phones_masked_on_the_applicant_page(cl
     page = client.get(reverse("admin:org_applicant_change", args=[applicant.pk]))
     assert page.status_code == 200
     body = page.content.decode()
-    assert applicant.id_number not in body and applicant.phone not in body
+    assert applicant.id_number not in body and applicant.mobile not in body
     assert "110105" in body and "****" in body
     url = reverse("admin:org_applicant_reveal", args=[applicant.pk, "id_number"])
     assert url in body
@@ -187,7 +187,7 @@ def test_the_staff_phone_is_masked_and_revealed_the_same_way(client, net):
     client.force_login(net.village.admin.user)
     page = client.get(reverse("admin:org_staff_change", args=[clerk.pk])).content.decode()
     assert "13700000000" not in page and "137****0000" in page
-    shown = client.post(reverse("admin:org_staff_reveal", args=[clerk.pk, "phone"]), {"why": "排班联系"})
+    shown = client.post(reverse("admin:org_staff_reveal", args=[clerk.pk, "mobile"]), {"why": "排班联系"})
     assert "13700000000" in shown.content.decode()
     assert PersonalDataAccess.objects.count() == 1
 
@@ -197,11 +197,11 @@ def test_an_empty_personal_input_keeps_the_stored_value(client, net):
     client.force_login(net.village.admin.user)
     response = client.post(
         reverse("admin:org_applicant_change", args=[applicant.pk]),
-        {"kind": "person", "name": "改名了", "id_number": "", "phone": "", "address": ""},
+        {"kind": "person", "name": "改名了", "id_number": "", "mobile": "", "address": ""},
     )
     assert response.status_code == 302
     stored = Applicant.objects.get(pk=applicant.pk)
-    assert (stored.name, stored.id_number, stored.phone) == ("改名了", applicant.id_number, applicant.phone)
+    assert (stored.name, stored.id_number, stored.mobile) == ("改名了", applicant.id_number, applicant.mobile)
 
 
 def test_nobody_reveals_what_they_may_not_see(client, net):
@@ -344,7 +344,7 @@ def _raw_applicant(pk: int) -> tuple[str, str]:
 def test_rotation_reads_old_rows_and_rekey_moves_them_to_the_new_key():
     old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
     with override_settings(FIELD_ENCRYPTION_KEY=old):
-        applicant = applicant_create(kind="person", name="王小明", id_number=ID_NUMBER, phone=PHONE)
+        applicant = applicant_create(kind="person", name="王小明", id_number=ID_NUMBER, mobile=PHONE)
     with override_settings(FIELD_ENCRYPTION_KEY=f"{new},{old}"):
         assert Applicant.objects.get(pk=applicant.pk).id_number == ID_NUMBER
         assert applicant_find(id_number=ID_NUMBER) == applicant  # the old digest still matches
@@ -354,7 +354,7 @@ def test_rotation_reads_old_rows_and_rekey_moves_them_to_the_new_key():
     with override_settings(FIELD_ENCRYPTION_KEY=new):
         assert decrypt(token) == ID_NUMBER
         assert applicant_find(id_number=ID_NUMBER) == applicant
-        assert Applicant.objects.get(pk=applicant.pk).phone == PHONE
+        assert Applicant.objects.get(pk=applicant.pk).mobile == PHONE
 
 
 def test_rekey_reads_a_database_made_with_the_old_key_derived_from_the_secret_key():

@@ -153,11 +153,11 @@ def test_every_generated_identity_validates(demo, db):
     assert organisations.count() >= 100
     for a in persons:
         validate_id_number(a.id_number)
-        validate_mobile(a.phone)
+        validate_mobile(a.mobile)
     for a in organisations:
         validate_uscc(a.uscc)
     for s in Staff.objects.filter(center__code__startswith=HALL_CODE):
-        validate_mobile(s.phone)
+        validate_mobile(s.mobile)
 
 
 def test_a_wrong_check_digit_would_be_caught():

@@ -60,7 +60,7 @@ def _hall(code: str, tier: str, region: Region, parent: ServiceCenter | None) ->
             name=f"{code}{role}",
             roles=[role],
             password="onewindow-test",
-            phone="13700000000",
+            mobile="13700000000",
         )
 
     return Hall(

@@ -114,7 +114,7 @@ class ApplicantFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"申请人{n}")
     id_number = factory.Sequence(lambda n: with_id_check_digit(f"11010519800101{n % 1000:03d}"))
     id_number_digest = factory.LazyAttribute(lambda o: personal_digest(o.id_number))
-    phone = "13800138000"
+    mobile = "13800138000"
 
 
 class OrganisationApplicantFactory(ApplicantFactory):

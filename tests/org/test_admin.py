@@ -62,14 +62,14 @@ def populate(n: int) -> None:
                 roles=[Role.APPROVER, Role.INTAKE_CLERK],
                 department=dept,
                 window=window,
-                phone="13800138000",
+                mobile="13800138000",
             )
         )
         applicant_create(
             kind="person",
             name=f"申请人{i}",
             id_number=with_id_check_digit(f"3716211990010{n}{i:03d}"),
-            phone="13900000000",
+            mobile="13900000000",
         )
     for a, b in zip(staff, staff[1:], strict=False):
         staff_set_backup(staff=a, backup=b)
@@ -107,7 +107,7 @@ def test_staff_list_masks_phone_and_filters_by_role(admin_client):
         username="boss",
         name="主任甲",
         roles=[Role.CENTER_ADMIN],
-        phone="13712345678",
+        mobile="13712345678",
     )
     url = reverse("admin:org_staff_changelist")
     page = admin_client.get(url).content.decode()
@@ -120,7 +120,7 @@ def test_staff_list_masks_phone_and_filters_by_role(admin_client):
 
 def test_applicant_found_by_exact_id_number_and_shown_masked(admin_client):
     id_number = with_id_check_digit("37162119850312004")
-    applicant_create(kind="person", name="王小明", id_number=id_number, phone="13912345678")
+    applicant_create(kind="person", name="王小明", id_number=id_number, mobile="13912345678")
     applicant_create(kind="person", name="李小红", id_number=with_id_check_digit("37162119900101002"))
     url = reverse("admin:org_applicant_changelist")
     page = admin_client.get(url, {"q": id_number.lower()}).content.decode()
@@ -136,7 +136,7 @@ def test_applicant_found_by_exact_id_number_and_shown_masked(admin_client):
 
 def test_applicant_form_shows_masked_values_never_plain_or_tokens(admin_client):
     id_number = with_id_check_digit("37162119850312004")
-    applicant = applicant_create(kind="person", name="王小明", id_number=id_number, phone="13912345678")
+    applicant = applicant_create(kind="person", name="王小明", id_number=id_number, mobile="13912345678")
     page = admin_client.get(reverse("admin:org_applicant_change", args=[applicant.pk])).content.decode()
     assert id_number not in page
     assert "13912345678" not in page
@@ -193,7 +193,7 @@ def test_staff_added_in_the_admin_goes_through_staff_create(admin_client):
             "roles": [Role.INTAKE_CLERK, Role.SUPERVISOR],
             "center": center.pk,
             "department": dept.pk,
-            "phone": "+86 139 1234 5678",
+            "mobile": "+86 139 1234 5678",
             "is_active": "on",
         },
     )
@@ -202,7 +202,7 @@ def test_staff_added_in_the_admin_goes_through_staff_create(admin_client):
     assert staff.roles == {"intake_clerk", "supervisor"}
     assert staff.user.is_staff
     assert staff.user.check_password("a-long-demo-passphrase")
-    assert staff.phone == "13912345678"
+    assert staff.mobile == "13912345678"
 
 
 def test_staff_add_form_refuses_taken_username_and_foreign_department(admin_client):
@@ -276,13 +276,13 @@ def test_applicant_change_goes_through_applicant_update(admin_client):
     applicant = applicant_create(kind="person", name="王小明", id_number=old)
     url = reverse("admin:org_applicant_change", args=[applicant.pk])
     response = admin_client.post(
-        url, {"kind": "person", "name": "王小明", "id_number": new.lower(), "phone": "139 1234 5678"}
+        url, {"kind": "person", "name": "王小明", "id_number": new.lower(), "mobile": "139 1234 5678"}
     )
     assert response.status_code == 302
     assert applicant_find(id_number=new) == applicant
     assert applicant_find(id_number=old) is None
     applicant.refresh_from_db()
-    assert applicant.phone == "13912345678"
+    assert applicant.mobile == "13912345678"
 
 
 # ------------------------------------------------------------------ writes through the services
@@ -371,12 +371,12 @@ def test_staff_details_change_through_staff_update(admin_client):
     window = WindowFactory(center=center)
     response = admin_client.post(
         reverse("admin:org_staff_change", args=[staff.pk]),
-        {"name": " 甲二 ", "roles": [Role.INTAKE_CLERK], "window": window.pk, "phone": "139 1234 5678"}
+        {"name": " 甲二 ", "roles": [Role.INTAKE_CLERK], "window": window.pk, "mobile": "139 1234 5678"}
         | NO_ABSENCES,
     )
     assert response.status_code == 302
     staff.refresh_from_db()
-    assert (staff.name, staff.window, staff.phone, staff.is_active) == ("甲二", window, "13912345678", False)
+    assert (staff.name, staff.window, staff.mobile, staff.is_active) == ("甲二", window, "13912345678", False)
 
 
 # ------------------------------------------------------------------ absences (AB posts)

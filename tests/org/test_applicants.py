@@ -16,7 +16,9 @@ VALID_USCC = with_uscc_check_char("91371621MA3C00001")
 
 
 def test_person_needs_a_valid_id_number_and_gets_a_digest():
-    applicant = applicant_create(kind="person", name="张三", id_number=f" {ID.lower()} ", phone="13912345678")
+    applicant = applicant_create(
+        kind="person", name="张三", id_number=f" {ID.lower()} ", mobile="13912345678"
+    )
     applicant.refresh_from_db()
     assert applicant.id_number == ID.upper()
     assert applicant.id_number_digest == personal_digest(ID)
@@ -72,7 +74,7 @@ def test_duplicate_person_is_refused():
 @pytest.mark.parametrize(
     ("field", "value", "code"),
     [
-        ("phone", "0538-1234567x", "INVALID_MOBILE"),
+        ("mobile", "0538-1234567x", "INVALID_MOBILE"),
         ("email", "not-an-email", "INVALID_EMAIL"),
         ("kind", "robot", "UNKNOWN_APPLICANT_KIND"),
     ],
@@ -105,12 +107,12 @@ def test_update_corrects_the_id_number_and_its_digest():
     applicant = applicant_create(kind="person", name="张三", id_number=ID)
     corrected = with_id_check_digit("37162119850312005")
     applicant_update(
-        applicant=applicant, kind="person", name="张三", id_number=corrected, phone="13912345678"
+        applicant=applicant, kind="person", name="张三", id_number=corrected, mobile="13912345678"
     )
     assert applicant_find(id_number=ID) is None
     assert applicant_find(id_number=corrected) == applicant
     applicant.refresh_from_db()
-    assert applicant.phone == "13912345678"
+    assert applicant.mobile == "13912345678"
 
 
 def test_update_refuses_another_applicants_identity_and_keeps_the_row():

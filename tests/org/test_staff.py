@@ -19,12 +19,12 @@ def test_staff_create_makes_user_in_role_groups():
         roles=[Role.APPROVER, Role.CHIEF_REPRESENTATIVE],
         department=dept,
         password="s3cret-pass",
-        phone="138 0013 8000",
+        mobile="138 0013 8000",
     )
     staff.refresh_from_db()
     assert staff.roles == {"approver", "chief_representative"}
     assert staff.department == dept
-    assert staff.phone == "13800138000"
+    assert staff.mobile == "13800138000"
     assert staff.user.check_password("s3cret-pass")
     assert not staff.user.is_staff
 
@@ -81,7 +81,7 @@ def test_staff_create_refuses_taken_username_and_leaves_nothing_behind():
 def test_staff_create_refuses_bad_mobile_with_chinese_message():
     with pytest.raises(OrgError) as exc:
         staff_create(
-            center=ServiceCenterFactory(), username="x4", name="丙", roles=[Role.APPROVER], phone="12345"
+            center=ServiceCenterFactory(), username="x4", name="丙", roles=[Role.APPROVER], mobile="12345"
         )
     assert exc.value.code == "INVALID_MOBILE"
     assert "手机" in exc.value.message

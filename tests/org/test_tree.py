@@ -131,14 +131,14 @@ def test_a_window_serves_its_own_center_only():
 def test_staff_update_keeps_the_staff_member_in_their_center():
     center = ServiceCenterFactory()
     staff = staff_create(center=center, username="clerk", name="甲", roles=["intake_clerk"])
-    fields = {"name": "甲", "department": None, "employee_number": "", "phone": "", "is_active": True}
+    fields = {"name": "甲", "department": None, "employee_number": "", "mobile": "", "is_active": True}
     assert refused(lambda: staff_update(staff=staff, **fields | {"window": WindowFactory()})) == (
         "WINDOW_NOT_IN_CENTER",
         "window",
     )
-    assert refused(lambda: staff_update(staff=staff, **fields | {"window": None, "phone": "12345"})) == (
+    assert refused(lambda: staff_update(staff=staff, **fields | {"window": None, "mobile": "12345"})) == (
         "INVALID_MOBILE",
-        "phone",
+        "mobile",
     )
     assert refused(lambda: staff_update(staff=staff, **fields | {"window": None, "name": " "})) == (
         "NAME_REQUIRED",

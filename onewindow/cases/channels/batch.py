@@ -156,7 +156,7 @@ class _Layout:
         name = field.split("[")[0]
         if name.startswith("form_data."):
             return self.columns.get("form:" + name.removeprefix("form_data."))
-        return self.columns.get({"uscc": "id_number", "phone": "mobile"}.get(name, name))
+        return self.columns.get({"uscc": "id_number"}.get(name, name))
 
 
 def _add_error(row: _Row, column: BatchColumn | None, code: str, message: str) -> None:
@@ -350,7 +350,7 @@ def _intake_row(*, center: ServiceCenter, item: ServiceItem, actor: Staff, row: 
             name=row.name,
             id_number="" if organisation else row.identity,
             uscc=row.identity if organisation else "",
-            phone=row.mobile,
+            mobile=row.mobile,
         )
     elif applicant.name != row.name:
         raise channel_error("NAME_MISMATCH", field="name", name=applicant.name, row=row.name)

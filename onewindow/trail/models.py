@@ -43,8 +43,10 @@ class Checkpoint(models.Model):
     `settled_id`: every event with an id up to it had committed and was in the log when this
     checkpoint was taken, so a later run scans only above it (and the verifier reports an
     event at or below it that the log lacks). `high_id`: the highest event id in the log.
-    `snapshot_xmax` (PostgreSQL): the snapshot's xmax after the run read its events; once every
-    transaction below it has ended, `high_id` is settled (see `services._settled_id`).
+    `snapshot_xmax` (PostgreSQL): the snapshot's xmax after the run read its events;
+    `snapshot_xmin`: the snapshot's xmin when the run began. A checkpoint's `high_id` is
+    settled once a later run that read everything began after every transaction below its
+    xmax had ended (see `services._settled_id`).
     """
 
     number = models.PositiveIntegerField(_("number"), primary_key=True)
@@ -56,6 +58,7 @@ class Checkpoint(models.Model):
     key_id = models.CharField(_("key id"), max_length=16)
     signature = models.CharField(_("signature"), max_length=100)
     snapshot_xmax = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
+    snapshot_xmin = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["number"]

@@ -18,9 +18,9 @@ so it reads only recent events):
 * PostgreSQL: each checkpoint stores the `xmax` of a snapshot taken after it read its
   events. An event still uncommitted then, with an id below what that run logged, belongs
   to a transaction older than that xmax (every writer writes the case row before the
-  event, so its transaction id is assigned before the event's id is drawn). Once the
-  current snapshot's `xmin` has passed a checkpoint's `xmax`, all those transactions have
-  ended, and that checkpoint's highest id is settled.
+  event, so its transaction id is assigned before the event's id is drawn). Once a later
+  complete run began with an `xmin` past a checkpoint's `xmax`, all those transactions had
+  ended before it read, it logged their events, and that checkpoint's highest id is settled.
 
 Runs are serialised: on PostgreSQL by a transaction-level advisory lock, on SQLite by the
 IMMEDIATE transaction's write lock. A run with nothing new writes nothing (idempotent).
@@ -93,18 +93,36 @@ def _snapshot(function: str) -> int:
         return int(cursor.fetchone()[0])
 
 
-def _settled_id(last: Checkpoint | None, xmin_now: int | None) -> int:
-    """The event id up to which every event that will ever commit is already in the log."""
+def _settled_id(last: Checkpoint | None, postgres: bool) -> int:
+    """The event id up to which every event that will ever commit is already in the log.
+
+    PostgreSQL: a checkpoint C's `high_id` is settled once a later run R read every visible
+    event (R did not fill its batch) and began (`R.snapshot_xmin`) after every transaction
+    that could hold an id up to C's `high_id` had ended (`C.snapshot_xmax <= R.snapshot_xmin`):
+    R then logged their events. The xmin of the run now starting is not enough — a
+    transaction that ended a moment ago has its event visible, but not yet logged.
+    """
     if last is None:
         return 0
-    if xmin_now is None:  # SQLite: ids are drawn and committed under the one write lock
+    if not postgres:  # SQLite: ids are drawn and committed under the one write lock
         return last.high_id
-    settled = (
-        Checkpoint.objects.filter(snapshot_xmax__isnull=False, snapshot_xmax__lte=xmin_now)
+    reader = (
+        Checkpoint.objects.filter(snapshot_xmax__isnull=False, snapshot_xmin__isnull=False)
         .order_by("-number")
-        .values_list("high_id", flat=True)
         .first()
     )
+    settled = None
+    if reader is not None:
+        settled = (
+            Checkpoint.objects.filter(
+                number__lte=reader.number,
+                snapshot_xmax__isnull=False,
+                snapshot_xmax__lte=reader.snapshot_xmin,
+            )
+            .order_by("-number")
+            .values_list("high_id", flat=True)
+            .first()
+        )
     return max(settled or 0, last.settled_id)
 
 
@@ -117,7 +135,7 @@ def _checkpoint_next(key: Ed25519PrivateKey, batch: int) -> tuple[Checkpoint, in
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK])
         xmin_now = _snapshot("pg_snapshot_xmin")
     last = Checkpoint.objects.order_by("-number").first()
-    settled = _settled_id(last, xmin_now)
+    settled = _settled_id(last, postgres)
     rows = list(
         CaseEvent.objects.filter(pk__gt=settled)
         .filter(~Exists(LogEntry.objects.filter(event_id=OuterRef("pk"))))
@@ -148,6 +166,7 @@ def _checkpoint_next(key: Ed25519PrivateKey, batch: int) -> tuple[Checkpoint, in
         # such a checkpoint never settles anything (PostgreSQL's rule needs every visible
         # event up to `high_id` logged).
         snapshot_xmax=xmax if len(rows) < batch else None,
+        snapshot_xmin=xmin_now,
     )
     checkpoint.signature = log.sign(checkpoint_statement(checkpoint), key)
     checkpoint.save(force_insert=True)

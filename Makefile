@@ -35,12 +35,17 @@ demo: install
 	$(PY) manage.py run_scheduler & scheduler=$$!; \
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
-# The page tests drive Debian's Chromium (Playwright never downloads a browser here).
+# The page tests drive Debian's Chromium (Playwright never downloads a browser here), with a CJK
+# font so the pages' Chinese renders in screenshots.
 browser:
 	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \
 	  else echo "Chromium is missing: install your distribution's chromium package to run the page tests."; fi; }
+	@fc-list :lang=zh 2>/dev/null | grep -q . || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q fonts-wqy-zenhei; \
+	  else echo "No Chinese font: install fonts-wqy-zenhei (or another CJK font) so page screenshots read."; fi; }
 
 # The deployment test (tests/deploy/test_proxy.py) runs Debian's nginx with the configuration of
 # docs/operations.md in front of gunicorn, with a certificate made by openssl. The test starts its

@@ -4,6 +4,7 @@ Deploy settings live here (database, secrets, hosts); settings a center changes 
 time (warning thresholds, opening hours, calendar overrides) are database rows.
 """
 
+import datetime as dt
 import os
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -120,6 +121,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+    "axes",
+    "csp",
     "onewindow.core",
     "onewindow.org",
     "onewindow.catalog",
@@ -132,6 +135,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -144,6 +148,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "onewindow.core.middleware.AdminParameterCheck",
+    "onewindow.core.middleware.SessionIdleTimeout",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -184,6 +191,57 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("server_side_binding", True)
 DATABASES["default"].setdefault("TEST", {})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Sign-in (docs/operations.md, docs/decisions/0013-workbench-foundation.md). Staff sign in on the
+# workbench's own page; the admin keeps its page for the same accounts. django-axes counts failed
+# sign-ins per account and address and locks that pair out for a while after too many.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "workbench:login"
+LOGIN_REDIRECT_URL = "workbench:home"
+AXES_FAILURE_LIMIT = int(os.environ.get("ONEWINDOW_SIGNIN_FAILURES", "5"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("ONEWINDOW_SIGNIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "workbench/locked_out.html"
+AXES_VERBOSE = False
+# Behind the TLS proxy the client's address is the proxy's unless gunicorn is told otherwise
+# (docs/operations.md); django-axes reads the same REMOTE_ADDR Django sees.
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+
+# A session ends after this many idle minutes, and in any case this many hours after sign-in
+# (onewindow.core.middleware.SessionIdleTimeout); the cookie dies with the browser.
+SESSION_IDLE_MINUTES = int(os.environ.get("ONEWINDOW_SESSION_IDLE_MINUTES", "30"))
+SESSION_MAX_HOURS = int(os.environ.get("ONEWINDOW_SESSION_MAX_HOURS", "12"))
+SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+
+# A strict Content-Security-Policy (django-csp): scripts, styles, fonts and images only from our
+# own origin; no inline script or style, no eval, no framing. htmx runs with eval off and its
+# indicator styles in our stylesheet (the htmx-config meta tag in the base templates).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

@@ -256,6 +256,12 @@ class Staff(models.Model):
         return role in self.roles
 
     @property
+    def role_labels(self) -> list[str]:
+        """The roles' names in the reader's language, in the order of `Role`."""
+        roles = self.roles
+        return [str(label) for value, label in Role.choices if value in roles]
+
+    @property
     def masked_mobile(self) -> str:
         return mask_phone(self.mobile)
 

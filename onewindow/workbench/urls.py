@@ -1,10 +1,13 @@
 from django.urls import path
 
-from onewindow.workbench import views
+from onewindow.workbench import home, signin, views
 
 app_name = "workbench"
 
 urlpatterns = [
+    path("", home.home, name="home"),
+    path("login/", signin.SignInView.as_view(), name="login"),
+    path("logout/", signin.SignOutView.as_view(), name="logout"),
     path("cases/<str:number>/notice/<str:kind>.pdf", views.notice_pdf, name="notice_pdf"),
     path("batch/<str:code>/", views.batch_upload, name="batch"),
     path("batch/<str:code>/template.xlsx", views.batch_template_xlsx, name="batch_template"),

@@ -22,7 +22,7 @@ from onewindow.catalog.selectors import item_get
 from onewindow.org.models import Role, Staff
 from onewindow.org.selectors import staff_get_by_username
 
-LOGIN_URL = "/admin/login/"
+LOGIN_URL = "workbench:login"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 

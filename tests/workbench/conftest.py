@@ -11,11 +11,6 @@ def _fresh_version_plans():
     version_plan_cache_clear()
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def world(db):
     return make_world()

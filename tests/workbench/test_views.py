@@ -70,7 +70,7 @@ def test_anonymous_users_are_sent_to_sign_in_and_non_staff_refused(client, world
     case = accepted_case(world)
     url = f"/workbench/cases/{case.number}/notice/acceptance.pdf"
     response = client.get(url)
-    assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+    assert response.status_code == 302 and response["Location"].startswith("/workbench/login/")
     client.force_login(UserFactory())
     assert client.get(url).status_code == 403
 

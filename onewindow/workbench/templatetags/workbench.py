@@ -1,0 +1,58 @@
+"""Template helpers every workbench page shares: the deadline light and role checks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import template
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from onewindow.core import calendar, clock
+
+register = template.Library()
+
+# Working days left at or below which a deadline turns yellow (red once it is due or past).
+YELLOW_AT = 2
+
+
+def days_left(deadline: dt.date | dt.datetime | None, today: dt.date | None = None) -> int | None:
+    """Working days from today to the deadline's day (0 on the day itself, negative when past)."""
+    if deadline is None:
+        return None
+    if isinstance(deadline, dt.datetime):
+        deadline = timezone.localtime(deadline).date()
+    return calendar.working_days_between(today or clock.today(), deadline)
+
+
+@register.simple_tag
+def light(deadline: dt.date | dt.datetime | None, paused: bool = False) -> Any:
+    """A green, yellow or red dot with the working days left written beside it (never colour alone)."""
+    left = days_left(deadline)
+    if left is None:
+        return ""
+    if paused:
+        return format_html('<span class="wb-light wb-light-paused" aria-hidden="true"></span>{}', _("paused"))
+    if left < 0:
+        colour, text = (
+            "red",
+            ngettext("%(n)d working day overdue", "%(n)d working days overdue", -left) % {"n": -left},
+        )
+    elif left == 0:
+        colour, text = "red", _("due today")
+    else:
+        colour = "yellow" if left <= YELLOW_AT else "green"
+        text = ngettext("%(n)d working day left", "%(n)d working days left", left) % {"n": left}
+    return format_html(
+        '<span class="wb-light wb-light-{}" aria-hidden="true"></span><span class="wb-days">{}</span>',
+        colour,
+        text,
+    )
+
+
+@register.filter
+def has_role(staff: Any, role: str) -> bool:
+    return bool(staff is not None and staff.has_role(role))

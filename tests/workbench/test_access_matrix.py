@@ -1,0 +1,102 @@
+"""Every workbench URL as every role, inside and outside its scope (see access_matrix.py)."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import get_resolver, reverse
+
+from onewindow.org.models import Role
+from onewindow.org.services import staff_create
+from tests.factories.access import county_network
+from tests.factories.org import UserFactory
+from tests.workbench.access_matrix import ABOVE, BELOW, BESIDE, OWN, ROUTES, Route
+
+PASSWORD = "onewindow-test"
+
+
+@pytest.fixture
+def net(db):
+    """The network, with a member of staff in every role at the township hall."""
+    network = county_network()
+    hall = network.township
+    actors = {
+        role: staff_create(
+            center=hall.center,
+            department=hall.department if role in {Role.APPROVER, Role.CHIEF_REPRESENTATIVE} else None,
+            username=f"matrix_{role}",
+            name=f"矩阵{role}",
+            roles=[role],
+            password=PASSWORD,
+            mobile="13700000000",
+        )
+        for role in Role.values
+    }
+    UserFactory(username="matrix_outsider")
+    return network, actors
+
+
+def workbench_names() -> set[str]:
+    namespace = get_resolver().namespace_dict["workbench"][1]
+    return {name for name in namespace.reverse_dict if isinstance(name, str)}
+
+
+def test_every_workbench_url_has_its_line_in_the_matrix():
+    assert workbench_names() == {route.name for route in ROUTES}
+
+
+def call(client, route: Route, hall):
+    url = reverse(f"workbench:{route.name}", kwargs=route.kwargs(hall) if route.kwargs else None)
+    if route.method == "POST":
+        return client.post(url, route.data(hall))
+    return client.get(url)
+
+
+def sign_in(client, username: str) -> None:
+    response = client.post("/workbench/login/", {"username": username, "password": PASSWORD})
+    assert response.status_code == 302, username
+
+
+def expected(route: Route, role: str | None, where: str) -> set[int]:
+    if route.public:
+        return {200, 302}
+    if role is None:
+        return {302}
+    if role not in route.roles:
+        return {403}
+    if route.kwargs is not None and not route.visible(role, where):
+        return {404}
+    return {200, 302} | ({400} if route.method == "POST" else set())
+
+
+def test_each_role_opens_only_what_its_scope_holds(client, net):
+    """One network for every route (it takes a while to build); the failures name the route."""
+    network, actors = net
+    township = network.township
+    # Own center and the village below it are in scope; the county above and the other township are not.
+    every_hall = [
+        (township, OWN),
+        (network.village, BELOW),
+        (network.county, ABOVE),
+        (network.other_township, BESIDE),
+    ]
+    failures = []
+    for route in ROUTES:
+        halls = every_hall if route.kwargs is not None else every_hall[:1]
+        for hall, where in halls:
+            response = call(client, route, hall)
+            if response.status_code not in expected(route, None, where):
+                failures.append(f"{route.name}: anonymous → {hall.center.code}: {response.status_code}")
+    outsider = client.post("/workbench/login/", {"username": "matrix_outsider", "password": PASSWORD})
+    assert outsider.status_code == 200  # not staff: refused at the door
+    for role, staff in actors.items():
+        sign_in(client, staff.user.username)
+        for route in ROUTES:
+            halls = every_hall if route.kwargs is not None else every_hall[:1]
+            for hall, where in halls:
+                if route.name == "logout":
+                    continue  # it would end the session the loop runs in (checked above, anonymously)
+                response = call(client, route, hall)
+                if response.status_code not in expected(route, role, where):
+                    failures.append(f"{route.name}: {role} → {hall.center.code}: {response.status_code}")
+        client.post("/workbench/logout/")
+    assert not failures, "\n".join(failures)

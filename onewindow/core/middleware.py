@@ -119,6 +119,12 @@ IDLE_KEY = "onewindow_last_seen"
 IDLE_WRITE_SECONDS = 60
 
 
+def start_idle_clock(sender: Any, request: HttpRequest | None, **kwargs: Any) -> None:
+    """`user_logged_in` receiver: the idle clock starts at sign-in (no extra write on the next page)."""
+    if request is not None and hasattr(request, "session"):
+        request.session[IDLE_KEY] = int(timezone.now().timestamp())
+
+
 class SessionIdleTimeout:
     """Signs out a session idle for longer than `settings.SESSION_IDLE_MINUTES`."""
 

@@ -20,6 +20,7 @@ from onewindow.cases import locks, rules, services
 from onewindow.cases.actions.submission import MaterialIn, material_inputs
 from onewindow.cases.channels.errors import channel_error, require
 from onewindow.cases.errors import case_error
+from onewindow.cases.form import form_columns
 from onewindow.cases.models import Application, ApplicationMaterial, Case, CaseEvent, CaseState, Channel
 from onewindow.cases.selectors import version_plan
 from onewindow.catalog.models import Bundle, ServiceItem, ServiceItemVersion
@@ -146,18 +147,18 @@ def portal_draft_update(
         raise channel_error("NOT_A_DRAFT")
     application = Application.objects.get(pk=application.pk)
     changes: dict[str, Any] = {}
+    plans = [version_plan(case.version_id) for case in cases]
     if form_data is not None:
-        merged = dict(application.form_data or {})
+        merged = application.form
         for key, value in form_data.items():
             if value is None:
                 merged.pop(key, None)
             else:
                 merged[key] = value
-        changes["form_data"] = merged
+        changes.update(form_columns(plans, merged))  # personal answers stored encrypted, as on submit
     method = application.delivery_method if delivery_method is None else delivery_method
     address = application.delivery_address if delivery_address is None else delivery_address
     if delivery_method is not None or delivery_address is not None:
-        plans = [version_plan(case.version_id) for case in cases]
         rules.check_delivery(
             method=method,
             address=address or "",

@@ -1,6 +1,7 @@
 """Portal channel: a citizen's draft, edits, an idempotent submit, and the hall's online pre-review."""
 
 import pytest
+from django.db import connection
 
 from onewindow.cases import channels, services
 from onewindow.cases.errors import CaseError
@@ -37,15 +38,20 @@ def test_draft_has_no_event_and_can_be_edited(world, citizen):
         delivery_address="山东省济宁市某某路1号",
     )
     application.refresh_from_db()
-    assert application.form_data == {"name": "王晓明", "phone": "13800138000"}
-    assert application.delivery_method == "mail"
+    assert application.form == {"name": "王晓明", "phone": "13800138000"}
+    # A draft's personal answers are kept encrypted, as a submitted form's are.
+    assert application.form_data == {} and application.form_personal == {"name": "王晓明", "phone": "13800138000"}
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT form_data, form_personal FROM cases_application WHERE id = %s", [application.pk])
+        raw = " ".join(str(v) for v in cursor.fetchone())
+    assert "13800138000" not in raw and "王晓明" not in raw
     material = ApplicationMaterial.objects.get(application=application, code="id_card")
     assert (material.status, material.received_at is not None) == ("received", True)
     channels.portal_draft_update(
         application=application, actor=citizen, form_data={"phone": None}, materials=[]
     )
     application.refresh_from_db()
-    assert application.form_data == {"name": "王晓明"}
+    assert application.form == {"name": "王晓明"}
     material.refresh_from_db()
     assert (material.status, material.received_at) == ("missing", None)
     assert Case.objects.get(pk=case.pk).delivery_method == "mail"

@@ -281,6 +281,11 @@ ONEWINDOW_IMPORT_MAX_UNZIPPED_BYTES = int(
 ONEWINDOW_IMPORT_MAX_RATIO = int(os.environ.get("ONEWINDOW_IMPORT_MAX_RATIO", "100"))
 ONEWINDOW_IMPORT_MAX_ROWS = int(os.environ.get("ONEWINDOW_IMPORT_MAX_ROWS", "100000"))
 
+# The public progress page: look-ups (number with query code, or name and ID tail) per client
+# address and window before it answers 429 (onewindow.core.ratelimit).
+ONEWINDOW_TRACKING_LIMIT = int(os.environ.get("ONEWINDOW_TRACKING_LIMIT", "20"))
+ONEWINDOW_TRACKING_WINDOW_MINUTES = int(os.environ.get("ONEWINDOW_TRACKING_WINDOW_MINUTES", "10"))
+
 # Public address printed in QR codes on notices (the progress page lives under it).
 PUBLIC_BASE_URL = os.environ.get("ONEWINDOW_PUBLIC_URL", "http://127.0.0.1:8000")
 

@@ -28,7 +28,7 @@ import io
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from urllib.parse import quote
+from urllib.parse import urlencode
 from xml.sax.saxutils import escape
 
 import segno
@@ -258,6 +258,7 @@ class Notice:
     remedies: str = ""
     consult_phone: str = ""
     complaint_phone: str = ""
+    query_code: str = ""  # printed under the QR code; with the number it opens the progress page
     extra: Sequence[str] = field(default=())
 
     def __post_init__(self) -> None:
@@ -324,10 +325,12 @@ class Notice:
         return f"{self.case_number}-{NoticeKind(self.kind).value}.pdf"
 
 
-def qr_url(case_number: str) -> str:
-    """The public progress page a notice's QR code opens."""
+def qr_url(case_number: str, query_code: str = "") -> str:
+    """The public progress page a notice's QR code opens: the number and the query code, so the
+    holder of the paper sees the case at once (without the code the page asks for it)."""
     base = settings.PUBLIC_BASE_URL.rstrip("/")
-    return f"{base}/progress/{quote(case_number, safe='')}/"
+    query = urlencode({"number": case_number, **({"code": query_code} if query_code else {})})
+    return f"{base}/progress/?{query}"
 
 
 def chinese_date(value: dt.date | dt.datetime) -> str:
@@ -377,21 +380,24 @@ def _p(text: str, style: str = "body") -> Paragraph:
     return Paragraph(escape(text), _STYLES[style])
 
 
-def _qr_png(case_number: str) -> bytes:
+def _qr_png(case_number: str, query_code: str) -> bytes:
     buffer = io.BytesIO()
     # border=4: the quiet zone the QR standard asks for is part of the image, so the number
     # printed under it never touches the code.
-    segno.make(qr_url(case_number), error="m", micro=False).save(buffer, kind="png", scale=8, border=4)
+    segno.make(qr_url(case_number, query_code), error="m", micro=False).save(
+        buffer, kind="png", scale=8, border=4
+    )
     return buffer.getvalue()
 
 
 class _NoticeStart(Flowable):
     """Zero-size marker opening a notice: tells the page hooks which notice the page belongs to."""
 
-    def __init__(self, seq: int, case_number: str) -> None:
+    def __init__(self, seq: int, case_number: str, query_code: str = "") -> None:
         super().__init__()
         self.seq = seq
         self.case_number = case_number
+        self.query_code = query_code
         self.width = self.height = 0
 
     def wrap(self, available_width, available_height):
@@ -402,6 +408,7 @@ class _NoticeStart(Flowable):
         canvas._notice_seq = self.seq
         canvas._notice_case = self.case_number
         canvas._qr_pending = self.case_number
+        canvas._qr_code = self.query_code
 
 
 def _draw_qr(canvas: Canvas, doc) -> None:
@@ -410,12 +417,15 @@ def _draw_qr(canvas: Canvas, doc) -> None:
     if not case_number:
         return
     canvas._qr_pending = ""
+    query_code = getattr(canvas, "_qr_code", "")
     x = PAGE_WIDTH - MARGIN_RIGHT - QR_SIZE
     y = PAGE_HEIGHT - 8 * mm - QR_SIZE
     canvas.saveState()
-    canvas.drawImage(ImageReader(io.BytesIO(_qr_png(case_number))), x, y, QR_SIZE, QR_SIZE)
+    canvas.drawImage(ImageReader(io.BytesIO(_qr_png(case_number, query_code))), x, y, QR_SIZE, QR_SIZE)
     canvas.setFont(FONT, 7)
     canvas.drawCentredString(x + QR_SIZE / 2, y - 2.5 * mm, case_number)
+    if query_code:
+        canvas.drawCentredString(x + QR_SIZE / 2, y - 5.5 * mm, f"查询码 {query_code}")
     canvas.restoreState()
 
 
@@ -428,6 +438,7 @@ class _NoticeCanvas(Canvas):
         self._notice_seq = 0
         self._notice_case = ""
         self._qr_pending = ""
+        self._qr_code = ""
 
     def showPage(self) -> None:
         self._page_states.append(dict(self.__dict__))
@@ -717,7 +728,7 @@ _BODIES = {
 
 
 def _notice_flowables(notice: Notice, seq: int) -> list[Flowable]:
-    out: list[Flowable] = [_NoticeStart(seq, notice.case_number)]
+    out: list[Flowable] = [_NoticeStart(seq, notice.case_number, notice.query_code)]
     out.append(_p(notice.center_name, "center"))
     out.append(Spacer(1, 4))
     out.append(_p(notice.title, "title"))

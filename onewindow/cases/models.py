@@ -7,6 +7,7 @@ due when" never scans events. Every change to a case appends exactly one `CaseEv
 hash covers the previous event's hash (kept on the case row, so appending needs no read).
 """
 
+import secrets
 from typing import Any
 
 from django.conf import settings
@@ -179,10 +180,27 @@ class Decision(models.TextChoices):
     DENIED = "denied", _("denied")
 
 
+# The query code printed on a case's notices: with the number, it opens the public progress page.
+# No 0/O, 1/I/L: it is read off paper and typed on a phone. 31^8 ≈ 8.5 × 10^11 codes.
+QUERY_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+QUERY_CODE_LENGTH = 8
+
+
+def new_query_code() -> str:
+    return "".join(secrets.choice(QUERY_CODE_ALPHABET) for _ in range(QUERY_CODE_LENGTH))
+
+
 class Case(models.Model):
     """One item's handling inside an application. Written only by the engine (cases.services)."""
 
     number = models.CharField(_("case number"), max_length=40, unique=True)
+    query_code = models.CharField(
+        _("query code"),
+        max_length=QUERY_CODE_LENGTH,
+        default=new_query_code,
+        editable=False,
+        help_text=_("Printed on the notices: with the case number it opens the public progress page."),
+    )
     application = models.ForeignKey(
         Application, verbose_name=_("application"), on_delete=models.PROTECT, related_name="cases"
     )

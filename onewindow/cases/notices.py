@@ -89,6 +89,7 @@ def _base(case: Case, kind: str, *, issued_at: dt.datetime, clerk_name: str) -> 
     return {
         "kind": kind,
         "case_number": case.number,
+        "query_code": case.query_code,
         "application_number": application.number,
         "center_name": case.center.name,
         "department_name": case.department.name,

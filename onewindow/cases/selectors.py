@@ -8,6 +8,7 @@ never changes and the engine needs it on every route and task transition.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -240,22 +241,37 @@ def case_get(*, actor: Any, pk: int | None = None, number: str | None = None) ->
         raise case_error("CASE_NOT_FOUND") from None
 
 
-def case_progress_get(*, number: str) -> Case | None:
-    """The public view of a case by its number (what the QR code on every notice opens):
-    item, center, department, the applicant for a masked name, and the trail's steps.
+def case_progress_get(
+    *, number: str, query_code: str = "", name: str = "", id_last4: str = ""
+) -> Case | None:
+    """The public view of a case (what the QR code on every notice opens): item, center,
+    department and the trail's steps — never a name.
 
-    No actor: holding the number is the scope, so the page shows nothing personal beyond a
-    masked name. Two queries (the case with its joins, then the events' states)."""
+    Holding the number is not enough: the caller also gives the query code printed on the
+    notice, or the applicant's name with the last four characters of their ID number (of the
+    USCC for an organisation). None unless they match, exactly as for a number that does not
+    exist. Two queries (the case with its joins, then the events' states)."""
     number = number.strip().upper()
-    if not number or len(number) > 40:
+    query_code = query_code.strip().upper()
+    name, id_last4 = name.strip(), id_last4.strip().upper()
+    if not number or len(number) > 40 or not (query_code or (name and len(id_last4) == 4)):
         return None
     events = CaseEvent.objects.only("case_id", "seq", "action", "to_state", "at").order_by("seq")
-    return (
+    case = (
         Case.objects.select_related("item", "center", "department", "application__applicant")
         .prefetch_related(Prefetch("events", queryset=events))
         .filter(number=number)
         .first()
     )
+    if case is None:
+        return None
+    if query_code:
+        return case if secrets.compare_digest(case.query_code.encode(), query_code.encode()) else None
+    applicant = case.application.applicant
+    identifier = (applicant.id_number or applicant.uscc or "").upper()
+    same_name = secrets.compare_digest(applicant.name.strip().encode(), name.encode())
+    same_tail = len(identifier) >= 4 and secrets.compare_digest(identifier[-4:].encode(), id_last4.encode())
+    return case if same_name and same_tail else None
 
 
 def case_timeline(*, case: Case) -> QuerySet[CaseEvent]:

@@ -76,3 +76,23 @@ class PersonalDataAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor_name} {self.what_label} {self.subject_label}"
+
+
+class RateBucket(models.Model):
+    """How often one key (a client address and a page) was used in one window of time
+    (`core.ratelimit`). Rows of windows long past are deleted as new ones open."""
+
+    key = models.CharField(_("key"), max_length=120)
+    window_start = models.DateTimeField(_("window start"))
+    hits = models.PositiveIntegerField(_("hits"), default=0)
+
+    class Meta:
+        verbose_name = _("rate limit bucket")
+        verbose_name_plural = _("rate limit buckets")
+        constraints = [
+            models.UniqueConstraint(fields=["key", "window_start"], name="core_ratebucket_one_per_window")
+        ]
+        indexes = [models.Index(fields=["window_start"], name="core_ratebucket_window")]
+
+    def __str__(self) -> str:
+        return f"{self.key} @ {self.window_start:%Y-%m-%d %H:%M}: {self.hits}"

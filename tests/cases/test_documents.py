@@ -90,9 +90,19 @@ def _every_kind() -> list[Notice]:
     ]
 
 
-def test_qr_url_is_the_public_progress_page(settings):
+def test_qr_url_is_the_public_progress_page_with_the_number_and_the_query_code(settings):
     settings.PUBLIC_BASE_URL = "https://zwfw.example.gov.cn"
-    assert qr_url(CASE_NUMBER) == f"https://zwfw.example.gov.cn/progress/{CASE_NUMBER}/"
+    assert qr_url(CASE_NUMBER, "K7M2P9QX") == (
+        f"https://zwfw.example.gov.cn/progress/?number={CASE_NUMBER}&code=K7M2P9QX"
+    )
+    assert qr_url(CASE_NUMBER) == f"https://zwfw.example.gov.cn/progress/?number={CASE_NUMBER}"
+
+
+def test_the_query_code_is_printed_under_the_qr_code(settings):
+    pdf = render_notice(
+        _notice(NoticeKind.REFUSAL, reasons=["申请事项依法不需要取得行政许可"], query_code="K7M2P9QX")
+    )
+    assert "查询码 K7M2P9QX" in PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
 
 
 def test_qr_image_on_the_notice_is_the_code_of_the_progress_url(settings):

@@ -25,6 +25,7 @@ def test_citizen_checks_progress_by_the_number_on_the_notice(page):
     case = accepted_case(make_world())
     page.goto("/")
     page.fill("#number", case.number)
+    page.fill("#code", case.query_code)
     page.click("button:has-text('查询')")
     page.wait_for_selector("[data-testid=case-state]")
     assert page.inner_text("[data-testid=case-number]") == case.number

@@ -1,0 +1,45 @@
+"""A fixed-window rate limit kept in the database, so every server process counts together.
+
+`rate_limited(key=…, limit=…, window_seconds=…)` counts one use of `key` in the current window
+and answers whether the limit was already reached. A public page that answers guesses (the
+progress page's number and query code) calls it before it looks anything up.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from onewindow.core import clock
+from onewindow.core.models import RateBucket
+
+
+def _window(now: dt.datetime, seconds: int) -> dt.datetime:
+    epoch = int(now.timestamp())
+    return dt.datetime.fromtimestamp(epoch - epoch % seconds, tz=dt.UTC)
+
+
+def rate_limited(*, key: str, limit: int, window_seconds: int) -> bool:
+    """Count one use of `key`; True when `limit` uses were already counted in this window."""
+    start = _window(clock.now(), window_seconds)
+    key = key[:120]
+    bucket = RateBucket.objects.filter(key=key, window_start=start, hits__lt=limit)
+    if bucket.update(hits=F("hits") + 1):
+        return False
+    try:
+        with transaction.atomic():
+            RateBucket.objects.create(key=key, window_start=start, hits=1)
+    except IntegrityError:  # the window is open: full, or opened by another process a moment ago
+        return not bucket.update(hits=F("hits") + 1)
+    # A new window opened: forget every key's windows older than a day.
+    RateBucket.objects.filter(window_start__lt=start - dt.timedelta(days=1)).delete()
+    return False
+
+
+def client_address(request: object) -> str:
+    """The address a request came from, as Django sees it (behind the documented proxy, the proxy
+    passes the client's address through gunicorn's forwarded-allow-ips)."""
+    meta = getattr(request, "META", {})
+    return str(meta.get("REMOTE_ADDR", "") or "unknown")

@@ -8,7 +8,7 @@ PORT ?= 8000
 # Two workers on the two cores we have; set PYTEST_WORKERS=0 to run in one process.
 PYTEST_WORKERS ?= 2
 
-.PHONY: install browser proxy-tools demo test lint typecheck format messages bench clean
+.PHONY: install fonts browser proxy-tools demo test lint typecheck format messages bench clean
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -16,7 +16,18 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 	$(PY) -m pip install -q -c requirements.lock -e '.[dev]'
 	@touch $@
 
-install: $(VENV)/.installed
+install: fonts $(VENV)/.installed
+
+# The PDF notices embed TrueType CJK fonts (docs/decisions/0012-notice-font.md): Debian's
+# WenQuanYi Zen Hei for the text and BabelStone Han for rare characters (CJK Extension B …).
+# ONEWINDOW_NOTICE_FONT / ONEWINDOW_NOTICE_FALLBACK_FONTS point elsewhere on other systems.
+NOTICE_FONT_FILES := /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc /usr/share/fonts/truetype/babelstone/BabelStoneHan.ttf
+NOTICE_FONT_PACKAGES := fonts-wqy-zenhei fonts-babelstone-han
+fonts:
+	@ls $(NOTICE_FONT_FILES) >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $(NOTICE_FONT_PACKAGES); \
+	  else echo "The notice fonts are missing: install Debian's $(NOTICE_FONT_PACKAGES), or set ONEWINDOW_NOTICE_FONT and ONEWINDOW_NOTICE_FALLBACK_FONTS (docs/notices.md)."; fi; }
 
 # The server, the task worker and the scheduler start together and stop together (Ctrl-C):
 # the scheduler enqueues the periodic tasks (the trail's checkpoints), the worker runs them.
@@ -35,17 +46,13 @@ demo: install
 	$(PY) manage.py run_scheduler & scheduler=$$!; \
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
-# The page tests drive Debian's Chromium (Playwright never downloads a browser here), with a CJK
-# font so the pages' Chinese renders in screenshots.
-browser:
+# The page tests drive Debian's Chromium (Playwright never downloads a browser here); the notice
+# fonts (`fonts`) are the CJK fonts that make the pages' Chinese render in screenshots.
+browser: fonts
 	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \
 	  else echo "Chromium is missing: install your distribution's chromium package to run the page tests."; fi; }
-	@fc-list :lang=zh 2>/dev/null | grep -q . || { \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q fonts-wqy-zenhei; \
-	  else echo "No Chinese font: install fonts-wqy-zenhei (or another CJK font) so page screenshots read."; fi; }
 
 # The deployment test (tests/deploy/test_proxy.py) runs Debian's nginx with the configuration of
 # docs/operations.md in front of gunicorn, with a certificate made by openssl. The test starts its

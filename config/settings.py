@@ -289,6 +289,14 @@ ONEWINDOW_TRACKING_WINDOW_MINUTES = int(os.environ.get("ONEWINDOW_TRACKING_WINDO
 # Public address printed in QR codes on notices (the progress page lives under it).
 PUBLIC_BASE_URL = os.environ.get("ONEWINDOW_PUBLIC_URL", "http://127.0.0.1:8000")
 
+# The TrueType fonts the PDF notices embed (docs/notices.md, docs/decisions/0012-notice-font.md):
+# Debian's fonts-wqy-zenhei for the text and fonts-babelstone-han for rare characters (`make
+# fonts`). `path#N` names the Nth face of a .ttc collection; the fallbacks are comma-separated.
+NOTICE_FONT = os.environ.get("ONEWINDOW_NOTICE_FONT", "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc#0")
+NOTICE_FALLBACK_FONTS = env_list(
+    "ONEWINDOW_NOTICE_FALLBACK_FONTS", "/usr/share/fonts/truetype/babelstone/BabelStoneHan.ttf"
+)
+
 # Background work: Django's Tasks API (the django-tasks backport) with its database backend.
 # `manage.py db_worker` runs the queue; `manage.py run_scheduler` enqueues the periodic tasks
 # below (docs/decisions/0008-trail-checkpoints.md, docs/operations.md).

@@ -18,18 +18,23 @@ Invariants:
 - every notice starts on a new page, carries a QR code of the public progress page in the
   top right corner of its first page and, when it runs over one page, ``第 i 页 共 n 页``
   numbered per notice (so a bundle PDF of several notices still reads correctly);
-- user-supplied text is escaped before it reaches ReportLab's paragraph markup.
+- user-supplied text is escaped before it reaches ReportLab's paragraph markup;
+- every font the PDF uses is embedded, as TrueType subsets (`onewindow.core.fonts`,
+  docs/decisions/0012-notice-font.md), so the notice prints the same on a machine without a
+  Chinese font: paragraphs, table cells and canvas strings all name the notice face (ReportLab
+  would otherwise select Helvetica, which it never embeds), and a character the face lacks is
+  set in an embedded fallback face or printed as 〓, never left blank.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
-from xml.sax.saxutils import escape
 
 import segno
 from django.conf import settings
@@ -43,8 +48,6 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -64,9 +67,7 @@ from reportlab.platypus.flowables import HRFlowable
 from onewindow.cases.models import Decision
 from onewindow.catalog.models import DeliveryMethod
 from onewindow.core.fields import mask_address, mask_id_number, mask_phone
-
-FONT = "STSong-Light"
-pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+from onewindow.core.fonts import notice_fonts
 
 # ReportLab's CJK line breaker keeps a Japanese list of characters that may not start a line;
 # it lacks the full-width Chinese comma, semicolon, colon, ! ? and closing 》〕” ’, so a line
@@ -354,30 +355,45 @@ MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 28 * mm, 26 * mm, 37 * mm
 QR_SIZE = 24 * mm
 SEAL_RED = colors.HexColor("#C00000")
 
-_STYLES = {
-    "center": ParagraphStyle(
-        "center", fontName=FONT, fontSize=16, leading=22, alignment=TA_CENTER, textColor=SEAL_RED
-    ),
-    "title": ParagraphStyle("title", fontName=FONT, fontSize=22, leading=30, alignment=TA_CENTER),
-    "subtitle": ParagraphStyle("subtitle", fontName=FONT, fontSize=14, leading=20, alignment=TA_CENTER),
-    "number": ParagraphStyle("number", fontName=FONT, fontSize=12, leading=18, alignment=TA_CENTER),
-    "addressee": ParagraphStyle("addressee", fontName=FONT, fontSize=12, leading=20, spaceBefore=8),
-    "body": ParagraphStyle(
-        "body", fontName=FONT, fontSize=12, leading=20, firstLineIndent=24, wordWrap="CJK", alignment=TA_LEFT
-    ),
-    "item": ParagraphStyle("item", fontName=FONT, fontSize=12, leading=20, leftIndent=24, wordWrap="CJK"),
-    "cell": ParagraphStyle("cell", fontName=FONT, fontSize=10.5, leading=14, wordWrap="CJK"),
-    "cellhead": ParagraphStyle("cellhead", fontName=FONT, fontSize=10.5, leading=14, alignment=TA_CENTER),
-    "caption": ParagraphStyle("caption", fontName=FONT, fontSize=12, leading=18, spaceBefore=6, spaceAfter=4),
-    "small": ParagraphStyle("small", fontName=FONT, fontSize=10.5, leading=16, wordWrap="CJK"),
-    "seal": ParagraphStyle(
-        "seal", fontName=FONT, fontSize=12, leading=20, alignment=TA_RIGHT, rightIndent=12
-    ),
-}
+
+@functools.cache
+def _styles(font: str) -> dict[str, ParagraphStyle]:
+    """The paragraph styles, all in the one embedded face (it has one weight: titles are set
+    larger, not bold). Keyed by the registered font name, which the settings decide."""
+    return {
+        "center": ParagraphStyle(
+            "center", fontName=font, fontSize=16, leading=22, alignment=TA_CENTER, textColor=SEAL_RED
+        ),
+        "title": ParagraphStyle("title", fontName=font, fontSize=22, leading=30, alignment=TA_CENTER),
+        "subtitle": ParagraphStyle("subtitle", fontName=font, fontSize=14, leading=20, alignment=TA_CENTER),
+        "number": ParagraphStyle("number", fontName=font, fontSize=12, leading=18, alignment=TA_CENTER),
+        "addressee": ParagraphStyle("addressee", fontName=font, fontSize=12, leading=20, spaceBefore=8),
+        "body": ParagraphStyle(
+            "body",
+            fontName=font,
+            fontSize=12,
+            leading=20,
+            firstLineIndent=24,
+            wordWrap="CJK",
+            alignment=TA_LEFT,
+        ),
+        "item": ParagraphStyle("item", fontName=font, fontSize=12, leading=20, leftIndent=24, wordWrap="CJK"),
+        "cell": ParagraphStyle("cell", fontName=font, fontSize=10.5, leading=14, wordWrap="CJK"),
+        "cellhead": ParagraphStyle("cellhead", fontName=font, fontSize=10.5, leading=14, alignment=TA_CENTER),
+        "caption": ParagraphStyle(
+            "caption", fontName=font, fontSize=12, leading=18, spaceBefore=6, spaceAfter=4
+        ),
+        "small": ParagraphStyle("small", fontName=font, fontSize=10.5, leading=16, wordWrap="CJK"),
+        "seal": ParagraphStyle(
+            "seal", fontName=font, fontSize=12, leading=20, alignment=TA_RIGHT, rightIndent=12
+        ),
+    }
 
 
 def _p(text: str, style: str = "body") -> Paragraph:
-    return Paragraph(escape(text), _STYLES[style])
+    """A paragraph of plain text: escaped, characters the face lacks set in a fallback face."""
+    fonts = notice_fonts()
+    return Paragraph(fonts.markup(text), _styles(fonts.name)[style])
 
 
 def _qr_png(case_number: str, query_code: str) -> bytes:
@@ -422,10 +438,9 @@ def _draw_qr(canvas: Canvas, doc) -> None:
     y = PAGE_HEIGHT - 8 * mm - QR_SIZE
     canvas.saveState()
     canvas.drawImage(ImageReader(io.BytesIO(_qr_png(case_number, query_code))), x, y, QR_SIZE, QR_SIZE)
-    canvas.setFont(FONT, 7)
-    canvas.drawCentredString(x + QR_SIZE / 2, y - 2.5 * mm, case_number)
+    notice_fonts().draw_centred(canvas, x + QR_SIZE / 2, y - 2.5 * mm, case_number, 7)
     if query_code:
-        canvas.drawCentredString(x + QR_SIZE / 2, y - 5.5 * mm, f"查询码 {query_code}")
+        notice_fonts().draw_centred(canvas, x + QR_SIZE / 2, y - 5.5 * mm, f"查询码 {query_code}", 7)
     canvas.restoreState()
 
 
@@ -451,14 +466,21 @@ class _NoticeCanvas(Canvas):
             self.__dict__.update(state)
             seen[self._notice_seq] += 1
             if totals[self._notice_seq] > 1:
-                self.setFont(FONT, 9)
-                self.drawCentredString(
+                notice_fonts().draw_centred(
+                    self,
                     PAGE_WIDTH / 2,
                     14 * mm,
                     f"办件编号 {self._notice_case}　第 {seen[self._notice_seq]} 页 共 {totals[self._notice_seq]} 页",
+                    9,
                 )
             super().showPage()
         super().save()
+
+
+def _cell_font() -> tuple[str, tuple[int, int], tuple[int, int], str]:
+    """A table selects its cells' font before drawing them, Helvetica unless told: a font the
+    PDF would reference without embedding, although every cell holds a Paragraph."""
+    return ("FONTNAME", (0, 0), (-1, -1), notice_fonts().name)
 
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[float]) -> Table:
@@ -468,6 +490,7 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequenc
     table.setStyle(
         TableStyle(
             [
+                _cell_font(),
                 ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
                 ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#EEEEEE")),
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -518,6 +541,7 @@ def _info_table(notice: Notice) -> Table:
     table.setStyle(
         TableStyle(
             [
+                _cell_font(),
                 ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
                 ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#F4F4F4")),
                 ("BACKGROUND", (2, 0), (2, -1), colors.HexColor("#F4F4F4")),
@@ -769,9 +793,13 @@ def render_notices(notices: Iterable[Notice]) -> bytes:
         raise ValueError("nothing to render")
     buffer = io.BytesIO()
     first = notices[0]
+    fonts = notice_fonts()  # raises NoticeFontError before any work when the font is unusable
     doc = BaseDocTemplate(
         buffer,
         pagesize=A4,
+        # The canvas starts every page with this font selected: ReportLab's default, Helvetica,
+        # would put a font in the PDF that it does not embed.
+        initialFontName=fonts.name,
         leftMargin=MARGIN_LEFT,
         rightMargin=MARGIN_RIGHT,
         topMargin=MARGIN_TOP,

@@ -1,8 +1,11 @@
-"""System checks for a deployment (`manage.py check --deploy`).
+"""System checks: the deployment's (`manage.py check --deploy`) and the notice fonts'.
 
 The field key must be set apart from everything the database server and the application's
 data folder hold: a key read from the generated development file, or one derived from
-SECRET_KEY, would let a copy of the data folder decrypt every ID number."""
+SECRET_KEY, would let a copy of the data folder decrypt every ID number.
+
+The notice fonts are checked on every command (runserver, migrate, check): without the
+primary face no notice can be printed, which a clerk would otherwise learn at the window."""
 
 from __future__ import annotations
 
@@ -11,9 +14,10 @@ import hashlib
 from typing import Any
 
 from django.conf import settings
-from django.core.checks import CheckMessage, Error, Tags, register
+from django.core.checks import CheckMessage, Error, Tags, Warning, register
 
 from onewindow.core.fields import is_fernet_key, key_parts, legacy_key_material
+from onewindow.core.fonts import REPLACEMENT, configured_specs, font_file_problem
 
 FIELD_KEY_HINT = (
     "Generate one with `python -c 'from cryptography.fernet import Fernet; "
@@ -69,3 +73,34 @@ def check_field_key(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage
             )
         )
     return errors
+
+
+@register("notices")
+def check_notice_fonts(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """onewindow.E004: the notice font (NOTICE_FONT) cannot be embedded — missing, not a
+    TrueType-outline font, a face its collection lacks, or embedding forbidden — so no
+    notice can be printed; W004: a fallback font cannot, so the rare characters only it
+    has print as 〓. Reads each file's table directory only."""
+    primary, fallbacks = configured_specs()
+    messages: list[CheckMessage] = []
+    problem = font_file_problem(primary)
+    if problem:
+        messages.append(
+            Error(
+                f"The notice font {primary} {problem}: no notice can be printed.",
+                hint=primary.install_hint("ONEWINDOW_NOTICE_FONT"),
+                id="onewindow.E004",
+            )
+        )
+    for spec in fallbacks:
+        problem = font_file_problem(spec)
+        if problem:
+            messages.append(
+                Warning(
+                    f"The notice fallback font {spec} {problem}: characters the notice font lacks "
+                    f"(CJK Extension B and later) would print as {REPLACEMENT}.",
+                    hint=spec.install_hint("ONEWINDOW_NOTICE_FALLBACK_FONTS"),
+                    id="onewindow.W004",
+                )
+            )
+    return messages

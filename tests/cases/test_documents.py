@@ -1,7 +1,7 @@
 """PDF notices: what the applicant reads on the paper the window hands over.
 
 Each test renders a real PDF, reads it back with pypdf and checks the printed text.
-STSong-Light is a CID font with a ToUnicode map, so pypdf extracts the Chinese; line
+The embedded TrueType subsets carry ToUnicode maps, so pypdf extracts the Chinese; line
 wrapping inserts newlines anywhere, hence `_text()` drops all whitespace before asserting.
 """
 

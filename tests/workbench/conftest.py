@@ -1,6 +1,7 @@
 import pytest
 
 from onewindow.cases.selectors import version_plan_cache_clear
+from tests.cases.channels.sheets import nurse_item
 from tests.factories.cases import make_world
 
 
@@ -19,3 +20,9 @@ def _fast_password_hashing(settings):
 @pytest.fixture
 def world(db):
     return make_world()
+
+
+@pytest.fixture
+def nurse(world):
+    """The batch tests' nurse registration item (tests/cases/channels/sheets.py)."""
+    return nurse_item(world)

@@ -269,6 +269,7 @@ JOB_STALE_SECONDS = float(os.environ.get("ONEWINDOW_JOB_STALE_SECONDS", "60"))
 # The work of each kind of job (`core.models.Job.Kind`): a function taking the running job.
 JOB_HANDLERS = {
     "batch_intake": "onewindow.cases.channels.batchrun.batch_job_run",
+    "catalog_import": "onewindow.catalog.exchange.run.catalog_job_run",
 }
 
 SESSION_COOKIE_HTTPONLY = True

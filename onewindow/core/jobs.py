@@ -62,6 +62,7 @@ Handler = Callable[["JobRun"], dict[str, Any]]
 
 JOB_TASK = "onewindow.core.tasks.job_task"
 HEARTBEAT_SECONDS = 5.0
+PROGRESS_SECONDS = 0.5
 ERROR_MAX = 2000
 _SUFFIX = re.compile(r"^\.[a-z0-9]{1,8}$")
 
@@ -185,20 +186,27 @@ class JobRun:
     done: int = 0
     total: int = 0
     phase: str = ""
+    _written_at: float = -PROGRESS_SECONDS  # the first step is always written
 
     def content(self) -> bytes:
         return job_input(self.job)
 
     def progress(self, done: int, total: int | None = None, phase: str | None = None) -> None:
         """Record how far the work is (absolute counts), in the progress file, not the database:
-        it is seen at once from any connection, whatever transaction the work is in."""
+        it is seen at once from any connection, whatever transaction the work is in. Written
+        at most every PROGRESS_SECONDS, and whenever the phase or the total changes or the
+        work reaches its total; the observer hears of every step."""
+        changed = (total is not None and total != self.total) or (phase is not None and phase != self.phase)
         self.done = done
         if total is not None:
             self.total = total
         if phase is not None:
             self.phase = phase
-        state = {"attempt": self.attempt, "done": self.done, "total": self.total, "phase": self.phase}
-        _write_private(_progress_path(self.job), json.dumps(state).encode())
+        now = time.monotonic()
+        if changed or self.done >= self.total or now - self._written_at >= PROGRESS_SECONDS:
+            state = {"attempt": self.attempt, "done": self.done, "total": self.total, "phase": self.phase}
+            _write_private(_progress_path(self.job), json.dumps(state).encode())
+            self._written_at = now
         if self.observer is not None:
             self.observer(self.done, self.total, self.phase)
 

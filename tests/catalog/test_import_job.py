@@ -80,7 +80,8 @@ def test_a_dry_run_checks_and_counts_and_saves_nothing(admin_client, org):
 
 
 @pytest.mark.django_db
-def test_progress_reports_checking_then_writing_while_the_import_holds_its_transaction(org):
+def test_progress_reports_checking_then_writing_while_the_import_holds_its_transaction(org, monkeypatch):
+    monkeypatch.setattr("onewindow.core.jobs.PROGRESS_SECONDS", 0)  # every step written
     job = catalog_job_create(
         center=org, actor=None, content=content_of(document(250)), filename="c.json", enqueue=False
     )

@@ -140,3 +140,24 @@ def test_prune_removes_inputs_of_long_finished_jobs_and_orphans(handler, setting
     assert jobs.job_files_prune(keep_days=7) == 2
     left = {p.name for p in settings.JOBS_DIR.iterdir()}
     assert left == {recent.file_name, "just-now.xlsx"}
+
+
+def steps(run):
+    run.progress(0, 10)
+    for done in range(1, 10):
+        run.progress(done)
+    written = job_progress(Job.objects.get(pk=run.job.pk)).done
+    run.progress(10)
+    return {"written": written, "end": job_progress(Job.objects.get(pk=run.job.pk)).done}
+
+
+def test_the_progress_file_is_written_at_intervals_and_at_the_end_the_observer_hears_every_step(
+    handler, monkeypatch
+):
+    monkeypatch.setattr(jobs, "PROGRESS_SECONDS", 3600)
+    handler("steps")
+    heard = []
+    job = new_job()
+    report = job_run(job.pk, job.attempt, observer=lambda done, total, phase: heard.append(done))
+    assert report == {"written": 0, "end": 10}  # the total changed at 0; then only the end
+    assert heard == [0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]

@@ -138,6 +138,7 @@ def test_a_run_killed_mid_sheet_is_resumed_by_the_worker_and_reports_each_row_on
         return taken
 
     monkeypatch.setattr(batchrun, "_intake_row", dies_on_the_fourth_row)
+    monkeypatch.setattr("onewindow.core.jobs.PROGRESS_SECONDS", 0)  # every step written
     work()
     job.refresh_from_db()
     assert job.state == "running"  # nobody was left to say otherwise

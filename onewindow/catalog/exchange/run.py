@@ -136,8 +136,9 @@ def catalog_report_text(data: dict[str, Any]) -> str:
         problems=catalog_report_problems(data),
         dry_run=bool(data.get("dry_run")),
         departments_created=list(data.get("departments_created", [])),
-        **{name: int(data.get(name, 0)) for name in COUNTS},
     )
+    for name in COUNTS:
+        setattr(report, name, int(data.get(name, 0)))
     return report.as_text(total=int(data.get("problem_count", len(report.problems))))
 
 

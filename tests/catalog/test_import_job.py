@@ -128,21 +128,6 @@ def test_an_import_that_fails_half_way_through_writing_leaves_nothing_and_runs_a
 
 
 @pytest.mark.django_db
-def test_a_refused_import_keeps_its_problems_and_the_command_prints_them(org, tmp_path, capsys):
-    bad = document(2)
-    bad["items"][1]["version"]["promised_limit_days"] = 99
-    path = tmp_path / "bad.json"
-    path.write_text(json.dumps(bad, ensure_ascii=False), encoding="utf-8")
-    with pytest.raises(CommandError, match="1"):
-        call_command("import_catalog", str(path), "--center", "XTX")
-    err = capsys.readouterr().err
-    assert "items[1].version.promised_limit_days" in err and "承诺时限" in err
-    job = Job.objects.get()
-    assert job.state == "done" and job.report["ok"] is False and job.report["problem_count"] == 1
-    assert not ServiceItem.objects.exists()
-
-
-@pytest.mark.django_db
 def test_the_command_shows_its_progress_and_resumes_a_dead_import(org, tmp_path, capsys, settings):
     path = tmp_path / "catalog.json"
     path.write_text(json.dumps(document(2), ensure_ascii=False), encoding="utf-8")

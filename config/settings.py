@@ -329,6 +329,20 @@ PERIODIC_TASKS = [
     ("onewindow.core.tasks.task_results_prune", 24 * 3600.0),
 ]
 
+# Long work runs as a background job (onewindow/core/jobs.py, docs/decisions/0011-background-jobs.md):
+# a page or command stores the input file here (encrypted with the field key, under a generated
+# name, outside the web root), the worker runs the job's handler and keeps the report. The server
+# and the worker must both reach this folder (the same machine, or a shared mount).
+JOBS_DIR = Path(os.environ.get("ONEWINDOW_JOBS_DIR", DATA_DIR / "jobs"))
+# A running job shows a sign of life every few seconds; after this long without one the page and
+# `--resume` offer to resume it (its worker died or was killed).
+JOB_STALE_SECONDS = float(os.environ.get("ONEWINDOW_JOB_STALE_SECONDS", "60"))
+# The work of each kind of job (`core.models.Job.Kind`): a function taking the running job.
+JOB_HANDLERS = {
+    "batch_intake": "onewindow.cases.channels.batchrun.batch_job_run",
+    "catalog_import": "onewindow.catalog.exchange.run.catalog_job_run",
+}
+
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"

@@ -42,6 +42,25 @@ def fresh_calendar(request, settings):
     version_plan_cache_clear()
 
 
+@pytest.fixture(autouse=True)
+def jobs_dir(settings, tmp_path_factory):
+    """Each test stores its background jobs' inputs in a folder of its own, never in var/."""
+    settings.JOBS_DIR = tmp_path_factory.mktemp("jobs")
+    return settings.JOBS_DIR
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """On SQLite the test database is a file in WAL mode, as production's is (not Django's
+    shared in-memory database): concurrent connections (threads, the worker) then wait for
+    the one writer as in production instead of failing with "database table is locked"."""
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        db["TEST"]["NAME"] = str(tmp_path_factory.mktemp("db") / "test.sqlite3")
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """End sessions other tests left behind (threads, the live server) before the test

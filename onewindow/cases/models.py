@@ -506,3 +506,61 @@ class Extension(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}:+{self.days}"
+
+
+class BatchJobRow(models.Model):
+    """What one row of a batch sheet came to in one run of a batch intake (a `core.Job`).
+
+    One row per sheet row per job (unique): a resumed run skips the rows it finds here, and a
+    report is read from these rows, so no row is ever reported twice. The row that took an
+    application in has `took_in` and the row's idempotency key, unique among such rows: of
+    concurrent runs of one sheet, one takes the row in, and the others, waiting on that
+    unique key, record it as already imported with the same application. Written only by
+    `cases.channels.batchrun`, each row in the transaction that takes it in (or refuses it)."""
+
+    class Outcome(models.TextChoices):
+        ACCEPTED = "accepted", _("accepted")
+        PENDING = "accepted_with_pending", _("accepted with pending materials")
+        COMPLETED = "completed", _("accepted and completed")
+        SUPPLEMENT = "supplement_requested", _("supplement requested")
+        IMPORTED = "already_imported", _("already imported")
+        REFUSED = "refused", _("refused")
+
+    job = models.ForeignKey(
+        "core.Job",
+        verbose_name=_("job"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,  # the unique (job, row) leads with it
+    )
+    row = models.PositiveIntegerField(_("row"))
+    outcome = models.CharField(_("outcome"), max_length=24, choices=Outcome.choices)
+    took_in = models.BooleanField(_("taken in by this job"), default=False)
+    key = models.CharField(_("idempotency key"), max_length=64, blank=True)
+    applicant_name = models.CharField(_("applicant name"), max_length=200, blank=True)
+    application = models.ForeignKey(
+        Application,
+        verbose_name=_("application"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    case_number = models.CharField(_("case number"), max_length=40, blank=True)
+    # A refused row's cells: [{"column": header, "code": CODE, "message": why}, …]
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["job", "row"]
+        verbose_name = _("batch row")
+        verbose_name_plural = _("batch rows")
+        constraints = [
+            models.UniqueConstraint(fields=["job", "row"], name="batch_job_row_unique"),
+            models.UniqueConstraint(
+                fields=["key"], condition=models.Q(took_in=True), name="batch_row_taken_in_once"
+            ),
+        ]
+        indexes = [models.Index(fields=["job", "outcome", "row"], name="batch_job_row_outcome")]
+
+    def __str__(self) -> str:
+        return f"{self.job_id}:{self.row} {self.outcome}"

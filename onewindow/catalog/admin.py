@@ -1,5 +1,5 @@
 """Catalog admin: items, versions with their guide, procedures, lists, bundles, and the
-Excel/JSON import-export page.
+Excel/JSON import-export page (an import is a background job; its page follows it to the report).
 
 Every write goes through the catalog services (`onewindow.catalog.services` and, for a
 draft's materials, form fields, stages and tasks, `onewindow.catalog.drafts`; see
@@ -14,13 +14,15 @@ deactivate an item or bundle instead); a draft's parts are.
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, OuterRef, QuerySet, Subquery
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -46,7 +48,7 @@ from onewindow.catalog.errors import CatalogError, CatalogImportError
 from onewindow.catalog.exchange.excel import data_to_xlsx, template_xlsx
 from onewindow.catalog.exchange.json import catalog_to_data
 from onewindow.catalog.exchange.limits import check_file_size
-from onewindow.catalog.exchange.load import catalog_import_file
+from onewindow.catalog.exchange.run import catalog_job_create, catalog_job_get, catalog_report_problems
 from onewindow.catalog.guide import VERSION_FIELDS
 from onewindow.catalog.models import (
     Bundle,
@@ -74,6 +76,8 @@ from onewindow.catalog.services import (
     version_publish,
     version_update,
 )
+from onewindow.core.jobs import JobError, job_progress, job_resumable, job_resume
+from onewindow.core.models import Job
 from onewindow.core.serviceadmin import ServiceAdminMixin, ServiceInlineMixin, adopt
 from onewindow.org.access import centers_managed, centers_visible, may_import_catalog
 from onewindow.org.adminscope import ScopedAdminMixin, ScopedInlineMixin, ScopedRelatedFilter
@@ -311,13 +315,25 @@ class ServiceItemAdmin(CatalogAdmin):
             path("transfer/", view(self.transfer_view), name="catalog_transfer"),
             path("transfer/export/", view(self.export_view), name="catalog_export"),
             path("transfer/template/", view(self.template_view), name="catalog_template"),
+            path("transfer/jobs/<uuid:job>/", view(self.import_job_view), name="catalog_import_job"),
+            path(
+                "transfer/jobs/<uuid:job>/status/",
+                view(self.import_job_status_view),
+                name="catalog_import_job_status",
+            ),
+            path(
+                "transfer/jobs/<uuid:job>/resume/",
+                view(self.import_job_resume_view),
+                name="catalog_import_job_resume",
+            ),
             *super().get_urls(),
         ]
 
     def transfer_view(self, request: HttpRequest) -> HttpResponse:
+        """The import form: a good upload is stored and queued as a background job, and the
+        page of that job follows it until its report (the import itself is the worker's)."""
         if not self.has_add_permission(request):
             raise PermissionDenied
-        report = None
         if request.method == "POST":
             form = ImportForm(request.POST, request.FILES, actor=request.user)
             if form.is_valid():
@@ -325,21 +341,18 @@ class ServiceItemAdmin(CatalogAdmin):
                     raise PermissionDenied  # the form offers only such centers: a forged post
                 upload = form.cleaned_data["file"]
                 try:
-                    report = catalog_import_file(
+                    job = catalog_job_create(
                         center=form.cleaned_data["center"],
+                        actor=request.user,
                         content=upload.read(),
                         filename=upload.name,
-                        actor=request.user,
                         dry_run=form.cleaned_data["dry_run"],
+                        language=request.LANGUAGE_CODE,
                     )
-                    messages.success(request, report.summary())
                 except CatalogImportError as exc:
-                    report = exc.report
-                    messages.error(
-                        request,
-                        _("The catalog was not imported (nothing was saved). %(count)d problems:")
-                        % {"count": len(report.problems)},
-                    )
+                    form.add_error("file", exc.report.problems[0].message)
+                else:
+                    return redirect("admin:catalog_import_job", job=job.uuid)
         else:
             form = ImportForm(actor=request.user)
         context = {
@@ -348,9 +361,58 @@ class ServiceItemAdmin(CatalogAdmin):
             "opts": self.model._meta,
             "form": form,
             "export_form": ExportForm(actor=request.user),
-            "report": report,
         }
         return TemplateResponse(request, "admin/catalog/transfer.html", context)
+
+    def _import_job(self, request: HttpRequest, job: uuid.UUID) -> Job:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        found = catalog_job_get(actor=request.user, uuid=job)
+        if found is None:
+            raise Http404(_("No such catalog import."))
+        return found
+
+    def _import_job_context(self, request: HttpRequest, job: Job) -> dict[str, Any]:
+        report = job.report
+        problems = catalog_report_problems(report)
+        return {
+            **self.admin_site.each_context(request),
+            "title": _("Catalog import"),
+            "opts": self.model._meta,
+            "job": job,
+            "progress": job_progress(job),
+            "resumable": job_resumable(job),
+            "report": report,
+            "problems": problems,
+            "more_problems": max(0, int(report.get("problem_count", 0)) - len(problems)),
+        }
+
+    def import_job_view(self, request: HttpRequest, job: uuid.UUID) -> HttpResponse:
+        """A catalog import's page: its progress (htmx refreshes it) until the report."""
+        found = self._import_job(request, job)
+        return TemplateResponse(
+            request, "admin/catalog/import_job.html", self._import_job_context(request, found)
+        )
+
+    def import_job_status_view(self, request: HttpRequest, job: uuid.UUID) -> HttpResponse:
+        found = self._import_job(request, job)
+        response = TemplateResponse(
+            request, "admin/catalog/import_job_status.html", self._import_job_context(request, found)
+        )
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+    def import_job_resume_view(self, request: HttpRequest, job: uuid.UUID) -> HttpResponse:
+        """Run again an import whose worker died or that failed (it wrote nothing: it is one
+        transaction)."""
+        found = self._import_job(request, job)
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        try:
+            job_resume(found)
+        except JobError as exc:
+            messages.error(request, exc.message)
+        return redirect("admin:catalog_import_job", job=found.uuid)
 
     def export_view(self, request: HttpRequest) -> HttpResponse:
         if not self.has_view_permission(request):

@@ -139,17 +139,17 @@ class ImportReport:
             text = _("Dry run, nothing saved: ") + text
         return text
 
-    def as_text(self, limit: int = 1000) -> str:
+    def as_text(self, limit: int = 1000, total: int | None = None) -> str:
         """The summary, or the problems (the first `limit` of them: a file wrong in every
-        cell says so soon enough)."""
+        cell says so soon enough); `total` when only the first problems were kept."""
         if self.ok:
             return self.summary()
-        head = _("The catalog was not imported (nothing was saved). %(count)d problems:") % {
-            "count": len(self.problems)
-        }
-        lines = [head, *(f"  - {p}" for p in self.problems[:limit])]
-        if len(self.problems) > limit:
-            lines.append(_("  … and %(count)d more.") % {"count": len(self.problems) - limit})
+        count = len(self.problems) if total is None else total
+        head = _("The catalog was not imported (nothing was saved). %(count)d problems:") % {"count": count}
+        shown = self.problems[:limit]
+        lines = [head, *(f"  - {p}" for p in shown)]
+        if count > len(shown):
+            lines.append(_("  … and %(count)d more.") % {"count": count - len(shown)})
         return "\n".join(lines)
 
 

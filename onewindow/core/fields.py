@@ -85,6 +85,18 @@ def decrypt(token: str) -> str:
         raise ValueError("personal data cannot be decrypted with the configured key") from exc
 
 
+def encrypt_bytes(data: bytes) -> bytes:
+    """A file's content as one Fernet token (a stored upload: a batch sheet holds ID numbers)."""
+    return _fernet(_key_material()).encrypt(data)
+
+
+def decrypt_bytes(token: bytes) -> bytes:
+    try:
+        return _fernet(_key_material()).decrypt(token)
+    except InvalidToken as exc:
+        raise ValueError("the stored file cannot be decrypted with the configured key") from exc
+
+
 def _digest(part: str, value: str) -> str:
     key = hashlib.sha256(f"onewindow-digest:{part}".encode()).digest()
     return hmac.new(key, value.strip().upper().encode(), hashlib.sha256).hexdigest()

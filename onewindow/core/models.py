@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -96,3 +98,81 @@ class RateBucket(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} @ {self.window_start:%Y-%m-%d %H:%M}: {self.hits}"
+
+
+class Job(models.Model):
+    """A long piece of work run by the task worker (后台任务): a batch intake, a catalog import.
+
+    Created by a page or a command with its input file stored apart (`core.jobs`), run by
+    `core.tasks.job_task` in the worker (or inline by the command, the same function), and
+    kept with its final `report` for the page that shows it. `attempt` names the run that
+    owns the job: resuming a job whose worker died raises it, and a run of an older attempt
+    stops at its next step. What the work wrote (the rows of a batch) lives in the app that
+    owns it; this row holds only what every kind shares. Written only by `core.jobs`."""
+
+    class Kind(models.TextChoices):
+        BATCH_INTAKE = "batch_intake", _("batch intake")
+        CATALOG_IMPORT = "catalog_import", _("catalog import")
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    uuid = models.UUIDField(_("identifier"), default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    center = models.ForeignKey(
+        "org.ServiceCenter",
+        verbose_name=_("center"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,  # (center, -created_at) leads with it
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("started by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,  # (created_by, -created_at) leads with it
+    )
+    state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.QUEUED)
+    language = models.CharField(_("language"), max_length=16, blank=True)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    file_name = models.CharField(_("stored file"), max_length=80, blank=True)
+    original_name = models.CharField(_("file name"), max_length=255, blank=True)
+    size = models.PositiveBigIntegerField(_("size (bytes)"), default=0)
+    phase = models.CharField(_("phase"), max_length=32, blank=True)
+    total = models.PositiveIntegerField(_("total"), default=0)
+    done = models.PositiveIntegerField(_("done"), default=0)
+    attempt = models.PositiveIntegerField(_("attempt"), default=1)
+    report = models.JSONField(_("report"), default=dict, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    task_id = models.CharField(_("task result"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("created at"))
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("background job")
+        verbose_name_plural = _("background jobs")
+        indexes = [
+            models.Index(fields=["center", "-created_at"], name="job_center_created"),
+            models.Index(fields=["created_by", "-created_at"], name="job_creator_created"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(state__in=["queued", "running", "done", "failed"]), name="job_state_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.created_at:%Y-%m-%d %H:%M} {self.get_state_display()}"
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.FAILED)

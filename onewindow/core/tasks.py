@@ -1,9 +1,14 @@
-"""Housekeeping tasks of the task queue itself (scheduled in settings.PERIODIC_TASKS)."""
+"""The core tasks: the background jobs' one task (`job_task`), and the housekeeping of the queue (scheduled
+in settings.PERIODIC_TASKS)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.management import call_command
 from django_tasks import task
+
+from onewindow.core.jobs import job_files_prune, job_run
 
 # Finished task results are kept this long (days) for the admin and for debugging.
 KEEP_DAYS = 7
@@ -11,5 +16,14 @@ KEEP_DAYS = 7
 
 @task()
 def task_results_prune() -> None:
-    """Delete finished task results older than a week: a checkpoint a minute is 10,000 rows a week."""
+    """Delete finished task results older than a week (a checkpoint a minute is 10,000 rows a
+    week), and the stored inputs of background jobs finished that long ago."""
     call_command("prune_db_task_results", queue_name="*", min_age_days=KEEP_DAYS, verbosity=0)
+    job_files_prune(keep_days=KEEP_DAYS)
+
+
+@task()
+def job_task(job_id: int, attempt: int) -> dict[str, Any] | None:
+    """Run one attempt of a background job (`core.jobs.job_run`: the same function a command
+    runs inline); the report it stored, or None when the job was not this attempt's to run."""
+    return job_run(job_id, attempt)

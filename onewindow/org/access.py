@@ -16,6 +16,8 @@ The rules (docs/access.md):
 * **Roles** are granted and withdrawn only in one's own center and below, by a center
   admin; the center-admin role of a center only by a center admin of a center above it.
 * A **catalog** is imported only into a center the actor administers.
+* A **background job** (a batch intake, a catalog import: its progress and report) is seen
+  by whoever started it and by staff with a center-wide role whose centers hold its center.
 
 Every scope is one SQL filter (a sub-select on the centers' materialised tree path), never a
 Python check per row: `scope_cases(Case.objects.all(), actor)` is a queryset whose count and
@@ -291,6 +293,24 @@ def scope_applicants(qs: QuerySet[Applicant], actor: Actor | Scope) -> QuerySet[
     return qs.filter(Exists(scope_applications(applications, scope)))
 
 
+# --------------------------------------------------------------------------- background jobs
+
+
+def scope_jobs(qs: QuerySet[M], actor: Actor | Scope) -> QuerySet[M]:
+    """Background jobs (`core.Job`: batch intakes, catalog imports) the actor sees: those it
+    started, and every job of a visible center for staff with a center-wide role (who see
+    that center's cases too: a batch report lists cases). An inactive account sees none."""
+    scope = actor_scope(actor)
+    if scope.is_superuser:
+        return qs
+    if scope.sees_nothing or scope.user_id is None:
+        return qs.none()
+    own = Q(created_by_id=scope.user_id)
+    if scope.center_wide:
+        return qs.filter(own | Q(center_id__in=center_ids_subquery(scope)))
+    return qs.filter(own)
+
+
 # --------------------------------------------------------------------------- any model
 
 # How each model's rows reach their center: the lookup path to a ServiceCenter.
@@ -342,6 +362,7 @@ def scope_queryset(qs: QuerySet[M], actor: Actor | Scope) -> QuerySet[M]:
         "org.applicant": scope_applicants,
         "cases.application": scope_applications,
         "cases.case": scope_cases,
+        "core.job": scope_jobs,
     }
     if label in special:
         scoped: QuerySet[M] = special[label](qs, actor)
@@ -362,7 +383,7 @@ def scoped_model(model: type[models.Model]) -> bool:
         label in CENTER_PATHS
         or label in BELONGS_TO
         or label in SHARED
-        or label in {"org.region", "org.applicant", "cases.application", "cases.case"}
+        or label in {"org.region", "org.applicant", "cases.application", "cases.case", "core.job"}
     )
 
 
@@ -442,6 +463,7 @@ __all__ = [
     "scope_by_center",
     "scope_cases",
     "scope_centers",
+    "scope_jobs",
     "scope_queryset",
     "scope_regions",
     "scope_staff",

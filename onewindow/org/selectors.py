@@ -44,13 +44,20 @@ def staff_list(
     return qs.order_by("name", "pk")
 
 
-def staff_get_by_username(*, username: str) -> Staff | None:
-    return (
-        Staff.objects.select_related("user", "center", "department", "window")
-        .prefetch_related("user__groups")
-        .filter(user__username=username)
-        .first()
+def _staff_loaded() -> QuerySet[Staff]:
+    """Staff with what a request or a job acting as them needs: user, center, roles."""
+    return Staff.objects.select_related("user", "center", "department", "window").prefetch_related(
+        "user__groups"
     )
+
+
+def staff_get_by_username(*, username: str) -> Staff | None:
+    return _staff_loaded().filter(user__username=username).first()
+
+
+def staff_get_by_user(*, user_id: int) -> Staff | None:
+    """The staff row of a user (a job acting as the clerk who started it), roles prefetched."""
+    return _staff_loaded().filter(user_id=user_id).first()
 
 
 def window_list(*, center: ServiceCenter, kind: str | None = None) -> QuerySet[Window]:

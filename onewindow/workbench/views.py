@@ -1,16 +1,21 @@
-"""Staff pages: notice PDFs of the cases a staff member may see, and the batch intake sheet.
+"""Staff pages: notice PDFs of the cases a staff member may see, batch intake (the sheet, the
+upload, the job's progress and report).
 
 Every view needs a signed-in staff member (the admin's sign-in page is reused) and scopes
 through the domain selectors: a case outside the staff member's scope is a 404, exactly
 like a case that does not exist.
 """
 
+import uuid
+from typing import Any
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from onewindow.cases import channels
 from onewindow.cases.documents import NoticeKind, render_notice
@@ -19,12 +24,15 @@ from onewindow.cases.notices import case_notice
 from onewindow.cases.selectors import case_get
 from onewindow.catalog.models import ServiceItem
 from onewindow.catalog.selectors import item_get
+from onewindow.core.jobs import JobError, job_progress, job_resumable, job_resume
+from onewindow.core.models import Job
 from onewindow.org.models import Role, Staff
 from onewindow.org.selectors import staff_get_by_username
 
 LOGIN_URL = "workbench:login"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+# A batch report on its page lists this many refused rows and this many cases (the download has all).
+REPORT_ROWS = 200
 
 
 def _staff(request: HttpRequest) -> Staff:
@@ -81,24 +89,103 @@ def batch_template_xlsx(request: HttpRequest, code: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required(login_url=LOGIN_URL)
 def batch_upload(request: HttpRequest, code: str) -> HttpResponse:
-    """Upload a filled-in sheet; every good row is accepted, the page lists refused rows by cell."""
+    """Upload a filled-in sheet: it is stored and queued as a background job, and the clerk is
+    sent to the job's page, which follows its progress until the report. An empty, too large
+    or non-xlsx file is refused here, before anything is stored."""
     staff, item = _clerk_item(request, code)
-    context = {"item": item, "report": None, "error": ""}
-    status = 200
+    error = ""
     if request.method == "POST":
         upload = request.FILES.get("sheet")
-        if upload is None:
-            context["error"] = _("Choose the filled-in sheet (.xlsx).")
-            status = 400
-        elif upload.size > MAX_UPLOAD_BYTES:
-            context["error"] = _("The file is larger than 10 MB.")
-            status = 400
+        try:
+            if upload is None:
+                raise channels.channel_error("BATCH_FILE_MISSING", field="xlsx")
+            channels.batch_sheet_check(size=upload.size or 0, head=upload.read(4))
+            upload.seek(0)
+            job = channels.batch_job_create(
+                center=staff.center,
+                item=item,
+                actor=staff,
+                content=upload.read(),
+                name=upload.name or "",
+                language=request.LANGUAGE_CODE,
+            )
+        except CaseError as exc:
+            error = exc.message
         else:
-            try:
-                context["report"] = channels.batch_intake(
-                    center=staff.center, item=item, actor=staff, xlsx=upload.read()
-                )
-            except CaseError as exc:
-                context["error"] = exc.message
-                status = 400
-    return render(request, "workbench/batch.html", context, status=status)
+            return redirect("workbench:batch_job", job=job.uuid)
+    context = {"item": item, "error": error, "jobs": channels.batch_job_list(actor=staff, item=item)}
+    return render(request, "workbench/batch.html", context, status=400 if error else 200)
+
+
+def _batch_job(request: HttpRequest, job: uuid.UUID) -> Job:
+    """The batch job, when the signed-in staff member may see it (404 otherwise)."""
+    found = channels.batch_job_get(actor=_staff(request), uuid=job)
+    if found is None:
+        raise Http404(_("No such batch intake."))
+    return found
+
+
+def _batch_job_context(request: HttpRequest, job: Job) -> dict[str, Any]:
+    context: dict[str, Any] = {
+        "job": job,
+        "progress": job_progress(job),
+        "resumable": job_resumable(job),
+        "report": job.report,
+        "limit": REPORT_ROWS,
+    }
+    if job.state == Job.State.DONE and not job.report.get("error"):
+        refused = list(channels.batch_job_rows(job, refused=True)[:REPORT_ROWS])
+        context["errors"] = channels.row_errors(refused)
+        context["results"] = channels.row_results(
+            list(channels.batch_job_rows(job, refused=False)[:REPORT_ROWS])
+        )
+        context["more_refused"] = max(0, int(job.report.get("refused", 0)) - len(refused))
+        shown = len(context["results"])
+        context["more_results"] = max(
+            0, int(job.report.get("created", 0)) + int(job.report.get("skipped", 0)) - shown
+        )
+    return context
+
+
+@require_GET
+@login_required(login_url=LOGIN_URL)
+def batch_job(request: HttpRequest, job: uuid.UUID) -> HttpResponse:
+    """A batch intake's page: its progress, refreshed by htmx until the final report."""
+    found = _batch_job(request, job)
+    return render(request, "workbench/batch_job.html", _batch_job_context(request, found))
+
+
+@require_GET
+@login_required(login_url=LOGIN_URL)
+def batch_job_status(request: HttpRequest, job: uuid.UUID) -> HttpResponse:
+    """The part of the job's page that changes (what htmx polls)."""
+    found = _batch_job(request, job)
+    response = render(request, "workbench/batch_job_status.html", _batch_job_context(request, found))
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+@login_required(login_url=LOGIN_URL)
+def batch_job_resume(request: HttpRequest, job: uuid.UUID) -> HttpResponse:
+    """Resume a batch intake whose run stopped (its worker died or it failed): the rows it
+    recorded stay as they are, the rest are taken in."""
+    found = _batch_job(request, job)
+    try:
+        job_resume(found)
+    except JobError as exc:
+        messages.error(request, exc.message)
+    return redirect("workbench:batch_job", job=found.uuid)
+
+
+@require_GET
+@login_required(login_url=LOGIN_URL)
+def batch_job_report_xlsx(request: HttpRequest, job: uuid.UUID) -> HttpResponse:
+    """The whole report of a finished batch intake as a workbook (the page shows the first rows)."""
+    found = _batch_job(request, job)
+    if found.state != Job.State.DONE or found.report.get("error"):
+        raise Http404(_("This batch intake has no report yet."))
+    response = HttpResponse(channels.batch_report_xlsx(found), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="batch-{found.uuid}.xlsx"'
+    response["Cache-Control"] = "private, no-store"  # personal data
+    return response

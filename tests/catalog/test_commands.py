@@ -7,6 +7,7 @@ from django.core.management import CommandError, call_command
 
 from onewindow.catalog.models import ServiceItem
 from onewindow.catalog.services import catalog_import
+from onewindow.core.models import Job
 from tests.factories.catalog import catalog_document as document
 
 
@@ -35,6 +36,8 @@ def test_import_command_prints_the_report_and_fails(org, tmp_path, capsys):
     err = capsys.readouterr().err
     assert "items[1].version.promised_limit_days" in err and "承诺时限" in err
     assert ServiceItem.objects.count() == 0
+    job = Job.objects.get()  # the import ran as a job: its report keeps the problems
+    assert (job.state, job.report["ok"], job.report["problem_count"]) == ("done", False, 1)
 
 
 @pytest.mark.django_db

@@ -1,6 +1,7 @@
 import pytest
 
 from onewindow.cases.selectors import version_plan_cache_clear
+from tests.cases.channels.sheets import nurse_item
 from tests.factories.cases import make_world
 
 
@@ -14,3 +15,9 @@ def _fresh_version_plans():
 @pytest.fixture
 def world(db):
     return make_world()
+
+
+@pytest.fixture
+def nurse(world):
+    """The batch tests' nurse registration item (tests/cases/channels/sheets.py)."""
+    return nurse_item(world)

@@ -8,6 +8,8 @@ from pypdf import PdfReader
 
 from onewindow.cases import channels
 from onewindow.cases.models import Application
+from onewindow.core.jobs import job_run
+from onewindow.core.models import Job
 from onewindow.org.models import Role
 from tests.factories.cases import accepted_case, completed_case, submit
 from tests.factories.org import ServiceCenterFactory, StaffFactory, UserFactory, with_id_check_digit
@@ -111,11 +113,14 @@ def test_batch_upload_page_accepts_good_rows_and_lists_bad_ones(client, world):
     page = client.get(f"/workbench/batch/{world.item.code}/")
     assert page.status_code == 200 and b"<form" in page.content
     response = client.post(f"/workbench/batch/{world.item.code}/", {"sheet": buffer})
-    assert response.status_code == 200
-    report = response.context["report"]
-    assert (len(report.created), [e.row for e in report.errors]) == (1, [3])
+    assert response.status_code == 302  # to the job's page; the worker takes the rows in
+    job = Job.objects.get()
+    job_run(job.pk, job.attempt)
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    assert (page.context["report"]["created"], [e.row for e in page.context["errors"]]) == (1, [3])
     assert Application.objects.filter(channel="batch").count() == 1
-    assert report.created[0].case_number in response.content.decode()
+    assert page.context["results"][0].case_number in page.content.decode()
 
 
 def test_batch_upload_without_a_file_is_a_400(client, world):

@@ -9,7 +9,8 @@ stable code and the input at fault in `.field`, and nothing was written.
 
 * `portal` — a citizen's draft, its edits, the online submit, the application's status.
 * `proxy` — a village proxy agent applies; the township checks; the waiting lists.
-* `batch` — batch intake: reading rows, their idempotency keys, intake per row, the report.
+* `batch` — batch intake: reading rows, their idempotency keys, the report.
+* `batchrun` — a batch intake as a background job: the run row by row, resuming, the report.
 * `sheet` — the batch sheet as a file format: columns, headers, template, cell values.
 * `errors` — the codes only a channel raises (the engine's own codes stay the engine's).
 
@@ -27,7 +28,20 @@ from onewindow.cases.channels.batch import (
     BatchError,
     BatchReport,
     BatchRow,
+)
+from onewindow.cases.channels.batchrun import (
+    MAX_SHEET_BYTES,
     batch_intake,
+    batch_job_create,
+    batch_job_finish,
+    batch_job_get,
+    batch_job_list,
+    batch_job_rows,
+    batch_report,
+    batch_report_xlsx,
+    batch_sheet_check,
+    row_errors,
+    row_results,
 )
 from onewindow.cases.channels.errors import MESSAGES, channel_error
 from onewindow.cases.channels.portal import (
@@ -51,6 +65,7 @@ from onewindow.cases.channels.sheet import FIXED_COLUMNS, BatchColumn, batch_col
 
 __all__ = [
     "FIXED_COLUMNS",
+    "MAX_SHEET_BYTES",
     "MESSAGES",
     "OUTCOME_ACCEPTED",
     "OUTCOME_COMPLETED",
@@ -68,6 +83,14 @@ __all__ = [
     "application_status",
     "batch_columns",
     "batch_intake",
+    "batch_job_create",
+    "batch_job_finish",
+    "batch_job_get",
+    "batch_job_list",
+    "batch_job_rows",
+    "batch_report",
+    "batch_report_xlsx",
+    "batch_sheet_check",
     "batch_template",
     "channel_error",
     "portal_application_submit",
@@ -79,4 +102,6 @@ __all__ = [
     "proxy_application_submit",
     "proxy_checks_waiting",
     "proxy_township_of",
+    "row_errors",
+    "row_results",
 ]

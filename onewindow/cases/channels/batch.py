@@ -1,53 +1,46 @@
-"""Batch intake (批量受理): one Excel sheet, one row per applicant for one item, each row through intake.
+"""Batch intake (批量受理): one Excel sheet, one row per applicant for one item: reading the rows.
 
-Every row is read and checked first, with the rules the engine and org use (the form by
-`core.inputs`, the delivery rule, `clean_id_number` / `clean_uscc` / `clean_mobile`); then
-every good row becomes its own application taken through `application_intake`, each in
-its own transaction. Bad rows are reported by row number and column header (`BatchReport`). The
-file format itself — columns, headers, the template, cell words — is `channels.sheet`.
+Every row is read and checked first (`read_rows`), with the rules the engine and org use
+(the form by `core.inputs`, the delivery rule, `clean_id_number` / `clean_uscc` /
+`clean_mobile`); the run (`channels.batchrun`, a background job) then takes every good row
+through `application_intake` in its own transaction. Bad rows are reported by row number
+and column header (`BatchReport`). The file format itself — columns, headers, the
+template, cell words — is `channels.sheet`.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from onewindow.cases import rules, services
+from onewindow.cases import rules
 from onewindow.cases.channels import sheet
 from onewindow.cases.channels.errors import ORG_CODES, channel_error
 from onewindow.cases.channels.sheet import BatchColumn
 from onewindow.cases.errors import CaseError, case_error
-from onewindow.cases.models import Application, ApplicationMaterial, Case, CaseState, Channel
+from onewindow.cases.models import ApplicationMaterial, BatchJobRow
 from onewindow.cases.selectors import VersionPlan
 from onewindow.catalog.models import ServiceItem
-from onewindow.core import clock
 from onewindow.core.errors import family
 from onewindow.core.inputs import form_check, is_blank
-from onewindow.org import selectors as org_selectors
 from onewindow.org import services as org_services
 from onewindow.org.errors import OrgError
-from onewindow.org.models import Applicant, Role, ServiceCenter, Staff
+from onewindow.org.models import Applicant
 
-S = CaseState
 M = ApplicationMaterial.Status
 
-OUTCOME_ACCEPTED = "accepted"
-OUTCOME_PENDING = "accepted_with_pending"
-OUTCOME_COMPLETED = "completed"
-OUTCOME_SUPPLEMENT = "supplement_requested"
-OUTCOME_IMPORTED = "already_imported"
-OUTCOME_LABELS = {
-    OUTCOME_ACCEPTED: gettext_lazy("accepted"),
-    OUTCOME_PENDING: gettext_lazy("accepted with pending materials"),
-    OUTCOME_COMPLETED: gettext_lazy("accepted and completed"),
-    OUTCOME_SUPPLEMENT: gettext_lazy("supplement requested"),
-    OUTCOME_IMPORTED: gettext_lazy("already imported"),
-}
+Outcome = BatchJobRow.Outcome
+OUTCOME_ACCEPTED = Outcome.ACCEPTED.value
+OUTCOME_PENDING = Outcome.PENDING.value
+OUTCOME_COMPLETED = Outcome.COMPLETED.value
+OUTCOME_SUPPLEMENT = Outcome.SUPPLEMENT.value
+OUTCOME_IMPORTED = Outcome.IMPORTED.value
+# What a row that became (or already was) an application is reported as.
+OUTCOME_LABELS = {o.value: o.label for o in Outcome if o != Outcome.REFUSED}
 
 
 @dataclass(frozen=True)
@@ -77,6 +70,8 @@ class BatchRow:
 
 @dataclass
 class BatchReport:
+    """What a batch run did, row by row: read from the run's rows (`batchrun.batch_report`)."""
+
     item_code: str
     rows: int = 0
     created: list[BatchRow] = field(default_factory=list)
@@ -85,6 +80,10 @@ class BatchReport:
 
     def count(self, outcome: str) -> int:
         return sum(1 for r in self.created if r.outcome == outcome)
+
+    @property
+    def refused_rows(self) -> int:
+        return len({e.row for e in self.errors})
 
     def as_text(self) -> str:
         lines = [
@@ -96,7 +95,7 @@ class BatchReport:
                 "rows": self.rows,
                 "created": len(self.created),
                 "skipped": len(self.skipped),
-                "errors": len(self.errors),
+                "errors": self.refused_rows,
             },
             _(
                 "Accepted: %(a)d; accepted with pending materials: %(p)d; completed at once: %(c)d; supplement requested: %(s)d."
@@ -113,7 +112,7 @@ class BatchReport:
                 _("Row %(row)d, column “%(column)s”: %(message)s")
                 % {"row": e.row, "column": e.column or "-", "message": e.message}
             )
-        for r in self.created:
+        for r in sorted(self.created + self.skipped, key=lambda r: r.row):
             lines.append(
                 _("Row %(row)d: %(name)s, case %(case)s, %(outcome)s")
                 % {
@@ -243,48 +242,11 @@ def _read_row(layout: _Layout, number: int, values: list[Any]) -> _Row:
     return row
 
 
-def _row_key(item: ServiceItem, row: _Row) -> str:
-    """The idempotency key of a row: the same row of the same item on the same day imports once,
-    so a corrected sheet can be run again in full (rows already imported are skipped)."""
-    content = "|".join(
-        [
-            str(item.pk),
-            clock.today().isoformat(),
-            row.identity,
-            row.name,
-            row.mobile,
-            row.delivery_method,
-            row.delivery_address,
-            repr(sorted(row.form_data.items())),
-            ",".join(sorted(row.received)),
-        ]
-    )
-    return "batch:" + hashlib.sha256(content.encode()).hexdigest()[:48]
-
-
-# --------------------------------------------------------------------------- intake
-
-
-def batch_intake(*, center: ServiceCenter, item: ServiceItem, actor: Staff, xlsx: bytes) -> BatchReport:
-    """批量受理: one application per good row of the sheet, each taken through the window's intake.
-
-    Every row is read first (identity number, form fields, delivery method and address,
-    material values, an ID number repeated in the sheet); then each good row runs in its own
-    transaction: the applicant is found by ID number / USCC or registered, the application
-    is created (channel "batch") and `application_intake` accepts it, accepts it with
-    pending (容缺) materials, completes an immediate item, or requests a supplement — as at
-    the window. A row the engine refuses is rolled back alone and reported. The whole file
-    is refused (CaseError) when it is not an xlsx or a required column is missing.
-
-    A row's idempotency key (`_row_key`) goes to `application_create`, which returns the
-    first application for a retried key; the rows an earlier run imported are found first,
-    for the whole sheet in two queries, and reported as `already_imported` without a second
-    intake.
-    """
-    if item.center_id != center.pk:
-        raise case_error("ITEM_OTHER_CENTER", field="item", item=item.name)
-    if Role.INTAKE_CLERK not in rules.staff_roles(actor) or actor.center_id != center.pk:
-        raise channel_error("BATCH_CLERK")
+def read_rows(item: ServiceItem, xlsx: bytes) -> tuple[_Layout, list[_Row]]:
+    """The sheet's rows for `item`, each read and checked (`_read_row`), blank rows left out and
+    an ID number repeated in the sheet refused on its later row: the one place a batch run
+    reads a sheet. The whole file is refused (CaseError) when it is not an xlsx, a required
+    column is missing, or no row is filled in."""
     plan = sheet.published_plan(item)
     columns = sheet.columns_of(plan)
     cells = sheet.read_sheet(xlsx)
@@ -295,86 +257,37 @@ def batch_intake(*, center: ServiceCenter, item: ServiceItem, actor: Staff, xlsx
         columns={c.key: c for c in columns},
         index=sheet.map_headers(cells[0][1], columns),
     )
-    report = BatchReport(item_code=item.code)
-
     rows: list[_Row] = []
     first_row_of: dict[str, int] = {}
     for number, values in cells[1:]:
         if all(is_blank(v) for v in values):
             continue
-        report.rows += 1
         row = _read_row(layout, number, values)
         if row.identity:
             first = first_row_of.setdefault(row.identity, number)
             if first != number:
                 _refused(row, layout.columns["id_number"], channel_error("DUPLICATE_IN_SHEET", row=first))
-        if row.errors:
-            report.errors.extend(row.errors)
-        else:
-            rows.append(row)
-    if report.rows == 0:
+        rows.append(row)
+    if not rows:
         raise channel_error("BATCH_EMPTY", field="xlsx")
-
-    keys = {row.number: _row_key(item, row) for row in rows}
-    imported = {a.idempotency_key: a for a in Application.objects.filter(idempotency_key__in=keys.values())}
-    first_case = dict(
-        Case.objects.filter(application__in=imported.values())
-        .order_by("-pk")  # the dict keeps the last pair: the application's first case
-        .values_list("application_id", "number")
-    )
-    for row in rows:
-        key = keys[row.number]
-        done = imported.get(key)
-        if done is not None:
-            case_number = first_case.get(done.pk, "")
-            report.skipped.append(BatchRow(row.number, row.name, done.number, case_number, OUTCOME_IMPORTED))
-            continue
-        try:
-            with transaction.atomic():
-                report.created.append(_intake_row(center=center, item=item, actor=actor, row=row, key=key))
-        except (CaseError, OrgError) as exc:
-            _refused(row, layout.column_of(exc.field), exc)
-            report.errors.extend(row.errors)
-    report.errors.sort(key=lambda e: e.row)
-    return report
+    return layout, rows
 
 
-def _intake_row(*, center: ServiceCenter, item: ServiceItem, actor: Staff, row: _Row, key: str) -> BatchRow:
-    organisation = row.kind == Applicant.Kind.ORGANISATION
-    applicant = org_selectors.applicant_find(
-        **({"uscc": row.identity} if organisation else {"id_number": row.identity})
+def _row_key(item: ServiceItem, row: _Row, day: dt.date) -> str:
+    """The idempotency key of a row: the same row of the same item on the same day (the day
+    the run was started, so a resumed run keeps its keys) imports once, so a corrected sheet
+    can be run again in full (rows already imported are skipped)."""
+    content = "|".join(
+        [
+            str(item.pk),
+            day.isoformat(),
+            row.identity,
+            row.name,
+            row.mobile,
+            row.delivery_method,
+            row.delivery_address,
+            repr(sorted(row.form_data.items())),
+            ",".join(sorted(row.received)),
+        ]
     )
-    if applicant is None:
-        applicant = org_services.applicant_create(
-            kind=row.kind,
-            name=row.name,
-            id_number="" if organisation else row.identity,
-            uscc=row.identity if organisation else "",
-            mobile=row.mobile,
-        )
-    elif applicant.name != row.name:
-        raise channel_error("NAME_MISMATCH", field="name", name=applicant.name, row=row.name)
-    application = services.application_create(
-        center=center,
-        applicant=applicant,
-        items=[item],
-        channel=Channel.BATCH,
-        form_data=row.form_data,
-        materials=row.received,
-        actor=actor,
-        delivery_method=row.delivery_method,
-        delivery_address=row.delivery_address,
-        idempotency_key=key,
-        state=S.SUBMITTED,
-    )
-    result = services.application_intake(application=application, actor=actor)
-    case = result.cases[0]
-    if result.supplement_requested:
-        outcome = OUTCOME_SUPPLEMENT
-    elif result.completed:
-        outcome = OUTCOME_COMPLETED
-    elif result.accepted_with_pending:
-        outcome = OUTCOME_PENDING
-    else:
-        outcome = OUTCOME_ACCEPTED
-    return BatchRow(row.number, row.name, application.number, case.number, outcome)
+    return "batch:" + hashlib.sha256(content.encode()).hexdigest()[:48]

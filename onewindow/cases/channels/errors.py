@@ -30,6 +30,9 @@ MESSAGES = {
     "NOT_IN_PREREVIEW": gettext_lazy("The application is not waiting for pre-review."),
     # batch: the whole file
     "BATCH_FILE_INVALID": gettext_lazy("The file is not an Excel workbook (.xlsx)."),
+    "BATCH_FILE_MISSING": gettext_lazy("Choose the filled-in sheet (.xlsx)."),
+    "BATCH_FILE_EMPTY": gettext_lazy("The file is empty: choose the filled-in sheet (.xlsx)."),
+    "BATCH_FILE_TOO_LARGE": gettext_lazy("The file is larger than %(size)d MB."),
     "BATCH_COLUMN_MISSING": gettext_lazy("The sheet has no column “%(column)s”."),
     "BATCH_EMPTY": gettext_lazy("The sheet has no rows to import."),
     "BATCH_CLERK": gettext_lazy("Only an intake clerk of the item's center can run a batch intake."),

@@ -475,6 +475,8 @@ def _write(
     progress: Progress | None,
 ) -> None:
     now = clock.now()
+    if progress:
+        progress("write", 0, len(entries))
     codes = [_ci(e.item.code) for e in entries]
     # Lock the existing items (ordered by pk: the same order every writer uses).
     existing = {

@@ -45,6 +45,28 @@ def case_visible(role: str, where: str) -> bool:
     return False
 
 
+def job_visible(role: str, where: str) -> bool:
+    """A background job (a batch intake): its creator (the hall's clerk, not one of the
+    matrix's actors) and center-wide staff of its center or one above it."""
+    return where in (OWN, BELOW) and role in CENTER_WIDE
+
+
+def hall_job(hall: Hall) -> Any:
+    """A queued batch intake of the hall's item, started by the hall's clerk (made once per hall)."""
+    if getattr(hall, "job", None) is None:
+        from onewindow.core.jobs import job_create
+        from onewindow.core.models import Job
+
+        hall.job = job_create(  # type: ignore[attr-defined]
+            kind=Job.Kind.BATCH_INTAKE,
+            center_id=hall.center.pk,
+            created_by=hall.clerk.user,
+            params={"item": hall.item.pk, "item_code": hall.item.code, "item_name": hall.item.name},
+            enqueue=False,
+        )
+    return hall.job  # type: ignore[attr-defined]
+
+
 def own_center_only(role: str, where: str) -> bool:
     """Work done for one's own center only (its items, its windows)."""
     return where == OWN
@@ -84,5 +106,20 @@ ROUTES: list[Route] = [
         roles=frozenset({Role.INTAKE_CLERK}),
         kwargs=lambda hall: {"code": hall.item.code},
         visible=own_center_only,
+    ),
+    Route("batch_job", kwargs=lambda hall: {"job": hall_job(hall).uuid}, visible=job_visible),
+    Route("batch_job_status", kwargs=lambda hall: {"job": hall_job(hall).uuid}, visible=job_visible),
+    Route(
+        "batch_job_resume",
+        kwargs=lambda hall: {"job": hall_job(hall).uuid},
+        visible=job_visible,
+        method="POST",
+    ),
+    # The matrix's job is still queued: it has no report yet, so the download is a 404 for everyone
+    # (the report's own tests cover a finished job's scope).
+    Route(
+        "batch_job_report",
+        kwargs=lambda hall: {"job": hall_job(hall).uuid},
+        visible=lambda role, where: False,
     ),
 ]

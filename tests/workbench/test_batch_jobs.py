@@ -189,7 +189,7 @@ def test_the_centers_supervisor_sees_the_job_and_department_staff_do_not(client,
 def test_anonymous_visitors_sign_in_and_other_accounts_are_refused(client, finished_job):
     url = job_urls(finished_job)[0]
     response = client.get(url)
-    assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+    assert response.status_code == 302 and response["Location"].startswith("/workbench/login/")
     client.force_login(UserFactory())
     assert client.get(url).status_code == 403
 

@@ -149,6 +149,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "onewindow.core.middleware.AdminParameterCheck",
     "onewindow.core.middleware.SessionIdleTimeout",
+    # A temporary password is changed before any other workbench or admin page opens.
+    "onewindow.workbench.password.PasswordChangeRequired",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -249,7 +251,7 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "onewindow.core.validators.MinimumLengthValidator"},  # Django's, with a translated message
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 

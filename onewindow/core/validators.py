@@ -30,8 +30,10 @@ UPPER_SNAKE `code`; `normalise_*` give the form to store (upper-case X, no prefi
 import datetime as dt
 import re
 
+from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from stdnum.cn import ric, uscc
 
 from onewindow.core import clock
@@ -138,3 +140,16 @@ def validate_mobile(value: str) -> None:
             _("Enter a mainland mobile number: 11 digits starting with 13–19."),
             code="MOBILE_FORMAT",
         )
+
+
+class MinimumLengthValidator(password_validation.MinimumLengthValidator):
+    """Django's length rule for passwords, with a message that is translated: Django 5.2 asks
+    for "…at least %d characters." while its Chinese catalog still holds the older
+    "%(min_length)d" text, so the refusal came out in English on a Chinese page."""
+
+    def get_error_message(self) -> str:
+        return ngettext(
+            "This password is too short. It must contain at least %(min_length)d character.",
+            "This password is too short. It must contain at least %(min_length)d characters.",
+            self.min_length,
+        ) % {"min_length": self.min_length}

@@ -40,9 +40,14 @@ def test_draft_has_no_event_and_can_be_edited(world, citizen):
     application.refresh_from_db()
     assert application.form == {"name": "王晓明", "phone": "13800138000"}
     # A draft's personal answers are kept encrypted, as a submitted form's are.
-    assert application.form_data == {} and application.form_personal == {"name": "王晓明", "phone": "13800138000"}
+    assert application.form_data == {} and application.form_personal == {
+        "name": "王晓明",
+        "phone": "13800138000",
+    }
     with connection.cursor() as cursor:
-        cursor.execute("SELECT form_data, form_personal FROM cases_application WHERE id = %s", [application.pk])
+        cursor.execute(
+            "SELECT form_data, form_personal FROM cases_application WHERE id = %s", [application.pk]
+        )
         raw = " ".join(str(v) for v in cursor.fetchone())
     assert "13800138000" not in raw and "王晓明" not in raw
     material = ApplicationMaterial.objects.get(application=application, code="id_card")

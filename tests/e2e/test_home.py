@@ -13,6 +13,7 @@ from onewindow.org.models import Role, Staff
 from onewindow.org.services import center_update, department_update, staff_create
 from tests.e2e.conftest import SCREENSHOTS, sign_in
 from tests.factories.access import Hall, apply, county_network
+from tests.factories.org import ApplicantFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -89,6 +90,28 @@ def town():
     )
     decided = services.case_decide(case=cases[1], actor=staff["chief"], decision="granted", opinion="准予")
     services.case_complete(case=decided, actor=staff["chief"])
+
+    # waiting at the window, accepted but not yet routed, and an online application in pre-review
+    def new_application(channel="window", state="submitted", actor=staff["clerk"], applicant=None):
+        return services.application_create(
+            center=township.center,
+            applicant=applicant or ApplicantFactory(),
+            items=[township.item],
+            channel=channel,
+            materials=["id_card"],
+            form_data={
+                "applicant_name": "王五",
+                "contact_phone": "13912345678",
+                "matter_description": "新办",
+            },
+            actor=actor,
+            state=state,
+        )
+
+    new_application()
+    services.application_intake(application=new_application(), actor=staff["clerk"])
+    online = ApplicantFactory()
+    new_application(channel="portal", state="prereview", actor=online, applicant=online)
     return network, staff
 
 
@@ -101,7 +124,7 @@ def test_each_role_lands_on_its_own_work(page, shot, town):
     assert "东村村民委员会" in panel and "王集镇" not in panel
     shot("home-supervisor")
     for username, key, name in [
-        ("zhang_sl", "intake", "home-intake-clerk"),
+        ("zhang_sl", "intake", "home-intake"),
         ("chen_sp", "approver", "home-approver"),
         ("liu_sd", "chief", "home-chief-representative"),
         ("sun_cj", "pickup", "home-pickup-clerk"),

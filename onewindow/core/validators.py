@@ -33,7 +33,6 @@ import re
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from stdnum.cn import ric, uscc
 
 from onewindow.core import clock
@@ -148,8 +147,7 @@ class MinimumLengthValidator(password_validation.MinimumLengthValidator):
     "%(min_length)d" text, so the refusal came out in English on a Chinese page."""
 
     def get_error_message(self) -> str:
-        return ngettext(
-            "This password is too short. It must contain at least %(min_length)d character.",
-            "This password is too short. It must contain at least %(min_length)d characters.",
-            self.min_length,
-        ) % {"min_length": self.min_length}
+        # One message, not ngettext: the minimum is never 1, and Chinese has one form anyway.
+        return _("This password is too short: it must have at least %(min_length)d characters.") % {
+            "min_length": self.min_length
+        }

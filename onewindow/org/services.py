@@ -878,9 +878,9 @@ def staff_password_issue(*, staff: Staff, actor: Actor) -> str:
     password at their next sign-in (`password_change_required`); a failed-sign-in lockout of
     the account is lifted; one `StaffPasswordIssue` row records who issued it and when. The
     password itself is never stored in the clear or logged."""
-    if actor is None or not may_issue_password(actor, staff):
-        raise org_error("PASSWORD_ISSUE_NOT_ALLOWED", "", name=staff.name)
-    locked = _locked(staff)
+    locked = _locked(staff)  # two issues for one person run one after the other
+    if actor is None or not may_issue_password(actor, locked):
+        raise org_error("PASSWORD_ISSUE_NOT_ALLOWED", "", name=locked.name)
     user = locked.user
     password = _temporary_password(user)
     user.set_password(password)

@@ -215,3 +215,25 @@ def test_the_staff_page_of_another_center_or_none_is_404(client, net, object_id)
     response = client.post(f"/admin/org/staff/{pk}/temporary-password/")
     assert response.status_code in {404, 400}
     assert not StaffPasswordIssue.objects.exists()
+
+
+# ------------------------------------------------------------------ at the same moment
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_admins_issuing_at_once_run_one_after_the_other():
+    from tests.threads import race
+
+    network = county_network(applications=0)
+    clerk = network.village.clerk
+    results = race(
+        [
+            lambda: staff_password_issue(staff=clerk, actor=network.township.admin),
+            lambda: staff_password_issue(staff=clerk, actor=network.county.admin),
+        ]
+    )
+    assert all(isinstance(r, str) for r in results), results
+    user = fresh(clerk).user
+    assert [user.check_password(p) for p in results].count(True) == 1  # the later one holds
+    assert StaffPasswordIssue.objects.filter(staff=clerk).count() == 2

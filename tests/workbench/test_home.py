@@ -231,3 +231,24 @@ def test_a_member_of_staff_with_no_center_wide_role_sees_no_oversight(net):
         roles=[Role.APPROVER],
     )
     assert case_counts(actor=approver, by="state")[0]["n"] == 1  # their department's case only
+
+
+def test_names_with_markup_are_shown_as_text_in_the_table_and_the_chart_data(
+    client, net, django_assert_max_num_queries
+):
+    from onewindow.catalog.services import item_update
+
+    item = net.village.item
+    item_update(
+        item=item,
+        name="</script><script>alert(1)</script>",
+        category=item.category,
+        department=item.department,
+    )
+    html = home(client, net.township.supervisor, 8, django_assert_max_num_queries)
+    assert "<script>alert(1)" not in html
+    assert "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in html  # the table
+    data = json.loads(
+        re.search(r'<script id="chart-item" type="application/json">(.*?)</script>', html).group(1)
+    )
+    assert "</script><script>alert(1)</script>" in data["labels"]

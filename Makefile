@@ -8,7 +8,7 @@ PORT ?= 8000
 # Two workers on the two cores we have; set PYTEST_WORKERS=0 to run in one process.
 PYTEST_WORKERS ?= 2
 
-.PHONY: install fonts browser proxy-tools demo test lint typecheck format messages bench clean
+.PHONY: install fonts browser proxy-tools demo test screenshots lint typecheck format messages bench clean
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -66,6 +66,11 @@ proxy-tools:
 
 test: install browser proxy-tools
 	$(PY) -m pytest $(if $(filter 0,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS)) --create-db $(PYTEST_ARGS)
+
+# The browser journeys (tests/e2e) save their screenshots into docs/screenshots, where the user
+# guides (docs/guide-*.md) show them; commit the changed pictures after looking at them.
+screenshots: install browser
+	ONEWINDOW_SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots $(PY) -m pytest tests/e2e -q $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

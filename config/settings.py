@@ -107,6 +107,14 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS") or url_origin(
 # Served over HTTPS: cookies only travel encrypted. On by default behind a TLS proxy.
 HTTPS = env_bool("ONEWINDOW_HTTPS", PROXY_SSL_HEADER)
 SECURE_HSTS_SECONDS = int(os.environ.get("ONEWINDOW_HSTS_SECONDS", "0"))
+# Only once every name under the domain is served over HTTPS (and, for preload, the name is
+# meant for the browsers' preload list): a browser remembers both for HSTS_SECONDS.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("ONEWINDOW_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("ONEWINDOW_HSTS_PRELOAD", False)
+# Redirect plain HTTP to HTTPS here too (nginx already does it for the public name; this covers a
+# request that reaches gunicorn another way). Needs ONEWINDOW_PROXY_SSL_HEADER behind the proxy,
+# or every request would look like HTTP and redirect forever.
+SECURE_SSL_REDIRECT = env_bool("ONEWINDOW_SSL_REDIRECT", False)
 
 # A refused form gets our page (in the visitor's language) instead of Django's English one.
 CSRF_FAILURE_VIEW = "onewindow.core.views.csrf_failure"
@@ -149,6 +157,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "onewindow.core.middleware.AdminParameterCheck",
     "onewindow.core.middleware.SessionIdleTimeout",
+    # A temporary password is changed before any other workbench or admin page opens.
+    "onewindow.workbench.password.PasswordChangeRequired",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -249,7 +259,7 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "onewindow.core.validators.MinimumLengthValidator"},  # Django's, with a translated message
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 

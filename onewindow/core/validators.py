@@ -30,6 +30,7 @@ UPPER_SNAKE `code`; `normalise_*` give the form to store (upper-case X, no prefi
 import datetime as dt
 import re
 
+from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from stdnum.cn import ric, uscc
@@ -138,3 +139,15 @@ def validate_mobile(value: str) -> None:
             _("Enter a mainland mobile number: 11 digits starting with 13–19."),
             code="MOBILE_FORMAT",
         )
+
+
+class MinimumLengthValidator(password_validation.MinimumLengthValidator):
+    """Django's length rule for passwords, with a message that is translated: Django 5.2 asks
+    for "…at least %d characters." while its Chinese catalog still holds the older
+    "%(min_length)d" text, so the refusal came out in English on a Chinese page."""
+
+    def get_error_message(self) -> str:
+        # One message, not ngettext: the minimum is never 1, and Chinese has one form anyway.
+        return _("This password is too short: it must have at least %(min_length)d characters.") % {
+            "min_length": self.min_length
+        }

@@ -321,6 +321,7 @@ CENTER_PATHS: dict[str, str] = {
     "org.window": "center",
     "org.staff": "center",
     "org.staffabsence": "staff__center",
+    "org.staffpasswordissue": "staff__center",
     "catalog.mainitem": "center",  # the catalog branch's main items (主项), once merged
     "catalog.serviceitem": "center",
     "catalog.serviceitemversion": "item__center",
@@ -437,6 +438,30 @@ def roles_refused(
     return [role for role in Role.values if role in changed and not may_grant_role(actor, role, center)]
 
 
+def may_issue_password(actor: Actor | Scope, staff: Staff) -> bool:
+    """Whether the actor may issue a temporary password to `staff` (who then signs in with it
+    and must choose their own at once).
+
+    An administrator of the staff member's center or of one above it, as for granting roles;
+    for a center administrator only an administrator from above (as `may_grant_role` for the
+    center-admin role: nobody takes over a fellow administrator's account); never for oneself
+    (one changes one's own password with the old one) and, for a superuser's account, only a
+    superuser. Reads the target's roles and user flags from prefetched rows when present."""
+    scope = actor_scope(actor)
+    if scope.staff is not None and scope.staff.pk == staff.pk:
+        return False
+    if scope.user_id is not None and scope.user_id == staff.user_id:
+        return False
+    if staff.user.is_superuser and not scope.is_superuser:
+        return False
+    center = staff.center if Staff.center.is_cached(staff) else staff.center_id
+    if not may_manage_center(scope, center):
+        return False
+    if Role.CENTER_ADMIN in staff.roles:  # active or not: it may be switched on again
+        return center_above(scope, center)
+    return True
+
+
 def may_import_catalog(actor: Actor | Scope, center: ServiceCenter | int | None) -> bool:
     """Whether the actor may import a catalog into `center` (it administers it)."""
     return may_manage_center(actor, center)
@@ -455,6 +480,7 @@ __all__ = [
     "is_center_admin",
     "may_grant_role",
     "may_import_catalog",
+    "may_issue_password",
     "may_manage_center",
     "regions_visible",
     "roles_refused",

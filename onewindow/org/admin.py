@@ -12,11 +12,15 @@ found by an exact ID number through the blind index, since the column itself is 
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.utils import quote, unquote
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, OuterRef
-from django.urls import reverse
+from django.http import Http404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -27,7 +31,7 @@ from onewindow.core.fields import personal_digests
 from onewindow.core.models import Job, PersonalDataAccess
 from onewindow.core.personaladmin import PersonalDataAdminMixin, PersonalInputsFormMixin
 from onewindow.core.serviceadmin import ServiceAdminMixin, ServiceInlineMixin, adopt
-from onewindow.org.access import actor_scope, roles_refused
+from onewindow.org.access import actor_scope, may_issue_password, roles_refused
 from onewindow.org.adminscope import ScopedAdminMixin, ScopedInlineMixin, ScopedRelatedFilter
 from onewindow.org.errors import MESSAGES, OrgError, role_refusal
 from onewindow.org.models import (
@@ -58,6 +62,7 @@ from onewindow.org.services import (
     staff_absence_create,
     staff_absence_end,
     staff_create,
+    staff_password_issue,
     staff_set_backup,
     staff_set_roles,
     staff_update,
@@ -408,6 +413,7 @@ class StaffAdmin(PersonalDataAdminMixin, OrgAdmin):
     list_select_related = ["user", "center", "department", "window", "backup"]
     autocomplete_fields = ["center", "department", "window", "backup"]
     inlines = [StaffAbsenceInline]
+    actions = ["issue_temporary_password"]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:
@@ -421,7 +427,7 @@ class StaffAdmin(PersonalDataAdminMixin, OrgAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
-        return [*fields, "center", "absences"] if obj is not None else fields
+        return [*fields, "center", "absences", "password"] if obj is not None else fields
 
     def get_fieldsets(self, request, obj=None):
         return self.mask_fieldsets(request, obj, self._fieldsets(obj))
@@ -452,7 +458,90 @@ class StaffAdmin(PersonalDataAdminMixin, OrgAdmin):
                 {"fields": ["name", "roles", "center", "department", "window", "employee_number", "mobile"]},
             ),
             (_("AB post and status"), {"fields": ["backup", "absences", "is_active"]}),
+            (_("Password"), {"fields": ["password"]}),
         ]
+
+    # ----------------------------------------------------------------- temporary passwords
+
+    def get_urls(self):
+        opts = self.model._meta
+        return [
+            path(
+                "<path:object_id>/temporary-password/",
+                self.admin_site.admin_view(self.temporary_password_view),
+                name=f"{opts.app_label}_{opts.model_name}_temporary_password",
+            ),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description=_("password"))
+    def password(self, obj: Staff) -> str:
+        """The last temporary password issued (who, when), whether a new one is still due, and
+        the link that issues one."""
+        last = obj.password_issues.order_by("-issued_at", "-pk").first()
+        parts = []
+        if last is not None:
+            parts.append(
+                format_html(
+                    "<p>{}</p>",
+                    _("Temporary password issued %(at)s by %(name)s.")
+                    % {"at": _local(last.issued_at), "name": last.issued_by_name},
+                )
+            )
+        if obj.password_change_required:
+            parts.append(
+                format_html("<p><strong>{}</strong></p>", _("Must choose a new password at sign-in."))
+            )
+        url = reverse("admin:org_staff_temporary_password", args=[quote(obj.pk)])
+        parts.append(format_html('<a class="button" href="{}">{}</a>', url, _("Issue a temporary password")))
+        return format_html_join("", "{}", ((p,) for p in parts))
+
+    @admin.action(description=_("Issue a temporary password to the selected staff"), permissions=["change"])
+    def issue_temporary_password(self, request, queryset):
+        """Asks first (the page lists whom), then issues and shows each password once."""
+        staff = list(queryset.select_related("user", "center").prefetch_related("user__groups"))
+        if request.POST.get("post") != "yes":
+            return self._temporary_password_page(request, staff, issued=None, from_list=True)
+        return self._issue(request, staff, from_list=True)
+
+    def temporary_password_view(self, request, object_id):
+        obj = self.get_object(request, unquote(object_id))
+        if not self.has_change_permission(request, obj):
+            raise Http404(_("No such record, or it is not in your centers."))
+        if request.method == "POST":
+            return self._issue(request, [obj], from_list=False)
+        return self._temporary_password_page(request, [obj], issued=None, from_list=False)
+
+    def _issue(self, request, staff: list[Staff], *, from_list: bool):
+        issued, refused = [], []
+        for member in staff:
+            try:
+                password = staff_password_issue(staff=member, actor=request.user)
+            except OrgError as exc:
+                refused.append((member, exc.message))
+                continue
+            self.log_change(request, member, [{"changed": {"fields": ["password"]}}])
+            issued.append((member, password))
+        return self._temporary_password_page(
+            request, staff, issued=issued, refused=refused, from_list=from_list
+        )
+
+    def _temporary_password_page(self, request, staff, *, issued, refused=(), from_list):
+        opts = self.model._meta
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Issue a temporary password"),
+            "opts": opts,
+            "staff": [(member, may_issue_password(request.user, member)) for member in staff],
+            "issued": issued,
+            "refused": refused,
+            "from_list": from_list,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "changelist_url": reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"),
+        }
+        response = TemplateResponse(request, "admin/org/staff/temporary_password.html", context)
+        response["Cache-Control"] = "private, no-store"  # the passwords are shown once
+        return response
 
     def save_model(self, request, obj, form, change):
         """`staff_create` on add; on change `staff_update` for the details, then

@@ -51,6 +51,17 @@ MESSAGES = {
     "ABSENCE_STARTED": _(
         "This absence has started: end it instead of cancelling it, so the covered period stays on record."
     ),
+    "PASSWORD_ISSUE_NOT_ALLOWED": _(
+        "You may not issue a temporary password to %(name)s: only an administrator of their center "
+        "or of a center above it may (for a center administrator: of a center above it), and never "
+        "to oneself."
+    ),
+    "PASSWORD_WRONG": _("The current password is wrong."),
+    "PASSWORD_REQUIRED": _("Enter the new password."),
+    "PASSWORD_TOO_LONG": _("At most %(max)d characters."),
+    "PASSWORD_UNCHANGED": _("The new password must differ from the current one."),
+    "PASSWORD_MISMATCH": _("The two new passwords differ."),
+    "PASSWORD_INVALID": _("This password is not allowed."),
     "INVALID_CODE": _("Enter a valid code."),
     "CODE_TAKEN": _("The code %(value)s is already used."),
     "NUMBER_TAKEN": _("Window number %(value)s is already used in this center."),

@@ -234,6 +234,10 @@ class Staff(models.Model):
         help_text=_("Who covers this person's work when absent (AB post)."),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # Set when an administrator issues a temporary password (`staff_password_issue`), cleared
+    # when the person chooses their own (`staff_password_change`): until then every workbench
+    # and admin page leads to the password page (workbench.password.PasswordChangeRequired).
+    password_change_required = models.BooleanField(_("must choose a new password"), default=False)
 
     class Meta:
         ordering = ["center", "name"]
@@ -311,6 +315,33 @@ class StaffAbsence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.staff} {self.starts_at:%Y-%m-%d %H:%M}–{self.ends_at:%Y-%m-%d %H:%M}"
+
+
+class StaffPasswordIssue(models.Model):
+    """A temporary password an administrator issued to a member of staff: who, to whom, when.
+    Append-only (written by `staff_password_issue`); the password itself is never stored here."""
+
+    staff = models.ForeignKey(
+        Staff,
+        verbose_name=_("staff member"),
+        on_delete=models.PROTECT,
+        related_name="password_issues",
+        db_index=False,  # (staff, -issued_at) leads with it
+    )
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("issued by"), on_delete=models.PROTECT, related_name="+"
+    )
+    issued_by_name = models.CharField(_("issued by (name)"), max_length=150)
+    issued_at = models.DateTimeField(_("issued at"))
+
+    class Meta:
+        ordering = ["-issued_at", "-pk"]
+        verbose_name = _("temporary password issued")
+        verbose_name_plural = _("temporary passwords issued")
+        indexes = [models.Index(fields=["staff", "-issued_at"], name="staff_password_issue_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.staff} {self.issued_at:%Y-%m-%d %H:%M}"
 
 
 class Applicant(models.Model):

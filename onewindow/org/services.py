@@ -6,11 +6,13 @@ commands, the demo loader, later the workbench and API) never save org rows them
 """
 
 import datetime as dt
+import secrets
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, models, transaction
@@ -28,7 +30,7 @@ from onewindow.core.validators import (
     validate_mobile,
     validate_uscc,
 )
-from onewindow.org.access import Actor, roles_refused
+from onewindow.org.access import Actor, actor_scope, may_issue_password, roles_refused
 from onewindow.org.errors import OrgError, org_error, role_refusal
 from onewindow.org.models import (
     Applicant,
@@ -39,6 +41,7 @@ from onewindow.org.models import (
     ServiceCenter,
     Staff,
     StaffAbsence,
+    StaffPasswordIssue,
     Window,
     region_code_validator,
     short_code_validator,
@@ -829,6 +832,107 @@ def staff_update(
     locked.mobile = clean_mobile(mobile)
     locked.is_active = bool(is_active)
     locked.save(update_fields=["name", "department", "window", "employee_number", "mobile", "is_active"])
+    return locked
+
+
+# --------------------------------------------------------------------------- passwords
+
+# Letters and digits that cannot be mistaken for one another when read out or copied by hand
+# (no 0/O, 1/l/I): a temporary password is shown once on a screen and typed in at a counter.
+TEMPORARY_PASSWORD_ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # noqa: S105 (not a password)
+TEMPORARY_PASSWORD_LENGTH = 12  # about 70 bits
+MAX_PASSWORD_LENGTH = 4096  # what a form accepts; hashing a longer one is a denial of service
+
+
+def _temporary_password(user: Any) -> str:
+    """A random password the configured validators accept (letters and a digit, never common)."""
+    for _attempt in range(100):
+        password = "".join(
+            secrets.choice(TEMPORARY_PASSWORD_ALPHABET) for _ in range(TEMPORARY_PASSWORD_LENGTH)
+        )
+        if not any(c.isdigit() for c in password) or not any(c.isalpha() for c in password):
+            continue
+        try:
+            validate_password(password, user)
+        except ValidationError:
+            continue
+        return password
+    raise org_error("PASSWORD_INVALID")  # validators no random password passes: a configuration error
+
+
+def _issuing_user(actor: Actor) -> Any:
+    scope = actor_scope(actor)
+    if scope.staff is not None:
+        return scope.staff.user
+    return actor
+
+
+@transaction.atomic
+def staff_password_issue(*, staff: Staff, actor: Actor) -> str:
+    """Give a member of staff a random one-time password and return it (to be shown once).
+
+    The actor must be allowed to (`org.access.may_issue_password`: an administrator of the
+    staff member's center or above; a center administrator only from above; never oneself).
+    Locks the staff row; the old password stops working and every open session of the account
+    ends (Django checks the password hash on each request); the person must choose a new
+    password at their next sign-in (`password_change_required`); a failed-sign-in lockout of
+    the account is lifted; one `StaffPasswordIssue` row records who issued it and when. The
+    password itself is never stored in the clear or logged."""
+    locked = _locked(staff)  # two issues for one person run one after the other
+    if actor is None or not may_issue_password(actor, locked):
+        raise org_error("PASSWORD_ISSUE_NOT_ALLOWED", "", name=locked.name)
+    user = locked.user
+    password = _temporary_password(user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    locked.password_change_required = True
+    locked.save(update_fields=["password_change_required"])
+    issuer = _issuing_user(actor)
+    issuer_staff = actor_scope(actor).staff
+    StaffPasswordIssue.objects.create(
+        staff=locked,
+        issued_by=issuer,
+        issued_by_name=issuer_staff.name if issuer_staff is not None else issuer.get_username(),
+        issued_at=clock.now(),
+    )
+    from axes.utils import reset as axes_reset  # django-axes: lift the account's lockout
+
+    axes_reset(username=user.get_username())
+    return password
+
+
+@transaction.atomic
+def staff_password_change(*, staff: Staff, old_password: str, new_password: str) -> Staff:
+    """The member of staff chooses their own password: the current one (or the temporary one
+    an administrator issued) must be right, the new one must differ from it and pass the
+    configured validators (AUTH_PASSWORD_VALIDATORS: length, common passwords, likeness to
+    the user's name). Clears `password_change_required`. Locks the staff row.
+
+    Errors: PASSWORD_WRONG (old_password), PASSWORD_REQUIRED, PASSWORD_TOO_LONG,
+    PASSWORD_UNCHANGED and PASSWORD_INVALID (new_password, with the validators' own messages)."""
+    old_password = old_password or ""
+    new_password = new_password or ""
+    if len(old_password) > MAX_PASSWORD_LENGTH:
+        raise org_error("PASSWORD_WRONG", "old_password")
+    if not new_password:
+        raise org_error("PASSWORD_REQUIRED", "new_password")
+    if len(new_password) > MAX_PASSWORD_LENGTH:
+        raise org_error("PASSWORD_TOO_LONG", "new_password", max=MAX_PASSWORD_LENGTH)
+    locked = _locked(staff)
+    user = locked.user
+    if not old_password or not user.check_password(old_password):
+        raise org_error("PASSWORD_WRONG", "old_password")
+    if new_password == old_password:
+        raise org_error("PASSWORD_UNCHANGED", "new_password")
+    try:
+        validate_password(new_password, user)
+    except ValidationError as exc:
+        raise org_error("PASSWORD_INVALID", "new_password", detail=" ".join(exc.messages)) from exc
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    if locked.password_change_required:
+        locked.password_change_required = False
+        locked.save(update_fields=["password_change_required"])
     return locked
 
 

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from onewindow.org.models import Staff
@@ -57,6 +58,9 @@ def staff_required(view: View | None = None, *, roles: Iterable[str] = ()) -> An
                 raise PermissionDenied(_("Only staff of a service center can use the workbench."))
             if needed and not any(staff.has_role(role) for role in needed):
                 raise PermissionDenied(_("This page is for another role."))
+            match = request.resolver_match
+            if staff.password_change_required and (match is None or match.url_name != "password"):
+                return redirect("workbench:password")  # a temporary password is changed first
             request.staff = staff  # type: ignore[attr-defined]
             return func(request, *args, **kwargs)
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from onewindow.workbench import home, signin, views
+from onewindow.workbench import home, password, signin, views
 
 app_name = "workbench"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("", home.home, name="home"),
     path("login/", signin.SignInView.as_view(), name="login"),
     path("logout/", signin.SignOutView.as_view(), name="logout"),
+    path("password/", password.password_change, name="password"),
     path("cases/<str:number>/notice/<str:kind>.pdf", views.notice_pdf, name="notice_pdf"),
     path("batch/<str:code>/", views.batch_upload, name="batch"),
     path("batch/<str:code>/template.xlsx", views.batch_template_xlsx, name="batch_template"),

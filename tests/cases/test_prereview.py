@@ -5,22 +5,10 @@ import pytest
 from onewindow.cases import services
 from onewindow.cases.errors import CaseError
 from onewindow.cases.models import CaseEvent
-from tests.factories.cases import make_world
+from tests.factories.cases import make_world, online
 from tests.factories.org import ApplicantFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def online(world, **kwargs):
-    return services.application_create(
-        center=world.center,
-        applicant=world.applicant,
-        items=[world.item],
-        channel="portal",
-        materials=["id_card"],
-        actor=world.applicant,
-        **kwargs,
-    )
 
 
 def test_a_draft_has_no_event_until_submitted_for_prereview():

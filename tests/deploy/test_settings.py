@@ -3,7 +3,10 @@
 The settings module is run afresh with the variables given (runpy), so the running test
 process keeps its own settings."""
 
+import os
 import runpy
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -17,6 +20,13 @@ VARIABLES = (
     "ONEWINDOW_HSTS_SECONDS",
     "CSRF_TRUSTED_ORIGINS",
     "DEBUG",
+    "ONEWINDOW_SSL_REDIRECT",
+    "ONEWINDOW_HSTS_INCLUDE_SUBDOMAINS",
+    "ONEWINDOW_HSTS_PRELOAD",
+    "ONEWINDOW_SIGNIN_FAILURES",
+    "ONEWINDOW_SIGNIN_LOCKOUT_MINUTES",
+    "ONEWINDOW_SESSION_IDLE_MINUTES",
+    "ONEWINDOW_SESSION_MAX_HOURS",
 )
 
 
@@ -76,3 +86,113 @@ def test_forwarded_host_and_hsts_are_opt_in(settings_with):
     values = settings_with(ONEWINDOW_USE_X_FORWARDED_HOST="1", ONEWINDOW_HSTS_SECONDS="3600")
     assert values["USE_X_FORWARDED_HOST"] is True
     assert values["SECURE_HSTS_SECONDS"] == 3600
+
+
+# ------------------------------------------------------------------ the documented production settings
+
+ROOT = SETTINGS.parents[1]
+OPERATIONS = ROOT / "docs" / "operations.md"
+
+
+def documented_production_env() -> dict[str, str]:
+    """The variables of docs/operations.md's "Production settings" block, as written there."""
+    text = OPERATIONS.read_text()
+    block = text.split("<!-- production-env:start -->", 1)[1].split("<!-- production-env:end -->", 1)[0]
+    variables = {}
+    for line in block.splitlines():
+        line = line.strip()
+        if line and not line.startswith(("#", "```")):
+            name, _, value = line.partition("=")
+            variables[name] = value
+    return variables
+
+
+def production_env(tmp_path) -> dict[str, str]:
+    """The documented variables with the placeholders filled in, in an environment of its own."""
+    import secrets
+
+    from cryptography.fernet import Fernet
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ONEWINDOW_", "DJANGO_"))}
+    for name in (*VARIABLES, "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"):
+        env.pop(name, None)
+    env.update(documented_production_env())
+    env["SECRET_KEY"] = secrets.token_urlsafe(50)
+    env["ONEWINDOW_FIELD_KEY"] = Fernet.generate_key().decode()
+    env["ONEWINDOW_DATA_DIR"] = str(tmp_path)
+    env.pop("DATABASE_URL")  # SQLite in the data folder: the checks below need no database server
+    env["PYTHONPATH"] = str(ROOT)
+    return env
+
+
+def test_the_documented_block_sets_what_production_needs():
+    env = documented_production_env()
+    assert env["DEBUG"] == "0"
+    for name in (
+        "SECRET_KEY",
+        "ONEWINDOW_FIELD_KEY",
+        "ALLOWED_HOSTS",
+        "ONEWINDOW_PROXY_SSL_HEADER",
+        "ONEWINDOW_HTTPS",
+        "ONEWINDOW_HSTS_SECONDS",
+        "ONEWINDOW_SIGNIN_FAILURES",
+        "ONEWINDOW_SIGNIN_LOCKOUT_MINUTES",
+        "ONEWINDOW_SESSION_IDLE_MINUTES",
+        "ONEWINDOW_SESSION_MAX_HOURS",
+    ):
+        assert env.get(name), name
+
+
+def test_check_deploy_is_clean_with_the_documented_production_settings(tmp_path):
+    """Every check, not only the security ones, in a process of its own: no warning at all."""
+    result = subprocess.run(  # noqa: S603 (our own interpreter and manage.py)
+        [sys.executable, str(ROOT / "manage.py"), "check", "--deploy", "--fail-level", "WARNING"],
+        env=production_env(tmp_path),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout, result.stdout + result.stderr
+
+
+def test_without_the_https_settings_check_deploy_names_what_is_missing(tmp_path):
+    env = production_env(tmp_path)
+    for name in ("ONEWINDOW_SSL_REDIRECT", "ONEWINDOW_HSTS_SECONDS"):
+        env.pop(name)
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, str(ROOT / "manage.py"), "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "security.W004" in result.stderr + result.stdout
+    assert "security.W008" in result.stderr + result.stdout
+
+
+def test_the_https_redirect_and_hsts_words_are_opt_in(settings_with):
+    values = settings_with()
+    assert values["SECURE_SSL_REDIRECT"] is False
+    assert values["SECURE_HSTS_INCLUDE_SUBDOMAINS"] is False and values["SECURE_HSTS_PRELOAD"] is False
+    values = settings_with(
+        ONEWINDOW_SSL_REDIRECT="1", ONEWINDOW_HSTS_INCLUDE_SUBDOMAINS="1", ONEWINDOW_HSTS_PRELOAD="1"
+    )
+    assert values["SECURE_SSL_REDIRECT"] is True
+    assert values["SECURE_HSTS_INCLUDE_SUBDOMAINS"] is True and values["SECURE_HSTS_PRELOAD"] is True
+
+
+def test_the_sign_in_and_session_settings_come_from_the_environment(settings_with):
+    values = settings_with(
+        ONEWINDOW_SIGNIN_FAILURES="3",
+        ONEWINDOW_SIGNIN_LOCKOUT_MINUTES="60",
+        ONEWINDOW_SESSION_IDLE_MINUTES="10",
+        ONEWINDOW_SESSION_MAX_HOURS="8",
+    )
+    assert values["AXES_FAILURE_LIMIT"] == 3
+    assert values["AXES_COOLOFF_TIME"].total_seconds() == 3600
+    assert values["SESSION_IDLE_MINUTES"] == 10
+    assert values["SESSION_COOKIE_AGE"] == 8 * 3600

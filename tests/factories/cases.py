@@ -120,6 +120,19 @@ def submit(world: World, *, items=None, materials=None, actor_override=None, **k
     )
 
 
+def online(world: World, **kwargs):
+    """An application the applicant files on the portal (pass `state="prereview"` for pre-review)."""
+    return services.application_create(
+        center=world.center,
+        applicant=world.applicant,
+        items=[world.item],
+        channel="portal",
+        materials=["id_card"],
+        actor=world.applicant,
+        **kwargs,
+    )
+
+
 def accepted_case(world: World) -> Case:
     application = submit(world)
     result = services.application_intake(application=application, actor=world.clerk)

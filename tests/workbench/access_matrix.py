@@ -91,6 +91,7 @@ ROUTES: list[Route] = [
     Route("login", public=True),
     Route("logout", method="POST"),
     Route("home"),
+    Route("password"),  # every member of staff changes their own password
     Route(
         "notice_pdf",
         kwargs=lambda hall: {"number": first_case(hall).number, "kind": "acceptance"},

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from onewindow.workbench import home, signin, views
+from onewindow.workbench import home, intake, signin, views
 
 app_name = "workbench"
 
@@ -10,5 +10,14 @@ urlpatterns = [
     path("logout/", signin.SignOutView.as_view(), name="logout"),
     path("cases/<str:number>/notice/<str:kind>.pdf", views.notice_pdf, name="notice_pdf"),
     path("batch/<str:code>/", views.batch_upload, name="batch"),
+    path("intake/", intake.page, name="intake"),
+    path("intake/applicant/", intake.applicant_find, name="intake_applicant"),
+    path("intake/applicant/new/", intake.applicant_register, name="intake_applicant_register"),
+    path("intake/items/", intake.item_search, name="intake_items"),
+    path("intake/work/", intake.work, name="intake_work"),
+    path("intake/submit/", intake.submit, name="intake_submit"),
+    path("intake/void/", intake.void, name="intake_void"),
+    path("intake/scans/", intake.file_upload, name="intake_scan"),
+    path("files/<int:pk>/", intake.file_get, name="file"),
     path("batch/<str:code>/template.xlsx", views.batch_template_xlsx, name="batch_template"),
 ]

@@ -50,7 +50,9 @@ MESSAGES = {
     "VOID_NOT_OWN_INTAKE": _(
         "Only the clerk who took this intake may void it, on the same day; otherwise ask a center administrator."
     ),
-    "VOID_DAY_PASSED": _("An intake can be voided by its clerk only on the day it was taken; ask a center administrator."),
+    "VOID_DAY_PASSED": _(
+        "An intake can be voided by its clerk only on the day it was taken; ask a center administrator."
+    ),
     "FILE_INVALID": _("The file cannot be taken: %(reason)s"),
     "NOTHING_TO_VOID": _("The application has no case that can be voided."),
     "INVALID_STATE_ARGUMENT": _("An application can only be created as draft, submitted or in pre-review."),

@@ -179,7 +179,9 @@ def item_search(*, center: ServiceCenter, q: str, limit: int = SEARCH_LIMIT) -> 
     if not q:
         return []
     initials = q.lower()
-    published = ServiceItemVersion.objects.filter(item=OuterRef("pk"), status=ServiceItemVersion.Status.PUBLISHED)
+    published = ServiceItemVersion.objects.filter(
+        item=OuterRef("pk"), status=ServiceItemVersion.Status.PUBLISHED
+    )
     match = Q(code__istartswith=q) | Q(name__icontains=q)
     if initials.isascii() and initials.isalnum():
         match |= Q(pinyin_initials__startswith=initials)
@@ -203,8 +205,9 @@ def bundle_search(*, center: ServiceCenter, q: str, limit: int = 5) -> list[Bund
     if not q:
         return []
     return list(
-        Bundle.objects.filter(Q(code__istartswith=q) | Q(name__icontains=q), center=center, is_active=True)
-        .order_by("code")[:limit]
+        Bundle.objects.filter(
+            Q(code__istartswith=q) | Q(name__icontains=q), center=center, is_active=True
+        ).order_by("code")[:limit]
     )
 
 
@@ -221,7 +224,9 @@ def items_of_center(*, center: ServiceCenter, ids: list[int]) -> list[ServiceIte
 
 def bundle_item_ids(*, bundle: Bundle) -> list[int]:
     """The bundle's items in their order."""
-    return list(BundleItem.objects.filter(bundle=bundle).order_by("order", "pk").values_list("item_id", flat=True))
+    return list(
+        BundleItem.objects.filter(bundle=bundle).order_by("order", "pk").values_list("item_id", flat=True)
+    )
 
 
 def published_version_ids(*, item_ids: list[int]) -> dict[int, int]:

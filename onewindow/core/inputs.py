@@ -70,11 +70,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, Protocol, TypeVar
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django.utils import timezone, translation
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, model_validator
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError, core_schema
@@ -297,7 +296,10 @@ class DocumentKind(models.TextChoices):
     """The identity documents applicants and 经办人 carry to the window."""
 
     RESIDENT_ID = "resident_id", gettext_lazy("resident identity card")
-    HK_MACAO_RESIDENCE = "hk_macao_residence", gettext_lazy("residence permit for Hong Kong and Macao residents")
+    HK_MACAO_RESIDENCE = (
+        "hk_macao_residence",
+        gettext_lazy("residence permit for Hong Kong and Macao residents"),
+    )
     TAIWAN_RESIDENCE = "taiwan_residence", gettext_lazy("residence permit for Taiwan residents")
     HK_MACAO_PERMIT = "hk_macao_permit", gettext_lazy("travel permit for Hong Kong and Macao residents")
     TAIWAN_PERMIT = "taiwan_permit", gettext_lazy("travel permit for Taiwan residents")
@@ -381,7 +383,7 @@ def parse_document_number(value: Any, kind: str) -> str:
         except DjangoValidationError as exc:
             reason = exc.messages[0]
     elif kind in _RESIDENCE_PREFIXES:
-        reason = _gb11643_reason(number, prefixes=_RESIDENCE_PREFIXES[kind])
+        reason = _gb11643_reason(number, prefixes=_RESIDENCE_PREFIXES[DocumentKind(kind)])
     elif kind == DocumentKind.FOREIGN_PERMANENT:
         reason = None if _PERMANENT_OLD_RE.fullmatch(number) else _gb11643_reason(number, leading="9")
     else:

@@ -293,13 +293,17 @@ def clean_uscc(value: str) -> str:
 def clean_document(kind: str, number: str, *, field: str = "id_number") -> tuple[str, str]:
     """(kind, number) of an identity document, normalised (core.inputs' rule per kind);
     OrgError naming `field` (or `document_kind`) if invalid."""
-    kind, number, errors = document_check(kind, number, label=str(Applicant._meta.get_field("id_number").verbose_name))
+    kind, number, errors = document_check(
+        kind, number, label=str(Applicant._meta.get_field("id_number").verbose_name)
+    )
     if errors:
         error = errors[0]
         code = "INVALID_ID_NUMBER" if error["field"] == "number" else "INVALID_CHOICE"
         if error["code"] == "FIELD_REQUIRED":
             code = "ID_NUMBER_REQUIRED"
-        raise org_error(code, field if error["field"] == "number" else "document_kind", detail=error["message"])
+        raise org_error(
+            code, field if error["field"] == "number" else "document_kind", detail=error["message"]
+        )
     return kind, number
 
 

@@ -10,8 +10,9 @@ every read through selectors with the signed-in staff member as the actor.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -24,8 +25,8 @@ from onewindow.cases.errors import CaseError
 from onewindow.cases.models import Application, ApplicationMaterial, CaseState
 from onewindow.cases.selectors import (
     VersionPlan,
-    application_get,
     applicant_materials_on_file,
+    application_get,
     version_plan,
 )
 from onewindow.catalog import selectors as catalog
@@ -38,8 +39,19 @@ from onewindow.org.errors import OrgError
 from onewindow.org.models import Applicant, Role, Staff
 from onewindow.workbench.staff import staff_required
 
+View = TypeVar("View", bound=Callable[..., HttpResponse | FileResponse])
+
+
+def _for(roles: Sequence[str] = ()) -> Callable[[View], View]:
+    """`staff_required` with its type kept (the decorator itself is typed Any)."""
+    return cast(Callable[[View], View], staff_required(roles=roles))
+
+
 CLERK = [Role.INTAKE_CLERK]
 VOIDERS = [Role.INTAKE_CLERK, Role.CENTER_ADMIN]
+clerks = _for(CLERK)
+voiders = _for(VOIDERS)
+any_staff = _for()
 MAX_ITEMS = 10
 MAX_QUERY = 64
 
@@ -82,7 +94,7 @@ def _ids(values: list[str]) -> list[int]:
 
 
 @require_GET
-@staff_required(roles=VOIDERS)
+@voiders
 def page(request: HttpRequest) -> HttpResponse:
     staff = _staff(request)
     return render(
@@ -104,7 +116,7 @@ def _applicant_context(applicant: Applicant | None, **extra: Any) -> dict[str, A
 
 
 @require_GET
-@staff_required(roles=CLERK)
+@clerks
 def applicant_find(request: HttpRequest) -> HttpResponse:
     """Find by ID number (any document kind) or USCC, through the blind index."""
     q = normalise_document_number(_short(request.GET.get("q"), 40))
@@ -119,7 +131,7 @@ def applicant_find(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@staff_required(roles=CLERK)
+@clerks
 def applicant_register(request: HttpRequest) -> HttpResponse:
     """Register a new applicant (org services check every field); errors shown by field."""
     post = request.POST
@@ -148,7 +160,7 @@ def applicant_register(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@staff_required(roles=CLERK)
+@clerks
 def item_search(request: HttpRequest) -> HttpResponse:
     """Search as you type: items by pinyin initials, code or name, and bundles (two queries)."""
     staff = _staff(request)
@@ -204,11 +216,17 @@ def _work(staff: Staff, item_ids: list[int], bundle_id: int | None, applicant: A
     fields: dict[str, dict[str, Any]] = {}
     for plan in plans:
         for f in plan.form_fields:
-            row = fields.setdefault(
+            question = fields.setdefault(
                 f.key,
-                {"key": f.key, "label": f.label, "kind": f.kind, "required": False, "choices": list(f.choices)},
+                {
+                    "key": f.key,
+                    "label": f.label,
+                    "kind": f.kind,
+                    "required": False,
+                    "choices": list(f.choices),
+                },
             )
-            row["required"] = row["required"] or f.required
+            question["required"] = question["required"] or f.required
     materials: dict[str, MaterialRow] = {}
     today = clock.today()
     for plan in plans:
@@ -285,7 +303,7 @@ def _work_context(
 
 
 @require_GET
-@staff_required(roles=CLERK)
+@clerks
 def work(request: HttpRequest) -> HttpResponse:
     """The chosen items (add / remove one, or a bundle), the unified form and the checklist."""
     staff = _staff(request)
@@ -382,7 +400,7 @@ def _outcome_of(application: Application) -> Outcome:
 
 
 @require_POST
-@staff_required(roles=CLERK)
+@clerks
 def submit(request: HttpRequest) -> HttpResponse:
     """Accept (容缺 or not), issue the one-time notice, or refuse. A double-clicked button
     sends the same idempotency key: the engine returns the first application, which is shown."""
@@ -390,7 +408,12 @@ def submit(request: HttpRequest) -> HttpResponse:
     post = request.POST
     action = _short(post.get("action"), 20)
     applicant = _applicant(staff, post.get("applicant"))
-    current = _work(staff, _ids(post.getlist("items")), _ids([post.get("bundle", "")])[0] if _ids([post.get("bundle", "")]) else None, applicant)
+    current = _work(
+        staff,
+        _ids(post.getlist("items")),
+        _ids([post.get("bundle", "")])[0] if _ids([post.get("bundle", "")]) else None,
+        applicant,
+    )
     form_data = {f["key"]: _short(post.get(f"f_{f['key']}"), 2100) for f in current.fields}
     form_data = {k: v for k, v in form_data.items() if v}
     errors: dict[str, str] = {}
@@ -403,16 +426,18 @@ def submit(request: HttpRequest) -> HttpResponse:
     handed, material_errors, missing = _materials_in(current, post)
     reasons = str(post.get("reasons", "")).strip()[:2000]
     legal_basis = str(post.get("legal_basis", "")).strip()[:500]
-    if action == "refuse":
+    if action == "refuse":  # the form is still checked: an application is submitted with it
         if not reasons:
             errors["reasons"] = _("Write the reasons for the refusal.")
         if not legal_basis:
             errors["legal_basis"] = _("Give the legal basis of the refusal.")
     else:
         errors.update(material_errors)
-        errors.update(_field_errors(current, form_data))
+    errors.update(_field_errors(current, form_data))
     if action == "accept" and missing:
-        errors["action"] = _("Materials are missing: use accept with pending materials or the one-time notice.")
+        errors["action"] = _(
+            "Materials are missing: use accept with pending materials or the one-time notice."
+        )
     delivery = _short(post.get("delivery_method"), 12)
     address = _short(post.get("delivery_address"), 200)
     key = _short(post.get("idempotency_key"), 64) or None
@@ -437,7 +462,9 @@ def submit(request: HttpRequest) -> HttpResponse:
             )
             if any(c.state != CaseState.SUBMITTED for c in application.cases.all()):
                 return _result(request, _outcome_of(application))  # a retried submit
-            files.material_files_attach(application=application, file_ids=_ids(post.getlist("scans")), actor=staff)
+            files.material_files_attach(
+                application=application, file_ids=_ids(post.getlist("scans")), actor=staff
+            )
             if action == "refuse":
                 for case in application.cases.order_by("pk"):
                     services.case_refuse(case=case, actor=staff, reasons=reasons, legal_basis=legal_basis)
@@ -473,7 +500,10 @@ def _refused(
         applicant,
         values=form_data or {"": ""},
         errors=errors,
-        agent={k: _short(post.get(k), 60) for k in ("agent_name", "agent_document_kind", "agent_document_number", "agent_mobile")},
+        agent={
+            k: _short(post.get(k), 60)
+            for k in ("agent_name", "agent_document_kind", "agent_document_number", "agent_mobile")
+        },
         reasons=str(post.get("reasons", ""))[:2000],
         legal_basis=str(post.get("legal_basis", ""))[:500],
         delivery_method=_short(post.get("delivery_method"), 12),
@@ -491,7 +521,7 @@ def _result(request: HttpRequest, outcome: Outcome) -> HttpResponse:
 
 
 @require_POST
-@staff_required(roles=VOIDERS)
+@voiders
 def void(request: HttpRequest) -> HttpResponse:
     """作废 a mistaken intake with a reason (the clerk the same day, a center admin later)."""
     staff = _staff(request)
@@ -517,7 +547,7 @@ def void(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@staff_required(roles=CLERK)
+@clerks
 def file_upload(request: HttpRequest) -> HttpResponse:
     """One scan for one material of the intake being typed (checked by its content)."""
     staff = _staff(request)
@@ -540,7 +570,7 @@ def file_upload(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@staff_required
+@any_staff
 def file_get(request: HttpRequest, pk: int) -> FileResponse:
     """A scan, for staff who may see its application's cases (404 otherwise)."""
     row = files.material_file_get(actor=_staff(request), pk=pk)

@@ -215,7 +215,12 @@ def test_an_agent_is_recorded_beside_the_company_checked_and_encrypted(world):
         items=[world.item],
         materials=["id_card"],
         actor=world.clerk,
-        agent=services.AgentIn(name=" 陈大文 ", document_kind="hk_macao_permit", document_number="h12345678", mobile="139-0013-9000"),
+        agent=services.AgentIn(
+            name=" 陈大文 ",
+            document_kind="hk_macao_permit",
+            document_number="h12345678",
+            mobile="139-0013-9000",
+        ),
     )
     app = App.objects.get(pk=app.pk)
     assert (app.agent_name, app.agent_document_kind, app.agent_document_number, app.agent_mobile) == (
@@ -228,7 +233,9 @@ def test_an_agent_is_recorded_beside_the_company_checked_and_encrypted(world):
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute("SELECT agent_document_number, agent_mobile FROM cases_application WHERE id = %s", [app.pk])
+        cursor.execute(
+            "SELECT agent_document_number, agent_mobile FROM cases_application WHERE id = %s", [app.pk]
+        )
         stored = cursor.fetchone()
     assert "H12345678" not in stored[0] and "13900139000" not in stored[1]  # encrypted at rest
 
@@ -237,10 +244,18 @@ def test_an_agent_is_recorded_beside_the_company_checked_and_encrypted(world):
     ("agent", "field", "code"),
     [
         ({"name": ""}, "agent.name", "FIELD_REQUIRED"),
-        ({"name": "x" * 51, "document_number": "E12345678", "document_kind": "passport"}, "agent.name", "FIELD_INVALID"),
+        (
+            {"name": "x" * 51, "document_number": "E12345678", "document_kind": "passport"},
+            "agent.name",
+            "FIELD_INVALID",
+        ),
         ({"name": "张三", "document_number": ""}, "agent.document_number", "FIELD_REQUIRED"),
         ({"name": "张三", "document_number": "12345"}, "agent.document_number", "FIELD_INVALID"),
-        ({"name": "张三", "document_kind": "library_card", "document_number": "1"}, "agent.document_kind", "FIELD_INVALID"),
+        (
+            {"name": "张三", "document_kind": "library_card", "document_number": "1"},
+            "agent.document_kind",
+            "FIELD_INVALID",
+        ),
         (
             {"name": "张三", "document_kind": "passport", "document_number": "E12345678", "mobile": "12345"},
             "agent.mobile",

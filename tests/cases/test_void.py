@@ -35,9 +35,9 @@ def test_the_clerk_voids_their_own_intake_the_same_day_with_one_chained_event(wo
 def test_a_reason_is_required(world):
     case = accepted_case(world)
     for reason in ("", "   "):
-        assert _code(services.application_void, application=case.application, actor=world.clerk, reason=reason) == (
-            "FIELD_REQUIRED"
-        )
+        assert _code(
+            services.application_void, application=case.application, actor=world.clerk, reason=reason
+        ) == ("FIELD_REQUIRED")
     case.refresh_from_db()
     assert case.state == "accepted"
 
@@ -58,9 +58,9 @@ def test_the_next_day_only_a_center_admin_voids(world):
     with clock.frozen(day):
         case = accepted_case(world)
     with clock.frozen(day + dt.timedelta(days=1)):
-        assert _code(services.application_void, application=case.application, actor=world.clerk, reason="x") == (
-            "VOID_DAY_PASSED"
-        )
+        assert _code(
+            services.application_void, application=case.application, actor=world.clerk, reason="x"
+        ) == ("VOID_DAY_PASSED")
         services.application_void(application=case.application, actor=world.admin, reason="次日作废")
     case.refresh_from_db()
     assert case.state == "voided"
@@ -68,9 +68,9 @@ def test_the_next_day_only_a_center_admin_voids(world):
 
 def test_other_roles_and_other_centers_are_refused(world):
     case = accepted_case(world)
-    assert _code(services.application_void, application=case.application, actor=world.approver, reason="x") == (
-        "ROLE_NOT_ALLOWED"
-    )
+    assert _code(
+        services.application_void, application=case.application, actor=world.approver, reason="x"
+    ) == ("ROLE_NOT_ALLOWED")
     outsider = StaffFactory(center=ServiceCenterFactory(), roles=[Role.CENTER_ADMIN])
     assert _code(services.application_void, application=case.application, actor=outsider, reason="x") == (
         "OUT_OF_SCOPE"
@@ -91,11 +91,16 @@ def test_a_one_time_notice_and_a_refusal_can_be_voided_a_submitted_one_cannot(wo
     services.application_void(application=app, actor=world.clerk, reason="材料清单选错")
     assert app.cases.get().state == "voided"
     refused = submit(world)
-    services.case_refuse(case=refused.cases.get(), actor=world.clerk, reasons="不属于本机关", legal_basis="第三十二条")
+    services.case_refuse(
+        case=refused.cases.get(), actor=world.clerk, reasons="不属于本机关", legal_basis="第三十二条"
+    )
     services.application_void(application=refused, actor=world.clerk, reason="录错")
     assert refused.cases.get().state == "voided"
     waiting = submit(world)
-    assert _code(services.application_void, application=waiting, actor=world.clerk, reason="x") == "NOTHING_TO_VOID"
+    assert (
+        _code(services.application_void, application=waiting, actor=world.clerk, reason="x")
+        == "NOTHING_TO_VOID"
+    )
 
 
 def test_a_completed_case_is_voided_only_when_it_was_immediate():

@@ -13,11 +13,17 @@ from tests.factories.catalog import guide_data
 from tests.factories.org import ServiceCenterFactory
 
 
-def published(center, department, code, name):
+def published(center, department, code, name, *, publish=True):
     item = item_create(
-        center=center, code=code, name=name, category="licensing", department=department, guide=guide_data(department.code)
+        center=center,
+        code=code,
+        name=name,
+        category="licensing",
+        department=department,
+        guide=guide_data(department.code),
     )
-    version_publish(version=item.versions.get(), actor=None)
+    if publish:
+        version_publish(version=item.versions.get(), actor=None)
     return item
 
 
@@ -40,7 +46,9 @@ def test_a_long_name_is_cut_to_the_column():
 
 
 @pytest.mark.django_db
-def test_items_are_found_by_initials_code_or_name_initials_first(center, department, django_assert_num_queries):
+def test_items_are_found_by_initials_code_or_name_initials_first(
+    center, department, django_assert_num_queries
+):
     food = published(center, department, "SCJG-0001", "食品经营许可（新办）")
     shop = published(center, department, "SPJY-0002", "商品房预售许可")  # its code starts like the initials
     with django_assert_num_queries(1):
@@ -55,9 +63,7 @@ def test_items_are_found_by_initials_code_or_name_initials_first(center, departm
 
 @pytest.mark.django_db
 def test_drafts_inactive_items_and_other_centers_are_not_offered(center, department):
-    draft = item_create(
-        center=center, code="DRAFT-1", name="食品药品", category="licensing", department=department, guide=guide_data(department.code)
-    )
+    draft = published(center, department, "DRAFT-1", "食品药品", publish=False)
     gone = published(center, department, "GONE-1", "食品摊贩")
     item_update(item=gone, name=gone.name, category="licensing", department=department, is_active=False)
     elsewhere = ServiceCenterFactory()

@@ -136,7 +136,11 @@ def test_update_refuses_another_applicants_identity_and_keeps_the_row():
     [
         ("passport", "e1234 5678", "E12345678"),
         ("hk_macao_permit", "H12345678", "H12345678"),
-        ("taiwan_residence", with_id_check_digit("83000019900101002"), with_id_check_digit("83000019900101002")),
+        (
+            "taiwan_residence",
+            with_id_check_digit("83000019900101002"),
+            with_id_check_digit("83000019900101002"),
+        ),
         ("foreign_permanent", "USA123456789012", "USA123456789012"),
     ],
 )

@@ -7,10 +7,11 @@ import io
 import pytest
 from django.utils import translation
 
-from onewindow.cases import services
 from onewindow.cases.models import Application, CaseEvent, MaterialFile
 from onewindow.org.models import Applicant, Role
 from tests.factories.cases import item_with_procedure, make_world
+from tests.factories.intake import FIELDS as BASE_FIELDS
+from tests.factories.intake import earlier_intake, intake_desk
 from tests.factories.org import (
     OrganisationApplicantFactory,
     ServiceCenterFactory,
@@ -20,26 +21,12 @@ from tests.factories.org import (
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "onewindow-test"
-FIELDS = [
-    {"key": "applicant_name", "label": "申请人名称"},
-    {"key": "contact_phone", "label": "联系电话"},
-    {"key": "opening_date", "label": "开业日期", "kind": "date"},
-]
-MATERIALS = [
-    {"code": "id_card", "name": "身份证明"},
-    {"code": "licence", "name": "营业执照"},
-    {"code": "site", "name": "场所证明", "tolerable": True, "tolerance_days": 5},
-]
+FIELDS = [*BASE_FIELDS[:2], {"key": "opening_date", "label": "开业日期", "kind": "date"}]
 
 
 @pytest.fixture
 def desk(db, settings, tmp_path):
-    settings.ONEWINDOW_FILES_DIR = tmp_path / "files"
-    world = make_world(form_fields=FIELDS, materials=MATERIALS)
-    world.item.name = "食品经营许可（新办）"
-    world.item.pinyin_initials = "spjyxkxb"
-    world.item.save()
-    return world
+    return intake_desk(settings, tmp_path / "files", fields=FIELDS)
 
 
 def sign_in(client, staff) -> None:
@@ -113,7 +100,9 @@ def test_register_a_new_applicant_with_a_passport_and_refuse_a_malformed_one(cli
 
 
 @pytest.mark.parametrize("q", ["spjy", "SPJY", "食品", "TEST"])
-def test_item_search_by_pinyin_initials_name_or_code_in_one_query(client, desk, q, django_assert_max_num_queries):
+def test_item_search_by_pinyin_initials_name_or_code_in_one_query(
+    client, desk, q, django_assert_max_num_queries
+):
     sign_in(client, desk.clerk)
     with django_assert_max_num_queries(9):  # session, user, staff, roles, items, bundles; idle write (3)
         response = client.get("/workbench/intake/items/", {"q": q})
@@ -137,15 +126,10 @@ def test_item_search_query_count_does_not_grow_with_the_catalog(client, desk, dj
 
 
 def test_the_work_area_asks_each_field_once_and_reuses_checked_originals(client, desk):
-    earlier = services.application_create(
-        center=desk.center,
-        applicant=desk.applicant,
-        items=[desk.item],
-        form_data={"applicant_name": "x", "contact_phone": "13800138000", "opening_date": "2026-01-05"},
-        materials=["id_card", "licence", "site"],
-        actor=desk.clerk,
+    earlier_intake(
+        desk, {"applicant_name": "x", "contact_phone": "13800138000", "opening_date": "2026-01-05"}
     )
-    services.application_intake(application=earlier, actor=desk.clerk)
+    earlier = Application.objects.get()
     sign_in(client, desk.clerk)
     body = client.get(
         "/workbench/intake/work/", {"add": desk.item.pk, "applicant": desk.applicant.pk}
@@ -179,7 +163,9 @@ def test_accept_with_a_tolerated_material_needs_the_signed_commitment(client, de
     refused = post_intake(client, desk, "accept_with_pending", m_site="tolerated").content.decode()
     assert 'data-testid="error-commit_site"' in refused
     assert not Application.objects.exists()
-    body = post_intake(client, desk, "accept_with_pending", m_site="tolerated", commit_site="on").content.decode()
+    body = post_intake(
+        client, desk, "accept_with_pending", m_site="tolerated", commit_site="on"
+    ).content.decode()
     assert 'data-outcome="accepted_with_pending"' in body
     case = Application.objects.get().cases.get()
     assert case.pending_materials_due is not None
@@ -332,8 +318,13 @@ def test_scans_are_checked_by_content_stored_outside_media_and_scoped(client, de
     assert "data-scan-error" in body
     empty = io.BytesIO(b"")
     empty.name = "empty.png"
-    assert "data-scan-error" in client.post("/workbench/intake/scans/", {"material": "id_card", "file": empty}).content.decode()
-    assert "data-scan-error" in client.post("/workbench/intake/scans/", {"material": "id_card"}).content.decode()
+    assert (
+        "data-scan-error"
+        in client.post("/workbench/intake/scans/", {"material": "id_card", "file": empty}).content.decode()
+    )
+    assert (
+        "data-scan-error" in client.post("/workbench/intake/scans/", {"material": "id_card"}).content.decode()
+    )
     png = io.BytesIO(b"\x89PNG\r\n\x1a\n" + b"0" * 100)
     png.name = "../../etc/passwd"
     body = client.post("/workbench/intake/scans/", {"material": "id_card", "file": png}).content.decode()

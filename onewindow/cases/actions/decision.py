@@ -196,13 +196,13 @@ def application_void(*, application: Application, actor: Staff, reason: str) -> 
     cases = locks.lock_cases(application_id=application.pk, states=rules.VOIDABLE)
     if not cases:
         raise case_error("NOTHING_TO_VOID")
-    intakes: dict[int, tuple[int | None, dt.datetime]] = {}
-    for case_id, user_id, at in (
+    intakes: dict[int, tuple[int | None, dt.datetime | None]] = {}
+    for case_id, event_user_id, event_at in (
         CaseEvent.objects.filter(case__in=cases, action__in=rules.INTAKE_ACTIONS)
         .order_by("case_id", "seq")
         .values_list("case_id", "actor_id", "at")
     ):
-        intakes[case_id] = (user_id, at)  # the latest intake event of each case
+        intakes[case_id] = (event_user_id, event_at)  # the latest intake event of each case
     today = clock.today()
     for case in cases:
         check_case(case, "void", actor)

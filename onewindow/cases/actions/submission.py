@@ -73,7 +73,9 @@ def check_agent(agent: AgentIn | dict[str, Any] | None) -> dict[str, str]:
     if not name:
         raise case_error("FIELD_REQUIRED", field="agent.name", label=_("agent's name"))
     if len(name) > 50:
-        raise case_error("FIELD_INVALID", field="agent.name", label=_("agent's name"), reason=_("at most 50 characters"))
+        raise case_error(
+            "FIELD_INVALID", field="agent.name", label=_("agent's name"), reason=_("at most 50 characters")
+        )
     kind, number, errors = document_check(
         agent.document_kind, agent.document_number, label=_("agent's document number"), path="agent"
     )

@@ -47,7 +47,8 @@
     if (!buttons.accept) return;
     var reasons = {};
     var why = "";
-    if (!applicant) why = text("reason-applicant");
+    if ($("[data-intake-result]")) why = text("reason-done");
+    else if (!applicant) why = text("reason-applicant");
     else if (!form) why = text("reason-items");
     var missing = 0, blocking = 0, tolerated = 0;
     $$("[data-material]", form || document.createElement("div")).forEach(function (row) {
@@ -108,6 +109,8 @@
     if (!target) return;
     if (target.id === "applicant-slot") {
       if ($("[data-applicant-found]", target)) {
+        var typed = $("#applicant-q");
+        if (typed) typed.value = "";  /* the number stays on screen only masked */
         var agent = $("#agent-name");
         (agent || $("#item-q")).focus();
       } else {

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
 
+from django.core import signing
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -111,8 +112,19 @@ def page(request: HttpRequest) -> HttpResponse:
 # ------------------------------------------------------------------ 1 applicant
 
 
+APPLICANT_SALT = "onewindow.workbench.intake.applicant"
+APPLICANT_TOKEN_AGE = 12 * 3600
+
+
+def applicant_token(applicant: Applicant) -> str:
+    """The applicant the screen holds, signed: only one found by number or registered here
+    can be posted back (no walking through applicant ids)."""
+    return signing.dumps(applicant.pk, salt=APPLICANT_SALT)
+
+
 def _applicant_context(applicant: Applicant | None, **extra: Any) -> dict[str, Any]:
-    return {"applicant": applicant, "document_kinds": DocumentKind.choices, **extra}
+    token = applicant_token(applicant) if applicant is not None else ""
+    return {"applicant": applicant, "applicant_token": token, "document_kinds": DocumentKind.choices, **extra}
 
 
 @require_GET
@@ -264,10 +276,14 @@ def _work(staff: Staff, item_ids: list[int], bundle_id: int | None, applicant: A
 
 
 def _applicant(staff: Staff, value: str | None) -> Applicant | None:
-    pk = _ids([value or ""])
-    if not pk:
+    """The applicant of a signed token (see `applicant_token`), or None."""
+    try:
+        pk = signing.loads(str(value or "")[:200], salt=APPLICANT_SALT, max_age=APPLICANT_TOKEN_AGE)
+    except signing.BadSignature:
         return None
-    return Applicant.objects.filter(pk=pk[0]).first()  # the applicant row itself holds no case data
+    if not isinstance(pk, int):
+        return None
+    return Applicant.objects.filter(pk=pk).first()
 
 
 def _prefill(work: Work, applicant: Applicant | None) -> dict[str, Any]:
@@ -438,6 +454,12 @@ def submit(request: HttpRequest) -> HttpResponse:
         errors["action"] = _(
             "Materials are missing: use accept with pending materials or the one-time notice."
         )
+    elif action == "accept_with_pending" and _blocking(current, missing):
+        errors["action"] = _(
+            "A required material that may not follow later is missing: issue the one-time notice."
+        )
+    elif action == "supplement" and not missing:
+        errors["action"] = _("Nothing is missing: there is nothing to notify.")
     delivery = _short(post.get("delivery_method"), 12)
     address = _short(post.get("delivery_address"), 200)
     key = _short(post.get("idempotency_key"), 64) or None

@@ -9,6 +9,7 @@ from django.utils import translation
 
 from onewindow.cases.models import Application, CaseEvent, MaterialFile
 from onewindow.org.models import Applicant, Role
+from onewindow.workbench.intake import applicant_token
 from tests.factories.cases import item_with_procedure, make_world
 from tests.factories.intake import FIELDS as BASE_FIELDS
 from tests.factories.intake import earlier_intake, intake_desk
@@ -37,7 +38,7 @@ def sign_in(client, staff) -> None:
 def post_intake(client, desk, action="accept", **over):
     data = {
         "action": action,
-        "applicant": str(desk.applicant.pk),
+        "applicant": applicant_token(desk.applicant),
         "items": [str(desk.item.pk)],
         "idempotency_key": "key-" + action,
         "f_applicant_name": desk.applicant.name,
@@ -132,7 +133,7 @@ def test_the_work_area_asks_each_field_once_and_reuses_checked_originals(client,
     earlier = Application.objects.get()
     sign_in(client, desk.clerk)
     body = client.get(
-        "/workbench/intake/work/", {"add": desk.item.pk, "applicant": desk.applicant.pk}
+        "/workbench/intake/work/", {"add": desk.item.pk, "applicant": applicant_token(desk.applicant)}
     ).content.decode()
     assert body.count('name="f_contact_phone"') == 1
     assert "与原件核对无误" in body and earlier.number in body
@@ -199,12 +200,17 @@ def test_errors_are_inline_by_field_and_keep_what_was_typed(client, desk):
         {"applicant": ""},
         {"applicant": "999999999"},
         {"applicant": "-1"},
+        {"applicant": "1:forged:signature"},
         {"items": []},
         {"items": ["abc", "1" * 40]},
         {"m_id_card": "nonsense"},
         {"delivery_method": "teleport"},
         {"delivery_method": "mail", "delivery_address": ""},
         {"agent_name": "张三", "agent_document_number": "123"},
+        {"action": "supplement"},  # nothing is missing
+        {"action": "accept_with_pending", "m_licence": "missing"},  # that one may not follow
+        {"action": "accept", "m_site": "tolerated", "commit_site": "on"},
+        {"f_contact_phone": "1" * 3000},
     ],
 )
 def test_hostile_submissions_write_nothing(client, desk, over):
@@ -220,13 +226,13 @@ def test_an_organisation_brings_its_agent_recorded_masked(client, desk):
     sign_in(client, desk.clerk)
     found = client.get("/workbench/intake/applicant/", {"q": company.uscc}).content.decode()
     assert 'data-testid="agent"' in found
-    missing = post_intake(client, desk, applicant=str(company.pk)).content.decode()
+    missing = post_intake(client, desk, applicant=applicant_token(company)).content.decode()
     assert 'data-testid="error-agent"' in missing
     hk = with_id_check_digit("81000019900101002")
     body = post_intake(
         client,
         desk,
-        applicant=str(company.pk),
+        applicant=applicant_token(company),
         agent_name="陈大文",
         agent_document_kind="hk_macao_residence",
         agent_document_number=hk,
@@ -266,7 +272,7 @@ def test_an_immediate_item_completes_on_the_spot(client, db, settings, tmp_path)
         "/workbench/intake/submit/",
         {
             "action": "accept",
-            "applicant": str(world.applicant.pk),
+            "applicant": applicant_token(world.applicant),
             "items": [str(world.item.pk)],
             "idempotency_key": "k",
             "m_id_card": "paper",

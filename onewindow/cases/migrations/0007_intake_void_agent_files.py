@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0005_application_form_personal'),
+        ('cases', '0006_case_query_code'),
         ('org', '0005_applicant_document_kind'),
     ]
 

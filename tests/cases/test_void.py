@@ -119,3 +119,27 @@ def test_voiding_twice_is_refused(world):
         "NOTHING_TO_VOID"
     )
     assert CaseEvent.objects.filter(case=case, action="void").count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_voids_racing_leave_one_event():
+    from onewindow.cases.models import Case
+    from tests.threads import race
+
+    world = make_world()
+    case = accepted_case(world)
+    application = case.application
+    clerk_id = world.clerk.pk
+
+    def void():
+        from onewindow.org.models import Staff
+
+        clerk = Staff.objects.select_related("user").prefetch_related("user__groups").get(pk=clerk_id)
+        return services.application_void(application=application, actor=clerk, reason="重复录入")
+
+    results = race([void, void])
+    assert sum(isinstance(r, list) for r in results) == 1, results
+    assert [r.code for r in results if isinstance(r, CaseError)] == ["NOTHING_TO_VOID"]
+    assert Case.objects.get(pk=case.pk).state == "voided"
+    assert CaseEvent.objects.filter(case=case, action="void").count() == 1

@@ -368,3 +368,20 @@ def test_other_roles_do_not_get_the_clerk_partials(client, desk):
     assert client.get("/workbench/intake/").status_code == 403
     assert client.get("/workbench/intake/items/", {"q": "spjy"}).status_code == 403
     assert post_intake(client, desk).status_code == 403
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_accepts_racing_with_one_key_make_one_case(settings, tmp_path):
+    from django.test import Client
+
+    from tests.threads import race
+
+    desk = intake_desk(settings, tmp_path / "files", fields=FIELDS)
+    clients = [Client(), Client()]
+    for c in clients:
+        sign_in(c, desk.clerk)
+    results = race([lambda c=c: post_intake(c, desk).content.decode() for c in clients])
+    assert all(isinstance(r, str) and 'data-outcome="accepted"' in r for r in results), results
+    assert Application.objects.filter(applicant=desk.applicant).count() == 1
+    assert CaseEvent.objects.filter(action="accept").count() == 1

@@ -91,6 +91,11 @@ def _ids(values: list[str]) -> list[int]:
     return out[:MAX_ITEMS]
 
 
+def _one_id(value: str | None) -> int | None:
+    found = _ids([value or ""])
+    return found[0] if found else None
+
+
 # ------------------------------------------------------------------ the page
 
 
@@ -327,9 +332,8 @@ def work(request: HttpRequest) -> HttpResponse:
     add = _ids([request.GET.get("add", "")])
     remove = _ids([request.GET.get("remove", "")])
     ids = [i for i in ids + [a for a in add if a not in ids] if i not in remove][:MAX_ITEMS]
-    bundle = _ids([request.GET.get("bundle", "")])
     applicant = _applicant(staff, request.GET.get("applicant"))
-    current = _work(staff, ids, bundle[0] if bundle else None, applicant)
+    current = _work(staff, ids, _one_id(request.GET.get("bundle")), applicant)
     return render(request, "workbench/intake/work.html", _work_context(request, current, applicant))
 
 
@@ -424,12 +428,7 @@ def submit(request: HttpRequest) -> HttpResponse:
     post = request.POST
     action = _short(post.get("action"), 20)
     applicant = _applicant(staff, post.get("applicant"))
-    current = _work(
-        staff,
-        _ids(post.getlist("items")),
-        _ids([post.get("bundle", "")])[0] if _ids([post.get("bundle", "")]) else None,
-        applicant,
-    )
+    current = _work(staff, _ids(post.getlist("items")), _one_id(post.get("bundle")), applicant)
     form_data = {f["key"]: _short(post.get(f"f_{f['key']}"), 2100) for f in current.fields}
     form_data = {k: v for k, v in form_data.items() if v}
     errors: dict[str, str] = {}

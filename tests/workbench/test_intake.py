@@ -12,7 +12,7 @@ from onewindow.org.models import Applicant, Role
 from onewindow.workbench.intake import applicant_token
 from tests.factories.cases import item_with_procedure, make_world
 from tests.factories.intake import FIELDS as BASE_FIELDS
-from tests.factories.intake import earlier_intake, intake_desk
+from tests.factories.intake import MATERIALS, earlier_intake, intake_desk
 from tests.factories.org import (
     OrganisationApplicantFactory,
     ServiceCenterFactory,
@@ -385,3 +385,22 @@ def test_two_accepts_racing_with_one_key_make_one_case(settings, tmp_path):
     assert all(isinstance(r, str) and 'data-outcome="accepted"' in r for r in results), results
     assert Application.objects.filter(applicant=desk.applicant).count() == 1
     assert CaseEvent.objects.filter(action="accept").count() == 1
+
+
+def test_a_bundle_brings_its_items_with_each_shared_question_once(client, desk):
+    from onewindow.catalog.services import bundle_create
+
+    second, _version = item_with_procedure(
+        center=desk.center, department=desk.department, form_fields=FIELDS[:2], materials=MATERIALS[:1]
+    )
+    bundle = bundle_create(
+        center=desk.center, code="KCG-0001", name="开餐馆一件事", items=[desk.item, second]
+    )
+    sign_in(client, desk.clerk)
+    found = client.get("/workbench/intake/items/", {"q": "开餐馆"}).content.decode()
+    assert f"bundle={bundle.pk}" in found
+    body = client.get("/workbench/intake/work/", {"bundle": bundle.pk}).content.decode()
+    assert body.count('name="f_applicant_name"') == 1 and body.count('name="m_id_card"') == 1
+    response = post_intake(client, desk, items=[], bundle=str(bundle.pk)).content.decode()
+    assert 'data-outcome="accepted"' in response
+    assert Application.objects.get().cases.count() == 2

@@ -275,6 +275,9 @@ STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise expects it even before collectstatic
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
+# Scans of materials (cases.files): outside MEDIA_ROOT and the static root, never served by the
+# web server; read only through the permission-checked /workbench/files/<id>/.
+ONEWINDOW_FILES_DIR = Path(os.environ.get("ONEWINDOW_FILES_DIR", DATA_DIR / "files"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

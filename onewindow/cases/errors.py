@@ -47,6 +47,14 @@ MESSAGES = {
     ),
     "CASE_NOT_FOUND": _("No such case, or it is outside what you may see."),
     "SUSPENSION_NOT_OPEN": _("The case has no open suspension."),
+    "VOID_NOT_OWN_INTAKE": _(
+        "Only the clerk who took this intake may void it, on the same day; otherwise ask a center administrator."
+    ),
+    "VOID_DAY_PASSED": _(
+        "An intake can be voided by its clerk only on the day it was taken; ask a center administrator."
+    ),
+    "FILE_INVALID": _("The file cannot be taken: %(reason)s"),
+    "NOTHING_TO_VOID": _("The application has no case that can be voided."),
     "INVALID_STATE_ARGUMENT": _("An application can only be created as draft, submitted or in pre-review."),
 }
 
@@ -72,6 +80,8 @@ FIELD_LABELS = {
     "channel": pgettext_lazy("case input", "channel"),
     "to_stage": pgettext_lazy("case input", "stage"),
     "note": pgettext_lazy("case input", "note"),
+    "agent": pgettext_lazy("case input", "agent"),
+    "file": pgettext_lazy("case input", "file"),
 }
 
 

@@ -24,7 +24,8 @@ from onewindow.catalog.models import (
     ServiceItemVersion,
     StageTask,
 )
-from onewindow.core.fields import EncryptedJSONField, EncryptedTextField
+from onewindow.core.fields import EncryptedJSONField, EncryptedTextField, mask_id_number, mask_phone
+from onewindow.core.inputs import DocumentKind
 from onewindow.org.models import Applicant, Department, ServiceCenter, Staff
 
 GENESIS_HASH = "0" * 64
@@ -91,6 +92,13 @@ class Application(models.Model):
         _("delivery method"), max_length=12, choices=DeliveryMethod.choices, blank=True
     )
     delivery_address = EncryptedTextField(_("delivery address"), blank=True)
+    # 经办人: the person who came to the window for an organisation (or on someone's behalf).
+    agent_name = models.CharField(_("agent's name"), max_length=50, blank=True)
+    agent_document_kind = models.CharField(
+        _("agent's identity document"), max_length=20, choices=DocumentKind.choices, blank=True
+    )
+    agent_document_number = EncryptedTextField(_("agent's document number"), blank=True)
+    agent_mobile = EncryptedTextField(_("agent's mobile phone"), blank=True)
     created_at = models.DateTimeField(_("created at"))
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
 
@@ -105,6 +113,14 @@ class Application(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def masked_agent_document_number(self) -> str:
+        return mask_id_number(self.agent_document_number)
+
+    @property
+    def masked_agent_mobile(self) -> str:
+        return mask_phone(self.agent_mobile)
 
     @property
     def form(self) -> dict[str, Any]:
@@ -150,6 +166,44 @@ class ApplicationMaterial(models.Model):
         return self.name
 
 
+class MaterialFile(models.Model):
+    """A scan of a material, kept under a generated name outside the web root (cases.files).
+
+    Uploaded at the window before the application exists (`application` empty, seen only by
+    who uploaded it), then attached to the application the intake creates; from then on it
+    is seen by whoever may see one of the application's cases."""
+
+    center = models.ForeignKey(
+        ServiceCenter, verbose_name=_("center"), on_delete=models.PROTECT, related_name="+"
+    )
+    application = models.ForeignKey(
+        Application,
+        verbose_name=_("application"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="files",
+    )
+    material_code = models.CharField(_("material code"), max_length=40)
+    original_name = models.CharField(_("file name"), max_length=200)
+    stored_name = models.CharField(max_length=80, unique=True, editable=False)
+    content_type = models.CharField(_("content type"), max_length=40)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(max_length=64, editable=False)
+    uploaded_by = models.ForeignKey(
+        Staff, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"))
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("material file")
+        verbose_name_plural = _("material files")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
 class CaseState(models.TextChoices):
     DRAFT = "draft", _("draft")
     SUBMITTED = "submitted", _("submitted")
@@ -165,6 +219,8 @@ class CaseState(models.TextChoices):
     REFUSED = "refused", _("refused")
     RETURNED = "returned", _("returned")
     WITHDRAWN = "withdrawn", _("withdrawn")
+    # A mistaken intake (wrong applicant, wrong item, typed twice) undone with a reason.
+    VOIDED = "voided", _("voided")
 
 
 OPEN_STATES = (

@@ -28,6 +28,7 @@ Roles are read once per `Staff` instance (`staff_roles`), never per transition.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -38,7 +39,7 @@ from django.utils.translation import gettext_lazy as _
 
 from onewindow.cases.errors import case_error
 from onewindow.cases.models import ApplicationMaterial, CaseState
-from onewindow.catalog.models import DeliveryMethod
+from onewindow.catalog.models import CaseKind, DeliveryMethod
 from onewindow.org.models import Applicant, Role, Staff
 
 S = CaseState
@@ -56,6 +57,11 @@ class Scope(StrEnum):
 BEFORE_DECISION = (S.SUBMITTED, S.PREREVIEW, S.PENDING_SUPPLEMENT, S.ACCEPTED, S.IN_PROGRESS, S.SUSPENDED)
 # States in which the back office handles the case (the clock runs or is suspended).
 HANDLING = (S.ACCEPTED, S.IN_PROGRESS, S.SUSPENDED)
+# States a mistaken intake may be voided (作废) from: what the window did (accepted, asked for a
+# supplement, refused, completed an immediate case) and a case just routed.
+VOIDABLE = (S.PENDING_SUPPLEMENT, S.ACCEPTED, S.IN_PROGRESS, S.REFUSED, S.COMPLETED)
+# The window's own answers to an application: who took the last of them may void it that day.
+INTAKE_ACTIONS = ("accept", "accept_with_pending", "request_supplement", "refuse")
 STAFF_OF_DEPARTMENT = frozenset({R.APPROVER, R.CHIEF_REPRESENTATIVE})
 # Roles that see and act for the whole center within a department-scoped action.
 CENTER_OVERSIGHT = frozenset({R.CENTER_ADMIN, R.SUPERVISOR})
@@ -320,6 +326,14 @@ _ROWS = (
         applicant_may=True,
     ),
     _row(
+        "void",
+        _("void the intake"),
+        sources=VOIDABLE,
+        target=S.VOIDED,
+        roles=[R.INTAKE_CLERK, R.CENTER_ADMIN],
+        scope=Scope.CENTER,
+    ),
+    _row(
         "return",
         _("return"),
         sources=BEFORE_DECISION,
@@ -402,6 +416,28 @@ def check_separation_of_duties(*, accepted_by_id: int | None, actor: Staff) -> N
     """前台受理、后台审批: whoever accepted a case at the window may not decide it."""
     if accepted_by_id is not None and accepted_by_id == actor.pk:
         raise case_error("SEPARATION_OF_DUTIES")
+
+
+def check_void(
+    *,
+    actor: Staff,
+    case_kind: str,
+    state: str,
+    intake_user_id: int | None,
+    intake_day: dt.date | None,
+    today: dt.date,
+) -> None:
+    """作废: the clerk who took the intake may void it on the same day; after that day (or
+    someone else's intake) only a center administrator. A completed case may be voided only
+    when it was an immediate (即办) one, completed at the window."""
+    if state == S.COMPLETED and case_kind != CaseKind.IMMEDIATE:
+        raise case_error("TRANSITION_NOT_ALLOWED", action=action_label("void"), state=str(S(state).label))
+    if R.CENTER_ADMIN in staff_roles(actor):
+        return
+    if intake_user_id is None or intake_user_id != actor.user_id:
+        raise case_error("VOID_NOT_OWN_INTAKE")
+    if intake_day != today:
+        raise case_error("VOID_DAY_PASSED")
 
 
 def check_task_role(*, task_role: str, actor: Staff, action: str) -> None:

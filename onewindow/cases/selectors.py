@@ -489,3 +489,34 @@ def pending_materials_overdue(*, center: Any, today: dt.date | None = None) -> Q
         .select_related("item", "application__applicant")
         .order_by("pending_materials_due", "pk")
     )
+
+
+def applicant_materials_on_file(*, actor: Any, applicant_id: int, codes: list[str]) -> dict[str, Any]:
+    """The applicant's materials already checked at a window (received on an application
+    whose cases `actor` may see, accepted at some point): the newest per code, to be reused
+    (与原件核对无误) instead of asking again. One query."""
+    from onewindow.cases.models import ApplicationMaterial
+
+    if not codes:
+        return {}
+    visible = _scoped_cases(actor).filter(accepted_at__isnull=False).values("application_id")
+    rows = (
+        ApplicationMaterial.objects.filter(
+            application__applicant_id=applicant_id,
+            application_id__in=visible,
+            code__in=codes,
+            status=ApplicationMaterial.Status.RECEIVED,
+        )
+        .select_related("application")
+        .order_by("-received_at", "-pk")
+    )
+    found: dict[str, Any] = {}
+    for row in rows[:200]:
+        found.setdefault(row.code, row)
+    return found
+
+
+def application_get(*, actor: Any, number: str) -> Any:
+    """The application with this number if `actor` may see one of its cases, else None."""
+    case = _scoped_cases(actor).filter(application__number=number).select_related("application").first()
+    return case.application if case is not None else None

@@ -16,6 +16,7 @@ See docs/cases.md for which module holds which rule.
 
 from onewindow.cases.actions.clock import case_extend, case_resume, case_suspend
 from onewindow.cases.actions.decision import (
+    application_void,
     case_close,
     case_complete,
     case_decide,
@@ -34,7 +35,7 @@ from onewindow.cases.actions.intake import (
     case_record,
     case_refuse,
 )
-from onewindow.cases.actions.submission import MaterialIn, application_create, application_submit
+from onewindow.cases.actions.submission import AgentIn, MaterialIn, application_create, application_submit
 from onewindow.cases.actions.tasks import (
     DEFAULT_INSPECTION_DAYS,
     DEFAULT_REPORT_DAYS,
@@ -49,10 +50,12 @@ from onewindow.cases.actions.tasks import (
 from onewindow.cases.rules import TRANSITIONS, Transition, check_transition, staff_roles
 
 __all__ = [
+    "application_void",
     "DEFAULT_INSPECTION_DAYS",
     "DEFAULT_REPORT_DAYS",
     "TRANSITIONS",
     "IntakeResult",
+    "AgentIn",
     "MaterialIn",
     "Transition",
     "application_create",

@@ -109,6 +109,8 @@ class ServiceItem(models.Model):
         _("item code"), max_length=CODE_MAX_LENGTH, db_index=True, validators=[item_code_validator]
     )
     name = models.CharField(_("name"), max_length=200)
+    # The name's pinyin initials (catalog.pinyin), written with the name: the intake search.
+    pinyin_initials = models.CharField(_("pinyin initials"), max_length=200, blank=True, editable=False)
     main_item = models.ForeignKey(
         MainItem,
         verbose_name=_("main item"),
@@ -137,7 +139,11 @@ class ServiceItem(models.Model):
         ordering = ["code"]
         verbose_name = _("service item")
         verbose_name_plural = _("service items")
-        indexes = [models.Index(fields=["center", "category"]), models.Index(fields=["center", "sector"])]
+        indexes = [
+            models.Index(fields=["center", "category"]),
+            models.Index(fields=["center", "sector"]),
+            models.Index(fields=["center", "pinyin_initials"], name="item_center_pinyin"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 Lower("code"),

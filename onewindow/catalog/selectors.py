@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Model, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Case, Exists, Model, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 
 from onewindow.catalog.models import (
     Bundle,
@@ -165,3 +165,74 @@ def bundle_materials(*, bundle: Bundle) -> list[dict[str, Any]]:
     for row in materials.values():
         row["tolerable"] = row["tolerable"] and row["required"]
     return list(materials.values())
+
+
+SEARCH_LIMIT = 10
+
+
+def item_search(*, center: ServiceCenter, q: str, limit: int = SEARCH_LIMIT) -> list[ServiceItem]:
+    """The center's active items with a published version matching what a clerk types: the
+    start of the pinyin initials (`spjy`), the start of the code, or a part of the name.
+    One query on the (center, pinyin_initials) index, at most `limit` rows: initials matches
+    first, then code matches, then name matches, each by code."""
+    q = "".join(str(q or "").split())[:64]
+    if not q:
+        return []
+    initials = q.lower()
+    published = ServiceItemVersion.objects.filter(
+        item=OuterRef("pk"), status=ServiceItemVersion.Status.PUBLISHED
+    )
+    match = Q(code__istartswith=q) | Q(name__icontains=q)
+    if initials.isascii() and initials.isalnum():
+        match |= Q(pinyin_initials__startswith=initials)
+    qs = (
+        ServiceItem.objects.filter(match, Exists(published), center=center, is_active=True)
+        .annotate(
+            rank=Case(
+                When(pinyin_initials__startswith=initials, then=Value(0)),
+                When(code__istartswith=q, then=Value(1)),
+                default=Value(2),
+            )
+        )
+        .order_by("rank", "code")
+    )
+    return list(qs[:limit])
+
+
+def bundle_search(*, center: ServiceCenter, q: str, limit: int = 5) -> list[Bundle]:
+    """The center's active bundles (一件事) whose code starts with or whose name holds `q`."""
+    q = "".join(str(q or "").split())[:64]
+    if not q:
+        return []
+    return list(
+        Bundle.objects.filter(
+            Q(code__istartswith=q) | Q(name__icontains=q), center=center, is_active=True
+        ).order_by("code")[:limit]
+    )
+
+
+def bundle_get(*, center: ServiceCenter, pk: int) -> Bundle | None:
+    """The center's active bundle with this id, or None (also for another center's)."""
+    return Bundle.objects.filter(center=center, pk=pk, is_active=True).first()
+
+
+def items_of_center(*, center: ServiceCenter, ids: list[int]) -> list[ServiceItem]:
+    """The center's active items among `ids`, in the order given (others dropped)."""
+    rows = {i.pk: i for i in ServiceItem.objects.filter(center=center, pk__in=ids, is_active=True)}
+    return [rows[i] for i in ids if i in rows]
+
+
+def bundle_item_ids(*, bundle: Bundle) -> list[int]:
+    """The bundle's items in their order."""
+    return list(
+        BundleItem.objects.filter(bundle=bundle).order_by("order", "pk").values_list("item_id", flat=True)
+    )
+
+
+def published_version_ids(*, item_ids: list[int]) -> dict[int, int]:
+    """item id → id of its published version, for the items that have one. One query."""
+    return dict(
+        ServiceItemVersion.objects.filter(
+            item_id__in=item_ids, status=ServiceItemVersion.Status.PUBLISHED
+        ).values_list("item_id", "pk")
+    )

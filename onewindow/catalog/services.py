@@ -35,6 +35,7 @@ from onewindow.catalog.models import (
     StageTask,
     item_code_validator,
 )
+from onewindow.catalog.pinyin import pinyin_initials
 from onewindow.catalog.selectors import version_guide
 from onewindow.core import clock
 from onewindow.core.inputs import input_check
@@ -113,7 +114,7 @@ def version_publish(*, version: ServiceItemVersion, actor: Any) -> ServiceItemVe
     Locks the item row, then the version row; validates under the lock so nothing can change
     the draft between the check and the freeze.
     """
-    ServiceItem.objects.select_for_update().get(pk=version.item_id)
+    item = ServiceItem.objects.select_for_update().get(pk=version.item_id)
     locked = ServiceItemVersion.objects.select_for_update().select_related("item").get(pk=version.pk)
     _assert_draft(locked)
     errors = version_validate(locked)
@@ -135,6 +136,8 @@ def version_publish(*, version: ServiceItemVersion, actor: Any) -> ServiceItemVe
     locked.published_at = clock.now()
     locked.published_by = actor_user(actor)
     locked.save(update_fields=["status", "published_at", "published_by"])
+    if item.pinyin_initials != pinyin_initials(item.name):  # the intake search finds what is published
+        ServiceItem.objects.filter(pk=item.pk).update(pinyin_initials=pinyin_initials(item.name))
     version.status, version.published_at, version.published_by = (
         locked.status,
         locked.published_at,
@@ -329,6 +332,7 @@ def item_create(
         center=center,
         code=head.code,
         name=head.name,
+        pinyin_initials=pinyin_initials(head.name),
         main_item=main_item,
         category=head.category,
         department=department,
@@ -456,7 +460,8 @@ def item_update(
         sector,
     )
     locked.is_active = bool(is_active)
-    locked.save(update_fields=["name", "category", "department", "sector", "is_active"])
+    locked.pinyin_initials = pinyin_initials(locked.name)
+    locked.save(update_fields=["name", "pinyin_initials", "category", "department", "sector", "is_active"])
     return locked
 
 

@@ -39,6 +39,7 @@ INVALID_CHOICE = "INVALID_CHOICE"
 NOT_AN_OBJECT = "NOT_AN_OBJECT"
 NOT_A_LIST = "NOT_A_LIST"
 UNKNOWN_FIELD = "UNKNOWN_FIELD"
+INVALID_DOCUMENT_NUMBER = "INVALID_DOCUMENT_NUMBER"
 
 CODES = (
     FIELD_REQUIRED,
@@ -53,6 +54,7 @@ CODES = (
     NOT_AN_OBJECT,
     NOT_A_LIST,
     UNKNOWN_FIELD,
+    INVALID_DOCUMENT_NUMBER,
 )
 
 # Message templates by message key: the code, or the code and a variant after a dot.
@@ -72,6 +74,7 @@ MESSAGES: dict[str, Promise] = {
     NOT_AN_OBJECT: _("“%(label)s” must be an object with named fields."),
     NOT_A_LIST: _("“%(label)s” must be a list."),
     UNKNOWN_FIELD: _("“%(label)s” is not a field of this input."),
+    INVALID_DOCUMENT_NUMBER: _("“%(label)s” is not a valid %(kind)s number: %(reason)s"),
 }
 
 

@@ -70,19 +70,23 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, Protocol, TypeVar
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, model_validator
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError, core_schema
+from stdnum.cn import ric
 
+from onewindow.core import clock
 from onewindow.core.errors import (
     FIELD_INVALID,
     FIELD_REQUIRED,
     INVALID_BOOLEAN,
     INVALID_CHOICE,
     INVALID_DATE,
+    INVALID_DOCUMENT_NUMBER,
     INVALID_NUMBER,
     INVALID_TEXT,
     NOT_A_LIST,
@@ -95,6 +99,7 @@ from onewindow.core.errors import (
     field_error,
     input_message,
 )
+from onewindow.core.validators import validate_id_number
 
 TEXT_MAX_LENGTH = 2000
 YES_WORDS = frozenset({"是", "有", "对", "需要", "必需", "必填", "yes", "y", "true", "1", "√", "✓", "✔"})
@@ -282,6 +287,136 @@ def parse_choice_list(value: Any, options: Options) -> list[str]:
         if choice not in out:
             out.append(choice)
     return out
+
+
+# ---------------------------------------------------------------- identity documents
+
+
+class DocumentKind(models.TextChoices):
+    """The identity documents applicants and 经办人 carry to the window."""
+
+    RESIDENT_ID = "resident_id", gettext_lazy("resident identity card")
+    HK_MACAO_RESIDENCE = (
+        "hk_macao_residence",
+        gettext_lazy("residence permit for Hong Kong and Macao residents"),
+    )
+    TAIWAN_RESIDENCE = "taiwan_residence", gettext_lazy("residence permit for Taiwan residents")
+    HK_MACAO_PERMIT = "hk_macao_permit", gettext_lazy("travel permit for Hong Kong and Macao residents")
+    TAIWAN_PERMIT = "taiwan_permit", gettext_lazy("travel permit for Taiwan residents")
+    PASSPORT = "passport", gettext_lazy("passport of the People's Republic of China")
+    FOREIGN_PASSPORT = "foreign_passport", gettext_lazy("foreign passport")
+    FOREIGN_PERMANENT = "foreign_permanent", gettext_lazy("foreign permanent resident ID card")
+
+
+# 18 characters with the GB 11643 check digit: the resident ID, the residence permits of Hong
+# Kong, Macao (810000 / 820000) and Taiwan (830000) residents, and the foreigner's permanent
+# residence card of 2017 on (leading 9).
+_GB11643_RE = re.compile(r"\d{17}[\dX]")
+_RESIDENCE_PREFIXES = {
+    DocumentKind.HK_MACAO_RESIDENCE: ("810000", "820000"),
+    DocumentKind.TAIWAN_RESIDENCE: ("830000",),
+}
+_DOCUMENT_SHAPES: dict[str, tuple[re.Pattern[str], Any]] = {
+    # 回乡证: H (Hong Kong) or M (Macao) and 8 digits; the cards before 2013 add 2 digits.
+    DocumentKind.HK_MACAO_PERMIT: (
+        re.compile(r"[HM]\d{8}(?:\d{2})?"),
+        gettext_lazy("H or M followed by 8 (or 10) digits"),
+    ),
+    # 台胞证: 8 digits since 2015; the older booklets have 10 digits and a letter.
+    DocumentKind.TAIWAN_PERMIT: (
+        re.compile(r"\d{8}|\d{10}[A-Z]?"),
+        gettext_lazy("8 digits (older permits: 10 digits and a letter)"),
+    ),
+    # 中国护照: E and 8 digits, or E, a letter and 7 digits (from 2017); G and 8 digits (older).
+    DocumentKind.PASSPORT: (
+        re.compile(r"[EG]\d{8}|E[A-HJ-NP-Z]\d{7}"),
+        gettext_lazy("E or G followed by 8 digits, or E, a letter and 7 digits"),
+    ),
+    DocumentKind.FOREIGN_PASSPORT: (
+        re.compile(r"(?=[A-Z]*\d)[A-Z0-9]{5,17}"),
+        gettext_lazy("5 to 17 letters and digits"),
+    ),
+}
+# 外国人永久居留身份证 of 2004: 3 letters (the country) and 12 digits.
+_PERMANENT_OLD_RE = re.compile(r"[A-Z]{3}\d{12}")
+
+
+def normalise_document_number(value: str) -> str:
+    """Full-width forms folded, blanks, hyphens and brackets dropped, letters upper-cased."""
+    return re.sub(r"[\s\-()（）]", "", unicodedata.normalize("NFKC", value or "")).upper()
+
+
+def _gb11643_reason(number: str, *, prefixes: Sequence[str] = (), leading: str = "") -> str | None:
+    """Why an 18-character GB 11643 number is wrong, or None when it is right."""
+    if not _GB11643_RE.fullmatch(number):
+        return gettext("it has 17 digits followed by a digit or X")
+    if prefixes and not number.startswith(tuple(prefixes)):
+        return gettext("it starts with %(prefix)s") % {"prefix": " / ".join(prefixes)}
+    if leading and not number.startswith(leading):
+        return gettext("it starts with %(prefix)s") % {"prefix": leading}
+    try:
+        birth = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        birth = None
+    if not leading and (birth is None or birth.year < 1850 or birth > clock.today()):
+        return gettext("the birth date in it is not a real date")
+    if ric.calc_check_digit(number) != number[17]:
+        return gettext("the check digit is wrong; please check every character")
+    return None
+
+
+def parse_document_number(value: Any, kind: str) -> str:
+    """The document number of `kind` (a `DocumentKind` value), normalised as stored.
+
+    Each kind is checked by the rule its issuing authority prints on it: the 18-character
+    numbers by the GB 11643 check digit (python-stdnum's `cn.ric`), the permits and
+    passports by their shape. Refused with `INVALID_DOCUMENT_NUMBER` saying what the number
+    should look like; an unknown kind is `INVALID_CHOICE`."""
+    kind = parse_choice(kind, DocumentKind)
+    number = normalise_document_number(parse_text(value, max_length=40))
+    label = DocumentKind(kind).label
+    reason: str | None
+    if kind == DocumentKind.RESIDENT_ID:
+        try:
+            validate_id_number(number)
+            reason = None
+        except DjangoValidationError as exc:
+            reason = exc.messages[0]
+    elif kind in _RESIDENCE_PREFIXES:
+        reason = _gb11643_reason(number, prefixes=_RESIDENCE_PREFIXES[DocumentKind(kind)])
+    elif kind == DocumentKind.FOREIGN_PERMANENT:
+        reason = None if _PERMANENT_OLD_RE.fullmatch(number) else _gb11643_reason(number, leading="9")
+    else:
+        pattern, shape = _DOCUMENT_SHAPES[kind]
+        reason = None if pattern.fullmatch(number) else gettext("it is %(shape)s") % {"shape": shape}
+    if reason is not None:
+        raise refused(INVALID_DOCUMENT_NUMBER, kind=label, reason=reason)
+    return number
+
+
+def document_check(
+    kind: Any, number: Any, *, label: str = "", path: str = ""
+) -> tuple[str, str, list[FieldError]]:
+    """(kind, number, errors) of an identity document as typed in a form: `path.kind` and
+    `path.number` name the fields at fault (empty number: `FIELD_REQUIRED`)."""
+    shown = label or gettext("document number")
+    kind_path = f"{path}.kind" if path else "kind"
+    number_path = f"{path}.number" if path else "number"
+    if is_blank(kind):
+        kind = DocumentKind.RESIDENT_ID
+    try:
+        kind = parse_choice(kind, DocumentKind)
+    except PydanticCustomError as exc:
+        message = input_message(exc.type, label=gettext("document kind"), **(exc.context or {}))
+        return "", "", [field_error(kind_path, message, exc.type)]
+    if is_blank(number):
+        message = input_message(FIELD_REQUIRED, label=shown)
+        return kind, "", [field_error(number_path, message, FIELD_REQUIRED)]
+    try:
+        return kind, parse_document_number(number, kind), []
+    except PydanticCustomError as exc:
+        message = input_message(exc.type, label=shown, **(exc.context or {}))
+        return kind, "", [field_error(number_path, message, exc.type)]
 
 
 # ---------------------------------------------------------------- pydantic types

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from onewindow.core.fields import EncryptedTextField, mask_id_number, mask_phone
+from onewindow.core.inputs import DocumentKind
 
 region_code_validator = RegexValidator(r"^\d{12}$", _("A division code has exactly 12 digits."))
 short_code_validator = RegexValidator(
@@ -353,7 +354,12 @@ class Applicant(models.Model):
 
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     name = models.CharField(_("name"), max_length=200)
-    id_number = EncryptedTextField(_("resident ID number"), blank=True)
+    # A person's identity document: the resident ID card unless they carry another kind
+    # (core.inputs.DocumentKind); the number is kept encrypted, found by its digest.
+    document_kind = models.CharField(
+        _("identity document"), max_length=20, choices=DocumentKind.choices, default=DocumentKind.RESIDENT_ID
+    )
+    id_number = EncryptedTextField(_("identity document number"), blank=True)
     id_number_digest = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     uscc = models.CharField(_("unified social credit code"), max_length=18, blank=True, db_index=True)
     legal_representative = models.CharField(_("legal representative"), max_length=50, blank=True)

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from onewindow.core import clock
 from onewindow.core.fields import personal_digest
+from onewindow.core.inputs import DocumentKind, document_check
 from onewindow.core.validators import (
     normalise_id_number,
     normalise_mobile,
@@ -292,11 +293,29 @@ def clean_uscc(value: str) -> str:
     return value
 
 
+def clean_document(kind: str, number: str, *, field: str = "id_number") -> tuple[str, str]:
+    """(kind, number) of an identity document, normalised (core.inputs' rule per kind);
+    OrgError naming `field` (or `document_kind`) if invalid."""
+    kind, number, errors = document_check(
+        kind, number, label=str(Applicant._meta.get_field("id_number").verbose_name)
+    )
+    if errors:
+        error = errors[0]
+        code = "INVALID_ID_NUMBER" if error["field"] == "number" else "INVALID_CHOICE"
+        if error["code"] == "FIELD_REQUIRED":
+            code = "ID_NUMBER_REQUIRED"
+        raise org_error(
+            code, field if error["field"] == "number" else "document_kind", detail=error["message"]
+        )
+    return kind, number
+
+
 def applicant_clean(
     *,
     kind: str,
     name: str,
     id_number: str = "",
+    document_kind: str = DocumentKind.RESIDENT_ID,
     uscc: str = "",
     mobile: str = "",
     email: str = "",
@@ -318,7 +337,7 @@ def applicant_clean(
     if kind == Applicant.Kind.PERSON:
         if not id_number:
             raise org_error("ID_NUMBER_REQUIRED", "id_number")
-        id_number = clean_id_number(id_number)
+        document_kind, id_number = clean_document(document_kind or DocumentKind.RESIDENT_ID, id_number)
         uscc = ""
     else:
         if not uscc:
@@ -326,6 +345,7 @@ def applicant_clean(
         uscc = clean_uscc(uscc)
         if id_number:
             id_number = clean_id_number(id_number)
+        document_kind = DocumentKind.RESIDENT_ID
     mobile = clean_mobile(mobile)
     email = (email or "").strip()
     if email:
@@ -344,6 +364,7 @@ def applicant_clean(
     return {
         "kind": kind,
         "name": name,
+        "document_kind": document_kind,
         "id_number": id_number,
         "id_number_digest": personal_digest(id_number) if id_number else "",
         "uscc": uscc,
@@ -366,6 +387,7 @@ def applicant_create(
     address: str = "",
     legal_representative: str = "",
     user: "User | None" = None,
+    document_kind: str = DocumentKind.RESIDENT_ID,
 ) -> Applicant:
     """Register an applicant (see `applicant_clean` for the rules).
 
@@ -381,6 +403,7 @@ def applicant_create(
         email=email,
         address=address,
         legal_representative=legal_representative,
+        document_kind=document_kind,
     )
     try:
         with transaction.atomic():
@@ -402,6 +425,7 @@ def applicant_update(
     address: str = "",
     legal_representative: str = "",
     user: "User | None" = None,
+    document_kind: str = DocumentKind.RESIDENT_ID,
 ) -> Applicant:
     """Correct an applicant's details under the same rules as registration; the digest
     follows the ID number. Locks the row so two clerks' corrections do not interleave."""
@@ -414,6 +438,7 @@ def applicant_update(
         email=email,
         address=address,
         legal_representative=legal_representative,
+        document_kind=document_kind,
         exclude=applicant,
     )
     Applicant.objects.select_for_update().filter(pk=applicant.pk).first()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from onewindow.workbench import home, password, signin, views
+from onewindow.workbench import home, intake, password, signin, views
 
 app_name = "workbench"
 
@@ -11,6 +11,15 @@ urlpatterns = [
     path("password/", password.password_change, name="password"),
     path("cases/<str:number>/notice/<str:kind>.pdf", views.notice_pdf, name="notice_pdf"),
     path("batch/<str:code>/", views.batch_upload, name="batch"),
+    path("intake/", intake.page, name="intake"),
+    path("intake/applicant/", intake.applicant_find, name="intake_applicant"),
+    path("intake/applicant/new/", intake.applicant_register, name="intake_applicant_register"),
+    path("intake/items/", intake.item_search, name="intake_items"),
+    path("intake/work/", intake.work, name="intake_work"),
+    path("intake/submit/", intake.submit, name="intake_submit"),
+    path("intake/void/", intake.void, name="intake_void"),
+    path("intake/scans/", intake.file_upload, name="intake_scan"),
+    path("files/<int:pk>/", intake.file_get, name="file"),
     path("batch/<str:code>/template.xlsx", views.batch_template_xlsx, name="batch_template"),
     path("batch-jobs/<uuid:job>/", views.batch_job, name="batch_job"),
     path("batch-jobs/<uuid:job>/status/", views.batch_job_status, name="batch_job_status"),

@@ -199,3 +199,74 @@ def test_the_clerk_rejects_an_unusable_material_and_asks_once():
     services.application_supplement(application=app, materials=["licence"], actor=world.clerk)
     result = services.application_intake(application=app, actor=world.clerk)
     assert len(result.accepted) == 2
+
+
+# ---------------------------------------------------------------- the agent (经办人)
+
+
+def test_an_agent_is_recorded_beside_the_company_checked_and_encrypted(world):
+    from onewindow.cases.models import Application as App
+    from tests.factories.org import OrganisationApplicantFactory
+
+    company = OrganisationApplicantFactory()
+    app = services.application_create(
+        center=world.center,
+        applicant=company,
+        items=[world.item],
+        materials=["id_card"],
+        actor=world.clerk,
+        agent=services.AgentIn(
+            name=" 陈大文 ",
+            document_kind="hk_macao_permit",
+            document_number="h12345678",
+            mobile="139-0013-9000",
+        ),
+    )
+    app = App.objects.get(pk=app.pk)
+    assert (app.agent_name, app.agent_document_kind, app.agent_document_number, app.agent_mobile) == (
+        "陈大文",
+        "hk_macao_permit",
+        "H12345678",
+        "13900139000",
+    )
+    assert app.masked_agent_mobile != app.agent_mobile
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT agent_document_number, agent_mobile FROM cases_application WHERE id = %s", [app.pk]
+        )
+        stored = cursor.fetchone()
+    assert "H12345678" not in stored[0] and "13900139000" not in stored[1]  # encrypted at rest
+
+
+@pytest.mark.parametrize(
+    ("agent", "field", "code"),
+    [
+        ({"name": ""}, "agent.name", "FIELD_REQUIRED"),
+        (
+            {"name": "x" * 51, "document_number": "E12345678", "document_kind": "passport"},
+            "agent.name",
+            "FIELD_INVALID",
+        ),
+        ({"name": "张三", "document_number": ""}, "agent.document_number", "FIELD_REQUIRED"),
+        ({"name": "张三", "document_number": "12345"}, "agent.document_number", "FIELD_INVALID"),
+        (
+            {"name": "张三", "document_kind": "library_card", "document_number": "1"},
+            "agent.document_kind",
+            "FIELD_INVALID",
+        ),
+        (
+            {"name": "张三", "document_kind": "passport", "document_number": "E12345678", "mobile": "12345"},
+            "agent.mobile",
+            "FIELD_INVALID",
+        ),
+    ],
+)
+def test_a_bad_agent_is_refused_naming_the_field_and_writes_nothing(world, agent, field, code):
+    with pytest.raises(CaseError) as exc:
+        services.application_create(
+            center=world.center, applicant=world.applicant, items=[world.item], actor=world.clerk, agent=agent
+        )
+    assert (exc.value.field, exc.value.code) == (field, code)
+    assert not Application.objects.exists()

@@ -151,3 +151,13 @@ def test_send_back_takes_six_statements(max_statements):
     _warm(world)
     with max_statements(6):
         services.case_send_back(case=case, actor=world.chief, to_stage=1, opinion="重审")
+
+
+def test_void_takes_four_statements_for_a_one_case_application(max_statements):
+    """The cases' lock, the intake events read, the case UPDATE and the event INSERT."""
+    world = make_world()
+    case = accepted_case(world)
+    application = case.application
+    _warm(world)
+    with max_statements(4):
+        services.application_void(application=application, actor=world.clerk, reason="录错申请人")

@@ -371,3 +371,81 @@ def test_a_unified_form_asks_a_shared_key_once_required_if_any_item_requires_it(
 def test_a_form_that_is_not_an_object_is_refused():
     _clean, errors = form_check(FORM, ["not", "a", "form"], path="form_data")
     assert [(e["field"], e["code"]) for e in errors] == [("form_data", "NOT_AN_OBJECT")]
+
+
+# ---------------------------------------------------------------- identity documents
+
+
+def _gb11643(first17: str) -> str:
+    from onewindow.core.validators import id_number_check_digit
+
+    return first17 + id_number_check_digit(first17)
+
+
+@pytest.mark.parametrize(
+    ("kind", "number", "stored"),
+    [
+        ("resident_id", "11010519491231002x", "11010519491231002X"),
+        ("hk_macao_residence", _gb11643("81000019900101002"), _gb11643("81000019900101002")),
+        ("hk_macao_residence", _gb11643("82000019850505003"), _gb11643("82000019850505003")),
+        ("taiwan_residence", _gb11643("83000019900101002"), _gb11643("83000019900101002")),
+        ("hk_macao_permit", "h1234 5678", "H12345678"),
+        ("hk_macao_permit", "M1234567801", "M1234567801"),
+        ("taiwan_permit", "１２３４５６７８", "12345678"),
+        ("taiwan_permit", "1234567890(B)", "1234567890B"),
+        ("passport", "E12345678", "E12345678"),
+        ("passport", "ea1234567", "EA1234567"),
+        ("passport", "G12345678", "G12345678"),
+        ("foreign_passport", "x1234-567", "X1234567"),
+        ("foreign_permanent", "usa123456789012", "USA123456789012"),
+        ("foreign_permanent", _gb11643("93384019900101002"), _gb11643("93384019900101002")),
+        ("居民身份证", "11010519491231002X", "11010519491231002X"),  # the kind by its Chinese label
+    ],
+)
+def test_identity_documents_of_every_kind_are_read_and_normalised(kind, number, stored):
+    from onewindow.core.inputs import document_check
+
+    with translation.override("zh-hans"):
+        _kind, clean, errors = document_check(kind, number)
+    assert errors == []
+    assert clean == stored
+
+
+@pytest.mark.parametrize(
+    ("kind", "number", "reason"),
+    [
+        ("resident_id", "110105194912310021", "校验"),
+        ("resident_id", "1101051949", "18"),
+        ("hk_macao_residence", "11010519491231002X", "810000"),
+        ("hk_macao_residence", "810000199001010020", "校验"),
+        ("taiwan_residence", _gb11643("81000019900101002"), "830000"),
+        ("hk_macao_permit", "X12345678", "H"),
+        ("hk_macao_permit", "H1234", "H"),
+        ("taiwan_permit", "1234", "8"),
+        ("passport", "EI1234567", "E"),
+        ("passport", "123456789", "E"),
+        ("foreign_passport", "ABCDEFG", "5"),
+        ("foreign_passport", "A" * 30, "5"),
+        ("foreign_permanent", "US123456789012", "17"),
+        ("foreign_permanent", _gb11643("11010519491231002"), "9"),
+        ("passport", "Ｅ１２３<script>", "E"),
+    ],
+)
+def test_malformed_document_numbers_are_refused_in_chinese_naming_the_field(kind, number, reason):
+    from onewindow.core.inputs import document_check
+
+    with translation.override("zh-hans"):
+        _kind, clean, errors = document_check(kind, number, label="证件号码", path="agent")
+    assert clean == ""
+    assert [(e["field"], e["code"]) for e in errors] == [("agent.number", "INVALID_DOCUMENT_NUMBER")]
+    assert "证件号码" in errors[0]["message"] and reason in errors[0]["message"]
+
+
+def test_a_document_without_a_number_or_of_an_unknown_kind_is_refused():
+    from onewindow.core.inputs import document_check
+
+    assert document_check("passport", "  ")[2][0]["code"] == "FIELD_REQUIRED"
+    assert document_check("driving_licence", "E12345678")[2][0]["field"] == "kind"
+    assert document_check("passport", "E1" * 5000)[2][0]["code"] == "TOO_LONG"
+    assert document_check("passport", ["E12345678"])[2][0]["code"] == "INVALID_TEXT"
+    assert document_check("", "11010519491231002X")[:2] == ("resident_id", "11010519491231002X")

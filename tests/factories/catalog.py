@@ -13,6 +13,7 @@ from onewindow.catalog.models import (
     Stage,
     StageTask,
 )
+from onewindow.catalog.pinyin import pinyin_initials
 from tests.factories.org import DepartmentFactory, ServiceCenterFactory
 
 
@@ -23,6 +24,7 @@ class ServiceItemFactory(factory.django.DjangoModelFactory):
     center = factory.SubFactory(ServiceCenterFactory)
     code = factory.Sequence(lambda n: f"TEST-{n:05d}")
     name = factory.Sequence(lambda n: f"测试事项{n}")
+    pinyin_initials = factory.LazyAttribute(lambda o: pinyin_initials(o.name))
     category = Category.LICENSING
     department = factory.SubFactory(DepartmentFactory, center=factory.SelfAttribute("..center"))
 

@@ -129,3 +129,43 @@ def test_update_refuses_another_applicants_identity_and_keeps_the_row():
     applicant_update(applicant=first, kind="person", name="张叁", id_number=ID)  # its own number is fine
     first.refresh_from_db()
     assert first.name == "张叁"
+
+
+@pytest.mark.parametrize(
+    ("kind", "number", "stored"),
+    [
+        ("passport", "e1234 5678", "E12345678"),
+        ("hk_macao_permit", "H12345678", "H12345678"),
+        (
+            "taiwan_residence",
+            with_id_check_digit("83000019900101002"),
+            with_id_check_digit("83000019900101002"),
+        ),
+        ("foreign_permanent", "USA123456789012", "USA123456789012"),
+    ],
+)
+def test_a_person_may_carry_another_identity_document_found_by_its_number(kind, number, stored):
+    applicant = applicant_create(kind="person", name="外来申请人", id_number=number, document_kind=kind)
+    assert (applicant.document_kind, applicant.id_number) == (kind, stored)
+    assert applicant_find(id_number=stored) == applicant
+
+
+@pytest.mark.parametrize(
+    ("kind", "number", "field"),
+    [
+        ("passport", "EI1234567", "id_number"),
+        ("hk_macao_permit", "X1", "id_number"),
+        ("resident_id", "110105194912310021", "id_number"),
+        ("driving_licence", "E12345678", "document_kind"),
+    ],
+)
+def test_a_malformed_document_is_refused_naming_the_field(kind, number, field):
+    with pytest.raises(OrgError) as exc:
+        applicant_create(kind="person", name="某人", id_number=number, document_kind=kind)
+    assert exc.value.field == field
+    assert not Applicant.objects.exists()
+
+
+def test_an_organisation_keeps_the_resident_id_kind():
+    org = applicant_create(kind="organisation", name="某公司", uscc=VALID_USCC, document_kind="passport")
+    assert org.document_kind == "resident_id"

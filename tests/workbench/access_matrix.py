@@ -87,6 +87,26 @@ class Route:
     visible: Callable[[str, str], bool] = case_visible  # (role, where) -> may this role open it
 
 
+CLERK = frozenset({Role.INTAKE_CLERK})
+VOIDERS = frozenset({Role.INTAKE_CLERK, Role.CENTER_ADMIN})
+
+
+def first_scan(hall: Hall) -> dict[str, Any]:
+    """A scan attached to the hall's first application (made once per hall)."""
+    import io
+
+    from onewindow.cases import files
+
+    application = hall.applications[0]
+    row = application.files.first()
+    if row is None:
+        row = files.material_file_store(
+            upload=io.BytesIO(b"%PDF-1.4 scan"), name="scan.pdf", material_code="id_card", actor=hall.clerk
+        )
+        files.material_files_attach(application=application, file_ids=[row.pk], actor=hall.clerk)
+    return {"pk": row.pk}
+
+
 ROUTES: list[Route] = [
     Route("login", public=True),
     Route("logout", method="POST"),
@@ -96,6 +116,16 @@ ROUTES: list[Route] = [
         "notice_pdf",
         kwargs=lambda hall: {"number": first_case(hall).number, "kind": "acceptance"},
     ),
+    Route("intake", roles=VOIDERS),
+    Route("intake_applicant", roles=CLERK),
+    Route("intake_applicant_register", roles=CLERK, method="POST"),
+    Route("intake_items", roles=CLERK),
+    Route("intake_work", roles=CLERK),
+    Route("intake_submit", roles=CLERK, method="POST"),
+    Route("intake_void", roles=VOIDERS, method="POST"),
+    Route("intake_scan", roles=CLERK, method="POST"),
+    # A scan: whoever may see a case of its application (the case scope).
+    Route("file", kwargs=first_scan),
     Route(
         "batch",
         roles=frozenset({Role.INTAKE_CLERK}),

@@ -1,5 +1,6 @@
 """The end of a case: the decision (准予 / 不予), completion (办结), delivery (统一出件) and closing,
-and the exits before a decision (withdrawn by the applicant, returned by staff).
+the exits before a decision (withdrawn by the applicant, returned by staff), and a mistaken
+intake voided (作废).
 """
 
 from __future__ import annotations
@@ -9,13 +10,23 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from onewindow.cases import locks, rules
 from onewindow.cases.actions.checks import check_case
 from onewindow.cases.actions.clock import end_suspension
 from onewindow.cases.errors import case_error
 from onewindow.cases.events import Actor, append_event
-from onewindow.cases.models import ApplicationMaterial, Case, CaseMaterial, CaseState, CaseTask, Decision
+from onewindow.cases.models import (
+    Application,
+    ApplicationMaterial,
+    Case,
+    CaseEvent,
+    CaseMaterial,
+    CaseState,
+    CaseTask,
+    Decision,
+)
 from onewindow.cases.selectors import version_plan
 from onewindow.catalog.models import DeliveryMethod
 from onewindow.core import clock
@@ -169,3 +180,52 @@ def case_return(*, case: Case, actor: Staff, reasons: str) -> Case:
         case, actor=actor, action="return", to_state=S.RETURNED, at=now, data={"reasons": reasons}, **fields
     )
     return case
+
+
+@transaction.atomic
+def application_void(*, application: Application, actor: Staff, reason: str) -> list[Case]:
+    """作废: undo a mistaken intake (the wrong applicant or item, an application typed twice).
+
+    Every case of the application the window answered (accepted, waiting for supplement,
+    refused, an immediate case completed, a case just routed) becomes `voided`, with one
+    `void` event each on its chain carrying the reason; routed cases' tasks are cancelled.
+    The clerk who took the intake may void it the same day, a center administrator later
+    (`rules.check_void`). Locks the application's cases (ascending id) first.
+    """
+    rules.require(reason, "reason")
+    cases = locks.lock_cases(application_id=application.pk, states=rules.VOIDABLE)
+    if not cases:
+        raise case_error("NOTHING_TO_VOID")
+    intakes: dict[int, tuple[int | None, dt.datetime | None]] = {}
+    for case_id, event_user_id, event_at in (
+        CaseEvent.objects.filter(case__in=cases, action__in=rules.INTAKE_ACTIONS)
+        .order_by("case_id", "seq")
+        .values_list("case_id", "actor_id", "at")
+    ):
+        intakes[case_id] = (event_user_id, event_at)  # the latest intake event of each case
+    today = clock.today()
+    for case in cases:
+        check_case(case, "void", actor)
+        user_id, at = intakes.get(case.pk, (None, None))
+        rules.check_void(
+            actor=actor,
+            case_kind=case.kind,
+            state=case.state,
+            intake_user_id=user_id,
+            intake_day=timezone.localdate(at) if at else None,
+            today=today,
+        )
+    now = clock.now()
+    for case in cases:
+        fields = _end_handling(case, now)
+        append_event(
+            case,
+            actor=actor,
+            action="void",
+            to_state=S.VOIDED,
+            at=now,
+            opinion=reason,
+            data={"reason": reason, "from": case.state},
+            **fields,
+        )
+    return cases

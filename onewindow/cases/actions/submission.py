@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from onewindow.cases import rules
 from onewindow.cases.actions.checks import application_cases
-from onewindow.cases.errors import case_error
+from onewindow.cases.errors import CaseError, case_error
 from onewindow.cases.events import Actor, append_event, next_event
 from onewindow.cases.form import check_form, form_columns
 from onewindow.cases.models import (
@@ -32,8 +32,11 @@ from onewindow.cases.models import (
 from onewindow.cases.selectors import VersionPlan, version_plan
 from onewindow.catalog.models import Bundle, ServiceItem, ServiceItemVersion
 from onewindow.core import clock
+from onewindow.core.inputs import DocumentKind, document_check
 from onewindow.core.numbering import counter_next
+from onewindow.org.errors import OrgError
 from onewindow.org.models import Applicant, Role, ServiceCenter, Staff
+from onewindow.org.services import clean_mobile
 
 S = CaseState
 CREATE_STATES = (S.DRAFT, S.SUBMITTED, S.PREREVIEW)
@@ -47,6 +50,50 @@ class MaterialIn:
     file: Any = None
     licence_number: str = ""
     note: str = ""
+
+
+@dataclass(frozen=True)
+class AgentIn:
+    """经办人: who came to the window for the applicant (a company's staff member, a relative)."""
+
+    name: str
+    document_kind: str = DocumentKind.RESIDENT_ID
+    document_number: str = ""
+    mobile: str = ""
+
+
+def check_agent(agent: AgentIn | dict[str, Any] | None) -> dict[str, str]:
+    """The agent's columns, checked: a name, an identity document of a known kind by its
+    rule (core.inputs), a mainland mobile; nothing when no agent is named."""
+    if agent is None:
+        return {}
+    if isinstance(agent, dict):
+        agent = AgentIn(**agent)
+    name = (agent.name or "").strip()
+    if not name:
+        raise case_error("FIELD_REQUIRED", field="agent.name", label=_("agent's name"))
+    if len(name) > 50:
+        raise case_error(
+            "FIELD_INVALID", field="agent.name", label=_("agent's name"), reason=_("at most 50 characters")
+        )
+    kind, number, errors = document_check(
+        agent.document_kind, agent.document_number, label=_("agent's document number"), path="agent"
+    )
+    if errors:
+        e = errors[0]
+        code = "FIELD_REQUIRED" if e["code"] == "FIELD_REQUIRED" else "FIELD_INVALID"
+        field = "agent.document_number" if e["field"] == "agent.number" else "agent.document_kind"
+        raise CaseError(code, e["message"], field)
+    try:
+        mobile = clean_mobile(agent.mobile, "agent.mobile")
+    except OrgError as exc:
+        raise CaseError("FIELD_INVALID", exc.message, "agent.mobile") from exc
+    return {
+        "agent_name": name,
+        "agent_document_kind": kind,
+        "agent_document_number": number,
+        "agent_mobile": mobile,
+    }
 
 
 def material_inputs(materials: Iterable[MaterialIn | str | dict[str, Any]] | None) -> list[MaterialIn]:
@@ -135,6 +182,7 @@ def application_create(
     idempotency_key: str | None = None,
     proxy_agent: Staff | None = None,
     state: str = S.SUBMITTED,
+    agent: AgentIn | dict[str, Any] | None = None,
 ) -> Application:
     """Create an application with one case per item, pinned to each item's published version.
 
@@ -159,6 +207,7 @@ def application_create(
         "idempotency_key": idempotency_key or None,
         "proxy_agent": proxy_agent,
         "state": state,
+        "agent": agent,
     }
     if not idempotency_key:
         with transaction.atomic():
@@ -201,6 +250,7 @@ def _create(
     idempotency_key: str | None,
     proxy_agent: Staff | None,
     state: str,
+    agent: AgentIn | dict[str, Any] | None,
 ) -> Application:
     if state not in CREATE_STATES:
         raise case_error("INVALID_STATE_ARGUMENT", field="state")
@@ -210,6 +260,7 @@ def _create(
         raise case_error("FIELD_REQUIRED", field="applicant")
     check_submitter(actor=actor, center=center, applicant=applicant)
     plans = _resolve_items(center=center, items=items, bundle=bundle)
+    agent_columns = check_agent(agent)
     if state != S.DRAFT:  # a draft may be saved half-filled; it is checked when submitted
         form_data = check_form(plans, form_data)
     rules.check_delivery(
@@ -246,6 +297,7 @@ def _create(
         proxy_agent=proxy_agent,
         delivery_method=delivery_method,
         delivery_address=delivery_address,
+        **agent_columns,
         created_at=now,
         submitted_at=None if state == S.DRAFT else now,
     )

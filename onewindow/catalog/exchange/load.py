@@ -53,6 +53,7 @@ from onewindow.catalog.models import (
     Stage,
     StageTask,
 )
+from onewindow.catalog.pinyin import pinyin_initials
 from onewindow.catalog.selectors import GUIDE_PREFETCH
 from onewindow.core import clock
 from onewindow.core.errors import FIELD_REQUIRED, NOT_AN_OBJECT, input_message
@@ -509,6 +510,7 @@ def _write(
         attrs = {
             "code": e.item.code,
             "name": e.item.name,
+            "pinyin_initials": pinyin_initials(e.item.name),
             "main_item_id": main.pk if main else None,
             "category": e.item.category,
             "department_id": departments[e.item.department].pk,
@@ -538,7 +540,7 @@ def _write(
     if changed_items:
         ServiceItem.objects.bulk_update(
             changed_items,
-            ["code", "name", "main_item", "category", "department", "sector", "is_active"],
+            ["code", "name", "pinyin_initials", "main_item", "category", "department", "sector", "is_active"],
             batch_size=500,
         )
     retire = [published[item.pk].pk for item, _e, _n in to_publish if item.pk in published]

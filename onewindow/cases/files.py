@@ -1,0 +1,151 @@
+"""Scans of materials: checked by their content, kept outside the web root, read through scope.
+
+A scan is what the window's camera or scanner gives: a PDF, JPEG or PNG. Its type is
+decided by its first bytes (magic numbers), never by its name or the browser's content
+type; it is stored under a generated name in `settings.ONEWINDOW_FILES_DIR` (under
+DATA_DIR, not MEDIA_ROOT: nothing serves that directory), and read back only through
+`material_file_get(actor=…)`, which applies the case selectors' scope. Limits:
+`MAX_FILE_BYTES` a file, `MAX_FILES_PER_MATERIAL` per material of one intake.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from onewindow.cases.errors import CaseError
+from onewindow.cases.models import Application, MaterialFile
+from onewindow.cases.selectors import case_list
+from onewindow.core import clock
+from onewindow.org.models import Staff
+
+MAX_FILE_BYTES = 10 * 1024 * 1024
+MAX_FILES_PER_MATERIAL = 5
+CHUNK = 64 * 1024
+
+# (magic bytes, content type, extension)
+SIGNATURES: tuple[tuple[bytes, str, str], ...] = (
+    (b"%PDF-", "application/pdf", "pdf"),
+    (b"\xff\xd8\xff", "image/jpeg", "jpg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
+)
+
+
+@dataclass(frozen=True)
+class Sniffed:
+    content_type: str
+    extension: str
+
+
+def files_dir() -> Path:
+    path = Path(getattr(settings, "ONEWINDOW_FILES_DIR", Path(settings.DATA_DIR) / "files"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def sniff(head: bytes) -> Sniffed | None:
+    """The type of a file from its first bytes, or None when it is none we take."""
+    for magic, content_type, extension in SIGNATURES:
+        if head.startswith(magic):
+            return Sniffed(content_type, extension)
+    return None
+
+
+def _refuse(message: str) -> CaseError:
+    return CaseError("FILE_INVALID", message, "file")
+
+
+def _clean_name(name: str) -> str:
+    base = Path(str(name or "")).name.replace("\x00", "").strip()
+    return base[-200:] or "scan"
+
+
+@transaction.atomic
+def material_file_store(
+    *, upload: IO[bytes] | Any, name: str, material_code: str, actor: Staff, held: int = 0
+) -> MaterialFile:
+    """Check and keep one scan uploaded by `actor` for the material `material_code`.
+
+    Refused (`FILE_INVALID`, field `file`) when empty, larger than MAX_FILE_BYTES, not a
+    PDF, JPEG or PNG by its content, or when `held` files of the material are already
+    kept for this intake. The bytes are read in chunks and never more than the limit."""
+    code = str(material_code or "").strip()
+    if not code or len(code) > 40:
+        raise CaseError("FIELD_REQUIRED", _("Choose the material the scan belongs to."), "material")
+    if held >= MAX_FILES_PER_MATERIAL:
+        raise _refuse(_("At most %(n)d scans per material.") % {"n": MAX_FILES_PER_MATERIAL})
+    head = upload.read(16)
+    kind = sniff(head)
+    if not head:
+        raise _refuse(_("The file is empty."))
+    if kind is None:
+        raise _refuse(_("Only PDF, JPEG or PNG scans are taken (checked by the file's content)."))
+    stored = f"{secrets.token_hex(16)}.{kind.extension}"
+    target = files_dir() / stored
+    digest = hashlib.sha256(head)
+    size = len(head)
+    try:
+        with target.open("xb") as out:
+            out.write(head)
+            while chunk := upload.read(CHUNK):
+                size += len(chunk)
+                if size > MAX_FILE_BYTES:
+                    raise _refuse(_("The file is larger than %(mb)d MB.") % {"mb": MAX_FILE_BYTES // 2**20})
+                digest.update(chunk)
+                out.write(chunk)
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
+    try:
+        return MaterialFile.objects.create(
+            center_id=actor.center_id,
+            material_code=code,
+            original_name=_clean_name(name),
+            stored_name=stored,
+            content_type=kind.content_type,
+            size=size,
+            sha256=digest.hexdigest(),
+            uploaded_by=actor,
+            uploaded_at=clock.now(),
+        )
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
+
+
+def material_files_attach(*, application: Application, file_ids: list[int], actor: Staff) -> int:
+    """Attach the scans `actor` uploaded (not yet attached) to the application their intake
+    created, for materials the application asks for. Others' or attached files are left."""
+    codes = set(application.materials.values_list("code", flat=True))
+    return MaterialFile.objects.filter(
+        pk__in=file_ids, uploaded_by=actor, application__isnull=True, material_code__in=codes
+    ).update(application=application)
+
+
+def material_file_get(*, actor: Staff, pk: int) -> MaterialFile | None:
+    """The scan if `actor` may see it: an attached one when they may see one of its
+    application's cases (the case selectors' scope); a loose one only by who uploaded it."""
+    row = MaterialFile.objects.filter(pk=pk).first()
+    if row is None:
+        return None
+    if row.application_id is None:
+        return row if row.uploaded_by_id == actor.pk else None
+    if case_list(actor=actor).filter(application_id=row.application_id).exists():
+        return row
+    return None
+
+
+def material_file_open(row: MaterialFile) -> IO[bytes]:
+    return (files_dir() / row.stored_name).open("rb")
+
+
+def material_files_loose(*, actor: Staff, ids: list[int]) -> list[MaterialFile]:
+    """The actor's scans among `ids` not yet attached (the intake being typed), in order."""
+    return list(MaterialFile.objects.filter(pk__in=ids, uploaded_by=actor, application__isnull=True))

@@ -1,0 +1,23 @@
+"""Pinyin initials of an item's name, so a clerk finds 食品经营许可 by typing `spjy`.
+
+Computed once when the name is written (the catalog services, the import, publishing) and
+stored on the item (`ServiceItem.pinyin_initials`), so the intake search is one indexed
+query rather than Python over every item. pypinyin reads phrases, so most polyphonic
+characters (银行 → yh) come out as a clerk says them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pypinyin import Style, lazy_pinyin
+
+MAX_LENGTH = 200
+_KEEP = re.compile(r"[^a-z0-9]")
+
+
+def pinyin_initials(name: str) -> str:
+    """`食品经营许可（新办）` → `spjyxkxb`: the first letter of each character's pinyin, and
+    letters and digits of the name as they are, lower-case; everything else dropped."""
+    letters = lazy_pinyin(name or "", style=Style.FIRST_LETTER, errors="default")
+    return _KEEP.sub("", "".join(letters).lower())[:MAX_LENGTH]

@@ -1,0 +1,604 @@
+"""综合受理: the intake clerk's one screen, built from htmx partials (no full page reloads).
+
+1 applicant (find by ID number / USCC, or register; a company's 经办人), 2 items (search by
+name, code or pinyin initials, or a bundle), 3 the unified form, 4 the material checklist,
+then accept / accept with 容缺 materials / one-time notice / refuse, and void a mistaken
+intake. Every write goes through the engine (cases.services, org.services, cases.files);
+every read through selectors with the signed-in staff member as the actor.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar, cast
+
+from django.core import signing
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from onewindow.cases import files, services
+from onewindow.cases.errors import CaseError
+from onewindow.cases.models import Application, ApplicationMaterial, CaseState
+from onewindow.cases.selectors import (
+    VersionPlan,
+    applicant_materials_on_file,
+    application_get,
+    version_plan,
+)
+from onewindow.catalog import selectors as catalog
+from onewindow.catalog.models import CaseKind, DeliveryMethod, FormField
+from onewindow.core import calendar, clock
+from onewindow.core.inputs import DocumentKind, form_check, normalise_document_number
+from onewindow.org import selectors as org_selectors
+from onewindow.org import services as org_services
+from onewindow.org.errors import OrgError
+from onewindow.org.models import Applicant, Role, Staff
+from onewindow.workbench.staff import staff_required
+
+View = TypeVar("View", bound=Callable[..., HttpResponse | FileResponse])
+
+
+def _for(roles: Sequence[str] = ()) -> Callable[[View], View]:
+    """`staff_required` with its type kept (the decorator itself is typed Any)."""
+    return cast(Callable[[View], View], staff_required(roles=roles))
+
+
+CLERK = [Role.INTAKE_CLERK]
+VOIDERS = [Role.INTAKE_CLERK, Role.CENTER_ADMIN]
+clerks = _for(CLERK)
+voiders = _for(VOIDERS)
+any_staff = _for()
+MAX_ITEMS = 10
+MAX_QUERY = 64
+
+# What the clerk marks for a material on the checklist.
+RECEIVED_PAPER, RECEIVED_ELECTRONIC, REUSED, MISSING, TOLERATED = (
+    "paper",
+    "electronic",
+    "reused",
+    "missing",
+    "tolerated",
+)
+CHECKED_ORIGINAL = "与原件核对无误"
+
+# Form keys the applicant's record answers (a returning applicant is not asked again).
+APPLICANT_KEYS = {
+    "applicant_name": "name",
+    "contact_phone": "mobile",
+    "mobile": "mobile",
+    "phone": "mobile",
+}
+
+
+def _staff(request: HttpRequest) -> Staff:
+    return request.staff  # type: ignore[attr-defined, no-any-return]
+
+
+def _short(value: Any, limit: int = MAX_QUERY) -> str:
+    return str(value or "").strip()[:limit]
+
+
+def _ids(values: list[str]) -> list[int]:
+    out: list[int] = []
+    for v in values[: MAX_ITEMS * 2]:
+        if v.isdigit() and len(v) < 12 and int(v) not in out:
+            out.append(int(v))
+    return out[:MAX_ITEMS]
+
+
+def _one_id(value: str | None) -> int | None:
+    found = _ids([value or ""])
+    return found[0] if found else None
+
+
+# ------------------------------------------------------------------ the page
+
+
+@require_GET
+@voiders
+def page(request: HttpRequest) -> HttpResponse:
+    staff = _staff(request)
+    return render(
+        request,
+        "workbench/intake/page.html",
+        {
+            "staff": staff,
+            "is_clerk": staff.has_role(Role.INTAKE_CLERK),
+            "document_kinds": DocumentKind.choices,
+        },
+    )
+
+
+# ------------------------------------------------------------------ 1 applicant
+
+
+APPLICANT_SALT = "onewindow.workbench.intake.applicant"
+APPLICANT_TOKEN_AGE = 12 * 3600
+
+
+def applicant_token(applicant: Applicant) -> str:
+    """The applicant the screen holds, signed: only one found by number or registered here
+    can be posted back (no walking through applicant ids)."""
+    return signing.dumps(applicant.pk, salt=APPLICANT_SALT)
+
+
+def _applicant_context(applicant: Applicant | None, **extra: Any) -> dict[str, Any]:
+    token = applicant_token(applicant) if applicant is not None else ""
+    return {"applicant": applicant, "applicant_token": token, "document_kinds": DocumentKind.choices, **extra}
+
+
+@require_GET
+@clerks
+def applicant_find(request: HttpRequest) -> HttpResponse:
+    """Find by ID number (any document kind) or USCC, through the blind index."""
+    q = normalise_document_number(_short(request.GET.get("q"), 40))
+    applicant = None
+    if q:
+        applicant = org_selectors.applicant_find(id_number=q) or org_selectors.applicant_find(uscc=q)
+    return render(
+        request,
+        "workbench/intake/applicant.html",
+        _applicant_context(applicant, q=q, searched=bool(q), form={"id_number": q}),
+    )
+
+
+@require_POST
+@clerks
+def applicant_register(request: HttpRequest) -> HttpResponse:
+    """Register a new applicant (org services check every field); errors shown by field."""
+    post = request.POST
+    kind = _short(post.get("kind"), 20) or Applicant.Kind.PERSON
+    form = {k: _short(post.get(k), 200) for k in ("name", "document_kind", "id_number", "uscc", "mobile")}
+    try:
+        applicant = org_services.applicant_create(
+            kind=kind,
+            name=form["name"],
+            id_number=form["id_number"] if kind == Applicant.Kind.PERSON else "",
+            document_kind=form["document_kind"] or DocumentKind.RESIDENT_ID,
+            uscc=form["uscc"],
+            mobile=form["mobile"],
+        )
+    except OrgError as exc:
+        errors = {exc.field or "name": exc.message}
+        return render(
+            request,
+            "workbench/intake/applicant.html",
+            _applicant_context(None, searched=True, form=form, kind=kind, errors=errors, registering=True),
+        )
+    return render(request, "workbench/intake/applicant.html", _applicant_context(applicant, registered=True))
+
+
+# ------------------------------------------------------------------ 2 items
+
+
+@require_GET
+@clerks
+def item_search(request: HttpRequest) -> HttpResponse:
+    """Search as you type: items by pinyin initials, code or name, and bundles (two queries)."""
+    staff = _staff(request)
+    q = _short(request.GET.get("q"))
+    return render(
+        request,
+        "workbench/intake/items.html",
+        {
+            "q": q,
+            "items": catalog.item_search(center=staff.center, q=q),
+            "bundles": catalog.bundle_search(center=staff.center, q=q),
+        },
+    )
+
+
+# ------------------------------------------------------------------ 3 + 4 form and checklist
+
+
+@dataclass
+class MaterialRow:
+    code: str
+    name: str
+    required: bool
+    tolerable: bool
+    due: Any = None
+    on_file: ApplicationMaterial | None = None
+    choice: str = RECEIVED_PAPER
+    note: str = ""
+    scans: list[Any] = field(default_factory=list)
+
+
+@dataclass
+class Work:
+    """What the screen shows for the chosen items (and what a submission is checked against)."""
+
+    items: list[Any]
+    bundle: Any
+    plans: list[VersionPlan]
+    fields: list[dict[str, Any]]
+    materials: list[MaterialRow]
+    delivery_methods: list[tuple[str, str]]
+    immediate: bool
+
+
+def _work(staff: Staff, item_ids: list[int], bundle_id: int | None, applicant: Applicant | None) -> Work:
+    bundle = catalog.bundle_get(center=staff.center, pk=bundle_id) if bundle_id else None
+    if bundle is not None:
+        item_ids = catalog.bundle_item_ids(bundle=bundle)[:MAX_ITEMS]
+    items = catalog.items_of_center(center=staff.center, ids=item_ids)
+    versions = catalog.published_version_ids(item_ids=[i.pk for i in items])
+    items = [i for i in items if i.pk in versions]
+    plans = [version_plan(versions[i.pk]) for i in items]
+    fields: dict[str, dict[str, Any]] = {}
+    for plan in plans:
+        for f in plan.form_fields:
+            question = fields.setdefault(
+                f.key,
+                {
+                    "key": f.key,
+                    "label": f.label,
+                    "kind": f.kind,
+                    "required": False,
+                    "choices": list(f.choices),
+                },
+            )
+            question["required"] = question["required"] or f.required
+    materials: dict[str, MaterialRow] = {}
+    today = clock.today()
+    for plan in plans:
+        for m in plan.materials:
+            row = materials.get(m.code)
+            if row is None:
+                row = materials[m.code] = MaterialRow(m.code, m.name, False, True)
+            if m.required:
+                row.tolerable = row.tolerable and m.tolerable
+                row.required = True
+                if m.tolerable:
+                    due = calendar.add_working_days(today, m.tolerance_days)
+                    row.due = min(row.due, due) if row.due else due
+    for row in materials.values():
+        row.tolerable = row.tolerable and row.required
+        row.choice = RECEIVED_PAPER if row.required else MISSING
+    if applicant is not None:
+        on_file = applicant_materials_on_file(actor=staff, applicant_id=applicant.pk, codes=list(materials))
+        for code, material in on_file.items():
+            materials[code].on_file = material
+            materials[code].choice = REUSED
+    offered = set(DeliveryMethod.values)
+    for plan in plans:
+        if plan.delivery_methods:
+            offered &= set(plan.delivery_methods)
+    return Work(
+        items=items,
+        bundle=bundle,
+        plans=plans,
+        fields=list(fields.values()),
+        materials=list(materials.values()),
+        delivery_methods=[(v, str(label)) for v, label in DeliveryMethod.choices if v in offered],
+        immediate=bool(plans) and all(p.case_kind == CaseKind.IMMEDIATE for p in plans),
+    )
+
+
+def _applicant(staff: Staff, value: str | None) -> Applicant | None:
+    """The applicant of a signed token (see `applicant_token`), or None."""
+    try:
+        pk = signing.loads(str(value or "")[:200], salt=APPLICANT_SALT, max_age=APPLICANT_TOKEN_AGE)
+    except signing.BadSignature:
+        return None
+    if not isinstance(pk, int):
+        return None
+    return Applicant.objects.filter(pk=pk).first()
+
+
+def _prefill(work: Work, applicant: Applicant | None) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    if applicant is None:
+        return values
+    for f in work.fields:
+        attr = APPLICANT_KEYS.get(f["key"])
+        if attr:
+            values[f["key"]] = getattr(applicant, attr, "") or ""
+    return values
+
+
+def _work_context(
+    request: HttpRequest, work: Work, applicant: Applicant | None, **extra: Any
+) -> dict[str, Any]:
+    return {
+        "work": work,
+        "applicant": applicant,
+        "values": extra.pop("values", None) or _prefill(work, applicant),
+        "errors": extra.pop("errors", {}),
+        "idempotency_key": secrets.token_urlsafe(24),
+        "kinds": FormField.Kind,
+        "choices": {
+            "paper": RECEIVED_PAPER,
+            "electronic": RECEIVED_ELECTRONIC,
+            "reused": REUSED,
+            "missing": MISSING,
+            "tolerated": TOLERATED,
+        },
+        **extra,
+    }
+
+
+@require_GET
+@clerks
+def work(request: HttpRequest) -> HttpResponse:
+    """The chosen items (add / remove one, or a bundle), the unified form and the checklist."""
+    staff = _staff(request)
+    ids = _ids(request.GET.getlist("items"))
+    add = _ids([request.GET.get("add", "")])
+    remove = _ids([request.GET.get("remove", "")])
+    ids = [i for i in ids + [a for a in add if a not in ids] if i not in remove][:MAX_ITEMS]
+    applicant = _applicant(staff, request.GET.get("applicant"))
+    current = _work(staff, ids, _one_id(request.GET.get("bundle")), applicant)
+    return render(request, "workbench/intake/work.html", _work_context(request, current, applicant))
+
+
+# ------------------------------------------------------------------ 5 the outcome
+
+
+def _materials_in(work: Work, post: Any) -> tuple[list[services.MaterialIn], dict[str, str], list[str]]:
+    """(handed in, errors by field, codes marked missing) from the checklist."""
+    handed: list[services.MaterialIn] = []
+    errors: dict[str, str] = {}
+    missing: list[str] = []
+    for row in work.materials:
+        choice = _short(post.get(f"m_{row.code}"), 20) or MISSING
+        row.choice = choice
+        if choice == RECEIVED_PAPER:
+            handed.append(services.MaterialIn(code=row.code, note=_("paper")))
+        elif choice == RECEIVED_ELECTRONIC:
+            handed.append(services.MaterialIn(code=row.code, note=_("electronic")))
+        elif choice == REUSED and row.on_file is not None:
+            handed.append(
+                services.MaterialIn(
+                    code=row.code,
+                    licence_number=row.on_file.licence_number,
+                    note=f"{CHECKED_ORIGINAL}（{row.on_file.application.number}）"[:200],
+                )
+            )
+        elif choice == TOLERATED:
+            if not row.tolerable:
+                errors[f"m_{row.code}"] = _("“%(name)s” may not follow later.") % {"name": row.name}
+            elif post.get(f"commit_{row.code}") != "on":
+                errors[f"commit_{row.code}"] = _(
+                    "The applicant signs the commitment to hand in “%(name)s” by %(due)s."
+                ) % {"name": row.name, "due": row.due}
+            missing.append(row.code)
+        elif choice in (MISSING, REUSED):
+            missing.append(row.code)
+        else:
+            errors[f"m_{row.code}"] = _("Choose what was handed in.")
+    return handed, errors, missing
+
+
+def _agent(post: Any, applicant: Applicant) -> services.AgentIn | None:
+    name = _short(post.get("agent_name"), 60)
+    if applicant.kind != Applicant.Kind.ORGANISATION and not name:
+        return None
+    return services.AgentIn(
+        name=name,
+        document_kind=_short(post.get("agent_document_kind"), 20) or DocumentKind.RESIDENT_ID,
+        document_number=_short(post.get("agent_document_number"), 40),
+        mobile=_short(post.get("agent_mobile"), 20),
+    )
+
+
+def _field_errors(work: Work, form_data: dict[str, Any]) -> dict[str, str]:
+    fields = [f for plan in work.plans for f in plan.form_fields]
+    _clean, errors = form_check(fields, form_data, path="form_data")
+    return {e["field"].removeprefix("form_data."): e["message"] for e in errors}
+
+
+@dataclass
+class Outcome:
+    application: Application
+    cases: list[Any]
+    kind: str  # accepted / accepted_with_pending / completed / supplement / refused / voided
+    missing: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _outcome_of(application: Application) -> Outcome:
+    cases = list(application.cases.select_related("item").order_by("pk"))
+    states = {c.state for c in cases}
+    if CaseState.VOIDED in states:
+        kind = "voided"
+    elif CaseState.REFUSED in states:
+        kind = "refused"
+    elif CaseState.PENDING_SUPPLEMENT in states:
+        kind = "supplement"
+    elif CaseState.COMPLETED in states and all(c.state == CaseState.COMPLETED for c in cases):
+        kind = "completed"
+    elif any(c.pending_materials_due for c in cases):
+        kind = "accepted_with_pending"
+    else:
+        kind = "accepted"
+    return Outcome(application=application, cases=cases, kind=kind)
+
+
+@require_POST
+@clerks
+def submit(request: HttpRequest) -> HttpResponse:
+    """Accept (容缺 or not), issue the one-time notice, or refuse. A double-clicked button
+    sends the same idempotency key: the engine returns the first application, which is shown."""
+    staff = _staff(request)
+    post = request.POST
+    action = _short(post.get("action"), 20)
+    applicant = _applicant(staff, post.get("applicant"))
+    current = _work(staff, _ids(post.getlist("items")), _one_id(post.get("bundle")), applicant)
+    form_data = {f["key"]: _short(post.get(f"f_{f['key']}"), 2100) for f in current.fields}
+    form_data = {k: v for k, v in form_data.items() if v}
+    errors: dict[str, str] = {}
+    if action not in ("accept", "accept_with_pending", "supplement", "refuse"):
+        errors["action"] = _("Choose accept, accept with pending materials, one-time notice or refuse.")
+    if applicant is None:
+        errors["applicant"] = _("Find or register the applicant first (section 1).")
+    if not current.items:
+        errors["items"] = _("Choose at least one item (section 2).")
+    handed, material_errors, missing = _materials_in(current, post)
+    reasons = str(post.get("reasons", "")).strip()[:2000]
+    legal_basis = str(post.get("legal_basis", "")).strip()[:500]
+    if action == "refuse":  # the form is still checked: an application is submitted with it
+        if not reasons:
+            errors["reasons"] = _("Write the reasons for the refusal.")
+        if not legal_basis:
+            errors["legal_basis"] = _("Give the legal basis of the refusal.")
+    else:
+        errors.update(material_errors)
+    errors.update(_field_errors(current, form_data))
+    if action == "accept" and missing:
+        errors["action"] = _(
+            "Materials are missing: use accept with pending materials or the one-time notice."
+        )
+    elif action == "accept_with_pending" and _blocking(current, missing):
+        errors["action"] = _(
+            "A required material that may not follow later is missing: issue the one-time notice."
+        )
+    elif action == "supplement" and not missing:
+        errors["action"] = _("Nothing is missing: there is nothing to notify.")
+    delivery = _short(post.get("delivery_method"), 12)
+    address = _short(post.get("delivery_address"), 200)
+    key = _short(post.get("idempotency_key"), 64) or None
+    if errors:
+        return _refused(request, current, applicant, form_data, errors, post)
+    assert applicant is not None
+    try:
+        with transaction.atomic():
+            application = services.application_create(
+                center=staff.center,
+                applicant=applicant,
+                items=[i.pk for i in current.items] if current.bundle is None else (),
+                bundle=current.bundle,
+                channel="window",
+                form_data=form_data,
+                materials=handed,
+                actor=staff,
+                delivery_method=delivery,
+                delivery_address=address,
+                idempotency_key=key,
+                agent=_agent(post, applicant),
+            )
+            if any(c.state != CaseState.SUBMITTED for c in application.cases.all()):
+                return _result(request, _outcome_of(application))  # a retried submit
+            files.material_files_attach(
+                application=application, file_ids=_ids(post.getlist("scans")), actor=staff
+            )
+            if action == "refuse":
+                for case in application.cases.order_by("pk"):
+                    services.case_refuse(case=case, actor=staff, reasons=reasons, legal_basis=legal_basis)
+            elif action == "supplement" and missing and not _blocking(current, missing):
+                services.application_request_supplement(
+                    application=application, actor=staff, materials=missing, note=_("one-time notice")
+                )
+            else:
+                services.application_intake(application=application, actor=staff)
+    except CaseError as exc:
+        name = exc.field.removeprefix("form_data.") if exc.field.startswith("form_data.") else exc.field
+        name = name.replace("agent.", "agent_")
+        return _refused(request, current, applicant, form_data, {name or "action": exc.message}, post)
+    return _result(request, _outcome_of(application))
+
+
+def _blocking(work: Work, missing: list[str]) -> bool:
+    return any(r.code in missing and r.required and not r.tolerable for r in work.materials)
+
+
+def _refused(
+    request: HttpRequest,
+    current: Work,
+    applicant: Applicant | None,
+    form_data: dict[str, Any],
+    errors: dict[str, str],
+    post: Any,
+) -> HttpResponse:
+    """The form again, as typed, with each error beside its field."""
+    context = _work_context(
+        request,
+        current,
+        applicant,
+        values=form_data or {"": ""},
+        errors=errors,
+        agent={
+            k: _short(post.get(k), 60)
+            for k in ("agent_name", "agent_document_kind", "agent_document_number", "agent_mobile")
+        },
+        reasons=str(post.get("reasons", ""))[:2000],
+        legal_basis=str(post.get("legal_basis", ""))[:500],
+        delivery_method=_short(post.get("delivery_method"), 12),
+        delivery_address=_short(post.get("delivery_address"), 200),
+    )
+    context["idempotency_key"] = _short(post.get("idempotency_key"), 64) or context["idempotency_key"]
+    return render(request, "workbench/intake/work.html", context)
+
+
+def _result(request: HttpRequest, outcome: Outcome) -> HttpResponse:
+    return render(request, "workbench/intake/result.html", {"outcome": outcome})
+
+
+# ------------------------------------------------------------------ 6 void
+
+
+@require_POST
+@voiders
+def void(request: HttpRequest) -> HttpResponse:
+    """作废 a mistaken intake with a reason (the clerk the same day, a center admin later)."""
+    staff = _staff(request)
+    number = _short(request.POST.get("application"), 40)
+    reason = str(request.POST.get("reason", "")).strip()[:500]
+    application = application_get(actor=staff, number=number) if number else None
+    if application is None:
+        return render(
+            request,
+            "workbench/intake/void.html",
+            {"number": number, "reason": reason, "error": _("No such application in your center.")},
+        )
+    try:
+        services.application_void(application=application, actor=staff, reason=reason)
+    except CaseError as exc:
+        return render(
+            request, "workbench/intake/void.html", {"number": number, "reason": reason, "error": exc.message}
+        )
+    return _result(request, _outcome_of(application))
+
+
+# ------------------------------------------------------------------ scans
+
+
+@require_POST
+@clerks
+def file_upload(request: HttpRequest) -> HttpResponse:
+    """One scan for one material of the intake being typed (checked by its content)."""
+    staff = _staff(request)
+    code = _short(request.POST.get("material"), 40)
+    upload = request.FILES.get("file")
+    held = len(files.material_files_loose(actor=staff, ids=_ids(request.POST.getlist("scans"))))
+    context: dict[str, Any] = {"code": code}
+    if upload is None:
+        context["error"] = _("Choose a scan (PDF, JPEG or PNG).")
+    elif upload.size is not None and upload.size > files.MAX_FILE_BYTES:
+        context["error"] = _("The file is larger than %(mb)d MB.") % {"mb": files.MAX_FILE_BYTES // 2**20}
+    else:
+        try:
+            context["scan"] = files.material_file_store(
+                upload=upload, name=upload.name or "", material_code=code, actor=staff, held=held
+            )
+        except CaseError as exc:
+            context["error"] = exc.message
+    return render(request, "workbench/intake/scan.html", context)
+
+
+@require_GET
+@any_staff
+def file_get(request: HttpRequest, pk: int) -> FileResponse:
+    """A scan, for staff who may see its application's cases (404 otherwise)."""
+    row = files.material_file_get(actor=_staff(request), pk=pk)
+    if row is None:
+        raise Http404(_("No such file."))
+    response = FileResponse(files.material_file_open(row), content_type=row.content_type)
+    response["Content-Disposition"] = "inline"
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -47,6 +47,11 @@ MESSAGES = {
     ),
     "CASE_NOT_FOUND": _("No such case, or it is outside what you may see."),
     "SUSPENSION_NOT_OPEN": _("The case has no open suspension."),
+    "EXTENSION_PENDING": _("An extension of this case is already waiting for the chief representative."),
+    "EXTENSION_NOT_PENDING": _("No extension of this case is waiting to be approved or refused."),
+    "CASE_CHANGED": _(
+        "Someone acted on this case after you opened it. Check the case as it is now and submit again."
+    ),
     "INVALID_STATE_ARGUMENT": _("An application can only be created as draft, submitted or in pre-review."),
 }
 

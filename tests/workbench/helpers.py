@@ -8,6 +8,8 @@ PASSWORD = "onewindow-test"
 
 
 def sign_in(client, staff) -> None:
+    """Sign in through the real sign-in page (signing out whoever was signed in first)."""
+    client.logout()
     response = client.post("/workbench/login/", {"username": staff.user.username, "password": PASSWORD})
     assert response.status_code == 302, response.content[:300]
 

@@ -157,6 +157,11 @@ class DecideForm(ActionForm):
     reasons = _text(_("Reasons for the denial"), required=False)
     legal_basis = _text(_("Legal basis of the denial"), required=False, max_length=NOTE_MAX)
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("reasons", "legal_basis"):
+            self.fields[name].help_text = _("required to deny")
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         if cleaned.get("decision") == Decision.DENIED:

@@ -400,12 +400,12 @@ def task_inbox(
         qs = qs.filter(
             Q(sort_deadline__gt=after.deadline) | Q(sort_deadline=after.deadline, pk__gt=after.task_id)
         )
-    rows = list(qs.order_by("sort_deadline", "pk")[: limit + 1])
+    rows: list[CaseTask] = list(qs.order_by("sort_deadline", "pk")[: limit + 1])
     if len(rows) <= limit:
         return rows, None
     rows = rows[:limit]
     last = rows[-1]
-    return rows, InboxCursor(last.sort_deadline, last.pk)  # type: ignore[attr-defined]
+    return rows, InboxCursor(last.sort_deadline, last.pk)  # type: ignore[attr-defined]  # the annotation
 
 
 def extension_requests_pending(*, actor: Staff) -> QuerySet[CaseEvent]:

@@ -162,8 +162,9 @@ def build_panel(
 
     def add(item: PanelItem, make: Any) -> None:
         if not item.reason:
-            item.form = bound_form if bound_key == item.key else make()
-            item.form.auto_id = f"id-{item.key}-%s"  # several forms on one page: unique ids
+            form = bound_form if bound_form is not None and bound_key == item.key else make()
+            form.auto_id = f"id-{item.key}-%s"  # several forms on one page: unique ids
+            item.form = form
         items.append(item)
 
     for task in tasks:

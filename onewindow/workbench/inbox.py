@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -40,7 +41,9 @@ def _may_claim(staff: Staff, task: CaseTask) -> bool:
 
 def _row(staff: Staff, task: CaseTask) -> dict[str, Any]:
     case = task.case
+    due = timezone.localtime(task.due_at).strftime("%m-%d") if task.due_at else ""
     return {
+        "due": _("task due %(due)s") % {"due": due} if due else "",
         "task": task,
         "case": case,
         "applicant": mask_name(case.application.applicant.name),

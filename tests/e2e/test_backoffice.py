@@ -85,6 +85,11 @@ def routed_case(h: Hall, *, joint: bool) -> Case:
     return services.case_route(case=case, actor=h.clerk)
 
 
+def top(page) -> None:
+    """Scroll to the top before a full-page screenshot (the fixed bars are drawn where the view is)."""
+    page.evaluate("window.scrollTo(0, 0)")
+
+
 def switch_to(page, username: str) -> None:
     """Sign out with the top bar's button, then sign in as someone else through the real page."""
     page.click("header form[action$='/logout/'] button")
@@ -113,11 +118,13 @@ def test_two_departments_approve_in_a_joint_stage_and_the_case_is_decided(page, 
         sign_in(page, h.fire_approver.user.username)
         page.click("[data-testid=nav] >> text=部门待办")
         page.wait_for_selector("[data-testid=inbox-row]")
+        top(page)
         shot("inbox")
         page.click("[data-testid=claim]")
         page.wait_for_selector("[data-testid=inbox-row] >> text=陈消防")
         page.click(f"text={case.number}")
         page.wait_for_selector("[data-testid=panel]")
+        top(page)
         shot("case-page")
         agree(page, "消防设施符合要求，同意。")
         page.wait_for_selector("text=审批意见已记录")
@@ -131,6 +138,7 @@ def test_two_departments_approve_in_a_joint_stage_and_the_case_is_decided(page, 
         decide = action(page, "decide")
         decide.locator("input[value=granted]").check()
         decide.locator("textarea[name=opinion]").fill("符合许可条件，准予许可。")
+        top(page)
         shot("case-decide")
         decide.locator("[data-testid=submit-decide]").click()
         page.wait_for_selector("text=决定已记录")
@@ -140,6 +148,7 @@ def test_two_departments_approve_in_a_joint_stage_and_the_case_is_decided(page, 
         complete.locator("[data-testid=submit-complete]").click()
         page.wait_for_selector("[data-testid=notice-completion]")
         assert "已办结" in page.inner_text("[data-testid=case-state]")
+        top(page)
         shot("case-completed")
 
 
@@ -159,6 +168,7 @@ def test_a_denial_needs_reasons_and_legal_basis_named_in_chinese(page, shot):
         decide.locator("[data-testid=submit-decide]").click()
         page.wait_for_selector("text=请填写“不予许可的理由”")
         assert "请填写“不予许可的法律依据”" in page.inner_text("[data-testid=action-decide]")
+        top(page)
         shot("case-decide-errors")
         decide = page.locator("[data-testid=action-decide]")
         decide.locator("textarea[name=reasons]").fill("经营场所与申报材料不符，现场核查不通过。")
@@ -182,6 +192,7 @@ def test_a_suspension_and_an_extension_move_the_deadline_on_screen(page, shot):
         suspend.locator("[data-testid=submit-suspend]").click()
         page.wait_for_selector("text=办件已进入特别程序")
         assert "暂停" in page.inner_text("[data-testid=promised-deadline]")
+        top(page)
         shot("case-suspended")
     with clock.frozen(MONDAY + dt.timedelta(days=2)):  # Wednesday: two working days later
         page.reload()
@@ -201,6 +212,7 @@ def test_a_suspension_and_an_extension_move_the_deadline_on_screen(page, shot):
         page.click("[data-testid=nav] >> text=延期审批")
         page.wait_for_selector("[data-testid=extension-row]")
         assert "需补充检测报告" in page.inner_text("[data-testid=extensions]")
+        top(page)
         shot("extensions")
         page.click("[data-testid=approve-extension]")
         page.wait_for_selector("[data-testid=extensions-empty]")
@@ -208,6 +220,7 @@ def test_a_suspension_and_an_extension_move_the_deadline_on_screen(page, shot):
         assert page.inner_text("[data-testid=promised-deadline]").startswith("2026-12-07")
         assert page.inner_text("[data-testid=legal-deadline]").startswith("2026-12-23")  # the legal one stays
         assert "刘首席批准延期3天" in page.inner_text("[data-testid=trail]")
+        top(page)
         shot("case-extended")
 
 
@@ -228,6 +241,7 @@ def test_a_clerk_returns_an_online_application_at_pre_review(page, shot):
         sign_in(page, h.clerk.user.username)
         page.click("[data-testid=nav] >> text=网上预审")
         page.wait_for_selector("[data-testid=prereview-row]")
+        top(page)
         shot("prereview-queue")
         page.click(f"text={application.number}")
         page.wait_for_selector("[data-testid=prereview-return]")
@@ -236,6 +250,7 @@ def test_a_clerk_returns_an_online_application_at_pre_review(page, shot):
         page.wait_for_selector("[data-testid=field-error]")
         assert "请填写“退回理由（申请人可见）”" in page.inner_text("[data-testid=field-error]")
         page.fill("textarea[name=reasons]", "身份证照片不清晰，请重新上传正反面照片。")
+        top(page)
         shot("prereview-return")
         page.click("[data-testid=prereview-return]")
         page.wait_for_selector("text=已退回申请人")

@@ -55,6 +55,11 @@ MESSAGES = {
     ),
     "FILE_INVALID": _("The file cannot be taken: %(reason)s"),
     "NOTHING_TO_VOID": _("The application has no case that can be voided."),
+    "EXTENSION_PENDING": _("An extension of this case is already waiting for the chief representative."),
+    "EXTENSION_NOT_PENDING": _("No extension of this case is waiting to be approved or refused."),
+    "CASE_CHANGED": _(
+        "Someone acted on this case after you opened it. Check the case as it is now and submit again."
+    ),
     "INVALID_STATE_ARGUMENT": _("An application can only be created as draft, submitted or in pre-review."),
 }
 

@@ -282,6 +282,31 @@ _ROWS = (
         roles=[R.CHIEF_REPRESENTATIVE, R.CENTER_ADMIN, R.SUPERVISOR],
         scope=Scope.DEPARTMENT,
     ),
+    _row(
+        "extension_request",
+        _("ask for an extension"),
+        sources=HANDLING,
+        target=None,
+        roles=STAFF_OF_DEPARTMENT,
+        scope=Scope.DEPARTMENT,
+    ),
+    _row(
+        "extension_refuse",
+        _("refuse an extension"),
+        sources=HANDLING,
+        target=None,
+        roles=[R.CHIEF_REPRESENTATIVE, R.CENTER_ADMIN, R.SUPERVISOR],
+        scope=Scope.DEPARTMENT,
+    ),
+    # ---- opinions on the trail (no change of state)
+    _row(
+        "opinion",
+        _("record an opinion"),
+        sources=[*HANDLING, S.DECIDED],
+        target=None,
+        roles=STAFF_OF_DEPARTMENT,
+        scope=Scope.DEPARTMENT,
+    ),
     # ---- decision and delivery
     _row(
         "decide",

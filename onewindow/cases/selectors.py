@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
 from onewindow.cases.errors import case_error
-from onewindow.cases.models import OPEN_STATES, Case, CaseEvent, CaseState, CaseTask, Channel
+from onewindow.cases.models import OPEN_STATES, Application, Case, CaseEvent, CaseState, CaseTask, Channel
 from onewindow.catalog.models import (
     DeliveryMethod,
     MaterialRequirement,
@@ -30,7 +31,7 @@ from onewindow.catalog.models import (
 )
 from onewindow.core import clock
 from onewindow.core.personal import field_is_personal
-from onewindow.org.access import scope_cases
+from onewindow.org.access import scope_applications, scope_cases
 from onewindow.org.models import Applicant, Staff
 
 # --------------------------------------------------------------------------- version plans
@@ -516,7 +517,130 @@ def applicant_materials_on_file(*, actor: Any, applicant_id: int, codes: list[st
     return found
 
 
-def application_get(*, actor: Any, number: str) -> Any:
-    """The application with this number if `actor` may see one of its cases, else None."""
-    case = _scoped_cases(actor).filter(application__number=number).select_related("application").first()
-    return case.application if case is not None else None
+# --------------------------------------------------------------------------- the workbench's lists
+
+INBOX_PAGE = 50
+# States in which the back office handles a case (an extension may be asked for).
+HANDLING_STATES = (CaseState.ACCEPTED, CaseState.IN_PROGRESS, CaseState.SUSPENDED)
+# Sorts a case without a promised deadline (never for a task of an accepted case) after the rest.
+_NO_DEADLINE = dt.datetime(9999, 12, 31, tzinfo=dt.UTC)
+
+
+@dataclass(frozen=True)
+class InboxCursor:
+    """Where a page of the inbox ends: the last row's promised deadline and task id (keyset)."""
+
+    deadline: dt.datetime
+    task_id: int
+
+    def encode(self) -> str:
+        return f"{int(self.deadline.timestamp() * 1_000_000)}.{self.task_id}"
+
+    @classmethod
+    def decode(cls, text: str | None) -> InboxCursor | None:
+        """A cursor from `?after=`; None for anything that is not one (the first page)."""
+        if not text or len(text) > 40:
+            return None
+        micros, _dot, task = text.partition(".")
+        try:
+            stamp = dt.datetime.fromtimestamp(int(micros) / 1_000_000, tz=dt.UTC)
+            return cls(stamp, int(task))
+        except (ValueError, OverflowError, OSError):
+            return None
+
+
+def task_inbox(
+    *, actor: Staff, after: InboxCursor | None = None, limit: int = INBOX_PAGE
+) -> tuple[list[CaseTask], InboxCursor | None]:
+    """One page of the department inbox: the open and claimed tasks of the actor's department,
+    the case with the earliest promised deadline first (then the task's id), and the cursor of
+    the next page (None on the last).
+
+    One SELECT, scoped by the department (a task's department is its scope: the engine's
+    `task` scope), keyset-paginated (no OFFSET, no COUNT). Only the columns the list shows
+    are read: the applicant's encrypted columns are not decrypted for a list of names."""
+    if actor.department_id is None:
+        return [], None
+    qs = (
+        CaseTask.objects.filter(
+            department_id=actor.department_id, state__in=(CaseTask.State.OPEN, CaseTask.State.CLAIMED)
+        )
+        .select_related("case__item", "case__application__applicant", "assignee")
+        .only(
+            "pk",
+            "name",
+            "stage_name",
+            "stage_order",
+            "state",
+            "role",
+            "due_at",
+            "department_id",
+            "assignee__name",
+            "case__number",
+            "case__state",
+            "case__deadline",
+            "case__legal_deadline",
+            "case__suspended_since",
+            "case__item__name",
+            "case__application__applicant__name",
+        )
+        .annotate(sort_deadline=Coalesce("case__deadline", Value(_NO_DEADLINE)))
+    )
+    if after is not None:
+        qs = qs.filter(
+            Q(sort_deadline__gt=after.deadline) | Q(sort_deadline=after.deadline, pk__gt=after.task_id)
+        )
+    rows: list[CaseTask] = list(qs.order_by("sort_deadline", "pk")[: limit + 1])
+    if len(rows) <= limit:
+        return rows, None
+    rows = rows[:limit]
+    last = rows[-1]
+    return rows, InboxCursor(last.sort_deadline, last.pk)  # type: ignore[attr-defined]  # the annotation
+
+
+def extension_requests_pending(*, actor: Staff) -> QuerySet[CaseEvent]:
+    """Extension requests no one has answered yet, of the cases the actor may see, oldest first
+    (one SELECT): the chief representative's list. A request is answered by a later `extend`
+    or `extension_refuse` event of its case."""
+    answered = CaseEvent.objects.filter(
+        case_id=OuterRef("case_id"), seq__gt=OuterRef("seq"), action__in=("extend", "extension_refuse")
+    )
+    return (
+        scope_cases(CaseEvent.objects.all(), actor, prefix="case__")
+        .filter(action="extension_request", case__state__in=HANDLING_STATES)
+        .exclude(Exists(answered))
+        .select_related("case__item")
+        .only(
+            "pk",
+            "seq",
+            "at",
+            "actor_name",
+            "opinion",
+            "data",
+            "case__number",
+            "case__event_count",
+            "case__state",
+            "case__deadline",
+            "case__legal_deadline",
+            "case__suspended_since",
+            "case__item__name",
+        )
+        .order_by("at", "pk")
+    )
+
+
+def task_get(*, actor: Staff, pk: int) -> CaseTask | None:
+    """A task of the actor's department (with its case, item, applicant and assignee), or None:
+    the department is a task's scope."""
+    if actor.department_id is None:
+        return None
+    return (
+        CaseTask.objects.filter(pk=pk, department_id=actor.department_id)
+        .select_related("case__item", "case__application__applicant", "assignee")
+        .first()
+    )
+
+
+def application_get(*, actor: Staff, number: str) -> Application | None:
+    """An application the actor may see (`org.access.scope_applications`) by its number, or None."""
+    return scope_applications(Application.objects.filter(number=number), actor).first()

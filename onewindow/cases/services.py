@@ -14,7 +14,15 @@ Services return the updated case (or task); use it instead of the one passed in.
 See docs/cases.md for which module holds which rule.
 """
 
-from onewindow.cases.actions.clock import case_extend, case_resume, case_suspend
+from onewindow.cases.actions.checks import case_lock_unchanged
+from onewindow.cases.actions.clock import (
+    case_extend,
+    case_extension_refuse,
+    case_extension_request,
+    case_resume,
+    case_suspend,
+    extension_pending,
+)
 from onewindow.cases.actions.decision import (
     application_void,
     case_close,
@@ -71,6 +79,9 @@ __all__ = [
     "case_decide",
     "case_deliver",
     "case_extend",
+    "case_extension_refuse",
+    "case_extension_request",
+    "case_lock_unchanged",
     "case_record",
     "case_refuse",
     "case_report_back",
@@ -83,6 +94,7 @@ __all__ = [
     "case_suspend",
     "case_withdraw",
     "check_transition",
+    "extension_pending",
     "staff_roles",
     "task_claim",
     "task_complete",

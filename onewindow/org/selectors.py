@@ -98,3 +98,16 @@ def center_list_public() -> list[ServiceCenter]:
         .select_related("region")
         .order_by("code")
     )
+
+
+def department_choices(*, center_id: int) -> list[tuple[int, str]]:
+    """(id, name) of a center's active departments, by name (one SELECT): a form's choices."""
+    return list(
+        Department.objects.filter(center_id=center_id, is_active=True)
+        .order_by("name", "pk")
+        .values_list("pk", "name")
+    )
+
+
+def department_get(*, pk: int) -> Department | None:
+    return Department.objects.filter(pk=pk).select_related("center").first()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from functools import wraps
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar, cast, overload
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
@@ -44,6 +44,10 @@ def request_staff(request: HttpRequest) -> Staff | None:
     return cast(Staff | None, cached)
 
 
+@overload
+def staff_required(view: View) -> View: ...
+@overload
+def staff_required(view: None = None, *, roles: Iterable[str] = ()) -> Callable[[View], View]: ...
 def staff_required(view: View | None = None, *, roles: Iterable[str] = ()) -> Any:
     """Decorate a view for staff; with `roles`, for staff holding at least one of them."""
     needed = tuple(roles)

@@ -1,6 +1,7 @@
 """Real threads on PostgreSQL: the case row lock decides who wins, the loser gets a clear CaseError."""
 
 import pytest
+from django.db import transaction
 
 from onewindow.cases import services
 from onewindow.cases.errors import CaseError
@@ -77,3 +78,37 @@ def test_concurrent_retries_with_one_idempotency_key_create_one_application():
     assert not [r for r in results if isinstance(r, Exception)], results
     assert Application.objects.count() == 1
     assert len({r.pk for r in results}) == 1
+
+
+def test_a_form_sent_twice_at_once_extends_once():
+    """Two submits of one extension form (same event count): the case lock lets one through and
+    the other finds the trail moved (CASE_CHANGED); the deadline moves once."""
+    world = make_world()
+    case = in_progress_case(world)
+    seen = Case.objects.get(pk=case.pk).event_count
+    chief_a, chief_b = fresh(world.chief), fresh(world.chief)
+
+    def extend(actor):
+        with transaction.atomic():
+            services.case_lock_unchanged(case=case, event_count=seen)
+            return services.case_extend(case=case, actor=actor, days=2, reason="复杂")
+
+    results = race([lambda: extend(chief_a), lambda: extend(chief_b)])
+    errors = [r for r in results if isinstance(r, Exception)]
+    assert len(errors) == 1 and isinstance(errors[0], CaseError) and errors[0].code == "CASE_CHANGED", results
+    assert Case.objects.get(pk=case.pk).extended_days == 2
+
+
+def test_two_extension_requests_at_once_one_waits():
+    world = make_world()
+    case = in_progress_case(world)
+    a, b = fresh(world.approver), fresh(world.approver2)
+    results = race(
+        [
+            lambda: services.case_extension_request(case=case, actor=a, days=2, reason="一"),
+            lambda: services.case_extension_request(case=case, actor=b, days=3, reason="二"),
+        ]
+    )
+    errors = [r for r in results if isinstance(r, Exception)]
+    assert len(errors) == 1 and errors[0].code == "EXTENSION_PENDING", results
+    assert CaseEvent.objects.filter(case=case, action="extension_request").count() == 1

@@ -33,11 +33,12 @@ def item_with_procedure(
     unit: str = LimitUnit.WORKING_DAYS,
     task_days: int = 2,
     form_fields: list[dict] | None = None,
+    name: str | None = None,
 ) -> tuple[ServiceItem, ServiceItemVersion]:
     """A published item version. `stages`: one list of task departments per stage (default:
     one stage with one task of `department`); `materials`: MaterialRequirement kwargs;
     `form_fields`: FormField kwargs (default: none)."""
-    item = ServiceItemFactory(center=center, department=department)
+    item = ServiceItemFactory(center=center, department=department, **({"name": name} if name else {}))
     if case_kind == CaseKind.IMMEDIATE:
         promised = legal = 0
     version = ServiceItemVersionFactory(

@@ -76,6 +76,37 @@ def first_case(hall: Hall) -> Any:
     return hall.applications[0].cases.get()
 
 
+def first_task(hall: Hall) -> Any:
+    return first_case(hall).tasks.order_by("pk").first()
+
+
+def department_only(role: str, where: str) -> bool:
+    """A task: the staff of its own department (the hall's), nobody of a center below or beside."""
+    return where == OWN and role in DEPARTMENT
+
+
+def prereview_application(hall: Hall) -> Any:
+    """An online application of the hall waiting for pre-review (made once per hall)."""
+    made = hall.__dict__.get("_prereview")
+    if made is None:
+        from onewindow.cases import services
+        from tests.factories.org import ApplicantFactory
+
+        applicant = ApplicantFactory()
+        made = services.application_create(
+            center=hall.center,
+            applicant=applicant,
+            items=[hall.item],
+            channel="portal",
+            materials=["id_card"],
+            form_data={"applicant_name": applicant.name, "contact_phone": "13912345678"},
+            actor=applicant,
+            state="prereview",
+        )
+        hall.__dict__["_prereview"] = made
+    return made
+
+
 @dataclass(frozen=True)
 class Route:
     name: str
@@ -126,6 +157,43 @@ ROUTES: list[Route] = [
     Route("intake_scan", roles=CLERK, method="POST"),
     # A scan: whoever may see a case of its application (the case scope).
     Route("file", kwargs=first_scan),
+    Route("prereview", roles=frozenset({Role.INTAKE_CLERK})),
+    Route(
+        "prereview_application",
+        roles=frozenset({Role.INTAKE_CLERK}),
+        kwargs=lambda hall: {"number": prereview_application(hall).number},
+        visible=own_center_only,
+    ),
+    Route(
+        "prereview_act",
+        roles=frozenset({Role.INTAKE_CLERK}),
+        kwargs=lambda hall: {"number": prereview_application(hall).number, "action": "return"},
+        method="POST",  # without reasons: 400, nothing returned
+        visible=own_center_only,
+    ),
+    Route("inbox", roles=DEPARTMENT),
+    Route(
+        "task_claim",
+        roles=DEPARTMENT,
+        kwargs=lambda hall: {"task_id": first_task(hall).pk},
+        method="POST",
+        visible=department_only,
+    ),
+    Route(
+        "extensions",
+        roles=frozenset({Role.CHIEF_REPRESENTATIVE, Role.CENTER_ADMIN, Role.SUPERVISOR}),
+    ),
+    Route("case", kwargs=lambda hall: {"number": first_case(hall).number}),
+    Route(
+        "case_action",
+        kwargs=lambda hall: {"number": first_case(hall).number, "action": "opinion"},
+        method="POST",  # without an opinion: 400, nothing recorded
+    ),
+    Route(
+        "case_reveal",
+        kwargs=lambda hall: {"number": first_case(hall).number},
+        method="POST",  # without a reason: 400, nothing revealed
+    ),
     Route(
         "batch",
         roles=frozenset({Role.INTAKE_CLERK}),

@@ -49,3 +49,15 @@ def check_case(
         task_department_id=task_department_id,
         lower_center_id=lower_center_id,
     )
+
+
+def case_lock_unchanged(*, case: Case, event_count: int | None) -> Case:
+    """Lock the case and refuse (CASE_CHANGED) when its trail moved past `event_count`: a form
+    drawn before someone else acted (or submitted twice) changes nothing.
+
+    For pages: call inside the same `transaction.atomic` as the action, which then locks
+    the already locked row again (a re-read, no wait)."""
+    fresh = locks.lock_case(case)
+    if event_count is not None and fresh.event_count != event_count:
+        raise case_error("CASE_CHANGED")
+    return fresh

@@ -21,7 +21,7 @@ from onewindow.cases import locks, rules
 from onewindow.cases.actions.checks import check_case
 from onewindow.cases.errors import case_error
 from onewindow.cases.events import append_event
-from onewindow.cases.models import Case, CaseState, Extension, Suspension
+from onewindow.cases.models import Case, CaseEvent, CaseState, Extension, Suspension
 from onewindow.cases.selectors import version_plan
 from onewindow.catalog.models import LimitUnit
 from onewindow.core import calendar, clock
@@ -130,8 +130,7 @@ def case_extend(*, case: Case, actor: Staff, days: int, reason: str) -> Case:
     """
     case = locks.lock_case(case)
     check_case(case, "extend", actor)
-    if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= 365:
-        raise case_error("FIELD_INVALID", field="days", reason=str(days))
+    _check_days(days)
     rules.require(reason, "reason")
     now = clock.now()
     Extension.objects.create(case_id=case.pk, days=days, reason=reason, authorised_by_id=actor.pk, at=now)
@@ -146,4 +145,53 @@ def case_extend(*, case: Case, actor: Staff, days: int, reason: str) -> Case:
         extended_days=case.extended_days,
         **deadlines(case),
     )
+    return case
+
+
+# An extension asked for by the department waits for the chief representative: the latest of
+# these events on the case says whether one is pending (no row of its own, see decision 0016).
+EXTENSION_STEPS = ("extension_request", "extend", "extension_refuse")
+
+
+def extension_pending(case: Case) -> bool:
+    """Whether the case's latest extension step is a request nobody has answered (one SELECT)."""
+    last = (
+        CaseEvent.objects.filter(case_id=case.pk, action__in=EXTENSION_STEPS)
+        .order_by("-seq")
+        .values_list("action", flat=True)
+        .first()
+    )
+    return last == "extension_request"
+
+
+def _check_days(days: int) -> None:
+    if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= 365:
+        raise case_error("FIELD_INVALID", field="days", reason=str(days))
+
+
+@transaction.atomic
+def case_extension_request(*, case: Case, actor: Staff, days: int, reason: str) -> Case:
+    """延期申请: the department asks its chief representative to extend the promised limit.
+
+    Nothing moves yet: the chief representative approves (`case_extend` with these days) or
+    refuses (`case_extension_refuse`). One request at a time (EXTENSION_PENDING)."""
+    case = locks.lock_case(case)
+    check_case(case, "extension_request", actor)
+    _check_days(days)
+    rules.require(reason, "reason")
+    if extension_pending(case):
+        raise case_error("EXTENSION_PENDING")
+    append_event(case, actor=actor, action="extension_request", opinion=reason, data={"days": days})
+    return case
+
+
+@transaction.atomic
+def case_extension_refuse(*, case: Case, actor: Staff, reason: str) -> Case:
+    """The chief representative refuses the pending extension request, saying why."""
+    case = locks.lock_case(case)
+    check_case(case, "extension_refuse", actor)
+    rules.require(reason, "reason")
+    if not extension_pending(case):
+        raise case_error("EXTENSION_NOT_PENDING")
+    append_event(case, actor=actor, action="extension_refuse", opinion=reason, data={})
     return case

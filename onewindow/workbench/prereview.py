@@ -1,0 +1,198 @@
+"""Pre-review (/workbench/prereview/): intake clerks check online and proxy applications
+before they reach the window.
+
+Two queues, oldest first, both the channel's own scoped lists: the hall's pre-review
+(`channels.prereview_waiting`: the clerk's center; a proxy application only once its
+township has checked it) and, at a township center, the village proxy applications waiting
+for the township's check (`channels.proxy_checks_waiting`). An application opens only from
+these lists (anything else is a 404); passing or returning it is the engine's
+(`application_prereview_pass` / `_return`, `proxy_application_check`), and the reasons of a
+return are what the applicant reads.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.db import transaction
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from onewindow.cases import channels, selectors, services
+from onewindow.cases.errors import CaseError
+from onewindow.cases.models import Application, Case
+from onewindow.core.fields import mask_name
+from onewindow.core.personal import personal_fields, personal_masked
+from onewindow.org.models import Role, Staff
+from onewindow.workbench.caseforms import MESSAGES, named
+from onewindow.workbench.staff import staff_required
+
+QUEUE_MAX = 100  # a queue shows its oldest hundred: work is taken from the top
+ACTIONS = ("pass", "return", "township_pass", "township_return")
+
+
+class ReturnForm(forms.Form):
+    reasons = forms.CharField(
+        label=gettext_lazy("Reasons the applicant reads"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 2000, "class": "form-control"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["reasons"]
+        field.error_messages.update({code: named(text, field.label) for code, text in MESSAGES.items()})
+
+
+def _with_cases(qs: QuerySet[Application]) -> QuerySet[Application]:
+    cases = Case.objects.select_related("item").only(
+        "pk", "application_id", "version_id", "number", "state", "item__name"
+    )
+    return qs.prefetch_related(Prefetch("cases", queryset=cases))
+
+
+def _township_queue(staff: Staff) -> QuerySet[Application]:
+    return _with_cases(channels.proxy_checks_waiting(actor=staff))
+
+
+def _hall_queue(staff: Staff) -> QuerySet[Application]:
+    return _with_cases(channels.prereview_waiting(actor=staff))
+
+
+def _rows(applications: list[Application]) -> list[dict[str, Any]]:
+    return [{"application": a, "applicant": mask_name(a.applicant.name)} for a in applications]
+
+
+@require_GET
+@staff_required(roles=[Role.INTAKE_CLERK])
+def prereview_list(request: HttpRequest) -> HttpResponse:
+    staff: Staff = request.staff  # type: ignore[attr-defined]
+    hall = list(_hall_queue(staff)[: QUEUE_MAX + 1])
+    township = list(_township_queue(staff)[: QUEUE_MAX + 1])
+    return render(
+        request,
+        "workbench/prereview/list.html",
+        {
+            "hall": _rows(hall[:QUEUE_MAX]),
+            "hall_more": len(hall) > QUEUE_MAX,
+            "township": _rows(township[:QUEUE_MAX]),
+            "township_more": len(township) > QUEUE_MAX,
+            "queue_max": QUEUE_MAX,
+        },
+    )
+
+
+def _waiting(staff: Staff, number: str) -> tuple[Application, str]:
+    """The application from one of the actor's queues, and which ("hall" / "township"); 404 otherwise."""
+    application = _hall_queue(staff).filter(number=number).first()
+    if application is not None:
+        return application, "hall"
+    application = _township_queue(staff).filter(number=number).first()
+    if application is not None:
+        return application, "township"
+    raise Http404(_("This application is not waiting for your pre-review."))
+
+
+def _form_rows(application: Application) -> list[dict[str, str]]:
+    cases = list(application.cases.all())
+    if not cases:
+        return []
+    plain = application.form_data or {}
+    personal = personal_fields(application)
+    rows = []
+    seen: set[str] = set()
+    for case in cases:
+        for f in selectors.version_plan(case.version_id).form_fields:
+            if f.key in seen:
+                continue
+            seen.add(f.key)
+            name = f"form.{f.key}"
+            if name in personal:
+                rows.append({"label": f.label, "value": personal_masked(application, name)})
+            elif f.key in plain:
+                rows.append({"label": f.label, "value": str(plain[f.key])})
+    return rows
+
+
+def _context(
+    application: Application, queue: str, form: ReturnForm | None = None, error: str = ""
+) -> dict[str, Any]:
+    applicant = application.applicant
+    return {
+        "application": application,
+        "queue": queue,
+        "applicant": mask_name(applicant.name),
+        "applicant_personal": [personal_masked(applicant, n) for n in personal_fields(applicant)],
+        "cases": list(application.cases.all()),
+        "materials": list(application.materials.all()),
+        "form_rows": _form_rows(application),
+        "return_form": form or ReturnForm(),
+        "error": error,
+    }
+
+
+@require_GET
+@staff_required(roles=[Role.INTAKE_CLERK])
+def prereview_application(request: HttpRequest, number: str) -> HttpResponse:
+    application, queue = _waiting(request.staff, number)  # type: ignore[attr-defined]
+    return render(request, "workbench/prereview/application.html", _context(application, queue))
+
+
+@require_POST
+@staff_required(roles=[Role.INTAKE_CLERK])
+def prereview_act(request: HttpRequest, number: str, action: str) -> HttpResponse:
+    """Pass or return an application of one's queue. Sent twice, the second finds it gone from
+    the queue and says so (nothing happens twice)."""
+    staff: Staff = request.staff  # type: ignore[attr-defined]
+    if action not in ACTIONS:
+        raise Http404(_("No such action."))
+    try:
+        application, queue = _waiting(staff, number)
+    except Http404:
+        known = selectors.application_get(actor=staff, number=number)
+        if known is None or known.center_id != staff.center_id:
+            raise
+        messages.info(
+            request, _("The application %(number)s is no longer waiting for pre-review.") % {"number": number}
+        )
+        return redirect("workbench:prereview")
+    expected = "township" if action.startswith("township") else "hall"
+    if queue != expected:
+        raise Http404(_("This application is not waiting for your pre-review."))
+    form = ReturnForm(request.POST) if action.endswith("return") else None
+    if form is not None and not form.is_valid():
+        return render(
+            request, "workbench/prereview/application.html", _context(application, queue, form), status=400
+        )
+    reasons = form.cleaned_data["reasons"] if form is not None else ""
+    try:
+        with transaction.atomic():
+            if action == "pass":
+                services.application_prereview_pass(application=application, actor=staff)
+            elif action == "return":
+                services.application_prereview_return(application=application, actor=staff, reasons=reasons)
+            else:
+                channels.proxy_application_check(
+                    application=application, actor=staff, approve=action == "township_pass", reasons=reasons
+                )
+    except CaseError as exc:
+        return render(
+            request,
+            "workbench/prereview/application.html",
+            _context(application, queue, form, error=exc.message),
+            status=400,
+        )
+    done = {
+        "pass": _("%(number)s passed the pre-review: it waits for the window."),
+        "return": _("%(number)s was returned to the applicant with your reasons."),
+        "township_pass": _("%(number)s was checked and sent on to the hall."),
+        "township_return": _("%(number)s was returned to the proxy agent with your reasons."),
+    }[action]
+    messages.success(request, done % {"number": application.number})
+    return redirect("workbench:prereview")

@@ -280,6 +280,10 @@ ONEWINDOW_IMPORT_MAX_UNZIPPED_BYTES = int(
 )
 ONEWINDOW_IMPORT_MAX_RATIO = int(os.environ.get("ONEWINDOW_IMPORT_MAX_RATIO", "100"))
 ONEWINDOW_IMPORT_MAX_ROWS = int(os.environ.get("ONEWINDOW_IMPORT_MAX_ROWS", "100000"))
+# Case search exports (cases.actions.export): where the files are kept (never under the web
+# root) and how many rows one file holds at most.
+ONEWINDOW_EXPORT_DIR = Path(os.environ.get("ONEWINDOW_EXPORT_DIR", DATA_DIR / "exports"))
+ONEWINDOW_EXPORT_MAX_ROWS = int(os.environ.get("ONEWINDOW_EXPORT_MAX_ROWS", "100000"))
 
 # Public address printed in QR codes on notices (the progress page lives under it).
 PUBLIC_BASE_URL = os.environ.get("ONEWINDOW_PUBLIC_URL", "http://127.0.0.1:8000")

@@ -273,6 +273,9 @@ class Case(models.Model):
             models.Index(fields=["department", "state"]),
             models.Index(fields=["state", "deadline"]),
             models.Index(fields=["center", "-created_at"]),
+            # The order of every case list (`case_list`, newest first) and its keyset pages:
+            # a scoped search reads the index backwards and stops after one page.
+            models.Index(fields=["-created_at", "-id"], name="case_created_keyset"),
         ]
         constraints = [
             models.CheckConstraint(

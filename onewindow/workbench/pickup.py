@@ -27,7 +27,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from onewindow.cases import services
 from onewindow.cases.errors import CaseError
@@ -93,13 +93,19 @@ def _ready(actor: Any, filters: dict[str, Any]) -> list[Case]:
     return list(case_list(actor=actor, filters=filters)[:MAX_READY])
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @staff_required(roles=ROLES)
 def pickup(request: HttpRequest) -> HttpResponse:
-    """The pickup window: the search box, and the ready cases of whom it found."""
-    raw = request.GET.get("q", "")
+    """The pickup window: the search box, and the ready cases of whom it found.
+
+    The search is POSTed: an ID or mobile number never travels in an address (browser
+    history, access logs), and the box is emptied after a search for one. `?q=` takes a
+    case number only (where a hand-over without htmx comes back to)."""
+    raw = request.POST.get("q", "") if request.method == "POST" else request.GET.get("q", "")
+    if request.method == "GET" and raw and not _CASE_RE.match(_term(raw)):
+        raw = ""
     context: dict[str, Any] = {
-        "q": raw[:MAX_TERM],
+        "q": raw[:MAX_TERM] if _CASE_RE.match(_term(raw)) else "",
         "searched": False,
         "cases": [],
         "error": "",

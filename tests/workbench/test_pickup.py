@@ -34,7 +34,7 @@ def test_a_case_number_finds_the_applicants_ready_cases(client, world, ready, dj
     second = completed_case(world)
     sign_in(client, world.pickup)
     with django_assert_max_num_queries(8):  # session, user, staff + roles, the case, the ready cases
-        response = client.get(PAGE, {"q": ready.number.lower()})
+        response = client.post(PAGE, {"q": ready.number.lower()})
     page = response.content.decode()
     assert response.status_code == 200
     assert ready.number in page and second.number in page
@@ -48,10 +48,10 @@ def test_an_id_number_and_a_mobile_number_find_the_applicant_through_their_blind
     sign_in(client, world.pickup)
     spaced = " ".join(world.applicant.id_number[i : i + 6] for i in range(0, 18, 6)).lower()
     with django_assert_max_num_queries(8):  # session, user, staff + roles, applicant, ready cases
-        by_id = client.get(PAGE, {"q": spaced})
+        by_id = client.post(PAGE, {"q": spaced})
     assert ready.number in by_id.content.decode()
     with django_assert_max_num_queries(8):
-        by_mobile = client.get(PAGE, {"q": "+86 138-0013-8000"})
+        by_mobile = client.post(PAGE, {"q": "+86 138-0013-8000"})
     assert ready.number in by_mobile.content.decode()
 
 
@@ -62,14 +62,14 @@ def test_the_query_count_does_not_grow_with_the_number_of_ready_cases(
         completed_case(world)
     sign_in(client, world.pickup)
     with django_assert_max_num_queries(8):
-        response = client.get(PAGE, {"q": world.applicant.id_number})
+        response = client.post(PAGE, {"q": world.applicant.id_number})
     assert response.content.decode().count('data-testid="pickup-case"') == 4
 
 
 def test_a_case_not_yet_ready_is_named_with_its_state(client, world):
     case = accepted_case(world)
     sign_in(client, world.pickup)
-    page = client.get(PAGE, {"q": case.number}).content.decode()
+    page = client.post(PAGE, {"q": case.number}).content.decode()
     assert "已受理" in page and case.number in page
     assert 'data-testid="pickup-case"' not in page
 
@@ -78,7 +78,7 @@ def test_another_centers_applicant_and_cases_are_never_shown(client, world, read
     stranger = StaffFactory(center=ServiceCenterFactory(), roles=[Role.PICKUP_CLERK])
     sign_in(client, stranger)
     for term in (ready.number, world.applicant.id_number, world.applicant.mobile):
-        page = client.get(PAGE, {"q": term}).content.decode()
+        page = client.post(PAGE, {"q": term}).content.decode()
         assert ready.number not in page or "pickup-case" not in page
         assert 'data-testid="pickup-none"' in page
         assert world.applicant.masked_id_number not in page
@@ -101,7 +101,7 @@ def test_another_centers_applicant_and_cases_are_never_shown(client, world, read
 )
 def test_a_search_that_is_no_number_says_so_in_chinese_on_the_field(client, world, term):
     sign_in(client, world.pickup)
-    response = client.get(PAGE, {"q": term})
+    response = client.post(PAGE, {"q": term})
     assert response.status_code == 400
     page = response.content.decode()
     assert 'data-testid="pickup-error"' in page
@@ -111,13 +111,13 @@ def test_a_search_that_is_no_number_says_so_in_chinese_on_the_field(client, worl
 
 def test_a_nul_character_is_refused_before_the_view(client, world):
     sign_in(client, world.pickup)
-    assert client.get(PAGE, {"q": "3716\x00"}).status_code == 400
+    assert client.post(PAGE, {"q": "3716\x00"}).status_code == 400
 
 
 def test_a_wellformed_number_nobody_has_finds_nothing(client, world):
     sign_in(client, world.pickup)
     for term in (with_id_check_digit("11010519991231999"), "13912345678", "C9999-20260101-000001"):
-        page = client.get(PAGE, {"q": term}).content.decode()
+        page = client.post(PAGE, {"q": term}).content.decode()
         assert 'data-testid="pickup-none"' in page
 
 
@@ -277,3 +277,12 @@ def test_the_mobile_blind_index_follows_registration_and_correction():
     )
     assert list(applicant_list(mobile="13900001111")) == [other]
     assert list(applicant_list(mobile="")) == []
+
+
+def test_an_id_number_never_travels_in_the_address(client, world, ready):
+    sign_in(client, world.pickup)
+    page = client.get(PAGE, {"q": world.applicant.id_number}).content.decode()
+    assert 'data-testid="pickup-case"' not in page  # not searched: the search is a POST
+    assert f'value="{world.applicant.id_number}"' not in page
+    page = client.get(PAGE, {"q": ready.number}).content.decode()  # where a hand-over comes back to
+    assert 'data-testid="pickup-case"' in page and f'value="{ready.number}"' in page

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
@@ -43,6 +44,9 @@ from onewindow.workbench.staff import staff_required
 
 # The engine's table: who may deliver (rules.TRANSITIONS["deliver"]).
 ROLES = (Role.PICKUP_CLERK, Role.INTAKE_CLERK)
+clerks_only: Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]] = staff_required(
+    roles=ROLES
+)
 MAX_TERM = 40
 MAX_READY = 50  # an applicant with more ready cases than this is shown the first 50
 
@@ -94,7 +98,7 @@ def _ready(actor: Any, filters: dict[str, Any]) -> list[Case]:
 
 
 @require_http_methods(["GET", "POST"])
-@staff_required(roles=ROLES)
+@clerks_only
 def pickup(request: HttpRequest) -> HttpResponse:
     """The pickup window: the search box, and the ready cases of whom it found.
 
@@ -215,7 +219,7 @@ def _mail(data: Any) -> tuple[dict[str, str], list[FieldError]]:
 
 
 @require_POST
-@staff_required(roles=ROLES)
+@clerks_only
 def pickup_deliver(request: HttpRequest, number: str) -> HttpResponse:
     """Hand over, mail or deliver electronically one ready case of the clerk's scope (404 otherwise)."""
     staff = request.staff  # type: ignore[attr-defined]

@@ -14,9 +14,11 @@ requester only (anyone else gets a 404, as for an export that does not exist).
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, cast
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import urlencode
@@ -37,6 +39,10 @@ from onewindow.cases.selectors import (
 from onewindow.workbench.staff import staff_required
 
 PAGE_SIZE = 50
+# `staff_required` for a view that streams a file (its responses are not HttpResponse).
+staff_file = cast(
+    Callable[[Callable[..., HttpResponseBase]], Callable[..., HttpResponseBase]], staff_required
+)
 FILTER_KEYS = ("state", "item", "department", "channel", "accepted_from", "accepted_to", "overdue")
 MAX_VALUE = 200  # longer values are cut before parsing (the parser then refuses them by field)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -144,8 +150,8 @@ def case_export_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-@staff_required
-def case_export_download(request: HttpRequest, pk: int) -> HttpResponse:
+@staff_file
+def case_export_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The finished file, for its requester only; 404 for anyone else and for an unfinished export."""
     export = _own_export(request, pk)
     path = services.case_export_path(export)

@@ -286,3 +286,21 @@ def test_an_id_number_never_travels_in_the_address(client, world, ready):
     assert f'value="{world.applicant.id_number}"' not in page
     page = client.get(PAGE, {"q": ready.number}).content.decode()  # where a hand-over comes back to
     assert 'data-testid="pickup-case"' in page and f'value="{ready.number}"' in page
+
+
+def test_the_migration_fills_the_mobile_digest_of_stored_applicants():
+    import importlib
+    from types import SimpleNamespace
+
+    from django.apps import apps
+    from django.db import connection
+
+    from onewindow.core.fields import personal_digest
+    from onewindow.org.models import Applicant
+
+    fill = importlib.import_module("onewindow.org.migrations.0005_applicant_mobile_digest").fill_digests
+    people = [ApplicantFactory(mobile=f"1390000{n:04d}") for n in range(3)] + [ApplicantFactory(mobile="")]
+    Applicant.objects.update(mobile_digest="")
+    fill(apps, SimpleNamespace(connection=connection))  # the function reads only the editor's connection
+    digests = dict(Applicant.objects.values_list("pk", "mobile_digest"))
+    assert [digests[p.pk] for p in people] == [personal_digest(p.mobile) for p in people[:3]] + [""]

@@ -16,7 +16,10 @@ PASSWORD = "onewindow-test"
 
 def signed_in(staff) -> Client:
     client = Client()
-    assert client.post("/workbench/login/", {"username": staff.user.username, "password": PASSWORD}).status_code == 302
+    assert (
+        client.post("/workbench/login/", {"username": staff.user.username, "password": PASSWORD}).status_code
+        == 302
+    )
     return client
 
 
@@ -35,6 +38,8 @@ def test_two_clicks_on_hand_over_at_once_deliver_once():
 def test_the_same_export_asked_twice_at_once_is_made_once():
     world = make_world()
     actors = [Staff.objects.get(pk=world.clerk.pk) for _ in range(2)]
-    results = race([lambda a=a: services.case_export_request(actor=a, filters={"state": "accepted"}) for a in actors])
+    results = race(
+        [lambda a=a: services.case_export_request(actor=a, filters={"state": "accepted"}) for a in actors]
+    )
     assert all(isinstance(r, CaseExport) for r in results), results
     assert results[0].pk == results[1].pk and CaseExport.objects.count() == 1

@@ -284,6 +284,7 @@ ONEWINDOW_IMPORT_MAX_ROWS = int(os.environ.get("ONEWINDOW_IMPORT_MAX_ROWS", "100
 # root) and how many rows one file holds at most.
 ONEWINDOW_EXPORT_DIR = Path(os.environ.get("ONEWINDOW_EXPORT_DIR", DATA_DIR / "exports"))
 ONEWINDOW_EXPORT_MAX_ROWS = int(os.environ.get("ONEWINDOW_EXPORT_MAX_ROWS", "100000"))
+ONEWINDOW_EXPORT_KEEP_DAYS = int(os.environ.get("ONEWINDOW_EXPORT_KEEP_DAYS", "7"))
 
 # Public address printed in QR codes on notices (the progress page lives under it).
 PUBLIC_BASE_URL = os.environ.get("ONEWINDOW_PUBLIC_URL", "http://127.0.0.1:8000")
@@ -318,6 +319,7 @@ TRAIL_CHECKPOINT_BATCH = int(os.environ.get("ONEWINDOW_TRAIL_CHECKPOINT_BATCH", 
 PERIODIC_TASKS = [
     ("onewindow.trail.tasks.trail_checkpoint", TRAIL_CHECKPOINT_SECONDS),
     ("onewindow.core.tasks.task_results_prune", 24 * 3600.0),
+    ("onewindow.cases.tasks.case_exports_prune", 24 * 3600.0),
 ]
 
 SESSION_COOKIE_HTTPONLY = True

@@ -26,6 +26,7 @@ from onewindow.cases.actions.decision import (
 from onewindow.cases.actions.export import (
     case_export_filename,
     case_export_path,
+    case_export_prune,
     case_export_request,
     case_export_run,
 )
@@ -72,6 +73,7 @@ __all__ = [
     "case_close",
     "case_export_filename",
     "case_export_path",
+    "case_export_prune",
     "case_export_request",
     "case_export_run",
     "case_complete",

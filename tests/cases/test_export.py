@@ -156,3 +156,21 @@ def test_the_export_runs_in_the_scope_the_requester_has_when_it_runs(exports_dir
     world.clerk.user.groups.clear()  # the clerk lost their role before the worker ran
     export = services.case_export_run(export_id=export.pk)
     assert export.state == "done" and export.rows == 0
+
+
+@pytest.mark.django_db
+def test_exports_older_than_a_week_are_removed_with_their_files(exports_dir):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    world = make_world()
+    old = services.case_export_run(export_id=services.case_export_request(actor=world.clerk, filters={}).pk)
+    new = services.case_export_run(
+        export_id=services.case_export_request(actor=world.clerk, filters={"state": "accepted"}).pk
+    )
+    CaseExport.objects.filter(pk=old.pk).update(finished_at=timezone.now() - dt.timedelta(days=8))
+    old_file = services.case_export_path(old)
+    assert services.case_export_prune() == 1
+    assert not old_file.exists() and services.case_export_path(new).is_file()
+    assert list(CaseExport.objects.values_list("pk", flat=True)) == [new.pk]

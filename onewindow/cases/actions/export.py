@@ -218,9 +218,28 @@ def case_export_filename(export: CaseExport) -> str:
     return f"cases-{timezone.localtime(export.created_at):%Y%m%d-%H%M%S}.xlsx"
 
 
+def keep_days() -> int:
+    return int(getattr(settings, "ONEWINDOW_EXPORT_KEEP_DAYS", 7))
+
+
+def case_export_prune(*, now: dt.datetime | None = None) -> int:
+    """Forget the exports finished more than `ONEWINDOW_EXPORT_KEEP_DAYS` ago: their files
+    first, then their rows (a file left by a failed delete is gone from the list but not
+    handed out: only a row names a file). Returns how many were removed."""
+    cutoff = (now or clock.now()) - dt.timedelta(days=keep_days())
+    old = list(CaseExport.objects.filter(finished_at__lt=cutoff).values_list("pk", "file_name"))
+    for _pk, name in old:
+        if name:
+            with contextlib.suppress(OSError):
+                (exports_dir() / name).unlink(missing_ok=True)
+    CaseExport.objects.filter(pk__in=[pk for pk, _name in old]).delete()
+    return len(old)
+
+
 __all__ = [
     "case_export_filename",
     "case_export_path",
+    "case_export_prune",
     "case_export_request",
     "case_export_run",
 ]

@@ -293,6 +293,11 @@ ONEWINDOW_IMPORT_MAX_UNZIPPED_BYTES = int(
 )
 ONEWINDOW_IMPORT_MAX_RATIO = int(os.environ.get("ONEWINDOW_IMPORT_MAX_RATIO", "100"))
 ONEWINDOW_IMPORT_MAX_ROWS = int(os.environ.get("ONEWINDOW_IMPORT_MAX_ROWS", "100000"))
+# Case search exports (cases.actions.export): where the files are kept (never under the web
+# root) and how many rows one file holds at most.
+ONEWINDOW_EXPORT_DIR = Path(os.environ.get("ONEWINDOW_EXPORT_DIR", DATA_DIR / "exports"))
+ONEWINDOW_EXPORT_MAX_ROWS = int(os.environ.get("ONEWINDOW_EXPORT_MAX_ROWS", "100000"))
+ONEWINDOW_EXPORT_KEEP_DAYS = int(os.environ.get("ONEWINDOW_EXPORT_KEEP_DAYS", "7"))
 
 # The public progress page: look-ups (number with query code, or name and ID tail) per client
 # address and window before it answers 429 (onewindow.core.ratelimit).
@@ -340,6 +345,7 @@ TRAIL_CHECKPOINT_BATCH = int(os.environ.get("ONEWINDOW_TRAIL_CHECKPOINT_BATCH", 
 PERIODIC_TASKS = [
     ("onewindow.trail.tasks.trail_checkpoint", TRAIL_CHECKPOINT_SECONDS),
     ("onewindow.core.tasks.task_results_prune", 24 * 3600.0),
+    ("onewindow.cases.tasks.case_exports_prune", 24 * 3600.0),
 ]
 
 # Long work runs as a background job (onewindow/core/jobs.py, docs/decisions/0011-background-jobs.md):

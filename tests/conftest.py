@@ -62,6 +62,18 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
 
 
 @pytest.fixture(scope="session")
+def _exports_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("exports")
+
+
+@pytest.fixture(autouse=True)
+def exports_dir(settings, _exports_dir):
+    """Case search exports written by a test land in a temporary directory, never in var/."""
+    settings.ONEWINDOW_EXPORT_DIR = _exports_dir
+    return _exports_dir
+
+
+@pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """End sessions other tests left behind (threads, the live server) before the test
     database is dropped: PostgreSQL refuses to drop a database someone is connected to."""

@@ -255,7 +255,9 @@ class Notice:
     delivery_address: str = ""
     pickup_place: str = ""
     tracking_number: str = ""
+    carrier: str = ""
     signed_by: str = ""
+    signer_document: str = ""  # the collector's document number, masked (not the applicant)
     remedies: str = ""
     consult_phone: str = ""
     complaint_phone: str = ""
@@ -716,6 +718,8 @@ def _handover(notice: Notice) -> list[Flowable]:
         Spacer(1, 6),
     ]
     details = [f"送达方式：{DELIVERY_TEXT[method]}"]
+    if notice.carrier:
+        details.append(f"寄递企业：{notice.carrier}")
     if notice.tracking_number:
         details.append(f"快递单号：{notice.tracking_number}")
     if notice.delivery_address:
@@ -729,7 +733,10 @@ def _handover(notice: Notice) -> list[Flowable]:
     out.append(
         KeepTogether(
             [
-                _p(f"签收人（签名）：{signer}　　证件号码：＿＿＿＿＿＿＿＿", "item"),
+                _p(
+                    f"签收人（签名）：{signer}　　证件号码：{notice.signer_document or '＿＿＿＿＿＿＿＿'}",
+                    "item",
+                ),
                 _p("签收时间：　　　　年　　月　　日　　时　　分", "item"),
                 _p(f"送达人：{notice.clerk_name or '＿＿＿＿＿＿＿＿'}", "item"),
                 _p(

@@ -60,6 +60,7 @@ MESSAGES = {
     "CASE_CHANGED": _(
         "Someone acted on this case after you opened it. Check the case as it is now and submit again."
     ),
+    "EXPORT_LIMIT": _("You already have %(count)d exports waiting or running; wait until one is finished."),
     "INVALID_STATE_ARGUMENT": _("An application can only be created as draft, submitted or in pre-review."),
 }
 
@@ -73,6 +74,7 @@ FIELD_LABELS = {
     "decision": pgettext_lazy("case input", "decision"),
     "signed_by": pgettext_lazy("case input", "signed for by"),
     "tracking_number": pgettext_lazy("case input", "tracking number"),
+    "carrier": pgettext_lazy("case input", "carrier"),
     "delivery_method": pgettext_lazy("case input", "delivery method"),
     "delivery_address": pgettext_lazy("case input", "delivery address"),
     "days": pgettext_lazy("case input", "days"),

@@ -347,6 +347,9 @@ class Case(models.Model):
             models.Index(fields=["department", "state"]),
             models.Index(fields=["state", "deadline"]),
             models.Index(fields=["center", "-created_at"]),
+            # The order of every case list (`case_list`, newest first) and its keyset pages:
+            # a scoped search reads the index backwards and stops after one page.
+            models.Index(fields=["-created_at", "-id"], name="case_created_keyset"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -620,3 +623,48 @@ class BatchJobRow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job_id}:{self.row} {self.outcome}"
+
+
+class CaseExport(models.Model):
+    """A spreadsheet of a case search, made in the background for the staff member who asked.
+
+    Small and self-contained (who, which filters, how far, which file): the file lives under
+    `settings.DATA_DIR / "exports"` by a generated name, outside the web root, and is handed
+    out only to its requester. Written only by `cases.services` (case_export_*)."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    requested_by = models.ForeignKey(
+        Staff,
+        verbose_name=_("requested by"),
+        on_delete=models.CASCADE,
+        related_name="case_exports",
+        db_index=False,  # (requested_by, -created_at) leads with it
+    )
+    # The search as the page parsed it, JSON-ready (dates as ISO text, ids as numbers).
+    filters = models.JSONField(_("filters"), default=dict, blank=True)
+    state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.QUEUED)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    truncated = models.BooleanField(_("cut at the row limit"), default=False)
+    file_name = models.CharField(_("file name"), max_length=100, blank=True, editable=False)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("created at"))
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("case export")
+        verbose_name_plural = _("case exports")
+        indexes = [models.Index(fields=["requested_by", "-created_at"], name="case_export_requester")]
+
+    def __str__(self) -> str:
+        return f"{self.requested_by_id}:{self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.FAILED)

@@ -154,6 +154,8 @@ def case_notice(*, case: Case | int, kind: str, issued_at: dt.datetime | None = 
         values["delivery_method"] = data.get("method") or case.delivery_method
         values["tracking_number"] = data.get("tracking_number", "") or case.tracking_number
         values["signed_by"] = data.get("signed_by", "") or case.signed_by
+        values["carrier"] = data.get("carrier", "")
+        values["signer_document"] = data.get("collector_document", "")
     return Notice(**values)
 
 

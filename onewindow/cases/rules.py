@@ -35,6 +35,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from onewindow.cases.errors import case_error
@@ -566,6 +567,14 @@ def require(value: object, name: str) -> None:
         or (isinstance(value, list | tuple) and not value)
     ):
         raise case_error("FIELD_REQUIRED", field=name)
+
+
+def check_length(value: str, name: str, max_length: int | None) -> None:
+    """A text input no longer than its column (FIELD_INVALID naming it, instead of a database error)."""
+    if max_length is not None and len(value) > max_length:
+        raise case_error(
+            "FIELD_INVALID", field=name, reason=gettext("at most %(n)d characters") % {"n": max_length}
+        )
 
 
 def transition_table_markdown() -> str:

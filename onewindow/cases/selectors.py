@@ -8,31 +8,47 @@ never changes and the engine needs it on every route and task transition.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import secrets
 import threading
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any, ClassVar
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from pydantic import AfterValidator, model_validator
 
 from onewindow.cases.errors import case_error
-from onewindow.cases.models import OPEN_STATES, Application, Case, CaseEvent, CaseState, CaseTask, Channel
+from onewindow.cases.models import (
+    OPEN_STATES,
+    Application,
+    Case,
+    CaseEvent,
+    CaseExport,
+    CaseState,
+    CaseTask,
+    Channel,
+)
 from onewindow.catalog.models import (
     DeliveryMethod,
     MaterialRequirement,
     Procedure,
+    ServiceItem,
     ServiceItemVersion,
     Stage,
     StageTask,
 )
 from onewindow.core import clock
+from onewindow.core.errors import FIELD_INVALID, OUT_OF_RANGE, FieldError
+from onewindow.core.inputs import Choice, DateValue, Integer, Schema, YesNo, input_check, refused
 from onewindow.core.personal import field_is_personal
-from onewindow.org.access import scope_applications, scope_cases
-from onewindow.org.models import Applicant, Staff
+from onewindow.org.access import scope_applications, scope_by_center, scope_cases
+from onewindow.org.models import Applicant, Department, Staff
 
 # --------------------------------------------------------------------------- version plans
 
@@ -209,16 +225,107 @@ def _scoped_cases(actor: Any) -> QuerySet[Case]:
     return Case.objects.none()
 
 
+# --------------------------------------------------------------------------- case search
+
+# Dates a search accepts: wide enough for any case, narrow enough that a day's bounds stay
+# representable in every time zone (year 1 or 9999 would overflow).
+SEARCH_FIRST_DAY = dt.date(2000, 1, 1)
+SEARCH_LAST_DAY = dt.date(2099, 12, 31)
+MAX_ID = 2**31 - 1
+
+
+def _search_day(day: dt.date) -> dt.date:
+    if not SEARCH_FIRST_DAY <= day <= SEARCH_LAST_DAY:
+        raise refused(
+            OUT_OF_RANGE,
+            message_key=f"{OUT_OF_RANGE}.between",
+            value=day.isoformat(),
+            ge=SEARCH_FIRST_DAY.isoformat(),
+            le=SEARCH_LAST_DAY.isoformat(),
+        )
+    return day
+
+
+SearchDay = Annotated[DateValue, AfterValidator(_search_day)]
+SearchId = Annotated[int, Integer(ge=1, le=MAX_ID)]
+
+
+class CaseSearchIn(Schema):
+    """The filters of a case search (the workbench's search page and its export), parsed
+    by the one input layer: a state or channel by code or label, ids as whole numbers,
+    dates in any accepted spelling within 2000–2099. `model_dump()` is `case_list`'s
+    filters; `model_dump(mode="json")` is what an export stores."""
+
+    state: Annotated[str, Choice(CaseState)] | None = None
+    item: SearchId | None = None
+    department: SearchId | None = None
+    channel: Annotated[str, Choice(Channel)] | None = None
+    accepted_from: SearchDay | None = None
+    accepted_to: SearchDay | None = None
+    overdue: YesNo = False
+
+    LABELS: ClassVar[dict[str, Any]] = {
+        "state": _("state"),
+        "item": _("service item"),
+        "department": _("department"),
+        "channel": _("channel"),
+        "accepted_from": _("accepted from"),
+        "accepted_to": _("accepted until"),
+        "overdue": _("overdue"),
+    }
+
+    @classmethod
+    def field_label(cls, name: str) -> str:
+        return str(cls.LABELS.get(name, name))
+
+    @model_validator(mode="after")
+    def _days_in_order(self) -> CaseSearchIn:
+        if self.accepted_from and self.accepted_to and self.accepted_from > self.accepted_to:
+            raise ValueError("accepted_to")  # turned into a field error by `case_search_check`
+        return self
+
+    def filters(self) -> dict[str, Any]:
+        return {k: v for k, v in self.model_dump().items() if v not in (None, False)}
+
+
+def case_search_check(data: Any) -> tuple[CaseSearchIn | None, list[FieldError]]:
+    """`CaseSearchIn` from a query string or stored filters: the search, or every error by field."""
+    search, errors = input_check(CaseSearchIn, data)
+    for error in errors:
+        if error["field"] == "" and error["code"] == FIELD_INVALID:
+            error["field"] = "accepted_to"
+            error["message"] = gettext("“Accepted until” is before “accepted from”.")
+    return search, errors
+
+
+def case_search_choices(*, actor: Any) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """The items and departments a search may filter by: those of the centers the actor sees
+    (two queries; ids and names only). Names carry their center when the actor sees several."""
+
+    def labelled(rows: list[tuple[int, str, str]]) -> list[tuple[int, str]]:
+        several = len({center for _pk, _name, center in rows}) > 1
+        return [(pk, f"{name} · {center}" if several else name) for pk, name, center in rows]
+
+    items = scope_by_center(ServiceItem.objects.all(), actor).order_by("name", "pk")
+    departments = scope_by_center(Department.objects.all(), actor).order_by("name", "pk")
+    return (
+        labelled(list(items.values_list("pk", "name", "center__name"))),
+        labelled(list(departments.values_list("pk", "name", "center__name"))),
+    )
+
+
 def case_list(*, actor: Any, filters: dict[str, Any] | None = None) -> QuerySet[Case]:
-    """Cases the actor may see, newest first.
+    """Cases the actor may see, newest first (created_at, then id: the keyset of `case_page`).
 
     Staff with a center-wide role (center admin, supervisor, intake or pickup clerk) see
     the cases of their center and the centers below it, and those reported to them;
     department staff (approver, chief representative) see their department's cases and
     every case with a task in their department (`org.access.scope_cases`); applicants (an
     `Applicant` or a user with one) see their own; a superuser sees every case.
-    Filters: state (value or list), kind, department (id), item (id), number, overdue (bool),
-    deadline_before (datetime).
+    Filters: state (value or list), kind, department (id), item (id), number, channel
+    (the application's), applicant (id or ids), accepted_from / accepted_to (dates, both
+    days included, local time), overdue (bool), deadline_before (datetime), after (a
+    `CaseCursor`: only cases after it in this order).
     """
     qs = _scoped_cases(actor)
     f = filters or {}
@@ -232,13 +339,97 @@ def case_list(*, actor: Any, filters: dict[str, Any] | None = None) -> QuerySet[
         qs = qs.filter(item_id=item)
     if number := f.get("number"):
         qs = qs.filter(number=number)
+    if channel := f.get("channel"):
+        qs = qs.filter(application__channel=channel)
+    if (applicant := f.get("applicant")) is not None:
+        ids = [applicant] if isinstance(applicant, int) else applicant
+        qs = qs.filter(application__applicant_id__in=ids)
+    if start := f.get("accepted_from"):
+        qs = qs.filter(accepted_at__gte=_day_start(start))
+    if end := f.get("accepted_to"):
+        # A case is created before it is accepted: the creation bound is implied, and lets the
+        # newest-first index start at that day instead of reading every newer case.
+        until = _day_start(end + dt.timedelta(days=1))
+        qs = qs.filter(accepted_at__lt=until, created_at__lt=until)
     if before := f.get("deadline_before"):
         qs = qs.filter(deadline__lt=before)
     if f.get("overdue"):
         qs = qs.filter(state__in=OPEN_STATES, deadline__lt=clock.now())
+    if (after := f.get("after")) is not None:
+        # created_at <= t bounds the index range; the OR settles ties on the id.
+        qs = qs.filter(created_at__lte=after.created_at).filter(
+            Q(created_at__lt=after.created_at) | Q(pk__lt=after.pk)
+        )
     return qs.select_related("item", "department", "center", "application__applicant").order_by(
         "-created_at", "-pk"
     )
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+@dataclass(frozen=True)
+class CaseCursor:
+    """Where a page of `case_list` ended: the last case's creation time and id. Its text form
+    (`str()`, `CaseCursor.parse`) travels in `?after=`; a malformed one parses to None."""
+
+    created_at: dt.datetime
+    pk: int
+
+    _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+    _SHAPE = re.compile(r"^(\d{1,16})-(\d{1,12})$")
+
+    def __str__(self) -> str:
+        return f"{(self.created_at - self._EPOCH) // dt.timedelta(microseconds=1)}-{self.pk}"
+
+    @classmethod
+    def parse(cls, text: str) -> CaseCursor | None:
+        match = cls._SHAPE.match(text or "")
+        if match is None:
+            return None
+        try:
+            at = cls._EPOCH + dt.timedelta(microseconds=int(match[1]))
+        except OverflowError:
+            return None
+        return cls(at, int(match[2]))
+
+
+@dataclass(frozen=True)
+class CasePage:
+    cases: list[Case]
+    next_after: CaseCursor | None  # None on the last page
+
+
+# What a list of cases shows: the encrypted columns (the form's personal answers, the
+# applicant's ID number, mobile and address) are never read, so never decrypted.
+CASE_ROW_FIELDS = (
+    "number",
+    "state",
+    "kind",
+    "created_at",
+    "accepted_at",
+    "deadline",
+    "suspended_since",
+    "delivered_at",
+    "item__name",
+    "item__code",
+    "department__name",
+    "center__name",
+    "application__channel",
+    "application__applicant__kind",
+    "application__applicant__name",
+)
+
+
+def case_page(*, actor: Any, filters: dict[str, Any] | None = None, size: int = 50) -> CasePage:
+    """One page of `case_list` (`filters["after"]` is where the previous page ended): one
+    query of `size + 1` rows, no count. The rows load only `CASE_ROW_FIELDS`."""
+    rows = list(case_list(actor=actor, filters=filters).only(*CASE_ROW_FIELDS)[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    last = rows[-1] if more else None
+    return CasePage(rows, CaseCursor(last.created_at, last.pk) if last is not None else None)
 
 
 def case_get(*, actor: Any, pk: int | None = None, number: str | None = None) -> Case:
@@ -248,6 +439,17 @@ def case_get(*, actor: Any, pk: int | None = None, number: str | None = None) ->
         return case_list(actor=actor).get(**lookup)
     except Case.DoesNotExist:
         raise case_error("CASE_NOT_FOUND") from None
+
+
+def case_export_get(*, actor: Staff, pk: int) -> CaseExport | None:
+    """One export of the actor's own: nobody else's, whatever their roles (an export holds
+    a search run in its requester's scope)."""
+    return CaseExport.objects.filter(pk=pk, requested_by_id=actor.pk).first()
+
+
+def case_export_list(*, actor: Staff, limit: int = 5) -> list[CaseExport]:
+    """The actor's latest exports, newest first."""
+    return list(CaseExport.objects.filter(requested_by_id=actor.pk).order_by("-created_at", "-pk")[:limit])
 
 
 def case_progress_get(
@@ -342,10 +544,6 @@ UNFINISHED_STATES = (
 )
 ONLINE_CHANNELS = (Channel.PORTAL, Channel.PROXY)
 TOP_ITEMS = 10
-
-
-def _day_start(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
 def intake_counts(*, actor: Staff, today: dt.date | None = None) -> dict[str, int]:

@@ -32,6 +32,13 @@ from onewindow.cases.actions.decision import (
     case_return,
     case_withdraw,
 )
+from onewindow.cases.actions.export import (
+    case_export_filename,
+    case_export_path,
+    case_export_prune,
+    case_export_request,
+    case_export_run,
+)
 from onewindow.cases.actions.intake import (
     IntakeResult,
     application_intake,
@@ -75,6 +82,11 @@ __all__ = [
     "application_submit",
     "application_supplement",
     "case_close",
+    "case_export_filename",
+    "case_export_path",
+    "case_export_prune",
+    "case_export_request",
+    "case_export_run",
     "case_complete",
     "case_decide",
     "case_deliver",

@@ -364,6 +364,9 @@ class Applicant(models.Model):
     uscc = models.CharField(_("unified social credit code"), max_length=18, blank=True, db_index=True)
     legal_representative = models.CharField(_("legal representative"), max_length=50, blank=True)
     mobile = EncryptedTextField(_("mobile phone"), blank=True)
+    # The mobile number's blind index (the pickup window finds an applicant by it); not
+    # unique: family members and a company's agents share numbers.
+    mobile_digest = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     email = models.EmailField(_("email"), blank=True)
     address = EncryptedTextField(_("address"), blank=True)
     user = models.OneToOneField(

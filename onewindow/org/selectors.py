@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from onewindow.core.fields import personal_digests
+from onewindow.core.validators import normalise_mobile
 from onewindow.org.models import Applicant, Department, Role, ServiceCenter, Staff, StaffAbsence, Window
 
 
@@ -26,6 +27,16 @@ def applicant_find(*, id_number: str | None = None, uscc: str | None = None) -> 
         value = "".join(uscc.split()).upper()
         return Applicant.objects.filter(kind=Applicant.Kind.ORGANISATION, uscc=value).order_by("pk").first()
     return None
+
+
+def applicant_list(*, mobile: str) -> QuerySet[Applicant]:
+    """The applicants registered with this mobile number (several may share one: family
+    members, a company's agents), through its blind index like `applicant_find`; the number
+    is compared normalised (spaces, hyphens and a +86 prefix dropped), as stored."""
+    value = normalise_mobile(mobile)
+    if not value:
+        return Applicant.objects.none()
+    return Applicant.objects.filter(mobile_digest__in=personal_digests(value)).order_by("pk")
 
 
 def staff_list(

@@ -369,6 +369,7 @@ def applicant_clean(
         "id_number_digest": personal_digest(id_number) if id_number else "",
         "uscc": uscc,
         "mobile": mobile,
+        "mobile_digest": personal_digest(mobile) if mobile else "",
         "email": email,
         "address": (address or "").strip(),
         "legal_representative": (legal_representative or "").strip(),

@@ -164,7 +164,7 @@ def _oversight(staff: Staff) -> Panel:
     by_department = case_counts(actor=staff, by="department")
     total = sum(r["n"] for r in by_state)
     overdue = sum(r["overdue"] for r in by_state)
-    cases = _url("cases")
+    cases = _url("case_search")
     tables: list[dict[str, Any]] = [
         {"key": "state", "title": _("Unfinished cases by state"), "rows": by_state, "head": _("State")},
         {

@@ -1,6 +1,18 @@
 from django.urls import path
 
-from onewindow.workbench import casepage, extensions, home, inbox, intake, password, prereview, signin, views
+from onewindow.workbench import (
+    casepage,
+    extensions,
+    home,
+    inbox,
+    intake,
+    password,
+    pickup,
+    prereview,
+    search,
+    signin,
+    views,
+)
 
 app_name = "workbench"
 
@@ -29,6 +41,12 @@ urlpatterns = [
     path("intake/void/", intake.void, name="intake_void"),
     path("intake/scans/", intake.file_upload, name="intake_scan"),
     path("files/<int:pk>/", intake.file_get, name="file"),
+    path("pickup/", pickup.pickup, name="pickup"),
+    path("pickup/<str:number>/deliver/", pickup.pickup_deliver, name="pickup_deliver"),
+    path("cases/", search.case_search, name="case_search"),
+    path("exports/", search.case_export_create, name="case_export_create"),
+    path("exports/<int:pk>/", search.case_export_status, name="case_export_status"),
+    path("exports/<int:pk>/download/", search.case_export_download, name="case_export_download"),
     path("batch/<str:code>/template.xlsx", views.batch_template_xlsx, name="batch_template"),
     path("batch-jobs/<uuid:job>/", views.batch_job, name="batch_job"),
     path("batch-jobs/<uuid:job>/status/", views.batch_job_status, name="batch_job_status"),

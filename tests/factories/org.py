@@ -115,6 +115,7 @@ class ApplicantFactory(factory.django.DjangoModelFactory):
     id_number = factory.Sequence(lambda n: with_id_check_digit(f"11010519800101{n % 1000:03d}"))
     id_number_digest = factory.LazyAttribute(lambda o: personal_digest(o.id_number))
     mobile = "13800138000"
+    mobile_digest = factory.LazyAttribute(lambda o: personal_digest(o.mobile) if o.mobile else "")
 
 
 class OrganisationApplicantFactory(ApplicantFactory):

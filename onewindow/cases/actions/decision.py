@@ -30,6 +30,7 @@ from onewindow.cases.models import (
 from onewindow.cases.selectors import version_plan
 from onewindow.catalog.models import DeliveryMethod
 from onewindow.core import clock
+from onewindow.core.fields import mask_id_number
 from onewindow.org.models import Staff
 
 S = CaseState
@@ -103,10 +104,22 @@ def case_complete(*, case: Case, actor: Staff, opinion: str = "") -> Case:
 
 @transaction.atomic
 def case_deliver(
-    *, case: Case, actor: Staff, method: str = "", signed_by: str = "", tracking_number: str = ""
+    *,
+    case: Case,
+    actor: Staff,
+    method: str = "",
+    signed_by: str = "",
+    tracking_number: str = "",
+    carrier: str = "",
+    collector_id_number: str = "",
 ) -> Case:
-    """出件 / 送达: handed over at the pickup window (who signed for it), mailed (tracking number)
-    or delivered electronically. The method defaults to the one chosen at application."""
+    """出件 / 送达: handed over at the pickup window (who signed for it), mailed (carrier and
+    tracking number) or delivered electronically. The method defaults to the one chosen at
+    application.
+
+    A collector who is not the applicant shows an identity document: its number is kept on
+    the event masked (it is printed on the receipt that way), never in full.
+    """
     case = locks.lock_case(case)
     check_case(case, "deliver", actor)
     method = method or case.delivery_method or DeliveryMethod.PICKUP
@@ -114,16 +127,26 @@ def case_deliver(
         raise case_error("FIELD_INVALID", field="delivery_method", reason=method)
     if method == DeliveryMethod.PICKUP:
         rules.require(signed_by, "signed_by")
+        rules.check_length(signed_by, "signed_by", Case._meta.get_field("signed_by").max_length)
     elif method == DeliveryMethod.MAIL:
         rules.require(tracking_number, "tracking_number")
+        rules.check_length(
+            tracking_number, "tracking_number", Case._meta.get_field("tracking_number").max_length
+        )
+        rules.check_length(carrier, "carrier", 40)
     now = clock.now()
+    data: dict[str, Any] = {"method": method, "signed_by": signed_by, "tracking_number": tracking_number}
+    if carrier and method == DeliveryMethod.MAIL:
+        data["carrier"] = carrier
+    if collector_id_number and method == DeliveryMethod.PICKUP:
+        data["collector_document"] = mask_id_number(collector_id_number)
     append_event(
         case,
         actor=actor,
         action="deliver",
         to_state=S.DELIVERED,
         at=now,
-        data={"method": method, "signed_by": signed_by, "tracking_number": tracking_number},
+        data=data,
         delivery_method=method,
         signed_by=signed_by,
         tracking_number=tracking_number,

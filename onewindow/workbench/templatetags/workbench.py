@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from onewindow.core import calendar, clock
+from onewindow.core.fields import mask_name
 
 register = template.Library()
 
@@ -56,3 +57,19 @@ def light(deadline: dt.date | dt.datetime | None, paused: bool = False) -> Any:
 @register.filter
 def has_role(staff: Any, role: str) -> bool:
     return bool(staff is not None and staff.has_role(role))
+
+
+@register.filter
+def masked_name(applicant: Any) -> str:
+    """An applicant's name as lists show it: a person's masked (张**), an organisation's in full."""
+    if applicant is None:
+        return ""
+    if getattr(applicant, "kind", "") == "organisation":
+        return str(applicant.name)
+    return mask_name(applicant.name)
+
+
+@register.filter
+def get_item(mapping: Any, key: str) -> Any:
+    """`mapping[key]`, or "" when absent (a form's values and errors by field name)."""
+    return mapping.get(key, "") if hasattr(mapping, "get") else ""

@@ -1,0 +1,164 @@
+"""Case search for every member of staff, within their scope, and its spreadsheet export.
+
+The filters are parsed by the engine's one search schema (`cases.selectors.CaseSearchIn`),
+so the page and the export read a state, an item or a date by the same rule; a bad value is
+a Chinese message on its field, never a server error. The list is one scoped query of one
+page plus one row (`case_page`): keyset pagination on (created_at, id) through `?after=`,
+no count of the table, a "next page" link only. Rows load the listed columns only, so no
+encrypted column is read.
+
+The export runs in the background (`cases.actions.export`): the page enqueues it and polls
+its state with htmx; the file is downloaded through `case_export_download`, for its
+requester only (anyone else gets a 404, as for an export that does not exist).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, cast
+
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
+from django.http.response import HttpResponseBase
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from onewindow.cases import services
+from onewindow.cases.errors import CaseError
+from onewindow.cases.models import OPEN_STATES, CaseExport, CaseState, Channel
+from onewindow.cases.selectors import (
+    CaseCursor,
+    case_export_get,
+    case_export_list,
+    case_page,
+    case_search_check,
+    case_search_choices,
+)
+from onewindow.workbench.staff import staff_required
+
+PAGE_SIZE = 50
+# `staff_required` for a view that streams a file (its responses are not HttpResponse).
+staff_file = cast(
+    Callable[[Callable[..., HttpResponseBase]], Callable[..., HttpResponseBase]], staff_required
+)
+FILTER_KEYS = ("state", "item", "department", "channel", "accepted_from", "accepted_to", "overdue")
+MAX_VALUE = 200  # longer values are cut before parsing (the parser then refuses them by field)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _raw_filters(data: QueryDict) -> dict[str, str]:
+    return {key: data.get(key, "")[:MAX_VALUE] for key in FILTER_KEYS if data.get(key, "").strip()}
+
+
+def case_url_parts() -> tuple[str, str] | None:
+    """The case page's address around the number (before, after), once a case page exists
+    (`workbench:case`); None until then (the list shows plain numbers). One reverse per page
+    instead of one per row."""
+    try:
+        before, _number, after = reverse("workbench:case", kwargs={"number": "NUMBER"}).rpartition("NUMBER")
+    except NoReverseMatch:
+        return None
+    return before, after
+
+
+@require_GET
+@staff_required
+def case_search(request: HttpRequest) -> HttpResponse:
+    """Search the cases the staff member may see; one page of 50, newest first."""
+    staff = request.staff  # type: ignore[attr-defined]
+    raw = _raw_filters(request.GET)
+    search, errors = case_search_check(raw)
+    after_raw = request.GET.get("after", "")
+    after = CaseCursor.parse(after_raw[:MAX_VALUE]) if after_raw else None
+    if after_raw and after is None:
+        errors.append(
+            {
+                "field": "after",
+                "message": _("The page address is not valid; start again from the first page."),
+                "code": "FIELD_INVALID",
+            }
+        )
+    items, departments = case_search_choices(actor=staff)
+    context: dict[str, Any] = {
+        "values": raw,
+        "errors": {e["field"]: e["message"] for e in errors},
+        "states": [c for c in CaseState.choices if c[0] != CaseState.DRAFT],
+        "channels": Channel.choices,
+        "items": items,
+        "departments": departments,
+        "page": None,
+        "next_url": "",
+        "first_url": "",
+        "exports": case_export_list(actor=staff),
+        "open_states": [str(s) for s in OPEN_STATES],
+        "case_url": case_url_parts(),
+        "export_filters": raw,
+    }
+    if search is None or errors:
+        return render(request, "workbench/cases/search.html", context, status=400)
+    filters = search.filters()
+    if after is not None:
+        filters["after"] = after
+    page = case_page(actor=staff, filters=filters, size=PAGE_SIZE)
+    context["page"] = page
+    if page.next_after is not None:
+        context["next_url"] = "?" + urlencode({**raw, "after": str(page.next_after)})
+    if after is not None:
+        context["first_url"] = "?" + urlencode(raw)
+    return render(request, "workbench/cases/search.html", context)
+
+
+@require_POST
+@staff_required
+def case_export_create(request: HttpRequest) -> HttpResponse:
+    """Enqueue an export of the search in the posted filters; answers with its state box."""
+    staff = request.staff  # type: ignore[attr-defined]
+    raw = _raw_filters(request.POST)
+    search, errors = case_search_check(raw)
+    if search is None:
+        return _export_box(request, None, error=errors[0]["message"], status=400)
+    try:
+        export = services.case_export_request(
+            actor=staff, filters=search.model_dump(mode="json", exclude_defaults=True)
+        )
+    except CaseError as exc:
+        return _export_box(request, None, error=exc.message, status=400)
+    return _export_box(request, export)
+
+
+def _export_box(request: HttpRequest, export: Any, *, error: str = "", status: int = 200) -> HttpResponse:
+    # htmx swaps only 2xx answers: a refusal comes back as 200 with its message for htmx.
+    if request.headers.get("HX-Request") and status >= 400:
+        status = 200
+    return render(request, "workbench/cases/_export.html", {"export": export, "error": error}, status=status)
+
+
+def _own_export(request: HttpRequest, pk: int) -> CaseExport:
+    export = case_export_get(actor=request.staff, pk=pk)  # type: ignore[attr-defined]
+    if export is None:
+        raise Http404(_("No such export."))
+    return export
+
+
+@require_GET
+@staff_required
+def case_export_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """The state of one of the staff member's exports (htmx polls it until it is finished)."""
+    return _export_box(request, _own_export(request, pk))
+
+
+@require_GET
+@staff_file
+def case_export_download(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """The finished file, for its requester only; 404 for anyone else and for an unfinished export."""
+    export = _own_export(request, pk)
+    path = services.case_export_path(export)
+    if path is None:
+        raise Http404(_("No such export."))
+    response = FileResponse(
+        path.open("rb"), as_attachment=True, filename=services.case_export_filename(export), content_type=XLSX
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

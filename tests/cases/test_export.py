@@ -1,0 +1,176 @@
+"""Case search exports: enqueued after commit, written by the database worker, handed to their requester only."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django_tasks.base import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
+from openpyxl import load_workbook
+
+from onewindow.cases import services
+from onewindow.cases.errors import CaseError
+from onewindow.cases.models import CaseExport
+from onewindow.org.models import Role
+from tests.factories.cases import accepted_case, completed_case, make_world
+from tests.factories.org import StaffFactory
+
+PASSWORD = "onewindow-test"
+TASK = "onewindow.cases.tasks.case_export_run_task"
+
+
+def run_worker() -> None:
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+
+
+def sign_in(client, staff) -> None:
+    assert (
+        client.post("/workbench/login/", {"username": staff.user.username, "password": PASSWORD}).status_code
+        == 302
+    )
+
+
+def sheet_rows(content: bytes) -> list[tuple]:
+    return list(load_workbook(io.BytesIO(content), read_only=True).worksheets[0].iter_rows(values_only=True))
+
+
+# The worker closes stale connections between tasks, which would end a test's transaction.
+@pytest.mark.django_db(transaction=True)
+def test_the_clerk_exports_a_search_and_downloads_it_after_the_worker_ran(client, exports_dir):
+    world = make_world()
+    accepted = accepted_case(world)
+    completed = completed_case(world)
+    hidden = accepted_case(make_world())
+    sign_in(client, world.clerk)
+    response = client.post("/workbench/exports/", {"state": "accepted"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and 'data-state="queued"' in response.content.decode()
+    export = CaseExport.objects.get()
+    assert export.filters == {"state": "accepted"} and export.requested_by_id == world.clerk.pk
+    assert DBTaskResult.objects.filter(task_path=TASK, status=TaskResultStatus.READY).count() == 1
+    status = client.get(f"/workbench/exports/{export.pk}/")
+    assert "hx-trigger" in status.content.decode()  # still polling
+    assert client.get(f"/workbench/exports/{export.pk}/download/").status_code == 404  # not written yet
+
+    run_worker()
+
+    result = DBTaskResult.objects.get(task_path=TASK)
+    assert result.status == TaskResultStatus.SUCCESSFUL, result.exception_class_path
+    export.refresh_from_db()
+    assert export.state == "done" and export.rows == 1 and not export.truncated
+    assert (exports_dir / export.file_name).is_file() and export.file_name.endswith(".xlsx")
+    status = client.get(f"/workbench/exports/{export.pk}/").content.decode()
+    assert "hx-trigger" not in status and "export-download" in status
+    download = client.get(f"/workbench/exports/{export.pk}/download/")
+    assert download.status_code == 200 and download["Cache-Control"] == "private, no-store"
+    assert (
+        ".xlsx" in download["Content-Disposition"] and export.file_name not in download["Content-Disposition"]
+    )
+    rows = sheet_rows(b"".join(download.streaming_content))
+    assert rows[0][0] == "办件编号" and len(rows) == 2
+    numbers = [r[0] for r in rows[1:]]
+    assert accepted.number in numbers and completed.number not in numbers and hidden.number not in numbers
+    assert rows[1][4] == world.applicant.name[0] + "*" * (len(world.applicant.name) - 1)
+    assert world.applicant.id_number not in str(rows)
+
+    other_clerk = StaffFactory(center=world.center, roles=[Role.INTAKE_CLERK, Role.CENTER_ADMIN])
+    client.post("/workbench/logout/")
+    sign_in(client, other_clerk)
+    assert client.get(f"/workbench/exports/{export.pk}/download/").status_code == 404
+    assert client.get(f"/workbench/exports/{export.pk}/").status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_export_past_the_row_limit_is_cut_and_says_so(settings):
+    settings.ONEWINDOW_EXPORT_MAX_ROWS = 2
+    world = make_world()
+    for _ in range(3):
+        accepted_case(world)
+    export = services.case_export_request(actor=world.clerk, filters={})
+    run_worker()
+    export.refresh_from_db()
+    assert export.state == "done" and export.rows == 2 and export.truncated
+    rows = sheet_rows(services.case_export_path(export).read_bytes())
+    assert len(rows) == 4 and "只含前2件" in rows[-1][0]
+
+
+@pytest.mark.django_db
+def test_a_double_click_makes_one_export_and_there_is_a_limit_per_person(django_capture_on_commit_callbacks):
+    world = make_world()
+    with django_capture_on_commit_callbacks() as callbacks:
+        first = services.case_export_request(actor=world.clerk, filters={"state": "accepted"})
+        again = services.case_export_request(actor=world.clerk, filters={"state": "accepted"})
+    assert first.pk == again.pk and len(callbacks) == 1
+    services.case_export_request(actor=world.clerk, filters={"state": "completed"})
+    services.case_export_request(actor=world.clerk, filters={"overdue": True})
+    with pytest.raises(CaseError) as refused:
+        services.case_export_request(actor=world.clerk, filters={"state": "closed"})
+    assert refused.value.code == "EXPORT_LIMIT"
+    assert CaseExport.objects.count() == 3
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "filters", [{"state": "nope"}, {"accepted_from": "99999-01-01"}, {"item": "x" * 10_000}]
+)
+def test_bad_filters_are_refused_and_nothing_is_recorded(filters):
+    world = make_world()
+    with pytest.raises(CaseError) as refused:
+        services.case_export_request(actor=world.clerk, filters=filters)
+    assert refused.value.code == "FIELD_INVALID" and refused.value.field in filters
+    assert not CaseExport.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_failed_export_is_recorded_and_leaves_no_file(settings, tmp_path):
+    world = make_world()
+    accepted_case(world)
+    export = services.case_export_request(actor=world.clerk, filters={})
+    blocked = tmp_path / "exports"
+    blocked.write_text("a file where the directory should be")
+    settings.ONEWINDOW_EXPORT_DIR = blocked
+    export = services.case_export_run(export_id=export.pk)
+    assert export.state == "failed" and export.error and export.file_name == ""
+    assert list(tmp_path.iterdir()) == [blocked]
+    assert services.case_export_run(export_id=export.pk).state == "failed"  # runs once
+
+
+@pytest.mark.django_db
+def test_text_that_looks_like_a_formula_stays_text(exports_dir):
+    world = make_world()
+    world.item.name = '=HYPERLINK("http://x")'
+    world.item.save()
+    accepted_case(world)
+    export = services.case_export_run(
+        export_id=services.case_export_request(actor=world.clerk, filters={}).pk
+    )
+    book = load_workbook(services.case_export_path(export))
+    cell = book.worksheets[0]["B2"]
+    assert cell.value == world.item.name and cell.data_type == "s"
+
+
+@pytest.mark.django_db
+def test_the_export_runs_in_the_scope_the_requester_has_when_it_runs(exports_dir):
+    world = make_world()
+    accepted_case(world)
+    export = services.case_export_request(actor=world.clerk, filters={})
+    world.clerk.user.groups.clear()  # the clerk lost their role before the worker ran
+    export = services.case_export_run(export_id=export.pk)
+    assert export.state == "done" and export.rows == 0
+
+
+@pytest.mark.django_db
+def test_exports_older_than_a_week_are_removed_with_their_files(exports_dir):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    world = make_world()
+    old = services.case_export_run(export_id=services.case_export_request(actor=world.clerk, filters={}).pk)
+    new = services.case_export_run(
+        export_id=services.case_export_request(actor=world.clerk, filters={"state": "accepted"}).pk
+    )
+    CaseExport.objects.filter(pk=old.pk).update(finished_at=timezone.now() - dt.timedelta(days=8))
+    old_file = services.case_export_path(old)
+    assert services.case_export_prune() == 1
+    assert not old_file.exists() and services.case_export_path(new).is_file()
+    assert list(CaseExport.objects.values_list("pk", flat=True)) == [new.pk]

@@ -364,7 +364,7 @@ def batch_report(job: Job) -> BatchReport:
 def batch_report_xlsx(job: Job) -> bytes:
     """The whole report as a workbook: the rows taken in (or already imported) with their
     case numbers, and every refused cell by row and column header; written row by row."""
-    from openpyxl import Workbook  # type: ignore[import-untyped]
+    from openpyxl import Workbook
 
     wb = Workbook(write_only=True)
     taken = wb.create_sheet(_("Applications"))

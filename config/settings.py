@@ -285,11 +285,16 @@ STORAGES = {
 ONEWINDOW_CALENDAR_RECHECK_SECONDS = float(os.environ.get("ONEWINDOW_CALENDAR_RECHECK_SECONDS", "60"))
 # Bounds on an uploaded catalog file (onewindow/catalog/exchange/limits.py, docs/catalog.md).
 ONEWINDOW_IMPORT_MAX_BYTES = int(os.environ.get("ONEWINDOW_IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
+ONEWINDOW_IMPORT_MAX_ROWS = int(os.environ.get("ONEWINDOW_IMPORT_MAX_ROWS", "100000"))
+# Bounds on every uploaded workbook, catalog file and batch sheet alike, checked before it is
+# opened (onewindow/core/xlsx.py): its parts unpacked, and a part's compression ratio.
 ONEWINDOW_IMPORT_MAX_UNZIPPED_BYTES = int(
     os.environ.get("ONEWINDOW_IMPORT_MAX_UNZIPPED_BYTES", str(100 * 1024 * 1024))
 )
 ONEWINDOW_IMPORT_MAX_RATIO = int(os.environ.get("ONEWINDOW_IMPORT_MAX_RATIO", "100"))
-ONEWINDOW_IMPORT_MAX_ROWS = int(os.environ.get("ONEWINDOW_IMPORT_MAX_ROWS", "100000"))
+# Bounds on a batch intake sheet (onewindow/cases/channels/sheet.py, docs/intake.md).
+ONEWINDOW_BATCH_MAX_BYTES = int(os.environ.get("ONEWINDOW_BATCH_MAX_BYTES", str(10 * 1024 * 1024)))
+ONEWINDOW_BATCH_MAX_ROWS = int(os.environ.get("ONEWINDOW_BATCH_MAX_ROWS", "5000"))
 
 # The public progress page: look-ups (number with query code, or name and ID tail) per client
 # address and window before it answers 429 (onewindow.core.ratelimit).

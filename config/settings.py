@@ -288,16 +288,21 @@ STORAGES = {
 ONEWINDOW_CALENDAR_RECHECK_SECONDS = float(os.environ.get("ONEWINDOW_CALENDAR_RECHECK_SECONDS", "60"))
 # Bounds on an uploaded catalog file (onewindow/catalog/exchange/limits.py, docs/catalog.md).
 ONEWINDOW_IMPORT_MAX_BYTES = int(os.environ.get("ONEWINDOW_IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
+ONEWINDOW_IMPORT_MAX_ROWS = int(os.environ.get("ONEWINDOW_IMPORT_MAX_ROWS", "100000"))
+# Bounds on every uploaded workbook, catalog file and batch sheet alike, checked before it is
+# opened (onewindow/core/xlsx.py): its parts unpacked, and a part's compression ratio.
 ONEWINDOW_IMPORT_MAX_UNZIPPED_BYTES = int(
     os.environ.get("ONEWINDOW_IMPORT_MAX_UNZIPPED_BYTES", str(100 * 1024 * 1024))
 )
 ONEWINDOW_IMPORT_MAX_RATIO = int(os.environ.get("ONEWINDOW_IMPORT_MAX_RATIO", "100"))
-ONEWINDOW_IMPORT_MAX_ROWS = int(os.environ.get("ONEWINDOW_IMPORT_MAX_ROWS", "100000"))
 # Case search exports (cases.actions.export): where the files are kept (never under the web
 # root) and how many rows one file holds at most.
 ONEWINDOW_EXPORT_DIR = Path(os.environ.get("ONEWINDOW_EXPORT_DIR", DATA_DIR / "exports"))
 ONEWINDOW_EXPORT_MAX_ROWS = int(os.environ.get("ONEWINDOW_EXPORT_MAX_ROWS", "100000"))
 ONEWINDOW_EXPORT_KEEP_DAYS = int(os.environ.get("ONEWINDOW_EXPORT_KEEP_DAYS", "7"))
+# Bounds on a batch intake sheet (onewindow/cases/channels/sheet.py, docs/intake.md).
+ONEWINDOW_BATCH_MAX_BYTES = int(os.environ.get("ONEWINDOW_BATCH_MAX_BYTES", str(10 * 1024 * 1024)))
+ONEWINDOW_BATCH_MAX_ROWS = int(os.environ.get("ONEWINDOW_BATCH_MAX_ROWS", "5000"))
 
 # The public progress page: look-ups (number with query code, or name and ID tail) per client
 # address and window before it answers 429 (onewindow.core.ratelimit).

@@ -119,7 +119,8 @@ def refused(code: str, **ctx: Any) -> PydanticCustomError:
     return PydanticCustomError(code, code, values)
 
 
-def _shown(value: Any) -> str:
+def shown(value: Any) -> str:
+    """A value as a message quotes it: at most 50 characters (a huge cell is not repeated)."""
     text = str(value)
     return text if len(text) <= 50 else text[:49] + "…"
 
@@ -152,7 +153,7 @@ def parse_text(value: Any, *, max_length: int = TEXT_MAX_LENGTH) -> str:
     elif isinstance(value, dt.date):
         text = value.isoformat()
     else:
-        raise refused(INVALID_TEXT, value=_shown(value))
+        raise refused(INVALID_TEXT, value=shown(value))
     if len(text) > max_length:
         raise refused(TOO_LONG, max=max_length, length=len(text))
     return text
@@ -169,7 +170,7 @@ def parse_yes_no(value: Any) -> bool:
             return True
         if word in NO_WORDS:
             return False
-    raise refused(INVALID_BOOLEAN, value=_shown(value))
+    raise refused(INVALID_BOOLEAN, value=shown(value))
 
 
 def parse_date(value: Any) -> dt.date:
@@ -188,7 +189,7 @@ def parse_date(value: Any) -> dt.date:
                 return dt.date(int(parts[0]), int(parts[1]), int(parts[2]))
             except ValueError:
                 pass
-    raise refused(INVALID_DATE, value=_shown(value))
+    raise refused(INVALID_DATE, value=shown(value))
 
 
 def _in_range(number: int | float, ge: float | None, le: float | None) -> int | float:
@@ -219,14 +220,14 @@ def _to_number(value: Any, pattern: re.Pattern[str]) -> int | float | decimal.De
 def parse_integer(value: Any, *, ge: int | None = None, le: int | None = None) -> int:
     number = _to_number(value, _INTEGER_RE)
     if number is None or number != int(number):
-        raise refused(INVALID_NUMBER, message_key=f"{INVALID_NUMBER}.whole", value=_shown(value))
+        raise refused(INVALID_NUMBER, message_key=f"{INVALID_NUMBER}.whole", value=shown(value))
     return int(_in_range(int(number), ge, le))
 
 
 def parse_number(value: Any, *, ge: float | None = None, le: float | None = None) -> int | float:
     number = _to_number(value, _NUMBER_RE)
     if number is None:
-        raise refused(INVALID_NUMBER, value=_shown(value))
+        raise refused(INVALID_NUMBER, value=shown(value))
     result = int(number) if number == int(number) else float(number)
     return _in_range(result, ge, le)
 
@@ -267,7 +268,7 @@ def parse_choice(value: Any, options: Options) -> str:
         text = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
         found = _choice_table(_frozen(options)).get(_fold(text))
     if found is None:
-        raise refused(INVALID_CHOICE, value=_shown(value), allowed=allowed_values(options))
+        raise refused(INVALID_CHOICE, value=shown(value), allowed=allowed_values(options))
     return found
 
 
@@ -621,7 +622,7 @@ def input_errors(exc: ValidationError, schema: type[BaseModel], *, path: str = "
         if code == FIELD_INVALID and not params:
             params["reason"] = e["msg"]
         if code == INVALID_TEXT and "value" not in params:
-            params["value"] = _shown(e.get("input"))
+            params["value"] = shown(e.get("input"))
         message = input_message(code, label=_label(schema, loc), **params)
         out.append(field_error(field_path(loc, path), message, code))
     return out

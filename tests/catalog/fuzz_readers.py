@@ -1,10 +1,13 @@
-"""Property-based run of the catalog readers: `python -m tests.catalog.fuzz_readers json|xlsx N`.
+"""Property-based run of the file readers: `python -m tests.catalog.fuzz_readers json|xlsx|batch N`.
 
-Feeds N generated files through the real import path (`catalog_import_file`, dry run)
-and fails on anything but a report or a `CatalogImportError`: no crash, no other
-exception. `test_exchange_fuzz.py` runs it in a subprocess under a memory cap
-(RLIMIT_AS), on a SQLite database of its own, so a reader that allocates without bound
-dies there instead of passing.
+Feeds N generated files through the real import path and fails on anything but the
+reader's own answer: no crash, no other exception. `json` and `xlsx` are the catalog's
+(`catalog_import_file`, dry run: a report or a `CatalogImportError`); `batch` is batch
+intake's (`channels.batch_intake` of one item by its intake clerk: a `BatchReport`, or a
+`CaseError` of the sheet's own codes that wrote nothing; each example is rolled back).
+`test_exchange_fuzz.py` and `tests/cases/channels/test_sheet_fuzz.py` run it in a
+subprocess under a memory cap (RLIMIT_AS, `tests/fuzzing.py`), on a SQLite database of
+its own, so a reader that allocates without bound dies there instead of passing.
 
 The files are small and hostile: catalog documents whose values are replaced by values of
 every JSON type (huge and negative numbers, NaN, long and odd text, nested lists and
@@ -12,7 +15,11 @@ objects), JSON text cut off or nested deep, random bytes; workbooks written part
 with the real headers in any order and cells of every kind (numbers, booleans, text,
 formulas with and without a cached value, error cells, references to shared strings that
 do not exist, stray row numbers, declared dimensions of any size), and valid workbooks
-with bytes changed.
+with bytes changed. Batch sheets have the item's headers in Chinese, English or by key,
+in any order, some twice or missing, with junk beside them; rows of plausible values (ID
+numbers, 已收 / 容缺 / 缺, dates, delivery words), the cells above, huge and odd Unicode
+text, blank and merged rows, a lowered row bound; the item's own template filled in by
+openpyxl, and that file with bytes changed.
 """
 
 from __future__ import annotations
@@ -50,6 +57,7 @@ from onewindow.catalog.exchange.sheets import SHEETS  # noqa: E402
 from onewindow.org.models import Department, Region, Sector, ServiceCenter  # noqa: E402
 from tests.catalog.rawxlsx import Raw, sheet_xml, workbook  # noqa: E402
 from tests.factories.catalog import catalog_document  # noqa: E402
+from tests.factories.org import with_id_check_digit  # noqa: E402
 
 region = Region.objects.create(code="510104000000", name="锦江区", level=Region.Level.COUNTY)
 CENTER = ServiceCenter.objects.create(code="XTX", name="中心", tier="county", region=region)
@@ -224,6 +232,184 @@ def check_xlsx(content: bytes) -> None:
     run(content, "catalog.xlsx")
 
 
+# ---------------------------------------------------------------- batch sheets
+
+
+def _batch_item() -> tuple[Any, Any]:
+    """An item of every kind of column (the 申请人名称 field the demo items ask answered by
+    the fixed column, a number, a date, a choice, a yes/no), its intake clerk."""
+    from tests.factories.cases import item_with_procedure
+    from tests.factories.org import StaffFactory
+
+    item, _version = item_with_procedure(
+        center=CENTER,
+        department=Department.objects.get(code="SCJG"),
+        materials=[
+            {"code": "id_card", "name": "身份证复印件"},
+            {"code": "health", "name": "健康体检证明", "tolerable": True, "tolerance_days": 10},
+            {"code": "photo", "name": "照片", "required": False},
+        ],
+        form_fields=[
+            {"key": "applicant_name", "label": "申请人名称"},
+            {"key": "years", "label": "从业年限", "kind": "number", "required": False},
+            {"key": "graduated", "label": "毕业日期", "kind": "date", "required": False},
+            {"key": "category", "label": "执业类别", "kind": "choice", "choices": ["护士", "助产士"]},
+            {"key": "night", "label": "可否夜班", "kind": "boolean", "required": False},
+        ],
+    )
+    return item, StaffFactory(center=CENTER, roles=["intake_clerk"])
+
+
+BATCH_CODES = {
+    "BATCH_FILE_EMPTY",
+    "BATCH_FILE_INVALID",
+    "BATCH_FILE_TOO_LARGE",
+    "BATCH_FILE_DAMAGED",
+    "BATCH_TOO_MANY_ROWS",
+    "BATCH_COLUMN_MISSING",
+    "BATCH_COLUMN_TWICE",
+    "BATCH_EMPTY",
+}
+
+
+def run_batch(content: bytes, max_rows: int) -> None:
+    """The property: a report whose every refusal names its row, or one of the sheet's own
+    errors that wrote nothing."""
+    from django.db import transaction
+    from django.test import override_settings
+
+    from onewindow.cases import channels
+    from onewindow.cases.errors import CaseError
+    from onewindow.cases.models import Application
+
+    with override_settings(ONEWINDOW_BATCH_MAX_ROWS=max_rows), transaction.atomic():
+        try:
+            report = channels.batch_intake(center=CENTER, item=BATCH_ITEM, actor=BATCH_CLERK, xlsx=content)
+        except CaseError as exc:
+            assert exc.code in BATCH_CODES, (exc.code, exc.message)
+            assert exc.message and len(exc.message) < 500, exc.message
+            assert not Application.objects.exists(), "a refused sheet wrote applications"
+        else:
+            assert report.rows == len({e.row for e in report.errors} | {r.row for r in report.created})
+            for e in report.errors:
+                assert e.row >= 2 and e.code and e.code.isupper() and isinstance(e.message, str), e
+                assert len(e.message) < 1000, e.message[:200]
+            assert len(report.as_text()) < 10_000 + 400 * len(report.created) + 1200 * len(report.errors)
+        transaction.set_rollback(True)
+
+
+WORDS = st.sampled_from(
+    [
+        "已收",
+        "容缺",
+        "缺",
+        "是",
+        "否",
+        "√",
+        "×",
+        "received",
+        "pending",
+        "窗口领取",
+        "邮寄",
+        "电子送达",
+        "mail",
+    ]
+    + ["护士", "助产士", "2018-07-01", "2018/7/1", "2018年7月1日", "13800138000", "城关镇1号", "3", "3.5"]
+)
+ID_NUMBERS = st.integers(0, 999).map(lambda n: with_id_check_digit(f"37088219950101{n:03d}"))
+HUGE = st.builds(
+    lambda c, n: c * n, st.sampled_from(["长", "a", "😀", " "]), st.sampled_from([200, 201, 2001, 100_000])
+)
+UNICODE = st.text(max_size=20)  # any code point a cell can hold (XML-illegal ones break the sheet: damaged)
+BATCH_CELL = st.one_of(WORDS, ID_NUMBERS, WORDS, HUGE, UNICODE, CELL)
+
+
+def _batch_headers() -> list[list[str]]:
+    from django.utils import translation
+
+    from onewindow.cases import channels
+
+    columns = channels.batch_columns(item=BATCH_ITEM)
+    chinese = [c.header for c in columns]
+    with translation.override("en"):
+        english = [str(label) for _k, label, _r, _h in channels.FIXED_COLUMNS] + chinese[5:]
+    keys = chinese[:5] + [c.form_key or c.key.split(":", 1)[1] for c in columns[5:]]
+    return [chinese, english, keys]
+
+
+@st.composite
+def batch_sheets(draw: Any) -> tuple[bytes, int]:
+    header = list(draw(st.sampled_from(BATCH_HEADERS)))
+    if draw(st.booleans()):
+        header = draw(st.permutations(header))
+    if draw(st.integers(0, 4)) == 0:
+        header = header[: draw(st.integers(0, len(header)))]  # columns missing
+    if draw(st.integers(0, 4)) == 0:
+        header.insert(draw(st.integers(0, len(header))), draw(st.sampled_from(header or ["x"])))  # twice
+    if draw(st.integers(0, 3)) == 0:
+        header.insert(draw(st.integers(0, len(header))), draw(BATCH_CELL))  # junk
+    width = len(header)
+    good = st.lists(st.one_of(WORDS, ID_NUMBERS), min_size=width, max_size=width)
+    row = st.one_of(good, st.lists(BATCH_CELL, max_size=width + 2), st.just([None] * width))
+    rows = [header] + draw(st.lists(row, max_size=6))
+    merged = draw(st.lists(st.sampled_from(["A2:A3", "B2:C2", "A1:B1", "D3:E5"]), max_size=2, unique=True))
+    dimension = draw(st.sampled_from(["", "A1:B2", "A1:XFD200000", "A1:XFD1048576", "nonsense"]))
+    first = draw(st.sampled_from([1, 1, 1, 2, 5000, 1_048_576]))
+    parts = {"申请人": sheet_xml(rows, dimension=dimension, first_row=first, merged=merged)}
+    if draw(st.booleans()):
+        parts["填写说明"] = sheet_xml([[draw(BATCH_CELL)]])
+    return workbook(parts), draw(st.sampled_from([3, 5000]))
+
+
+@st.composite
+def filled_templates(draw: Any) -> tuple[bytes, int]:
+    """The item's own template, filled in by openpyxl with plausible (or odd) values."""
+    import io
+
+    from openpyxl import load_workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    wb = load_workbook(io.BytesIO(BATCH_TEMPLATE))
+    ws = wb.worksheets[0]
+    width = ws.max_column
+    value = st.one_of(WORDS, ID_NUMBERS, UNICODE.map(lambda t: ILLEGAL_CHARACTERS_RE.sub("", t)), st.none())
+    for cells in draw(st.lists(st.lists(value, min_size=width, max_size=width), min_size=1, max_size=4)):
+        ws.append(cells)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue(), 5000
+
+
+@st.composite
+def damaged_templates(draw: Any) -> tuple[bytes, int]:
+    content, max_rows = draw(filled_templates())
+    changed = bytearray(content)  # its length varies with the time openpyxl writes in it:
+    for _ in range(draw(st.integers(1, 8))):  # positions are drawn as fractions of it
+        changed[draw(st.integers(0, 1 << 16)) * (len(changed) - 1) >> 16] = draw(st.integers(0, 255))
+    return bytes(changed[: draw(st.integers(0, 1 << 16)) * len(changed) >> 16]), max_rows
+
+
+BATCH_FILES = st.one_of(
+    batch_sheets(),
+    batch_sheets(),
+    filled_templates(),
+    damaged_templates(),
+    st.tuples(st.binary(max_size=200), st.just(5000)),
+)
+
+
+@SETTINGS
+@given(file=BATCH_FILES)
+def check_batch(file: tuple[bytes, int]) -> None:
+    run_batch(*file)
+
+
 if __name__ == "__main__":
-    {"json": check_json, "xlsx": check_xlsx}[sys.argv[1]]()
+    if sys.argv[1] == "batch":
+        from onewindow.cases import channels
+
+        BATCH_ITEM, BATCH_CLERK = _batch_item()
+        BATCH_TEMPLATE = channels.batch_template(item=BATCH_ITEM)
+        BATCH_HEADERS = _batch_headers()
+    {"json": check_json, "xlsx": check_xlsx, "batch": check_batch}[sys.argv[1]]()
     print(f"{sys.argv[1]}: {EXAMPLES} examples, no crash")

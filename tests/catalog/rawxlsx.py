@@ -1,5 +1,6 @@
 """Workbooks written by hand, part by part: what openpyxl would never write (a formula
 without a cached value, a declared dimension of XFD200000, a zip bomb, a broken cell).
+The catalog's and the batch sheet's tests and their property-based run (fuzz_readers) use it.
 
 `workbook({"事项": sheet_xml(rows)})` gives the bytes of an .xlsx whose sheets hold the
 given XML. A row is a list of cells; a cell is a value (text, a number, a bool) or a
@@ -43,7 +44,10 @@ def cell_xml(ref: str, value: object) -> str:
     return f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{escape(str(value))}</t></is></c>'
 
 
-def sheet_xml(rows: Iterable[Iterable[object]], *, dimension: str = "", first_row: int = 1) -> str:
+def sheet_xml(
+    rows: Iterable[Iterable[object]], *, dimension: str = "", first_row: int = 1, merged: Iterable[str] = ()
+) -> str:
+    """A worksheet of `rows` from row `first_row` on; `merged`: ranges such as "A2:A3"."""
     parts = [f'<worksheet xmlns="{MAIN}">']
     if dimension:
         parts.append(f'<dimension ref="{dimension}"/>')
@@ -51,7 +55,12 @@ def sheet_xml(rows: Iterable[Iterable[object]], *, dimension: str = "", first_ro
     for n, row in enumerate(rows, start=first_row):
         cells = "".join(cell_xml(f"{get_column_letter(c)}{n}", v) for c, v in enumerate(row, start=1))
         parts.append(f'<row r="{n}">{cells}</row>')
-    parts.append("</sheetData></worksheet>")
+    parts.append("</sheetData>")
+    refs = list(merged)
+    if refs:
+        cells = "".join(f'<mergeCell ref="{ref}"/>' for ref in refs)
+        parts.append(f'<mergeCells count="{len(refs)}">{cells}</mergeCells>')
+    parts.append("</worksheet>")
     return "".join(parts)
 
 

@@ -17,7 +17,6 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from onewindow.catalog.errors import CatalogImportError
-from onewindow.catalog.exchange import workbook as workbook_module
 from onewindow.catalog.exchange.excel import data_to_xlsx, xlsx_to_data
 from onewindow.catalog.exchange.limits import MAX_JSON_DEPTH, json_depth
 from onewindow.catalog.exchange.load import catalog_import_file
@@ -30,6 +29,7 @@ from onewindow.catalog.models import (
     StageTask,
 )
 from onewindow.catalog.services import catalog_import
+from onewindow.core import xlsx as workbook_module
 from onewindow.core.inputs import Integer, rule_of
 from onewindow.core.jobs import job_run
 from onewindow.core.models import Job
@@ -445,7 +445,7 @@ def test_the_rows_read_are_bounded_in_rows_and_columns():
     rows = list(workbook_module.sheet_rows(wb["事项"], max_rows=10, max_col=5))
     assert [(n, len(values)) for n, values in rows] == [(1, 5), (2, 5), (3, 5)]
     with pytest.raises(workbook_module.TooManyRows):
-        list(workbook_module.sheet_rows(wb["事项"], max_rows=2))
+        list(workbook_module.sheet_rows(wb["事项"], max_rows=2, max_col=5))
 
 
 def _items_sheet(data, **cells):

@@ -27,6 +27,8 @@ VARIABLES = (
     "ONEWINDOW_SIGNIN_LOCKOUT_MINUTES",
     "ONEWINDOW_SESSION_IDLE_MINUTES",
     "ONEWINDOW_SESSION_MAX_HOURS",
+    "ONEWINDOW_BATCH_MAX_BYTES",
+    "ONEWINDOW_BATCH_MAX_ROWS",
 )
 
 
@@ -196,3 +198,15 @@ def test_the_sign_in_and_session_settings_come_from_the_environment(settings_wit
     assert values["AXES_COOLOFF_TIME"].total_seconds() == 3600
     assert values["SESSION_IDLE_MINUTES"] == 10
     assert values["SESSION_COOKIE_AGE"] == 8 * 3600
+
+
+def test_the_batch_sheet_bounds_default_to_ten_megabytes_and_5000_rows_and_come_from_the_environment(
+    settings_with,
+):
+    values = settings_with()
+    assert (values["ONEWINDOW_BATCH_MAX_BYTES"], values["ONEWINDOW_BATCH_MAX_ROWS"]) == (
+        10 * 1024 * 1024,
+        5000,
+    )
+    values = settings_with(ONEWINDOW_BATCH_MAX_BYTES="2097152", ONEWINDOW_BATCH_MAX_ROWS="300")
+    assert (values["ONEWINDOW_BATCH_MAX_BYTES"], values["ONEWINDOW_BATCH_MAX_ROWS"]) == (2 * 1024 * 1024, 300)

@@ -123,7 +123,7 @@ def test_a_huge_report_lists_the_first_rows_and_the_download_holds_them_all(
     [
         (None, "", "请选择已填写的批量受理表"),
         (b"", "empty.xlsx", "文件是空的"),
-        (b"PK\x03\x04" + b"\0" * (10 * 1024 * 1024), "huge.xlsx", "10 MB"),
+        (b"PK\x03\x04" + b"\0" * (10 * 1024 * 1024), "huge.xlsx", "批量受理表最大为10.0 MiB"),
         ("申请人姓名\n张三".encode(), "sheet.csv", "Excel"),
     ],
 )

@@ -258,7 +258,7 @@ def test_only_pickup_and_intake_clerks_open_the_window(client, world):
     client.post("/workbench/logout/")
     sign_in(client, world.pickup)
     page = client.get("/workbench/").content.decode()
-    assert 'data-testid="home-pickup"' in page and 'href="/workbench/pickup/"' in page
+    assert 'data-testid="panel-pickup"' in page and 'href="/workbench/pickup/"' in page
 
 
 def test_the_mobile_blind_index_follows_registration_and_correction():

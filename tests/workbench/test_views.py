@@ -126,3 +126,22 @@ def test_batch_upload_page_accepts_good_rows_and_lists_bad_ones(client, world):
 def test_batch_upload_without_a_file_is_a_400(client, world):
     client.force_login(world.clerk.user)
     assert client.post(f"/workbench/batch/{world.item.code}/", {}).status_code == 400
+
+
+def _sheet_upload(world, rows: list[list]) -> io.BytesIO:
+    from tests.cases.channels.sheets import xlsx
+
+    buffer = io.BytesIO(xlsx([c.header for c in channels.batch_columns(item=world.item)], rows))
+    buffer.name = "sheet.xlsx"
+    return buffer
+
+
+def test_batch_upload_over_the_size_limit_is_a_400_naming_the_limit(client, world, settings):
+    settings.ONEWINDOW_BATCH_MAX_BYTES = 2000
+    client.force_login(world.clerk.user)
+    response = client.post(
+        f"/workbench/batch/{world.item.code}/", {"sheet": _sheet_upload(world, [["某"] * 6] * 50)}
+    )
+    assert response.status_code == 400
+    assert "批量受理表最大为0.0 MiB" in response.content.decode()
+    assert not Application.objects.exists()

@@ -30,7 +30,6 @@ from onewindow.cases.channels.batch import (
     BatchRow,
 )
 from onewindow.cases.channels.batchrun import (
-    MAX_SHEET_BYTES,
     batch_intake,
     batch_job_create,
     batch_job_finish,
@@ -65,7 +64,6 @@ from onewindow.cases.channels.sheet import FIXED_COLUMNS, BatchColumn, batch_col
 
 __all__ = [
     "FIXED_COLUMNS",
-    "MAX_SHEET_BYTES",
     "MESSAGES",
     "OUTCOME_ACCEPTED",
     "OUTCOME_COMPLETED",

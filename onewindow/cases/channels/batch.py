@@ -13,9 +13,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from django.utils.translation import gettext as _
+from pydantic_core import PydanticCustomError
 
 from onewindow.cases import rules
 from onewindow.cases.channels import sheet
@@ -25,8 +27,9 @@ from onewindow.cases.errors import CaseError, case_error
 from onewindow.cases.models import ApplicationMaterial, BatchJobRow
 from onewindow.cases.selectors import VersionPlan
 from onewindow.catalog.models import ServiceItem
-from onewindow.core.errors import family
-from onewindow.core.inputs import form_check, is_blank
+from onewindow.core.errors import FIELD_INVALID, TOO_LONG, family, input_message
+from onewindow.core.inputs import form_check, is_blank, parse_text, shown
+from onewindow.core.xlsx import FORMULA_WITHOUT_VALUE, CellError
 from onewindow.org import services as org_services
 from onewindow.org.errors import OrgError
 from onewindow.org.models import Applicant
@@ -85,7 +88,9 @@ class BatchReport:
     def refused_rows(self) -> int:
         return len({e.row for e in self.errors})
 
-    def as_text(self) -> str:
+    def as_text(self, limit: int = 1000) -> str:
+        """The summary, the refused cells (the first `limit` of them, and how many more) and
+        the rows that became (or already were) applications."""
         lines = [
             _(
                 "Batch intake of item %(item)s: %(rows)d rows, %(created)d applications created, %(skipped)d already imported, %(errors)d rows refused."
@@ -107,11 +112,13 @@ class BatchReport:
                 "s": self.count(OUTCOME_SUPPLEMENT),
             },
         ]
-        for e in self.errors:
+        for e in self.errors[:limit]:
             lines.append(
                 _("Row %(row)d, column “%(column)s”: %(message)s")
                 % {"row": e.row, "column": e.column or "-", "message": e.message}
             )
+        if len(self.errors) > limit:
+            lines.append(_("… and %(count)d more refused cells.") % {"count": len(self.errors) - limit})
         for r in sorted(self.created + self.skipped, key=lambda r: r.row):
             lines.append(
                 _("Row %(row)d: %(name)s, case %(case)s, %(outcome)s")
@@ -127,6 +134,10 @@ class BatchReport:
 
 # --------------------------------------------------------------------------- reading rows
 
+MAX_ROW_ERRORS = 20
+"""Refused cells reported per row; the rest are counted (ROW_MORE_ERRORS), so a sheet
+wrong in every cell makes a report of bounded size."""
+
 
 @dataclass
 class _Row:
@@ -140,6 +151,8 @@ class _Row:
     form_data: dict[str, Any] = field(default_factory=dict)
     received: list[str] = field(default_factory=list)
     errors: list[BatchError] = field(default_factory=list)
+    refused_cells: set[str] = field(default_factory=set)  # headers of the cells reported
+    more_errors: int = 0  # refused cells past MAX_ROW_ERRORS
 
 
 @dataclass(frozen=True)
@@ -150,24 +163,77 @@ class _Layout:
     columns: dict[str, BatchColumn]  # by key
     index: dict[str, int]  # column key → position in the sheet
 
+    @cached_property
+    def form_columns(self) -> dict[str, str]:
+        """Form field key → the key of the column answering it (its own, or a fixed one)."""
+        out = {c.form_key: c.key for c in self.columns.values() if c.form_key}
+        for f in self.plan.form_fields:
+            out.setdefault(f.key, f"form:{f.key}")
+        return out
+
     def column_of(self, field: str) -> BatchColumn | None:
         """The column an error's `field` (the engine's or org's input name) was read from."""
         name = field.split("[")[0]
         if name.startswith("form_data."):
-            return self.columns.get("form:" + name.removeprefix("form_data."))
+            return self.columns.get(self.form_columns.get(name.removeprefix("form_data."), ""))
         return self.columns.get({"uscc": "id_number"}.get(name, name))
 
 
 def _add_error(row: _Row, column: BatchColumn | None, code: str, message: str) -> None:
     """Report a refused cell: the column's header, the code (org's as the report names it),
-    the message."""
+    the message. A cell is reported once (its first reason: a fixed column that answers a
+    form field too is checked twice), and a row at most MAX_ROW_ERRORS times."""
     header = column.header if column is not None else ""
+    if header:
+        if header in row.refused_cells:
+            return
+        row.refused_cells.add(header)
+    if len(row.errors) >= MAX_ROW_ERRORS:
+        row.more_errors += 1
+        return
     code = ORG_CODES.get(code, code)
     row.errors.append(BatchError(row=row.number, column=header, code=code, message=message))
 
 
 def _refused(row: _Row, column: BatchColumn | None, error: CaseError | OrgError) -> None:
     _add_error(row, column, error.code, error.message)
+
+
+def _read_cells(layout: _Layout, row: _Row, values: list[Any]) -> dict[str, Any]:
+    """Column key → the cell's value, for the columns the sheet has. A cell that holds no
+    value to read (a formula never calculated, an error value) or more characters than its
+    column allows is refused here, naming the cell, and reads as empty: nothing after this
+    spends time on a huge cell."""
+    cells: dict[str, Any] = {}
+    for key, i in layout.index.items():
+        column = layout.columns[key]
+        value = values[i] if i < len(values) else None
+        if value is FORMULA_WITHOUT_VALUE:
+            _refused(row, column, channel_error("FORMULA_WITHOUT_VALUE", cell=sheet.cell_name(i, row.number)))
+            value = None
+        elif isinstance(value, CellError):
+            error = channel_error("CELL_ERROR", cell=sheet.cell_name(i, row.number), error=value.text)
+            _refused(row, column, error)
+            value = None
+        elif isinstance(value, str) and len(value) > column.max_length:
+            length = len(value.strip())  # the text rule counts the text without its blanks
+            if length > column.max_length:
+                message = input_message(TOO_LONG, label=column.header, max=column.max_length, length=length)
+                _add_error(row, column, FIELD_INVALID, message)
+                value = None
+        cells[key] = value
+    return cells
+
+
+def _text(row: _Row, column: BatchColumn, value: Any) -> str:
+    """A fixed cell by the text rule (a date or a number as text); refused when it is not
+    text (a yes/no cell), reading as empty."""
+    try:
+        return parse_text(value, max_length=column.max_length)
+    except PydanticCustomError as exc:
+        message = input_message(exc.type, label=column.header, **(exc.context or {}))
+        _add_error(row, column, family(exc.type), message)
+        return ""
 
 
 def _read_identity(row: _Row, column: BatchColumn, value: str) -> None:
@@ -193,33 +259,33 @@ def _read_material(row: _Row, column: BatchColumn, raw: Any) -> None:
     elif mark == M.PENDING and not column.tolerable:
         _refused(row, column, channel_error("MATERIAL_NOT_TOLERABLE", material=column.header))
     elif mark is None:
-        _refused(row, column, channel_error("MATERIAL_VALUE_UNKNOWN", value=sheet.cell_text(raw)))
+        _refused(row, column, channel_error("MATERIAL_VALUE_UNKNOWN", value=shown(sheet.cell_text(raw))))
 
 
 def _read_row(layout: _Layout, number: int, values: list[Any]) -> _Row:
-    """One row as an application's input; every cell the rules refuse is an error of the row."""
+    """One row as an application's input; every cell the rules refuse is an error of the row.
 
-    def cell(key: str) -> Any:
-        i = layout.index.get(key)
-        return values[i] if i is not None and i < len(values) else None
+    Needs only the layout and the row: rows are read one at a time, in any chunks."""
+    row = _Row(number=number)
+    cells = _read_cells(layout, row, values)
+    columns = layout.columns
 
     def refused(error: CaseError | OrgError) -> None:
         _refused(row, layout.column_of(error.field), error)
 
-    row = _Row(number=number)
-    row.name = sheet.cell_text(cell("name"))
+    row.name = _text(row, columns["name"], cells.get("name"))
     if not row.name:
-        refused(case_error("FIELD_REQUIRED", field="name", label=layout.columns["name"].header))
-    _read_identity(row, layout.columns["id_number"], sheet.cell_text(cell("id_number")))
+        refused(case_error("FIELD_REQUIRED", field="name", label=columns["name"].header))
+    _read_identity(row, columns["id_number"], _text(row, columns["id_number"], cells.get("id_number")))
     try:
-        row.mobile = org_services.clean_mobile(sheet.cell_text(cell("mobile")))
+        row.mobile = org_services.clean_mobile(_text(row, columns["mobile"], cells.get("mobile")))
     except OrgError as exc:
         refused(exc)
-    method = sheet.delivery_method(cell("delivery_method"))
-    row.delivery_address = sheet.cell_text(cell("delivery_address"))
+    method_text = _text(row, columns["delivery_method"], cells.get("delivery_method"))
+    method = sheet.delivery_method(method_text)
+    row.delivery_address = _text(row, columns["delivery_address"], cells.get("delivery_address"))
     if method is None:
-        value = sheet.cell_text(cell("delivery_method"))
-        refused(channel_error("DELIVERY_METHOD_UNKNOWN", field="delivery_method", value=value))
+        refused(channel_error("DELIVERY_METHOD_UNKNOWN", field="delivery_method", value=shown(method_text)))
     else:
         row.delivery_method = method
         try:
@@ -233,33 +299,45 @@ def _read_row(layout: _Layout, number: int, values: list[Any]) -> _Row:
     # The form by the rules the engine checks it with (core.inputs), every bad cell at once;
     # reported with the engine's two codes (the family) and the precise message.
     fields = layout.plan.form_fields
-    answers = {f.key: cell(f"form:{f.key}") for f in fields}
+    answers = {f.key: cells.get(layout.form_columns[f.key]) for f in fields}
     row.form_data, errors = form_check(fields, answers, path="form_data")
     for error in errors:
         _add_error(row, layout.column_of(error["field"]), family(error["code"]), error["message"])
     for m in layout.plan.materials:
-        _read_material(row, layout.columns[f"material:{m.code}"], cell(f"material:{m.code}"))
+        _read_material(row, columns[f"material:{m.code}"], cells.get(f"material:{m.code}"))
+    if row.more_errors:
+        row.errors.append(
+            BatchError(
+                row=number,
+                column="",
+                code="ROW_MORE_ERRORS",
+                message=channel_error("ROW_MORE_ERRORS", count=row.more_errors).message,
+            )
+        )
     return row
 
 
 def read_rows(item: ServiceItem, xlsx: bytes) -> tuple[_Layout, list[_Row]]:
     """The sheet's rows for `item`, each read and checked (`_read_row`), blank rows left out and
     an ID number repeated in the sheet refused on its later row: the one place a batch run
-    reads a sheet. The whole file is refused (CaseError) when it is not an xlsx, a required
-    column is missing, or no row is filled in."""
+    reads a sheet. The whole file is refused (CaseError) when it is over a bound of
+    `sheet.read_sheet` (size, zip and XML bombs, more rows than `sheet.max_rows()`), is not
+    an xlsx or is damaged, a required column is missing or named twice, or no row is filled
+    in; every row is read before this returns, so such a sheet takes nothing in."""
     plan = sheet.published_plan(item)
     columns = sheet.columns_of(plan)
-    cells = sheet.read_sheet(xlsx)
-    if not cells:
+    cells = sheet.read_sheet(xlsx, width=len(columns) + sheet.EXTRA_COLUMNS)
+    header = next(cells, None)
+    if header is None:
         raise channel_error("BATCH_EMPTY", field="xlsx")
     layout = _Layout(
         plan=plan,
         columns={c.key: c for c in columns},
-        index=sheet.map_headers(cells[0][1], columns),
+        index=sheet.map_headers(header[1], columns),
     )
     rows: list[_Row] = []
     first_row_of: dict[str, int] = {}
-    for number, values in cells[1:]:
+    for number, values in cells:
         if all(is_blank(v) for v in values):
             continue
         row = _read_row(layout, number, values)

@@ -36,6 +36,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onewindow.cases import rules, services
+from onewindow.cases.channels import sheet
 from onewindow.cases.channels.batch import (
     OUTCOME_COMPLETED,
     OUTCOME_IMPORTED,
@@ -65,9 +66,6 @@ from onewindow.org.models import Applicant, Role, ServiceCenter, Staff
 
 Outcome = BatchJobRow.Outcome
 REFUSED_CHUNK = 200
-# The largest sheet a clerk may upload (the page and the command refuse a larger one before
-# anything is stored or queued).
-MAX_SHEET_BYTES = 10 * 1024 * 1024
 XLSX_MAGIC = b"PK\x03\x04"
 
 
@@ -81,11 +79,11 @@ def _check_clerk(*, center: ServiceCenter, item: ServiceItem, actor: Staff | Non
 
 def batch_sheet_check(*, size: int, head: bytes) -> None:
     """What is refused before a sheet is read or stored, from its size and first bytes: an
-    empty file, one larger than 10 MB, one that is not an xlsx (zip) file."""
+    empty file, one larger than `sheet.max_bytes()` (setting `ONEWINDOW_BATCH_MAX_BYTES`,
+    10 MiB), one that is not an xlsx (zip) file."""
     if size == 0:
         raise channel_error("BATCH_FILE_EMPTY", field="xlsx")
-    if size > MAX_SHEET_BYTES:
-        raise channel_error("BATCH_FILE_TOO_LARGE", field="xlsx", size=MAX_SHEET_BYTES // (1024 * 1024))
+    sheet.batch_check_size(size)
     if not head.startswith(XLSX_MAGIC):
         raise channel_error("BATCH_FILE_INVALID", field="xlsx")
 

@@ -32,8 +32,19 @@ MESSAGES = {
     "BATCH_FILE_INVALID": gettext_lazy("The file is not an Excel workbook (.xlsx)."),
     "BATCH_FILE_MISSING": gettext_lazy("Choose the filled-in sheet (.xlsx)."),
     "BATCH_FILE_EMPTY": gettext_lazy("The file is empty: choose the filled-in sheet (.xlsx)."),
-    "BATCH_FILE_TOO_LARGE": gettext_lazy("The file is larger than %(size)d MB."),
+    "BATCH_FILE_TOO_LARGE": gettext_lazy(
+        "The file is %(size)s MiB; a batch sheet may be at most %(max)s MiB."
+    ),
+    "BATCH_FILE_DAMAGED": gettext_lazy(
+        "The sheet cannot be read after row %(row)d: the file is damaged or not an Excel workbook."
+    ),
+    "BATCH_TOO_MANY_ROWS": gettext_lazy(
+        "The sheet has more than %(max)d applicant rows (reading stopped at row %(row)d): split it into several sheets."
+    ),
     "BATCH_COLUMN_MISSING": gettext_lazy("The sheet has no column “%(column)s”."),
+    "BATCH_COLUMN_TWICE": gettext_lazy(
+        "The column “%(column)s” is in the sheet twice (columns %(first)s and %(second)s): keep one of them."
+    ),
     "BATCH_EMPTY": gettext_lazy("The sheet has no rows to import."),
     "BATCH_CLERK": gettext_lazy("Only an intake clerk of the item's center can run a batch intake."),
     # batch: one row (reported in the BatchReport, by row and column)
@@ -44,6 +55,13 @@ MESSAGES = {
     "MATERIAL_NOT_TOLERABLE": gettext_lazy("“%(material)s” cannot follow later (容缺); mark it 已收 or 缺."),
     "MATERIAL_VALUE_UNKNOWN": gettext_lazy("Unknown value “%(value)s”: use 已收, 容缺 or 缺 (or 是/否)."),
     "NAME_MISMATCH": gettext_lazy("This ID number is registered to “%(name)s”, not “%(row)s”."),
+    "FORMULA_WITHOUT_VALUE": gettext_lazy(
+        "Cell %(cell)s holds a formula without a calculated value: open the file in Excel and save it, or type the value itself."
+    ),
+    "CELL_ERROR": gettext_lazy("Cell %(cell)s shows the error %(error)s instead of a value."),
+    "ROW_MORE_ERRORS": gettext_lazy(
+        "%(count)d more cells of this row are refused too: correct the ones above and upload the sheet again."
+    ),
 }
 
 # The batch report's codes for org's identity checks; the message stays org's (the

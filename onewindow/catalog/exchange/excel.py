@@ -29,7 +29,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from pydantic_core import PydanticCustomError
 
 from onewindow.catalog.errors import CatalogImportError, ImportProblem, ImportReport, Location
-from onewindow.catalog.exchange.limits import check_file_size, check_xlsx_archive, max_rows
+from onewindow.catalog.exchange.limits import MAX_COLUMNS, check_file_size, check_xlsx_archive, max_rows
 from onewindow.catalog.exchange.schema import (
     DEPARTMENT_FIELDS,
     FORM_FIELD_FIELDS,
@@ -56,16 +56,17 @@ from onewindow.catalog.exchange.sheets import (
     TEXT,
     Column,
 )
-from onewindow.catalog.exchange.workbook import (
+from onewindow.core.errors import input_message
+from onewindow.core.inputs import allowed_values, is_blank, parse_text
+from onewindow.core.xlsx import (
     FORMULA_WITHOUT_VALUE,
     CellError,
     TooManyRows,
     UnreadableSheet,
+    WorkbookRefused,
     open_workbook,
     sheet_rows,
 )
-from onewindow.core.errors import input_message
-from onewindow.core.inputs import allowed_values, is_blank, parse_text
 
 
 def _zh(text: Promise | str) -> str:
@@ -342,7 +343,7 @@ class _Reader:
         header_seen = False
         n = 0
         try:
-            for n, values in sheet_rows(ws, max_rows=self.max_rows + 1):
+            for n, values in sheet_rows(ws, max_rows=self.max_rows + 1, max_col=MAX_COLUMNS):
                 if not header_seen:
                     header_seen = True
                     for i, h in enumerate(values):
@@ -496,6 +497,8 @@ def xlsx_to_data(content: bytes) -> tuple[dict[str, Any], ImportReport]:
         return {}, exc.report
     try:
         wb = open_workbook(content)
+    except WorkbookRefused as exc:  # a part openpyxl would build objects of whole is too large
+        return {}, ImportReport(problems=[ImportProblem(message=exc.message, code=exc.code)])
     except Exception:  # openpyxl raises many kinds for a file that is not a workbook
         report = ImportReport()
         report.problems.append(

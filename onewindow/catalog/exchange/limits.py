@@ -8,13 +8,11 @@ report, never in a traceback. So, before anything is parsed:
   checked — by the command and the admin before they read the upload, and again here;
 * a JSON document's nesting depth (`MAX_JSON_DEPTH`) is measured without recursion, so the
   parser and the schemas never meet a document deeper than the format is;
-* a workbook's members are checked by their declared sizes before openpyxl opens it: each
-  at most `max_ratio` times its compressed size (setting `ONEWINDOW_IMPORT_MAX_RATIO`,
-  default 100) and all together at most `max_unzipped_bytes` (setting
-  `ONEWINDOW_IMPORT_MAX_UNZIPPED_BYTES`, default 100 MiB). `zipfile` never inflates a
-  member past its declared size (it stops and fails the CRC), so the declared sizes bound
-  what is read;
-* a sheet is read row by row, at most `max_rows` rows (setting
+* a workbook's archive is checked by `core.xlsx.check_archive` before openpyxl opens it
+  (the parts' declared sizes and compression ratio, settings
+  `ONEWINDOW_IMPORT_MAX_UNZIPPED_BYTES` and `ONEWINDOW_IMPORT_MAX_RATIO`, and no
+  `<!DOCTYPE`): the same bounds as every workbook the platform reads;
+* a sheet is read row by row (`core.xlsx.sheet_rows`), at most `max_rows` rows (setting
   `ONEWINDOW_IMPORT_MAX_ROWS`, default 100,000; the JSON lists of items, lists, bundles
   and departments have the same bound) and `MAX_COLUMNS` columns, whatever dimension the
   sheet declares.
@@ -24,57 +22,33 @@ The settings are Django settings; the defaults below apply when one is absent.
 
 from __future__ import annotations
 
-import io
 import itertools
 import re
-import zipfile
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 
 from onewindow.catalog.errors import CatalogImportError, ImportProblem, ImportReport
+from onewindow.core import xlsx
 
 MAX_BYTES = 10 * 1024 * 1024
-MAX_UNZIPPED_BYTES = 100 * 1024 * 1024
-MAX_RATIO = 100
 MAX_ROWS = 100_000
 MAX_COLUMNS = 100
 """Columns read per sheet: the widest sheet has 30; extra columns are ignored anyway."""
 MAX_JSON_DEPTH = 20
 """The format nests 8 deep (document → items → item → version → stages → stage → tasks →
 task); a deeper document is not a catalog."""
-MAX_ZIP_MEMBERS = 1_000
-RATIO_FLOOR = 1024 * 1024
-"""Members smaller than this are not held to the ratio (a tiny XML compresses very well)."""
-
-
-def _setting(name: str, default: int) -> int:
-    value = getattr(settings, name, None)
-    return default if value is None else int(value)
 
 
 def max_bytes() -> int:
-    return _setting("ONEWINDOW_IMPORT_MAX_BYTES", MAX_BYTES)
-
-
-def max_unzipped_bytes() -> int:
-    return _setting("ONEWINDOW_IMPORT_MAX_UNZIPPED_BYTES", MAX_UNZIPPED_BYTES)
-
-
-def max_ratio() -> int:
-    return _setting("ONEWINDOW_IMPORT_MAX_RATIO", MAX_RATIO)
+    return xlsx.bound("ONEWINDOW_IMPORT_MAX_BYTES", MAX_BYTES)
 
 
 def max_rows() -> int:
-    return _setting("ONEWINDOW_IMPORT_MAX_ROWS", MAX_ROWS)
+    return xlsx.bound("ONEWINDOW_IMPORT_MAX_ROWS", MAX_ROWS)
 
 
 def _refuse(message: str, code: str) -> CatalogImportError:
     return CatalogImportError(ImportReport(problems=[ImportProblem(message=message, code=code)]))
-
-
-def _mib(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f}"
 
 
 def check_file_size(size: int) -> None:
@@ -84,7 +58,7 @@ def check_file_size(size: int) -> None:
     if size > limit:
         raise _refuse(
             _("The file is %(size)s MiB; a catalog file may be at most %(max)s MiB.")
-            % {"size": _mib(size), "max": _mib(limit)},
+            % {"size": xlsx.mib(size), "max": xlsx.mib(limit)},
             "FILE_TOO_LARGE",
         )
 
@@ -115,29 +89,10 @@ def check_json_depth(content: bytes) -> None:
 
 
 def check_xlsx_archive(content: bytes) -> None:
-    """Refuse a workbook whose members would inflate past the bounds (`ZIP_TOO_LARGE`)
-    before openpyxl opens it; a file that is not a zip archive is left to openpyxl's
-    refusal (`NOT_XLSX`)."""
+    """Refuse a workbook whose parts would inflate past the bounds (`ZIP_TOO_LARGE`) or
+    that declares a document type (`NOT_XLSX`) before openpyxl opens it (`core.xlsx`); a
+    file that is not a zip archive is left to openpyxl's refusal (`NOT_XLSX`)."""
     try:
-        members = zipfile.ZipFile(io.BytesIO(content)).infolist()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-        return
-    total, limit, ratio = 0, max_unzipped_bytes(), max_ratio()
-    if len(members) > MAX_ZIP_MEMBERS:
-        raise _refuse(
-            _("The workbook holds %(count)d parts; a catalog workbook has far fewer.")
-            % {"count": len(members)},
-            "ZIP_TOO_LARGE",
-        )
-    for member in members:
-        total += member.file_size
-        too_dense = member.file_size > RATIO_FLOOR and member.file_size > ratio * max(member.compress_size, 1)
-        if too_dense or total > limit:
-            raise _refuse(
-                _(
-                    "The workbook unpacks to more than %(max)s MiB (or a part of it is compressed "
-                    "more than %(ratio)d times): it is refused unread."
-                )
-                % {"max": _mib(limit), "ratio": ratio},
-                "ZIP_TOO_LARGE",
-            )
+        xlsx.check_archive(content)
+    except xlsx.WorkbookRefused as exc:
+        raise _refuse(exc.message, exc.code) from None

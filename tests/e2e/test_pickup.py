@@ -18,7 +18,7 @@ def test_the_pickup_clerk_hands_over_a_ready_case_and_prints_the_receipt(page, s
     ready = completed_case(world)
     second = completed_case(world)
     sign_in(page, world.pickup.user.username)
-    page.click("[data-testid=home-pickup]")
+    page.click('[data-testid=panel-pickup] a[href="/workbench/pickup/"]')
     page.wait_for_selector("[data-wb-search]")
     page.click("h1")  # away from the box: "/" brings the cursor back to it
     page.keyboard.press("/")

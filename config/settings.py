@@ -207,6 +207,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # sign-ins per account and address and locks that pair out for a while after too many.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    # Portal accounts sign in with their mobile number (the seam for a province's unified
+    # identity platform: onewindow/org/identity.py); staff with their username.
+    "onewindow.org.identity.PortalAccountBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "workbench:login"

@@ -62,6 +62,14 @@ MESSAGES = {
     "PASSWORD_UNCHANGED": _("The new password must differ from the current one."),
     "PASSWORD_MISMATCH": _("The two new passwords differ."),
     "PASSWORD_INVALID": _("This password is not allowed."),
+    "MOBILE_REQUIRED": _("Enter your mobile phone number."),
+    "ACCOUNT_EXISTS": _("An account with this mobile number already exists: sign in, or reset its password."),
+    "UNKNOWN_ACCOUNT_KIND": _("Unknown account kind: %(value)s."),
+    "ACCOUNT_HAS_APPLICANT": _("This account already acts for an applicant."),
+    "ACCOUNT_BIND_REQUIRED": _(
+        "The center already knows this identity. To see its cases, bind your account with the "
+        "code a window gives you or the one printed on your notice."
+    ),
     "INVALID_CODE": _("Enter a valid code."),
     "CODE_TAKEN": _("The code %(value)s is already used."),
     "NUMBER_TAKEN": _("Window number %(value)s is already used in this center."),

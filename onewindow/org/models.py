@@ -408,5 +408,44 @@ class Applicant(models.Model):
         return mask_phone(self.mobile)
 
 
+class PortalAccount(models.Model):
+    """A sign-in on the citizen portal (网上办事大厅), for a person or an organisation.
+
+    The Django user holds the password (argon2) under a generated username; people sign in with
+    their mobile number, found by its blind index (`mobile_digest`, unique: one account per
+    number). The account acts for at most one applicant (`Applicant.user`). It sees every case of
+    that applicant, from every channel, only once `verified_at` is set by a binding code that a
+    window gives or a notice prints (`org.accounts.account_bind`); until then it sees only the
+    applications it filed itself, so nobody can claim another person's ID number and read their
+    cases (docs/decisions/0019-portal-accounts.md)."""
+
+    class Kind(models.TextChoices):
+        PERSON = "person", _("natural person")
+        ORGANISATION = "organisation", _("legal person or other organisation")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="portal_account",
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.PERSON)
+    mobile = EncryptedTextField(_("mobile phone"))
+    mobile_digest = models.CharField(max_length=64, unique=True, editable=False)
+    verified_at = models.DateTimeField(_("bound with a code at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("portal account")
+        verbose_name_plural = _("portal accounts")
+
+    def __str__(self) -> str:
+        return self.masked_mobile
+
+    @property
+    def masked_mobile(self) -> str:
+        return mask_phone(self.mobile)
+
+
 def role_groups() -> dict[str, Group]:
     return {g.name: g for g in Group.objects.filter(name__in=Role.values)}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from onewindow.portal import views
+from onewindow.portal import accounts, views
 
 app_name = "portal"
 
@@ -8,4 +8,9 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("progress/", views.progress, name="progress"),
     path("progress/<str:number>/", views.progress, name="progress_case"),
+    path("account/login/", accounts.SignInView.as_view(), name="login"),
+    path("account/logout/", accounts.SignOutView.as_view(), name="logout"),
+    path("account/signup/", accounts.signup, name="signup"),
+    path("my/", accounts.my, name="my"),
+    path("my/identity/", accounts.identity, name="identity"),
 ]

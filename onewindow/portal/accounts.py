@@ -1,0 +1,205 @@
+"""The portal's accounts: sign-up, sign-in and sign-out, the decorator every account page uses,
+and the page where a new account says who it is.
+
+`portal_required` sends a visitor who is not signed in to the portal's sign-in page, refuses
+a signed-in user without a portal account (a member of staff, 403), and hands the view the
+`PortalAccount` as `request.account`. What the account may see is decided by the selectors it
+calls with that account, never by the view (docs/decisions/0019-portal-accounts.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar, cast
+
+from django import forms
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.models import User
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from onewindow.core.inputs import DocumentKind
+from onewindow.core.validators import normalise_mobile
+from onewindow.org.accounts import account_applicant, account_create, account_declare_applicant
+from onewindow.org.errors import OrgError
+from onewindow.org.models import PortalAccount
+
+View = TypeVar("View", bound=Callable[..., HttpResponse])
+
+
+class AccountRequest(HttpRequest):
+    """A request an account page receives: `account` is the signed-in portal account."""
+
+    account: PortalAccount
+
+
+def request_account(request: HttpRequest) -> PortalAccount | None:
+    """The signed-in user's portal account, if the user has an active one."""
+    user = request.user
+    if not user.is_authenticated or not user.is_active:
+        return None
+    try:
+        return user.portal_account
+    except PortalAccount.DoesNotExist:
+        return None
+
+
+def portal_required(view: View) -> View:
+    """Decorate a portal view for signed-in accounts."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), reverse("portal:login"))
+        account = request_account(request)
+        if account is None:
+            raise PermissionDenied(_("These pages are for portal accounts: staff use the workbench."))
+        request.account = account  # type: ignore[attr-defined]
+        return view(request, *args, **kwargs)
+
+    return cast(View, wrapper)
+
+
+def _safe_next(request: HttpRequest, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+class AccountSignInForm(AuthenticationForm):
+    """Mobile number and password of a portal account."""
+
+    username = forms.CharField(
+        label=gettext_lazy("Mobile phone number"),
+        max_length=40,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "tel", "inputmode": "tel"}),
+    )
+    password = forms.CharField(
+        label=gettext_lazy("Password"),
+        strip=False,
+        max_length=4096,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    error_messages = {
+        "invalid_login": gettext_lazy("The mobile number or the password is wrong."),
+        "inactive": gettext_lazy("This account is switched off."),
+        "not_account": gettext_lazy("This is not a portal account: staff sign in on the workbench."),
+    }
+
+    def clean_username(self) -> str:
+        # One spelling per number, so django-axes counts every failure for it together.
+        return normalise_mobile(self.cleaned_data["username"].strip())
+
+    def confirm_login_allowed(self, user: User) -> None:
+        super().confirm_login_allowed(user)
+        if not PortalAccount.objects.filter(user=user).exists():
+            raise forms.ValidationError(self.error_messages["not_account"], code="not_account")
+
+
+class SignInView(auth_views.LoginView):
+    form_class = AccountSignInForm
+    template_name = "portal/account/signin.html"
+    redirect_authenticated_user = True
+
+    def get_default_redirect_url(self) -> str:
+        return reverse("portal:my")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["timed_out"] = self.request.session.pop("onewindow_timed_out", False)
+        return context
+
+
+class SignOutView(auth_views.LogoutView):
+    next_page = "portal:home"
+
+
+def _errors_by_field(exc: OrgError) -> dict[str, str]:
+    return {exc.field or "all": exc.message}
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request: HttpRequest) -> HttpResponse:
+    """Open an account with a mobile number and a password, then sign in."""
+    if request_account(request) is not None:
+        return redirect("portal:my")
+    typed = {
+        "mobile": request.POST.get("mobile", "")[:40],
+        "kind": request.POST.get("kind", PortalAccount.Kind.PERSON)[:20],
+    }
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        try:
+            account = account_create(
+                mobile=typed["mobile"],
+                password=request.POST.get("password", ""),
+                password_again=request.POST.get("password_again", ""),
+                kind=typed["kind"],
+            )
+        except OrgError as exc:
+            errors = _errors_by_field(exc)
+        else:
+            login(request, account.user, backend="onewindow.org.identity.PortalAccountBackend")
+            return redirect(_safe_next(request, reverse("portal:identity")))
+    context = {
+        "typed": typed,
+        "errors": errors,
+        "kinds": PortalAccount.Kind.choices,
+        "next": _safe_next(request, ""),
+    }
+    return render(request, "portal/account/signup.html", context, status=400 if errors else 200)
+
+
+@portal_required
+@require_http_methods(["GET"])
+def my(request: HttpRequest) -> HttpResponse:
+    """The account's own page: who it acts for, whether it is bound, where its cases are."""
+    account = cast(AccountRequest, request).account
+    return render(
+        request, "portal/account/my.html", {"account": account, "applicant": account_applicant(account)}
+    )
+
+
+IDENTITY_FIELDS = ("name", "document_kind", "id_number", "uscc", "legal_representative", "email", "address")
+
+
+@portal_required
+@require_http_methods(["GET", "POST"])
+def identity(request: HttpRequest) -> HttpResponse:
+    """A new account says who it is (a person or an organisation, as its kind)."""
+    account = cast(AccountRequest, request).account
+    if account_applicant(account) is not None:
+        return redirect("portal:my")
+    typed = {name: request.POST.get(name, "")[:200] for name in IDENTITY_FIELDS}
+    typed["document_kind"] = typed["document_kind"] or DocumentKind.RESIDENT_ID
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        try:
+            account_declare_applicant(account=account, **typed)
+        except OrgError as exc:
+            errors = _errors_by_field(exc)
+        else:
+            return redirect(_safe_next(request, reverse("portal:my")))
+    context = {
+        "account": account,
+        "typed": typed,
+        "errors": errors,
+        "document_kinds": DocumentKind.choices,
+        "organisation": account.kind == PortalAccount.Kind.ORGANISATION,
+        "next": _safe_next(request, ""),
+    }
+    return render(request, "portal/account/identity.html", context, status=400 if errors else 200)

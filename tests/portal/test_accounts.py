@@ -1,0 +1,175 @@
+"""Portal accounts: sign-up with a mobile number, sign-in through the real page (with django-axes'
+lockout), the decorator's answers, and declaring who a new account is."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from onewindow.org.accounts import account_create
+from onewindow.org.models import Applicant, PortalAccount
+from onewindow.org.services import applicant_create
+from tests.factories.org import StaffFactory, with_id_check_digit
+
+PASSWORD = "qiuju-daguansi-1992"
+ZH = {"HTTP_ACCEPT_LANGUAGE": "zh-hans"}
+ID = with_id_check_digit("11010519491231002")
+
+
+def sign_up(client, **fields):
+    data = {"mobile": "138 0013 8000", "password": PASSWORD, "password_again": PASSWORD, "kind": "person"}
+    data.update(fields)
+    return client.post(reverse("portal:signup"), data, **ZH)
+
+
+def sign_in(client, mobile="13800138000", password=PASSWORD):
+    return client.post(reverse("portal:login"), {"username": mobile, "password": password}, **ZH)
+
+
+@pytest.mark.django_db
+def test_sign_up_opens_an_account_signs_in_and_asks_who_you_are(client):
+    response = sign_up(client)
+    assert response.status_code == 302 and response["Location"] == reverse("portal:identity")
+    account = PortalAccount.objects.get()
+    assert account.mobile == "13800138000" and account.verified_at is None
+    assert "13800138000" not in account.user.username  # the number is only in its encrypted field
+    page = client.get(reverse("portal:my"), **ZH)
+    assert page.status_code == 200 and "138****8000" in page.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("fields", "field", "text"),
+    [
+        ({"mobile": ""}, "mobile", "请输入手机号码"),
+        ({"mobile": "12345"}, "mobile", ""),
+        ({"mobile": "1" * 10_000}, "mobile", ""),
+        ({"password": "", "password_again": ""}, "password", ""),
+        ({"password_again": "something-else-1"}, "password_again", "两次"),
+        ({"password": "12345678", "password_again": "12345678"}, "password", ""),
+        ({"kind": "robot"}, "kind", ""),
+    ],
+)
+def test_sign_up_refuses_bad_input_naming_the_field_and_keeps_the_number(client, fields, field, text):
+    response = sign_up(client, **fields)
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert f'id="e-{field}"' in body
+    assert text in body
+    assert not PortalAccount.objects.exists() and not get_user_model().objects.exists()
+    if fields.get("mobile", "138 0013 8000") == "138 0013 8000":
+        assert 'value="138 0013 8000"' in body
+
+
+@pytest.mark.django_db
+def test_one_account_per_mobile_number_however_it_is_written(client):
+    assert sign_up(client).status_code == 302
+    client.logout()
+    response = sign_up(client, mobile="+86 138-0013-8000")
+    assert response.status_code == 400 and "已有账号" in response.content.decode()
+    assert PortalAccount.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_sign_in_with_the_mobile_number_in_any_spelling(client):
+    account_create(mobile="13800138000", password=PASSWORD)
+    response = sign_in(client, mobile="+86 138 0013 8000")
+    assert response.status_code == 302 and response["Location"] == reverse("portal:my")
+
+
+@pytest.mark.django_db
+def test_a_wrong_password_is_refused_and_five_lock_the_number_out(client):
+    account_create(mobile="13800138000", password=PASSWORD)
+    for _ in range(4):
+        response = sign_in(client, password="wrong-password")
+        assert response.status_code == 200 and "手机号码或密码错误" in response.content.decode()
+    sign_in(client, mobile="138-0013-8000", password="wrong-password")  # same number, other spelling
+    locked = sign_in(client)  # the right password no longer helps
+    assert locked.status_code in (403, 429)
+    assert not client.get(reverse("portal:my")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_staff_cannot_sign_in_on_the_portal_nor_open_account_pages(client):
+    staff = StaffFactory()
+    staff.user.set_password(PASSWORD)
+    staff.user.save()
+    response = client.post(
+        reverse("portal:login"), {"username": staff.user.username, "password": PASSWORD}, **ZH
+    )
+    assert response.status_code == 200 and "不是网上办事大厅的账号" in response.content.decode()
+    client.force_login(staff.user)  # a member of staff signed in on the workbench
+    assert client.get(reverse("portal:my")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_account_pages_send_a_visitor_to_the_sign_in_page(client):
+    response = client.get(reverse("portal:my"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("portal:login") + "?next=")
+
+
+@pytest.mark.django_db
+def test_sign_in_never_redirects_to_another_site(client):
+    account_create(mobile="13800138000", password=PASSWORD)
+    response = client.post(
+        reverse("portal:login"),
+        {"username": "13800138000", "password": PASSWORD, "next": "https://evil.example/"},
+    )
+    assert response.status_code == 302 and response["Location"] == reverse("portal:my")
+
+
+@pytest.mark.django_db
+def test_a_new_account_declares_a_person_it_acts_for_unverified(client):
+    sign_up(client)
+    response = client.post(reverse("portal:identity"), {"name": "秋菊", "id_number": ID}, **ZH)
+    assert response.status_code == 302
+    applicant = Applicant.objects.get()
+    account = PortalAccount.objects.get()
+    assert applicant.user_id == account.user_id and applicant.mobile == "13800138000"
+    assert account.verified_at is None
+    assert "未绑定" in client.get(reverse("portal:my"), **ZH).content.decode()
+    again = client.get(reverse("portal:identity"))
+    assert again.status_code == 302  # one applicant per account
+
+
+@pytest.mark.django_db
+def test_an_identity_the_center_knows_needs_a_binding_code(client):
+    known = applicant_create(kind="person", name="秋菊", id_number=ID)
+    sign_up(client)
+    response = client.post(reverse("portal:identity"), {"name": "秋菊", "id_number": ID}, **ZH)
+    body = response.content.decode()
+    assert response.status_code == 400 and "绑定码" in body and 'id="e-id_number"' in body
+    known.refresh_from_db()
+    assert known.user_id is None  # nobody took the known applicant over
+    assert Applicant.objects.count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"name": "", "id_number": ID}, "name"),
+        ({"name": "秋菊", "id_number": ""}, "id_number"),
+        ({"name": "秋菊", "id_number": "110105194912310021"}, "id_number"),
+        ({"name": "秋菊", "id_number": ID, "document_kind": "spaceship"}, "document_kind"),
+    ],
+)
+def test_identity_refuses_bad_input_naming_the_field(client, fields, field):
+    sign_up(client)
+    response = client.post(reverse("portal:identity"), fields, **ZH)
+    assert response.status_code == 400 and f'id="e-{field}"' in response.content.decode()
+    assert not Applicant.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_organisation_account_declares_its_organisation(client):
+    from tests.factories.org import with_uscc_check_char
+
+    sign_up(client, kind="organisation")
+    uscc = with_uscc_check_char("91110105MA01ABCDE")
+    response = client.post(
+        reverse("portal:identity"), {"name": "大观农业合作社", "uscc": uscc, "legal_representative": "王庆来"}
+    )
+    assert response.status_code == 302
+    applicant = Applicant.objects.get()
+    assert applicant.kind == "organisation" and applicant.uscc == uscc

@@ -310,6 +310,9 @@ def clean_document(kind: str, number: str, *, field: str = "id_number") -> tuple
     return kind, number
 
 
+MAX_ADDRESS_LENGTH = 500  # an address is encrypted text without a column limit of its own
+
+
 def applicant_clean(
     *,
     kind: str,
@@ -329,9 +332,11 @@ def applicant_clean(
     with the same identity (other than `exclude`) is refused with APPLICANT_EXISTS."""
     if kind not in Applicant.Kind.values:
         raise org_error("UNKNOWN_APPLICANT_KIND", "kind", value=kind)
-    name = (name or "").strip()
-    if not name:
-        raise org_error("NAME_REQUIRED", "name")
+    name = _text(name, "name", Applicant, required=True)
+    legal_representative = _text(legal_representative, "legal_representative", Applicant)
+    address = (address or "").strip()
+    if len(address) > MAX_ADDRESS_LENGTH:
+        raise org_error("TOO_LONG", "address", max=MAX_ADDRESS_LENGTH)
     id_number = (id_number or "").strip()
     uscc = (uscc or "").strip()
     if kind == Applicant.Kind.PERSON:

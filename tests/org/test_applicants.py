@@ -169,3 +169,12 @@ def test_a_malformed_document_is_refused_naming_the_field(kind, number, field):
 def test_an_organisation_keeps_the_resident_id_kind():
     org = applicant_create(kind="organisation", name="某公司", uscc=VALID_USCC, document_kind="passport")
     assert org.document_kind == "resident_id"
+
+
+@pytest.mark.parametrize(("field", "size"), [("name", 201), ("legal_representative", 51), ("address", 501)])
+def test_applicant_fields_longer_than_they_may_be_are_refused_naming_the_field(field, size):
+    fields = {"kind": "organisation", "name": "大观农业合作社", "uscc": VALID_USCC}
+    fields[field] = "字" * size
+    with pytest.raises(OrgError) as refused:
+        applicant_create(**fields)
+    assert refused.value.code == "TOO_LONG" and refused.value.field == field

@@ -112,3 +112,11 @@ def test_400(client, prefix, title):
 def test_the_pages_link_home_in_their_language(client):
     assert 'href="/en/"' in client.get("/en/no-such-page/").content.decode()
     assert 'href="/"' in client.get("/no-such-page/").content.decode()
+
+
+def test_the_browsers_favicon_request_finds_the_icon(client):
+    from django.contrib.staticfiles import finders
+
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"].endswith("core/favicon.svg")
+    assert finders.find("core/favicon.svg")

@@ -2,10 +2,14 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from onewindow.core.display import display_mode_set
+
 admin.site.site_header = admin.site.site_title = "一窗通 OneWindow"
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    # The display switch (标准版 / 适老版): one cookie, set by a plain form (docs/accessibility.md).
+    path("display/", display_mode_set, name="display_mode"),
     *i18n_patterns(
         path("admin/", admin.site.urls),
         path("workbench/", include("onewindow.workbench.urls")),

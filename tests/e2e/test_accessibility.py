@@ -224,3 +224,20 @@ def test_the_workbench_base_layout_passes_axe_for_a_signed_in_clerk(page, screen
     page.goto("/workbench/" if screen == "home" else "/workbench/intake/")
     assert page.locator("html").get_attribute("lang") == "zh-Hans"
     assert_no_axe_violations(page, where=f"workbench {screen}")
+
+
+def test_in_the_elderly_friendly_mode_what_would_pop_up_stays_in_the_page(page, live_server):
+    """A dialog, a toast, a menu or a collapsed part a later page brings is laid out inline, in reading order."""
+    set_mode(page, live_server, ELDER)
+    page.goto("/")
+    page.evaluate(
+        """() => { const main = document.querySelector('main');
+          for (const [cls, text] of [['modal fade', '确认提交'], ['toast', '已保存'], ['dropdown-menu', '更多'], ['collapse', '详情'], ['fixed-bottom', '操作']]) {
+            const e = document.createElement('div'); e.className = cls; e.dataset.popup = cls; e.textContent = text; main.append(e); } }"""
+    )
+    laid_out = page.evaluate(
+        """() => [...document.querySelectorAll('[data-popup]')].map(e => { const s = getComputedStyle(e);
+             return [e.dataset.popup, s.position, s.display, s.opacity, e.checkVisibility()]; })"""
+    )
+    for name, position, display, opacity, visible in laid_out:
+        assert (position, display, opacity, visible) == ("static", "block", "1", True), name

@@ -20,3 +20,17 @@ def translated_path(context: template.Context, language: str) -> str:
     if request is None:
         return "/"
     return translate_url(request.get_full_path(), language)
+
+
+@register.filter
+def html_lang(language_code: str) -> str:
+    """Django's language code as the BCP 47 tag `lang=` wants: `zh-hans` → `zh-Hans` (GB/T 37668
+    and screen readers pick the Chinese voice from it), `en` → `en`."""
+    primary, _, rest = (language_code or "").partition("-")
+    if not rest:
+        return primary
+    subtags = [
+        part.title() if len(part) == 4 else part.upper() if len(part) == 2 else part
+        for part in rest.split("-")
+    ]
+    return "-".join([primary, *subtags])

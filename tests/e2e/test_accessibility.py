@@ -1,0 +1,243 @@
+"""Accessibility of the public pages in both display modes (标准版 / 适老版), in a real browser.
+
+axe-core (vendored, tests/e2e/axe.py) finds no serious or critical violation on any page of
+PAGES, in either mode, on the counter screen, on a phone and at 200 % zoom; no page needs a
+horizontal scroll there; the keyboard alone reaches every control with a visible focus; the
+elderly-friendly mode has no text under 18 px and no target under 44 px.
+
+A new portal page joins every check by one line in PAGES.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+
+from onewindow.core.display import COOKIE, ELDER, STANDARD
+from tests.e2e.axe import assert_no_axe_violations, axe_violations, describe
+from tests.e2e.conftest import COUNTER_SCREEN, sign_in
+from tests.factories.cases import accepted_case, make_world
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _case_address() -> str:
+    case = accepted_case(make_world())
+    return f"/progress/?number={case.number}&code={case.query_code}"
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    address: Callable[[], str]  # builds what the page needs in the database, returns its address
+
+
+# The pages every check below runs on. Add a line for each new portal page.
+PAGES = [
+    Page("home", lambda: "/"),
+    Page("progress", lambda: "/progress/"),
+    Page("progress-error", lambda: "/progress/?number=不是编号!&code=12&id_last4=%E2%80%AE"),
+    Page("progress-not-found", lambda: "/progress/?number=AHX-20260101-000001&code=ABCDEFGH"),
+    Page("progress-result", _case_address),
+    Page("staff-signin", lambda: "/workbench/login/"),
+]
+MODES = [STANDARD, ELDER]
+PHONE = {"width": 375, "height": 667}
+# A browser at 200 % zoom lays a 1366×768 screen out as 683×384 CSS pixels: the page sees exactly
+# that viewport (WCAG 1.4.4 / 1.4.10), so the zoom is the viewport, with pixels twice as dense.
+ZOOM_200 = {"width": COUNTER_SCREEN["width"] // 2, "height": COUNTER_SCREEN["height"] // 2}
+VIEWPORTS = {"counter": COUNTER_SCREEN, "phone": PHONE, "zoom200": ZOOM_200}
+
+FOCUSABLE = (
+    "a[href], button:not([disabled]), input:not([type=hidden]):not([disabled]), select:not([disabled]),"
+    " textarea:not([disabled]), summary, [tabindex]:not([tabindex='-1'])"
+)
+
+
+def set_mode(page, live_server, mode: str) -> None:
+    page.context.add_cookies([{"name": COOKIE, "value": mode, "url": live_server.url}])
+
+
+def horizontal_overflow(page) -> int:
+    """How many CSS pixels the page is wider than its viewport (0: nothing to scroll sideways)."""
+    return page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+
+
+def page_ids(p: Page) -> str:
+    return p.name
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("portal_page", PAGES, ids=page_ids)
+def test_axe_finds_nothing_serious_on_any_screen_and_nothing_scrolls_sideways(
+    page, live_server, portal_page, mode
+):
+    set_mode(page, live_server, mode)
+    address = portal_page.address()
+    problems = []
+    for screen, size in VIEWPORTS.items():
+        page.set_viewport_size(size)
+        page.goto(address)
+        assert page.locator("html").get_attribute("lang") == "zh-Hans"
+        assert (page.locator("link[data-display-mode=elder]").count() == 1) == (mode == ELDER)
+        found = axe_violations(page)
+        if found:
+            problems.append(f"{screen}:\n{describe(found)}")
+        if screen != "counter":
+            overflow = horizontal_overflow(page)
+            if overflow > 0:
+                problems.append(f"{screen}: the page is {overflow} px wider than the screen")
+    assert not problems, f"{portal_page.name} ({mode}):\n" + "\n".join(problems)
+
+
+def _visible_controls(page) -> list[dict]:
+    """Every visible focusable element, numbered in the DOM (data-a11y-index) for the Tab walk."""
+    return page.evaluate(
+        """selector => [...document.querySelectorAll(selector)]
+            .filter(e => e.checkVisibility({visibilityProperty: true}) || e.classList.contains('visually-hidden-focusable'))
+            .map((e, i) => { e.dataset.a11yIndex = String(i);
+                return {index: i, tag: e.tagName.toLowerCase(), text: (e.innerText || e.value || e.name || e.id || '').trim().slice(0, 40)}; })""",
+        FOCUSABLE,
+    )
+
+
+FOCUS_STATE = """() => { const e = document.activeElement; if (!e || e === document.body) return null;
+  const s = getComputedStyle(e); const r = e.getBoundingClientRect();
+  return {index: e.dataset.a11yIndex ?? null, tag: e.tagName.toLowerCase(),
+          ring: (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== 'none',
+          shown: r.width > 0 && r.height > 0}; }"""
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("portal_page", PAGES, ids=page_ids)
+def test_the_keyboard_alone_reaches_every_control_with_a_visible_focus(page, live_server, portal_page, mode):
+    set_mode(page, live_server, mode)
+    page.goto(portal_page.address())
+    controls = _visible_controls(page)
+    reached: list[str] = []
+    # Round the page once: Tab from wherever focus starts (a field with autofocus) until an element
+    # comes back; past the last control the focus leaves the page and comes in again at the top.
+    for _ in range(2 * len(controls) + 5):
+        page.keyboard.press("Tab")
+        state = page.evaluate(FOCUS_STATE)
+        if state is None:
+            continue
+        if state["index"] in reached:
+            break
+        assert state["ring"] and state["shown"], (
+            f"{state['tag']} #{state['index']} has focus but shows no ring"
+        )
+        reached.append(state["index"])
+    missing = [c for c in controls if str(c["index"]) not in reached]
+    assert not missing, f"{portal_page.name} ({mode}): Tab never reaches {missing}"
+
+
+def test_the_skip_link_moves_the_keyboard_into_the_main_content(page):
+    page.goto("/progress/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "跳到主要内容"
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('main') !== null")
+
+
+@pytest.mark.parametrize("portal_page", PAGES, ids=page_ids)
+def test_the_elderly_friendly_mode_has_large_text_and_large_targets(page, live_server, portal_page):
+    set_mode(page, live_server, ELDER)
+    page.goto(portal_page.address())
+    small_text = page.evaluate(
+        """() => { const out = []; const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+          while (walker.nextNode()) { const node = walker.currentNode; const e = node.parentElement;
+            if (!node.textContent.trim() || !e.checkVisibility()) continue;
+            const size = parseFloat(getComputedStyle(e).fontSize);
+            if (size < 18) out.push(`${e.tagName.toLowerCase()}.${e.className}: ${size}px "${node.textContent.trim().slice(0, 30)}"`); }
+          return out; }"""
+    )
+    assert not small_text, small_text
+    small_targets = page.evaluate(
+        """selector => [...document.querySelectorAll(selector)].filter(e => e.checkVisibility())
+            .filter(e => !e.matches('.visually-hidden-focusable:not(:focus)'))
+            .filter(e => !e.closest('p, dd, li:not(.nav-item)') || e.matches('.btn, .nav-link, input, select, textarea, summary'))
+            .map(e => [e, e.getBoundingClientRect()])
+            .filter(([e, r]) => r.height < 44 || r.width < 44)
+            .map(([e, r]) => `${e.tagName.toLowerCase()} "${(e.innerText || e.name || '').trim().slice(0, 30)}" ${Math.round(r.width)}×${Math.round(r.height)}`)""",
+        FOCUSABLE,
+    )
+    assert not small_targets, small_targets
+
+
+def test_a_visitor_switches_to_the_elderly_friendly_mode_from_the_keyboard_and_it_stays(page, shot):
+    """Signed out, without a script of ours: the switch is a form; the cookie carries the choice."""
+    page.goto("/")
+    assert "适老版" in page.inner_text("[data-testid=display-switch]")
+    shot("accessibility-home-standard")
+    page.focus("[data-testid=display-elder]")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("[data-testid=display-standard]")
+    assert page.url.endswith("/")
+    assert page.locator("link[data-display-mode=elder]").count() == 1
+    assert page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)") >= 18
+    shot("accessibility-home-elder")
+
+    page.goto("/progress/?number=不是编号")
+    assert page.locator("link[data-display-mode=elder]").count() == 1  # remembered on the next page
+    assert "标准版" in page.inner_text("[data-testid=display-switch]")
+    shot("accessibility-progress-error-elder")
+    page.goto("/workbench/login/")
+    assert page.locator("link[data-display-mode=elder]").count() == 1  # and on the sign-in page
+    shot("accessibility-signin-elder")
+
+    page.click("[data-testid=display-standard]")
+    page.wait_for_selector("[data-testid=display-elder]")
+    assert page.url.endswith("/workbench/login/")
+    assert page.locator("link[data-display-mode=elder]").count() == 0
+
+
+def test_phone_screenshots_of_both_modes_read(page, live_server, shot):
+    address = _case_address()
+    page.set_viewport_size(PHONE)
+    for mode in MODES:
+        set_mode(page, live_server, mode)
+        page.goto(address)
+        assert horizontal_overflow(page) == 0
+        shot(f"accessibility-progress-phone-{mode}")
+
+
+def test_the_progress_form_ties_each_error_to_its_field(page):
+    page.goto("/progress/?number=不是编号!&code=12&name=张三&id_last4=1!X")
+    for field in ["number", "code", "id_last4"]:
+        box = page.locator(f"#{field}")
+        assert box.get_attribute("aria-invalid") == "true"
+        described = (box.get_attribute("aria-describedby") or "").split()
+        assert f"{field}-error" in described
+        assert page.inner_text(f"#{field}-error").strip()
+    assert page.locator("#id_last4").is_visible()  # the error is not hidden in a closed <details>
+
+
+@pytest.mark.parametrize("screen", ["home", "intake"])
+def test_the_workbench_base_layout_passes_axe_for_a_signed_in_clerk(page, screen):
+    """Staff pages keep their dense layout (no display switch): run for what the shared layout does."""
+    world = make_world()
+    sign_in(page, world.clerk.user.username)
+    page.goto("/workbench/" if screen == "home" else "/workbench/intake/")
+    assert page.locator("html").get_attribute("lang") == "zh-Hans"
+    assert_no_axe_violations(page, where=f"workbench {screen}")
+
+
+def test_in_the_elderly_friendly_mode_what_would_pop_up_stays_in_the_page(page, live_server):
+    """A dialog, a toast, a menu or a collapsed part a later page brings is laid out inline, in reading order."""
+    set_mode(page, live_server, ELDER)
+    page.goto("/")
+    page.evaluate(
+        """() => { const main = document.querySelector('main');
+          for (const [cls, text] of [['modal fade', '确认提交'], ['toast', '已保存'], ['dropdown-menu', '更多'], ['collapse', '详情'], ['fixed-bottom', '操作']]) {
+            const e = document.createElement('div'); e.className = cls; e.dataset.popup = cls; e.textContent = text; main.append(e); } }"""
+    )
+    laid_out = page.evaluate(
+        """() => [...document.querySelectorAll('[data-popup]')].map(e => { const s = getComputedStyle(e);
+             return [e.dataset.popup, s.position, s.display, s.opacity, e.checkVisibility()]; })"""
+    )
+    for name, position, display, opacity, visible in laid_out:
+        assert (position, display, opacity, visible) == ("static", "block", "1", True), name

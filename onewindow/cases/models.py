@@ -204,6 +204,49 @@ class MaterialFile(models.Model):
         return self.original_name
 
 
+class ToleranceCommitment(models.Model):
+    """The applicant's signed 容缺受理承诺书: the materials tolerated at acceptance, their due
+    dates, and how the signature was recorded: a scan of the signed letter (`file`, one of
+    the application's `MaterialFile`s, checked by its content) or the clerk's confirmation
+    that the applicant signed it at the window (`confirmed`), at least one of the two.
+
+    One per application (unique), written by `cases.actions.intake.application_intake` in
+    the transaction that accepts with pending materials: a window acceptance with 容缺
+    materials without one is refused (COMMITMENT_REQUIRED)."""
+
+    application = models.OneToOneField(
+        Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="commitment"
+    )
+    # [{"code": …, "name": …, "due": "YYYY-MM-DD"}, …] as promised at acceptance.
+    materials = models.JSONField(_("materials"), default=list)
+    confirmed = models.BooleanField(_("signature confirmed by the clerk"), default=False)
+    file = models.ForeignKey(
+        MaterialFile,
+        verbose_name=_("scan of the signed letter"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_by = models.ForeignKey(
+        Staff, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"))
+
+    class Meta:
+        verbose_name = _("tolerance commitment")
+        verbose_name_plural = _("tolerance commitments")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(confirmed=True) | models.Q(file__isnull=False),
+                name="commitment_signed_somehow",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application_id}"
+
+
 class CaseState(models.TextChoices):
     DRAFT = "draft", _("draft")
     SUBMITTED = "submitted", _("submitted")

@@ -33,6 +33,8 @@ from onewindow.cases.models import (
     CaseState,
     CaseTask,
     Channel,
+    MaterialFile,
+    ToleranceCommitment,
 )
 from onewindow.catalog.models import (
     DeliveryMethod,
@@ -842,3 +844,22 @@ def task_get(*, actor: Staff, pk: int) -> CaseTask | None:
 def application_get(*, actor: Staff, number: str) -> Application | None:
     """An application the actor may see (`org.access.scope_applications`) by its number, or None."""
     return scope_applications(Application.objects.filter(number=number), actor).first()
+
+
+def application_files(*, application_id: int) -> list[MaterialFile]:
+    """The scans attached to an application (for a case page whose scope is already checked;
+    each link goes through the permission-checked file view all the same)."""
+    return list(
+        MaterialFile.objects.filter(application_id=application_id)
+        .only("pk", "material_code", "original_name", "content_type", "size", "uploaded_at")
+        .order_by("pk")
+    )
+
+
+def application_commitment(*, application_id: int) -> ToleranceCommitment | None:
+    """The application's signed 容缺受理承诺书, with who recorded it and its scan, or None."""
+    return (
+        ToleranceCommitment.objects.select_related("recorded_by", "file")
+        .filter(application_id=application_id)
+        .first()
+    )

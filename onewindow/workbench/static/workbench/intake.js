@@ -54,12 +54,12 @@
     $$("[data-material]", form || document.createElement("div")).forEach(function (row) {
       var select = $("[data-material-choice]", row);
       var value = select ? select.value : "";
-      var commitment = $("[data-commitment]", row);
-      if (commitment) commitment.hidden = value !== "tolerated";
       if (row.getAttribute("data-required") !== "1") return;
       if (value === "tolerated") tolerated += 1;
       else if (value === "missing" || value === "") { missing += 1; blocking += 1; }
     });
+    var commitment = form ? $("[data-commitment]", form) : null;
+    if (commitment) commitment.hidden = !tolerated && !commitment.classList.contains("border-danger");
     if (why) {
       Object.keys(buttons).forEach(function (k) { reasons[k] = why; });
     } else {

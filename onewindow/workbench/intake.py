@@ -16,7 +16,7 @@ from typing import Any, TypeVar, cast
 
 from django.core import signing
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -537,7 +537,7 @@ def commitment_pdf(request: HttpRequest) -> HttpResponse:
     query = request.GET
     applicant = _applicant(staff, query.get("print_applicant"))
     if applicant is None:
-        raise Http404(_("Find or register the applicant first (section 1)."))
+        return HttpResponseBadRequest(_("Find or register the applicant first (section 1)."))
     current = _work(staff, _ids(query.getlist("items")), _one_id(query.get("bundle")), applicant)
     rows = [
         r
@@ -545,7 +545,9 @@ def commitment_pdf(request: HttpRequest) -> HttpResponse:
         if r.tolerable and r.due and _short(query.get(f"m_{r.code}"), 20) == TOLERATED
     ]
     if not rows:
-        raise Http404(_("No material is marked 容缺 (tolerated)."))
+        return HttpResponseBadRequest(
+            _("No material is marked 容缺 (tolerated): there is nothing to promise.")
+        )
     notice = commitment_draft_notice(
         center_name=staff.center.name,
         applicant=applicant,

@@ -276,11 +276,11 @@ def test_the_commitment_letter_prints_from_the_checklist_before_acceptance(clien
     assert "容缺受理承诺书" in text and "经营场所使用证明" in text and "受理后编号" in text
     assert desk.applicant.name in text
     # Nothing marked 容缺, no applicant, a forged applicant: nothing to print.
-    assert client.get("/workbench/intake/commitment.pdf", {**query, "m_site": "paper"}).status_code == 404
-    assert client.get("/workbench/intake/commitment.pdf", {**query, "print_applicant": ""}).status_code == 404
+    assert client.get("/workbench/intake/commitment.pdf", {**query, "m_site": "paper"}).status_code == 400
+    assert client.get("/workbench/intake/commitment.pdf", {**query, "print_applicant": ""}).status_code == 400
     assert (
         client.get("/workbench/intake/commitment.pdf", {**query, "print_applicant": "1:forged"}).status_code
-        == 404
+        == 400
     )
     assert not Application.objects.exists()
 

@@ -85,6 +85,14 @@
     if (event.target.matches && event.target.matches("[data-material-choice]")) refresh();
   });
 
+  /* The checklist form is posted by htmx buttons; the only native submission is printing the
+     容缺 commitment letter (GET, new tab). Enter in a field must not print it (implicit submission). */
+  document.addEventListener("submit", function (event) {
+    if (event.target.id !== "intake-form") return;
+    var by = event.submitter;
+    if (!by || !by.hasAttribute("data-commitment-print")) event.preventDefault();
+  });
+
   /* Scans: sent as they are chosen; the server checks type by content, size and count. */
   document.addEventListener("change", function (event) {
     var input = event.target;

@@ -220,3 +220,18 @@ def test_only_the_requester_reaches_an_export_even_by_its_job_id(client, exports
         kind="batch_intake", center=world.center, created_by=admin.user, created_at=mine.created_at
     )
     assert client.get(f"/workbench/exports/{batch.pk}/").status_code == 404  # not an export at all
+
+
+@pytest.mark.django_db
+def test_a_task_queued_before_exports_became_jobs_runs_its_migrated_job(exports_dir):
+    from onewindow.cases.tasks import case_export_run_task
+
+    world = make_world()
+    accepted_case(world)
+    job = services.case_export_request(actor=world.clerk, filters={})
+    EXPORTS.filter(pk=job.pk).update(params={**job.params, "legacy_export": 41})
+    assert case_export_run_task.call(41) == {"export": 41, "job": job.pk, "state": "done"}
+    job.refresh_from_db()
+    assert job.report["rows"] == 1 and services.case_export_path(job).is_file()
+    assert case_export_run_task.call(41)["state"] == "done"  # runs once
+    assert case_export_run_task.call(999) == {"export": 999, "state": "missing"}

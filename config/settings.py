@@ -368,6 +368,7 @@ JOB_STALE_SECONDS = float(os.environ.get("ONEWINDOW_JOB_STALE_SECONDS", "60"))
 JOB_HANDLERS = {
     "batch_intake": "onewindow.cases.channels.batchrun.batch_job_run",
     "catalog_import": "onewindow.catalog.exchange.run.catalog_job_run",
+    "case_export": "onewindow.cases.actions.export.case_export_job_run",
 }
 
 SESSION_COOKIE_HTTPONLY = True

@@ -84,6 +84,7 @@ class NoticeKind(models.TextChoices):
     SUPPLEMENT = "supplement", _("supplement notice (one-time list)")
     COMPLETION = "completion", _("completion notice")
     HANDOVER = "handover", _("handover receipt")
+    COMMITMENT = "commitment", _("tolerance commitment letter (容缺受理承诺书)")
 
 
 class MaterialStatus(models.TextChoices):
@@ -107,6 +108,7 @@ TITLES = {
     NoticeKind.SUPPLEMENT: "一次性告知书",
     NoticeKind.COMPLETION: "办结通知书",
     NoticeKind.HANDOVER: "出件回执",
+    NoticeKind.COMMITMENT: "容缺受理承诺书",
 }
 TITLE_ACCEPTANCE_WITH_PENDING = "容缺受理通知书"
 TITLE_HANDOVER_DELIVERED = "送达回执"
@@ -119,6 +121,7 @@ NUMBER_WORDS = {
     NoticeKind.SUPPLEMENT: "补",
     NoticeKind.COMPLETION: "结",
     NoticeKind.HANDOVER: "送",
+    NoticeKind.COMMITMENT: "诺",
 }
 
 # Procedural basis per notice when the item gives none (行政许可法 第三十二条、第三十八条).
@@ -128,7 +131,10 @@ PROCEDURE_BASIS = {
     NoticeKind.SUPPLEMENT: "《中华人民共和国行政许可法》第三十二条第一款第（四）项",
     NoticeKind.COMPLETION: "《中华人民共和国行政许可法》第三十八条",
     NoticeKind.HANDOVER: "",
+    NoticeKind.COMMITMENT: "",
 }
+# Printed in place of the case number on a commitment letter printed before acceptance.
+NUMBER_AFTER_ACCEPTANCE = "受理后编号"
 
 STATUS_TEXT = {
     MaterialStatus.RECEIVED: "已收取",
@@ -262,6 +268,8 @@ class Notice:
     consult_phone: str = ""
     complaint_phone: str = ""
     query_code: str = ""  # printed under the QR code; with the number it opens the progress page
+    # A commitment letter: how its signature was recorded ("" while it waits to be signed).
+    signature_record: str = ""
     extra: Sequence[str] = field(default=())
 
     def __post_init__(self) -> None:
@@ -273,8 +281,8 @@ class Notice:
         object.__setattr__(self, "materials", tuple(self.materials))
         object.__setattr__(self, "extra", tuple(self.extra))
         object.__setattr__(self, "delivery_address", _masked(self.delivery_address, mask_address))
-        if not self.case_number.strip():
-            raise ValueError("a notice needs the case number")
+        if not self.case_number.strip() and kind != NoticeKind.COMMITMENT:
+            raise ValueError("a notice needs the case number")  # a commitment is signed before it
         for name in ("issued_at", "applied_at"):
             value = getattr(self, name)
             if value is not None and timezone.is_naive(value):
@@ -304,6 +312,12 @@ class Notice:
                 raise ValueError("a denial must state its reasons")
         if kind == NoticeKind.HANDOVER and not self.delivery_method:
             raise ValueError("a handover receipt needs the delivery method")
+        if kind == NoticeKind.COMMITMENT:
+            if not self.materials:
+                raise ValueError("a commitment letter lists the tolerated materials")
+            for m in self.materials:
+                if m.status != MaterialStatus.PENDING or m.due_date is None:
+                    raise ValueError(f"material {m.name!r} is not tolerated with a due date")
 
     @property
     def pending_materials(self) -> tuple[NoticeMaterial, ...]:
@@ -321,11 +335,11 @@ class Notice:
     def notice_number(self) -> str:
         """〔2026〕受字第 <case number> 号: unique because the case number is, readable at the window."""
         year = timezone.localtime(self.issued_at).year
-        return f"〔{year}〕{NUMBER_WORDS[self.kind]}字第 {self.case_number} 号"
+        return f"〔{year}〕{NUMBER_WORDS[self.kind]}字第 {self.case_number or NUMBER_AFTER_ACCEPTANCE} 号"
 
     @property
     def filename(self) -> str:
-        return f"{self.case_number}-{NoticeKind(self.kind).value}.pdf"
+        return f"{self.case_number or 'draft'}-{NoticeKind(self.kind).value}.pdf"
 
 
 def qr_url(case_number: str, query_code: str = "") -> str:
@@ -529,7 +543,7 @@ def _info_table(notice: Notice) -> Table:
     label_w, value_w = 24 * mm, FRAME_WIDTH / 2 - 24 * mm
     rows = [
         ("申请人", party.name, party.id_label, party.id_number or "—"),
-        ("联系电话", party.mobile or "—", "办件编号", notice.case_number),
+        ("联系电话", party.mobile or "—", "办件编号", notice.case_number or NUMBER_AFTER_ACCEPTANCE),
         ("申请事项", notice.item_name, "申请编号", notice.application_number or "—"),
         (
             "承办部门",
@@ -749,12 +763,56 @@ def _handover(notice: Notice) -> list[Flowable]:
     return out
 
 
+def _commitment(notice: Notice) -> list[Flowable]:
+    """容缺受理承诺书: the applicant's own promise, addressed to the center, signed by them.
+    Printed before acceptance (no number yet, no QR) to be signed at the window, and again
+    from the case with its number, QR code and how the signature was recorded."""
+    out: list[Flowable] = [
+        _p(
+            f"本人（单位）于{chinese_date(notice.applied_at or notice.issued_at)}申请办理{notice.item_name}，"
+            "下列申请材料暂不能提供，现申请容缺受理，并郑重承诺："
+        ),
+        _p("容缺材料及补齐期限：", "caption"),
+        _materials_table(notice.materials, with_due=True),
+        Spacer(1, 4),
+    ]
+    out += _numbered(
+        [
+            "已提交的申请材料真实、合法、有效，如有虚假，愿意承担相应的法律责任；",
+            "在上表所列期限内向受理窗口补齐容缺材料，补齐的材料与已提交材料的内容一致；",
+            "逾期未补齐，或者补齐的材料不符合要求的，同意受理机关按照容缺受理的有关规定终止办理，"
+            "已作出的决定依法撤销，由此产生的一切后果由本人（单位）承担，并按规定记入信用记录。",
+        ]
+    )
+    if notice.case_number:
+        out.append(_p("办理进度可扫描本承诺书右上角二维码，或凭办件编号在政务服务网、政务服务中心查询。"))
+    out.append(
+        _p(
+            f"本承诺书由{notice.center_name}于{chinese_date(notice.issued_at)}出具，一式两份，一份交承诺人，一份由受理机关存档。"
+        )
+    )
+    out.append(
+        KeepTogether(
+            [
+                Spacer(1, 10),
+                _p("承诺人（签名或盖章）：＿＿＿＿＿＿＿＿＿＿＿＿", "item"),
+                _p("身份证件号码：＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿", "item"),
+                _p("签署日期：　　　　年　　月　　日", "item"),
+                _p(f"经办人：{notice.clerk_name or '＿＿＿＿＿＿＿＿'}", "item"),
+                *([_p(f"签署记录：{notice.signature_record}", "small")] if notice.signature_record else []),
+            ]
+        )
+    )
+    return out
+
+
 _BODIES = {
     NoticeKind.ACCEPTANCE: _acceptance,
     NoticeKind.REFUSAL: _refusal,
     NoticeKind.SUPPLEMENT: _supplement,
     NoticeKind.COMPLETION: _completion,
     NoticeKind.HANDOVER: _handover,
+    NoticeKind.COMMITMENT: _commitment,
 }
 
 
@@ -770,6 +828,11 @@ def _notice_flowables(notice: Notice, seq: int) -> list[Flowable]:
     out.append(_info_table(notice))
     if notice.legal_basis and notice.kind != NoticeKind.HANDOVER:
         out.append(_p(f"设定依据：{notice.legal_basis}", "small"))
+    if notice.kind == NoticeKind.COMMITMENT:  # the applicant writes to the center and signs
+        out.append(_p(f"{notice.center_name}：", "addressee"))
+        out += _commitment(notice)
+        out += [_p(line) for line in notice.extra]
+        return out
     out.append(_p(f"{notice.applicant.name}：", "addressee"))
     out += _BODIES[notice.kind](notice)
     out += [_p(line) for line in notice.extra]

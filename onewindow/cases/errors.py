@@ -53,6 +53,9 @@ MESSAGES = {
     "VOID_DAY_PASSED": _(
         "An intake can be voided by its clerk only on the day it was taken; ask a center administrator."
     ),
+    "COMMITMENT_REQUIRED": _(
+        "Materials follow later (容缺): record the applicant's signed commitment (容缺受理承诺书) first."
+    ),
     "FILE_INVALID": _("The file cannot be taken: %(reason)s"),
     "NOTHING_TO_VOID": _("The application has no case that can be voided."),
     "EXTENSION_PENDING": _("An extension of this case is already waiting for the chief representative."),

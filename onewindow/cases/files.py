@@ -26,6 +26,8 @@ from onewindow.cases.selectors import case_list
 from onewindow.core import clock
 from onewindow.org.models import Staff
 
+# The scan of the signed 容缺受理承诺书 is kept under this code (cases.actions.intake).
+COMMITMENT_CODE = "_commitment"
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_FILES_PER_MATERIAL = 5
 CHUNK = 64 * 1024
@@ -122,8 +124,9 @@ def material_file_store(
 
 def material_files_attach(*, application: Application, file_ids: list[int], actor: Staff) -> int:
     """Attach the scans `actor` uploaded (not yet attached) to the application their intake
-    created, for materials the application asks for. Others' or attached files are left."""
-    codes = set(application.materials.values_list("code", flat=True))
+    created, for materials the application asks for (and the signed commitment letter,
+    COMMITMENT_CODE). Others' or attached files are left."""
+    codes = set(application.materials.values_list("code", flat=True)) | {COMMITMENT_CODE}
     return MaterialFile.objects.filter(
         pk__in=file_ids, uploaded_by=actor, application__isnull=True, material_code__in=codes
     ).update(application=application)

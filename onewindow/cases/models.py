@@ -204,6 +204,49 @@ class MaterialFile(models.Model):
         return self.original_name
 
 
+class ToleranceCommitment(models.Model):
+    """The applicant's signed 容缺受理承诺书: the materials tolerated at acceptance, their due
+    dates, and how the signature was recorded: a scan of the signed letter (`file`, one of
+    the application's `MaterialFile`s, checked by its content) or the clerk's confirmation
+    that the applicant signed it at the window (`confirmed`), at least one of the two.
+
+    One per application (unique), written by `cases.actions.intake.application_intake` in
+    the transaction that accepts with pending materials: a window acceptance with 容缺
+    materials without one is refused (COMMITMENT_REQUIRED)."""
+
+    application = models.OneToOneField(
+        Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="commitment"
+    )
+    # [{"code": …, "name": …, "due": "YYYY-MM-DD"}, …] as promised at acceptance.
+    materials = models.JSONField(_("materials"), default=list)
+    confirmed = models.BooleanField(_("signature confirmed by the clerk"), default=False)
+    file = models.ForeignKey(
+        MaterialFile,
+        verbose_name=_("scan of the signed letter"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_by = models.ForeignKey(
+        Staff, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"))
+
+    class Meta:
+        verbose_name = _("tolerance commitment")
+        verbose_name_plural = _("tolerance commitments")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(confirmed=True) | models.Q(file__isnull=False),
+                name="commitment_signed_somehow",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application_id}"
+
+
 class CaseState(models.TextChoices):
     DRAFT = "draft", _("draft")
     SUBMITTED = "submitted", _("submitted")
@@ -623,48 +666,3 @@ class BatchJobRow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job_id}:{self.row} {self.outcome}"
-
-
-class CaseExport(models.Model):
-    """A spreadsheet of a case search, made in the background for the staff member who asked.
-
-    Small and self-contained (who, which filters, how far, which file): the file lives under
-    `settings.DATA_DIR / "exports"` by a generated name, outside the web root, and is handed
-    out only to its requester. Written only by `cases.services` (case_export_*)."""
-
-    class State(models.TextChoices):
-        QUEUED = "queued", _("queued")
-        RUNNING = "running", _("running")
-        DONE = "done", _("done")
-        FAILED = "failed", _("failed")
-
-    requested_by = models.ForeignKey(
-        Staff,
-        verbose_name=_("requested by"),
-        on_delete=models.CASCADE,
-        related_name="case_exports",
-        db_index=False,  # (requested_by, -created_at) leads with it
-    )
-    # The search as the page parsed it, JSON-ready (dates as ISO text, ids as numbers).
-    filters = models.JSONField(_("filters"), default=dict, blank=True)
-    state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.QUEUED)
-    rows = models.PositiveIntegerField(_("rows"), default=0)
-    truncated = models.BooleanField(_("cut at the row limit"), default=False)
-    file_name = models.CharField(_("file name"), max_length=100, blank=True, editable=False)
-    error = models.TextField(_("error"), blank=True)
-    created_at = models.DateTimeField(_("created at"))
-    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        verbose_name = _("case export")
-        verbose_name_plural = _("case exports")
-        indexes = [models.Index(fields=["requested_by", "-created_at"], name="case_export_requester")]
-
-    def __str__(self) -> str:
-        return f"{self.requested_by_id}:{self.created_at:%Y-%m-%d %H:%M}"
-
-    @property
-    def finished(self) -> bool:
-        return self.state in (self.State.DONE, self.State.FAILED)

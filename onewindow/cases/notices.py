@@ -10,7 +10,10 @@ by the event it documents, so printing the same notice twice gives the same pape
 * supplement: one notice for the whole application listing every material still missing
   across all its cases (一次性告知), from the latest `request_supplement` events;
 * completion: the decision (and a denial's reasons and basis), the result document, delivery;
-* handover: the delivery method, tracking number or who signed, the result document.
+* handover: the delivery method, tracking number or who signed, the result document;
+* commitment (容缺受理承诺书): the tolerated materials and due dates of `accept_with_pending`
+  and how the signature was recorded; before acceptance `commitment_draft_notice` prints
+  the same letter from the checklist, without a number, to be signed.
 """
 
 from __future__ import annotations
@@ -21,9 +24,24 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from onewindow.cases.documents import MaterialStatus, Notice, NoticeKind, NoticeMaterial, NoticeParty
+from onewindow.cases.documents import (
+    MaterialStatus,
+    Notice,
+    NoticeKind,
+    NoticeMaterial,
+    NoticeParty,
+    chinese_date,
+)
 from onewindow.cases.errors import CaseError
-from onewindow.cases.models import Application, ApplicationMaterial, Case, CaseEvent, CaseMaterial, CaseState
+from onewindow.cases.models import (
+    Application,
+    ApplicationMaterial,
+    Case,
+    CaseEvent,
+    CaseMaterial,
+    CaseState,
+    ToleranceCommitment,
+)
 from onewindow.catalog.models import MaterialRequirement
 from onewindow.core import clock
 from onewindow.org.models import Applicant
@@ -49,6 +67,7 @@ NOTICE_EVENT = {
     NoticeKind.REFUSAL: ("refuse",),
     NoticeKind.COMPLETION: ("decide",),
     NoticeKind.HANDOVER: ("deliver",),
+    NoticeKind.COMMITMENT: ("accept_with_pending",),
 }
 
 
@@ -150,6 +169,16 @@ def case_notice(*, case: Case | int, kind: str, issued_at: dt.datetime | None = 
             values["legal_basis"] = data.get("legal_basis", "") or values["legal_basis"]
         if case.decided_by is not None:
             values["clerk_name"] = case.decided_by.name
+    elif kind == NoticeKind.COMMITMENT:
+        values["materials"] = [
+            m for m in _acceptance_materials(case, data) if m.status == MaterialStatus.PENDING
+        ]
+        values["signature_record"] = commitment_record_text(
+            ToleranceCommitment.objects.select_related("recorded_by")
+            .filter(application_id=case.application_id)
+            .first()
+        )
+        values["delivery_method"] = ""
     elif kind == NoticeKind.HANDOVER:
         values["delivery_method"] = data.get("method") or case.delivery_method
         values["tracking_number"] = data.get("tracking_number", "") or case.tracking_number
@@ -270,3 +299,46 @@ def application_supplement_notice(
     if len(cases) > 1:
         values["legal_basis"] = ""
     return Notice(**values)
+
+
+def commitment_record_text(commitment: ToleranceCommitment | None) -> str:
+    """How a commitment's signature was recorded, as the letter and the case page say it."""
+    if commitment is None:
+        return ""
+    when = chinese_date(commitment.recorded_at)
+    who = commitment.recorded_by.name
+    ways = []
+    if commitment.confirmed:
+        ways.append("经办人确认申请人已当场签署")
+    if commitment.file_id:
+        ways.append("签署件扫描存档")
+    return f"{who}于{when}记录：{'，'.join(ways)}。"
+
+
+def commitment_draft_notice(
+    *,
+    center_name: str,
+    applicant: Applicant,
+    item_names: list[str],
+    materials: list[tuple[str, str, dt.date]],
+    clerk_name: str,
+    department_name: str = "",
+) -> Notice:
+    """The commitment letter printed from the checklist before acceptance, to be signed: no
+    case number (it is given at acceptance), so no QR code; `materials` as (name, form, due)."""
+    return Notice(
+        kind=NoticeKind.COMMITMENT,
+        case_number="",
+        center_name=center_name,
+        department_name=department_name,
+        item_name="、".join(item_names),
+        applicant=_party(applicant),
+        issued_at=clock.now(),
+        clerk_name=clerk_name,
+        materials=[
+            NoticeMaterial(
+                name=name, form=form, status=MaterialStatus.PENDING, due_date=due, note=TOLERABLE_NOTE
+            )
+            for name, form, due in materials
+        ],
+    )

@@ -126,6 +126,7 @@ SENTENCES: dict[str, Builder] = {
     "accept_with_pending": lambda who, d: (
         _("%(who)s accepted the case with materials to follow: %(names)s")
         % {"who": who, "names": _names(d.get("pending", ()))}
+        + (_(" (the applicant signed the commitment)") if d.get("commitment") else "")
     ),
     "refuse": lambda who, d: (
         _("%(who)s refused the application: %(reasons)s") % {"who": who, "reasons": d.get("reasons", "")}

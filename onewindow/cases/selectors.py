@@ -29,10 +29,11 @@ from onewindow.cases.models import (
     Application,
     Case,
     CaseEvent,
-    CaseExport,
     CaseState,
     CaseTask,
     Channel,
+    MaterialFile,
+    ToleranceCommitment,
 )
 from onewindow.catalog.models import (
     DeliveryMethod,
@@ -46,6 +47,7 @@ from onewindow.catalog.models import (
 from onewindow.core import clock
 from onewindow.core.errors import FIELD_INVALID, OUT_OF_RANGE, FieldError
 from onewindow.core.inputs import Choice, DateValue, Integer, Schema, YesNo, input_check, refused
+from onewindow.core.models import Job
 from onewindow.core.personal import field_is_personal
 from onewindow.org.access import scope_applications, scope_by_center, scope_cases
 from onewindow.org.models import Applicant, Department, Staff
@@ -441,15 +443,19 @@ def case_get(*, actor: Any, pk: int | None = None, number: str | None = None) ->
         raise case_error("CASE_NOT_FOUND") from None
 
 
-def case_export_get(*, actor: Staff, pk: int) -> CaseExport | None:
-    """One export of the actor's own: nobody else's, whatever their roles (an export holds
-    a search run in its requester's scope)."""
-    return CaseExport.objects.filter(pk=pk, requested_by_id=actor.pk).first()
+def case_export_get(*, actor: Staff, pk: int) -> Job | None:
+    """One export (a `core.Job` of kind case_export) of the actor's own: nobody else's, whatever
+    their roles (an export holds a search run in its requester's scope)."""
+    return Job.objects.filter(pk=pk, kind=Job.Kind.CASE_EXPORT, created_by_id=actor.user_id).first()
 
 
-def case_export_list(*, actor: Staff, limit: int = 5) -> list[CaseExport]:
+def case_export_list(*, actor: Staff, limit: int = 5) -> list[Job]:
     """The actor's latest exports, newest first."""
-    return list(CaseExport.objects.filter(requested_by_id=actor.pk).order_by("-created_at", "-pk")[:limit])
+    return list(
+        Job.objects.filter(kind=Job.Kind.CASE_EXPORT, created_by_id=actor.user_id).order_by(
+            "-created_at", "-pk"
+        )[:limit]
+    )
 
 
 def case_progress_get(
@@ -842,3 +848,22 @@ def task_get(*, actor: Staff, pk: int) -> CaseTask | None:
 def application_get(*, actor: Staff, number: str) -> Application | None:
     """An application the actor may see (`org.access.scope_applications`) by its number, or None."""
     return scope_applications(Application.objects.filter(number=number), actor).first()
+
+
+def application_files(*, application_id: int) -> list[MaterialFile]:
+    """The scans attached to an application (for a case page whose scope is already checked;
+    each link goes through the permission-checked file view all the same)."""
+    return list(
+        MaterialFile.objects.filter(application_id=application_id)
+        .only("pk", "material_code", "original_name", "content_type", "size", "uploaded_at")
+        .order_by("pk")
+    )
+
+
+def application_commitment(*, application_id: int) -> ToleranceCommitment | None:
+    """The application's signed 容缺受理承诺书, with who recorded it and its scan, or None."""
+    return (
+        ToleranceCommitment.objects.select_related("recorded_by", "file")
+        .filter(application_id=application_id)
+        .first()
+    )

@@ -40,6 +40,7 @@ from onewindow.cases.actions.export import (
     case_export_run,
 )
 from onewindow.cases.actions.intake import (
+    CommitmentIn,
     IntakeResult,
     application_intake,
     application_materials_received,
@@ -62,6 +63,7 @@ from onewindow.cases.actions.tasks import (
     task_claim,
     task_complete,
 )
+from onewindow.cases.files import COMMITMENT_CODE
 from onewindow.cases.rules import TRANSITIONS, Transition, check_transition, staff_roles
 
 __all__ = [
@@ -70,6 +72,8 @@ __all__ = [
     "DEFAULT_REPORT_DAYS",
     "TRANSITIONS",
     "IntakeResult",
+    "COMMITMENT_CODE",
+    "CommitmentIn",
     "AgentIn",
     "MaterialIn",
     "Transition",

@@ -113,6 +113,7 @@ class Job(models.Model):
     class Kind(models.TextChoices):
         BATCH_INTAKE = "batch_intake", _("batch intake")
         CATALOG_IMPORT = "catalog_import", _("catalog import")
+        CASE_EXPORT = "case_export", _("case search export")
 
     class State(models.TextChoices):
         QUEUED = "queued", _("queued")

@@ -91,6 +91,9 @@ DENY_REASONS = ("现场核查不符合许可条件", "申请材料与实际情�
 OPINIONS = ("材料齐全，符合规定，同意。", "经审查，符合条件，拟同意。", "同意，请按程序办理。")
 SUSPEND_REASONS = (Suspension.Reason.EXPERT_REVIEW, Suspension.Reason.TESTING, Suspension.Reason.PUBLICITY)
 
+# The demo's applicants sign the 容缺受理承诺书 at the window when a material follows later.
+SIGNED = services.CommitmentIn(confirmed=True)
+
 
 @dataclass
 class HistoryReport:
@@ -302,7 +305,7 @@ class _Player:
                 legal_basis="《中华人民共和国行政许可法》第三十二条",
             )
             return
-        result = services.application_intake(application=application, actor=clerk)
+        result = services.application_intake(application=application, actor=clerk, commitment=SIGNED)
         if result.supplement_requested:
             if outcome == "supplement_pending":
                 return
@@ -310,7 +313,7 @@ class _Player:
             missing = [m["code"] for m in result.missing]
             services.application_supplement(application=application, materials=missing, actor=applicant)
             yield self.later(clock.now(), 2, 10)
-            result = services.application_intake(application=application, actor=clerk)
+            result = services.application_intake(application=application, actor=clerk, commitment=SIGNED)
         case = result.cases[0]
         if immediate:
             if rng.random() < 0.97:  # handed over at the window on the spot

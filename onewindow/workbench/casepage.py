@@ -31,7 +31,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from onewindow.cases import rules, selectors, services
 from onewindow.cases.errors import CaseError
-from onewindow.cases.models import Case, CaseMaterial, CaseState, CaseTask
+from onewindow.cases.models import ApplicationMaterial, Case, CaseMaterial, CaseState, CaseTask, MaterialFile
+from onewindow.cases.notices import commitment_record_text
 from onewindow.cases.presenters import case_trail
 from onewindow.cases.selectors import version_plan
 from onewindow.core import clock
@@ -51,6 +52,7 @@ NOTICE_ACTIONS = {
     "supplement": ("request_supplement",),
     "completion": ("complete",),
     "handover": ("deliver",),
+    "commitment": ("accept_with_pending",),
 }
 
 
@@ -289,11 +291,35 @@ def build_panel(
 
 
 def _materials(case: Case) -> list[CaseMaterial]:
-    return list(
+    """The case's materials, each with its scans (`scans`, linked to the permission-checked
+    file view) and whether a 容缺 one is overdue (`overdue`): two queries in all."""
+    rows = list(
         CaseMaterial.objects.filter(case_id=case.pk)
         .select_related("requirement", "material")
         .order_by("requirement__order", "pk")
     )
+    scans: dict[str, list[MaterialFile]] = {}
+    for scan in selectors.application_files(application_id=case.application_id):
+        scans.setdefault(scan.material_code, []).append(scan)
+    today = clock.today()
+    for row in rows:
+        material = row.material
+        row.scans = scans.get(row.requirement.code, [])  # type: ignore[attr-defined]
+        row.overdue = bool(  # type: ignore[attr-defined]
+            material is not None
+            and material.status == ApplicationMaterial.Status.PENDING
+            and material.due_date is not None
+            and material.due_date < today
+        )
+    return rows
+
+
+def _commitment(case: Case) -> dict[str, Any] | None:
+    """The applicant's signed 容缺受理承诺书 of the case's application, as the page shows it."""
+    commitment = selectors.application_commitment(application_id=case.application_id)
+    if commitment is None:
+        return None
+    return {"row": commitment, "record": commitment_record_text(commitment)}
 
 
 def _form_rows(case: Case) -> list[dict[str, Any]]:
@@ -336,6 +362,7 @@ def case_context(
         "paused": case.state == CaseState.SUSPENDED,
         "form_rows": _form_rows(case),
         "materials": _materials(case),
+        "commitment": _commitment(case),
         "tasks": tasks,
         "trail": case_trail(events=events),
         "notices": _notices(events),

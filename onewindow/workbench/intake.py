@@ -16,14 +16,16 @@ from typing import Any, TypeVar, cast
 
 from django.core import signing
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from onewindow.cases import files, services
+from onewindow.cases.documents import render_notice
 from onewindow.cases.errors import CaseError
 from onewindow.cases.models import Application, ApplicationMaterial, CaseState
+from onewindow.cases.notices import commitment_draft_notice
 from onewindow.cases.selectors import (
     VersionPlan,
     applicant_materials_on_file,
@@ -308,8 +310,10 @@ def _work_context(
     return {
         "work": work,
         "applicant": applicant,
+        "applicant_token": applicant_token(applicant) if applicant is not None else "",
         "values": extra.pop("values", None) or _prefill(work, applicant),
         "errors": extra.pop("errors", {}),
+        "work_tolerated": any(r.choice == TOLERATED for r in work.materials),
         "idempotency_key": secrets.token_urlsafe(24),
         "kinds": FormField.Kind,
         "choices": {
@@ -363,16 +367,29 @@ def _materials_in(work: Work, post: Any) -> tuple[list[services.MaterialIn], dic
         elif choice == TOLERATED:
             if not row.tolerable:
                 errors[f"m_{row.code}"] = _("“%(name)s” may not follow later.") % {"name": row.name}
-            elif post.get(f"commit_{row.code}") != "on":
-                errors[f"commit_{row.code}"] = _(
-                    "The applicant signs the commitment to hand in “%(name)s” by %(due)s."
-                ) % {"name": row.name, "due": row.due}
             missing.append(row.code)
         elif choice in (MISSING, REUSED):
             missing.append(row.code)
         else:
             errors[f"m_{row.code}"] = _("Choose what was handed in.")
     return handed, errors, missing
+
+
+def _commitment_in(staff: Staff, post: Any) -> services.CommitmentIn | None:
+    """The signed 容缺受理承诺书 as the checklist records it: the clerk's tick, and the scan of
+    the signed letter if one was uploaded for this intake (the clerk's own, not yet attached)."""
+    confirmed = post.get("commitment_signed") == "on"
+    scan = next(
+        (
+            f
+            for f in files.material_files_loose(actor=staff, ids=_ids(post.getlist("scans")))
+            if f.material_code == services.COMMITMENT_CODE
+        ),
+        None,
+    )
+    if not confirmed and scan is None:
+        return None
+    return services.CommitmentIn(confirmed=confirmed, file_id=scan.pk if scan is not None else None)
 
 
 def _agent(post: Any, applicant: Applicant) -> services.AgentIn | None:
@@ -439,6 +456,13 @@ def submit(request: HttpRequest) -> HttpResponse:
     if not current.items:
         errors["items"] = _("Choose at least one item (section 2).")
     handed, material_errors, missing = _materials_in(current, post)
+    tolerated = [r for r in current.materials if r.choice == TOLERATED]
+    commitment = _commitment_in(staff, post)
+    if tolerated and commitment is None and action in ("accept", "accept_with_pending"):
+        material_errors["commitment"] = _(
+            "Print the commitment letter (容缺受理承诺书), have the applicant sign it, then tick "
+            "“signed” or upload the scan of the signed letter."
+        )
     reasons = str(post.get("reasons", "")).strip()[:2000]
     legal_basis = str(post.get("legal_basis", "")).strip()[:500]
     if action == "refuse":  # the form is still checked: an application is submitted with it
@@ -494,12 +518,47 @@ def submit(request: HttpRequest) -> HttpResponse:
                     application=application, actor=staff, materials=missing, note=_("one-time notice")
                 )
             else:
-                services.application_intake(application=application, actor=staff)
+                services.application_intake(application=application, actor=staff, commitment=commitment)
     except CaseError as exc:
         name = exc.field.removeprefix("form_data.") if exc.field.startswith("form_data.") else exc.field
         name = name.replace("agent.", "agent_")
         return _refused(request, current, applicant, form_data, {name or "action": exc.message}, post)
     return _result(request, _outcome_of(application))
+
+
+@require_GET
+@clerks
+def commitment_pdf(request: HttpRequest) -> HttpResponse:
+    """The 容缺受理承诺书 to print and sign before acceptance, from the checklist as it stands
+    (the form posted here natively, GET, into a new tab): the applicant, the items and the
+    materials marked 容缺 with their due dates. No case number yet, so no QR code; the case
+    page prints it again with both once accepted."""
+    staff = _staff(request)
+    query = request.GET
+    applicant = _applicant(staff, query.get("print_applicant"))
+    if applicant is None:
+        return HttpResponseBadRequest(_("Find or register the applicant first (section 1)."))
+    current = _work(staff, _ids(query.getlist("items")), _one_id(query.get("bundle")), applicant)
+    rows = [
+        r
+        for r in current.materials
+        if r.tolerable and r.due and _short(query.get(f"m_{r.code}"), 20) == TOLERATED
+    ]
+    if not rows:
+        return HttpResponseBadRequest(
+            _("No material is marked 容缺 (tolerated): there is nothing to promise.")
+        )
+    notice = commitment_draft_notice(
+        center_name=staff.center.name,
+        applicant=applicant,
+        item_names=[i.name for i in current.items],
+        materials=[(r.name, "", r.due) for r in rows],
+        clerk_name=staff.name,
+    )
+    response = HttpResponse(render_notice(notice), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{notice.filename}"'
+    response["Cache-Control"] = "private, no-store"  # personal data
+    return response
 
 
 def _blocking(work: Work, missing: list[str]) -> bool:
@@ -529,6 +588,9 @@ def _refused(
         legal_basis=str(post.get("legal_basis", ""))[:500],
         delivery_method=_short(post.get("delivery_method"), 12),
         delivery_address=_short(post.get("delivery_address"), 200),
+        commitment_signed=post.get("commitment_signed") == "on",
+        # The scans uploaded for this intake stay with it when it is shown again.
+        kept_scans=files.material_files_loose(actor=_staff(request), ids=_ids(post.getlist("scans"))),
     )
     context["idempotency_key"] = _short(post.get("idempotency_key"), 64) or context["idempotency_key"]
     return render(request, "workbench/intake/work.html", context)

@@ -27,7 +27,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from onewindow.cases import services
 from onewindow.cases.errors import CaseError
-from onewindow.cases.models import OPEN_STATES, CaseExport, CaseState, Channel
+from onewindow.cases.models import OPEN_STATES, CaseState, Channel
 from onewindow.cases.selectors import (
     CaseCursor,
     case_export_get,
@@ -36,6 +36,7 @@ from onewindow.cases.selectors import (
     case_search_check,
     case_search_choices,
 )
+from onewindow.core.models import Job
 from onewindow.workbench.staff import staff_required
 
 PAGE_SIZE = 50
@@ -135,7 +136,7 @@ def _export_box(request: HttpRequest, export: Any, *, error: str = "", status: i
     return render(request, "workbench/cases/_export.html", {"export": export, "error": error}, status=status)
 
 
-def _own_export(request: HttpRequest, pk: int) -> CaseExport:
+def _own_export(request: HttpRequest, pk: int) -> Job:
     export = case_export_get(actor=request.staff, pk=pk)  # type: ignore[attr-defined]
     if export is None:
         raise Http404(_("No such export."))

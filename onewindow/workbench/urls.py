@@ -40,6 +40,7 @@ urlpatterns = [
     path("intake/submit/", intake.submit, name="intake_submit"),
     path("intake/void/", intake.void, name="intake_void"),
     path("intake/scans/", intake.file_upload, name="intake_scan"),
+    path("intake/commitment.pdf", intake.commitment_pdf, name="intake_commitment"),
     path("files/<int:pk>/", intake.file_get, name="file"),
     path("pickup/", pickup.pickup, name="pickup"),
     path("pickup/<str:number>/deliver/", pickup.pickup_deliver, name="pickup_deliver"),

@@ -23,6 +23,8 @@ from tests.factories.cases import (
 
 pytestmark = pytest.mark.django_db
 
+SIGNED = services.CommitmentIn(confirmed=True)  # the applicant signed the 容缺 commitment
+
 
 def at(y, m, d, hh=10):
     return dt.datetime(y, m, d, hh, 0, tzinfo=TZ)
@@ -56,7 +58,9 @@ def test_acceptance_with_pending_materials_records_both_deadlines():
         ],
     )
     app = submit(world, items=[item], materials=["id_card"])
-    (case,) = services.application_intake(application=app, actor=world.clerk).accepted_with_pending
+    (case,) = services.application_intake(
+        application=app, actor=world.clerk, commitment=SIGNED
+    ).accepted_with_pending
     data = recorded(case, "accept_with_pending")
     assert when(data["deadline"]) == case.deadline and when(data["legal_deadline"]) == case.legal_deadline
     assert chain_verify(case) == []
@@ -83,7 +87,9 @@ def test_the_decision_is_recorded_on_the_decide_event_and_on_the_immediate_path(
     case = decided_case(world)
     assert recorded(case, "decide")["decision"] == case.decision == "granted"
     immediate = make_world(case_kind="immediate")
-    (done,) = services.application_intake(application=submit(immediate), actor=immediate.clerk).completed
+    (done,) = services.application_intake(
+        application=submit(immediate), actor=immediate.clerk, commitment=SIGNED
+    ).completed
     assert recorded(done, "decide")["decision"] == "granted"
     assert "deadline" in recorded(done, "accept")
     assert chain_verify(done) == []

@@ -87,6 +87,10 @@ def _every_kind() -> list[Notice]:
         ),
         _completion(),
         _notice(NoticeKind.HANDOVER, delivery_method="pickup", result_name="食品经营许可证"),
+        _notice(
+            NoticeKind.COMMITMENT,
+            materials=[NoticeMaterial("场地租赁合同", status="pending", due_date=dt.date(2026, 12, 4))],
+        ),
     ]
 
 
@@ -131,8 +135,8 @@ def test_qr_image_on_the_notice_is_the_code_of_the_progress_url(settings):
     list(
         zip(
             _every_kind(),
-            ["受理通知书", "不予受理通知书", "一次性告知书", "办结通知书", "出件回执"],
-            ["受字第", "不受字第", "补字第", "结字第", "送字第"],
+            ["受理通知书", "不予受理通知书", "一次性告知书", "办结通知书", "出件回执", "容缺受理承诺书"],
+            ["受字第", "不受字第", "补字第", "结字第", "送字第", "诺字第"],
             strict=True,
         )
     ),
@@ -148,12 +152,16 @@ def test_every_notice_shows_title_number_applicant_seal_and_qr(notice, title, nu
     assert title in first
     assert f"〔2026〕{number_line}{CASE_NUMBER}号" in first
     assert "某某县政务服务中心" in first
-    assert "王小明：" in text
+    if notice.kind == NoticeKind.COMMITMENT:  # the applicant writes to the center, and signs
+        assert "某某县政务服务中心：" in text
+        assert "承诺人（签名或盖章）" in text
+    else:
+        assert "王小明：" in text
+        assert "（盖章）" in text
     assert "110105********0012" in text
     assert ID_NUMBER not in text
     assert "138****5678" in text
     assert PHONE not in text
-    assert "（盖章）" in text
     assert "2026年11月23日" in text
     images = [
         xobject.get_object()
@@ -467,7 +475,9 @@ def test_render_notices_puts_each_notice_on_its_own_pages_with_its_own_qr():
 
     assert len(pages) == len(notices)
     for page, title in zip(
-        pages, ["受理通知书", "不予受理通知书", "一次性告知书", "办结通知书", "出件回执"], strict=True
+        pages,
+        ["受理通知书", "不予受理通知书", "一次性告知书", "办结通知书", "出件回执", "容缺受理承诺书"],
+        strict=True,
     ):
         assert title in page
         assert "第1页共" not in page
@@ -495,3 +505,48 @@ def test_render_notices_numbers_pages_per_notice():
 def test_render_notices_needs_at_least_one_notice():
     with pytest.raises(ValueError, match="nothing"):
         render_notices([])
+
+
+def test_the_commitment_letter_lists_materials_due_dates_consequences_and_a_signature_line():
+    notice = _notice(
+        NoticeKind.COMMITMENT,
+        materials=[NoticeMaterial("场地租赁合同", status="pending", due_date=dt.date(2026, 12, 4))],
+        signature_record="李四于2026年11月23日记录：经办人确认申请人已当场签署。",
+    )
+    text = _text(render_notice(notice))
+    assert "容缺受理承诺书" in text
+    assert "场地租赁合同" in text and "2026年12月4日" in text
+    assert "终止办理" in text and "信用记录" in text  # the consequences of being late
+    assert "承诺人（签名或盖章）" in text and "签署日期" in text
+    assert "经办人确认申请人已当场签署" in text
+
+
+def test_a_commitment_letter_printed_before_acceptance_has_no_number_and_no_qr():
+    notice = _notice(
+        NoticeKind.COMMITMENT,
+        case_number="",
+        materials=[NoticeMaterial("场地租赁合同", status="pending", due_date=dt.date(2026, 12, 4))],
+    )
+    pdf = render_notice(notice)
+    reader = PdfReader(io.BytesIO(pdf))
+    assert "受理后编号" in _text(pdf)
+    assert "/XObject" not in reader.pages[0]["/Resources"]
+
+
+@pytest.mark.parametrize(
+    "materials",
+    [
+        [],
+        [NoticeMaterial("场地租赁合同", status="pending")],
+        [NoticeMaterial("场地租赁合同", status="received")],
+    ],
+    ids=["none", "no-due-date", "not-tolerated"],
+)
+def test_a_commitment_letter_needs_tolerated_materials_with_due_dates(materials):
+    with pytest.raises(ValueError):
+        _notice(NoticeKind.COMMITMENT, materials=materials)
+
+
+def test_no_other_notice_goes_without_a_case_number():
+    with pytest.raises(ValueError, match="case number"):
+        _notice(NoticeKind.REFUSAL, case_number="", reasons=["申请事项依法不需要取得行政许可"])

@@ -1,4 +1,5 @@
-"""Case search exports: enqueued after commit, written by the database worker, handed to their requester only."""
+"""Case search exports: background jobs (core.Job, kind case_export) enqueued after commit, run by
+the one job task in the database worker, handed to their requester only."""
 
 import io
 
@@ -10,13 +11,15 @@ from openpyxl import load_workbook
 
 from onewindow.cases import services
 from onewindow.cases.errors import CaseError
-from onewindow.cases.models import CaseExport
+from onewindow.core.jobs import job_progress, job_resumable
+from onewindow.core.models import Job
 from onewindow.org.models import Role
 from tests.factories.cases import accepted_case, completed_case, make_world
 from tests.factories.org import StaffFactory
 
 PASSWORD = "onewindow-test"
-TASK = "onewindow.cases.tasks.case_export_run_task"
+TASK = "onewindow.core.tasks.job_task"
+EXPORTS = Job.objects.filter(kind="case_export")
 
 
 def run_worker() -> None:
@@ -44,8 +47,9 @@ def test_the_clerk_exports_a_search_and_downloads_it_after_the_worker_ran(client
     sign_in(client, world.clerk)
     response = client.post("/workbench/exports/", {"state": "accepted"}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200 and 'data-state="queued"' in response.content.decode()
-    export = CaseExport.objects.get()
-    assert export.filters == {"state": "accepted"} and export.requested_by_id == world.clerk.pk
+    export = EXPORTS.get()
+    assert export.params["filters"] == {"state": "accepted"} and export.created_by_id == world.clerk.user_id
+    assert export.center_id == world.center.pk
     assert DBTaskResult.objects.filter(task_path=TASK, status=TaskResultStatus.READY).count() == 1
     status = client.get(f"/workbench/exports/{export.pk}/")
     assert "hx-trigger" in status.content.decode()  # still polling
@@ -56,15 +60,15 @@ def test_the_clerk_exports_a_search_and_downloads_it_after_the_worker_ran(client
     result = DBTaskResult.objects.get(task_path=TASK)
     assert result.status == TaskResultStatus.SUCCESSFUL, result.exception_class_path
     export.refresh_from_db()
-    assert export.state == "done" and export.rows == 1 and not export.truncated
-    assert (exports_dir / export.file_name).is_file() and export.file_name.endswith(".xlsx")
+    assert export.state == "done" and export.report["rows"] == 1 and not export.report["truncated"]
+    assert export.attempt == 1 and export.heartbeat_at is not None and export.phase == ""
+    file_name = export.report["file"]
+    assert (exports_dir / file_name).is_file() and file_name.endswith(".xlsx")
     status = client.get(f"/workbench/exports/{export.pk}/").content.decode()
     assert "hx-trigger" not in status and "export-download" in status
     download = client.get(f"/workbench/exports/{export.pk}/download/")
     assert download.status_code == 200 and download["Cache-Control"] == "private, no-store"
-    assert (
-        ".xlsx" in download["Content-Disposition"] and export.file_name not in download["Content-Disposition"]
-    )
+    assert ".xlsx" in download["Content-Disposition"] and file_name not in download["Content-Disposition"]
     rows = sheet_rows(b"".join(download.streaming_content))
     assert rows[0][0] == "办件编号" and len(rows) == 2
     numbers = [r[0] for r in rows[1:]]
@@ -88,7 +92,7 @@ def test_an_export_past_the_row_limit_is_cut_and_says_so(settings):
     export = services.case_export_request(actor=world.clerk, filters={})
     run_worker()
     export.refresh_from_db()
-    assert export.state == "done" and export.rows == 2 and export.truncated
+    assert export.state == "done" and export.report["rows"] == 2 and export.report["truncated"]
     rows = sheet_rows(services.case_export_path(export).read_bytes())
     assert len(rows) == 4 and "只含前2件" in rows[-1][0]
 
@@ -105,7 +109,7 @@ def test_a_double_click_makes_one_export_and_there_is_a_limit_per_person(django_
     with pytest.raises(CaseError) as refused:
         services.case_export_request(actor=world.clerk, filters={"state": "closed"})
     assert refused.value.code == "EXPORT_LIMIT"
-    assert CaseExport.objects.count() == 3
+    assert EXPORTS.count() == 3
 
 
 @pytest.mark.django_db
@@ -117,7 +121,7 @@ def test_bad_filters_are_refused_and_nothing_is_recorded(filters):
     with pytest.raises(CaseError) as refused:
         services.case_export_request(actor=world.clerk, filters=filters)
     assert refused.value.code == "FIELD_INVALID" and refused.value.field in filters
-    assert not CaseExport.objects.exists()
+    assert not EXPORTS.exists()
 
 
 @pytest.mark.django_db
@@ -129,9 +133,13 @@ def test_a_failed_export_is_recorded_and_leaves_no_file(settings, tmp_path):
     blocked.write_text("a file where the directory should be")
     settings.ONEWINDOW_EXPORT_DIR = blocked
     export = services.case_export_run(export_id=export.pk)
-    assert export.state == "failed" and export.error and export.file_name == ""
+    assert export.state == "failed" and export.error and "file" not in export.report
     assert list(tmp_path.iterdir()) == [blocked]
-    assert services.case_export_run(export_id=export.pk).state == "failed"  # runs once
+    assert services.case_export_path(export) is None
+    assert job_resumable(export)  # a failed export is resumed as a new attempt, as any job
+    settings.ONEWINDOW_EXPORT_DIR = tmp_path / "fixed"
+    again = services.case_export_request(actor=world.clerk, filters={})
+    assert again.pk != export.pk  # a failed one is not "open": asking again makes a new one
 
 
 @pytest.mark.django_db
@@ -155,7 +163,7 @@ def test_the_export_runs_in_the_scope_the_requester_has_when_it_runs(exports_dir
     export = services.case_export_request(actor=world.clerk, filters={})
     world.clerk.user.groups.clear()  # the clerk lost their role before the worker ran
     export = services.case_export_run(export_id=export.pk)
-    assert export.state == "done" and export.rows == 0
+    assert export.state == "done" and export.report["rows"] == 0
 
 
 @pytest.mark.django_db
@@ -169,8 +177,61 @@ def test_exports_older_than_a_week_are_removed_with_their_files(exports_dir):
     new = services.case_export_run(
         export_id=services.case_export_request(actor=world.clerk, filters={"state": "accepted"}).pk
     )
-    CaseExport.objects.filter(pk=old.pk).update(finished_at=timezone.now() - dt.timedelta(days=8))
+    EXPORTS.filter(pk=old.pk).update(finished_at=timezone.now() - dt.timedelta(days=8))
     old_file = services.case_export_path(old)
     assert services.case_export_prune() == 1
     assert not old_file.exists() and services.case_export_path(new).is_file()
-    assert list(CaseExport.objects.values_list("pk", flat=True)) == [new.pk]
+    assert list(EXPORTS.values_list("pk", flat=True)) == [new.pk]
+
+
+@pytest.mark.django_db
+def test_an_export_whose_worker_died_is_resumed_when_asked_again(
+    exports_dir, settings, django_capture_on_commit_callbacks
+):
+    """The job layer's heartbeat: a running export whose progress file stopped ageing is
+    stale, and the same search asked again resumes it (a new attempt) instead of waiting forever."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    world = make_world()
+    accepted_case(world)
+    export = services.case_export_request(actor=world.clerk, filters={})
+    long_ago = timezone.now() - dt.timedelta(hours=1)
+    EXPORTS.filter(pk=export.pk).update(state="running", heartbeat_at=long_ago, started_at=long_ago)
+    export.refresh_from_db()
+    assert job_progress(export).stale
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        again = services.case_export_request(actor=world.clerk, filters={})
+    assert again.pk == export.pk and again.attempt == 2 and again.state == "queued" and len(callbacks) == 1
+    done = services.case_export_run(export_id=export.pk)
+    assert done.state == "done" and done.attempt == 2 and done.report["rows"] == 1
+
+
+@pytest.mark.django_db
+def test_only_the_requester_reaches_an_export_even_by_its_job_id(client, exports_dir):
+    world = make_world()
+    mine = services.case_export_run(export_id=services.case_export_request(actor=world.clerk, filters={}).pk)
+    admin = StaffFactory(center=world.center, roles=[Role.CENTER_ADMIN, Role.SUPERVISOR])
+    sign_in(client, admin)  # sees every job of the center elsewhere: not an export's file
+    for url in (f"/workbench/exports/{mine.pk}/", f"/workbench/exports/{mine.pk}/download/"):
+        assert client.get(url).status_code == 404
+    batch = Job.objects.create(
+        kind="batch_intake", center=world.center, created_by=admin.user, created_at=mine.created_at
+    )
+    assert client.get(f"/workbench/exports/{batch.pk}/").status_code == 404  # not an export at all
+
+
+@pytest.mark.django_db
+def test_a_task_queued_before_exports_became_jobs_runs_its_migrated_job(exports_dir):
+    from onewindow.cases.tasks import case_export_run_task
+
+    world = make_world()
+    accepted_case(world)
+    job = services.case_export_request(actor=world.clerk, filters={})
+    EXPORTS.filter(pk=job.pk).update(params={**job.params, "legacy_export": 41})
+    assert case_export_run_task.call(41) == {"export": 41, "job": job.pk, "state": "done"}
+    job.refresh_from_db()
+    assert job.report["rows"] == 1 and services.case_export_path(job).is_file()
+    assert case_export_run_task.call(41)["state"] == "done"  # runs once
+    assert case_export_run_task.call(999) == {"export": 999, "state": "missing"}

@@ -13,6 +13,8 @@ from tests.factories.cases import item_with_procedure, make_world, submit
 from tests.factories.catalog import ServiceItemVersionFactory
 from tests.factories.org import ApplicantFactory
 
+SIGNED = services.CommitmentIn(confirmed=True)  # the applicant signed the 容缺 commitment
+
 pytestmark = pytest.mark.django_db
 TZ = ZoneInfo("Asia/Shanghai")
 MONDAY = dt.datetime(2026, 11, 23, 9, 30, tzinfo=TZ)
@@ -59,7 +61,7 @@ def test_missing_required_material_asks_once_for_everything_for_the_whole_applic
     world = make_world()
     a, b = two_items(world)
     app = submit(world, items=[a, b], materials=["id_card"])
-    result = services.application_intake(application=app, actor=world.clerk)
+    result = services.application_intake(application=app, actor=world.clerk, commitment=SIGNED)
     assert result.supplement_requested
     assert {m["code"] for m in result.missing} == {"licence", "floor_plan"}
     assert set(app.cases.values_list("state", flat=True)) == {"pending_supplement"}
@@ -68,7 +70,7 @@ def test_missing_required_material_asks_once_for_everything_for_the_whole_applic
     services.application_supplement(application=app, materials=["licence"], actor=world.clerk)
     assert set(app.cases.values_list("state", flat=True)) == {"submitted"}
     with clock.frozen(MONDAY):
-        result = services.application_intake(application=app, actor=world.clerk)
+        result = services.application_intake(application=app, actor=world.clerk, commitment=SIGNED)
     assert not result.supplement_requested
     assert len(result.accepted) == 1 and len(result.accepted_with_pending) == 1
     pending = result.accepted_with_pending[0]
@@ -82,7 +84,9 @@ def test_tolerated_material_blocks_completion_until_it_arrives():
     world = make_world()
     _, b = two_items(world)
     app = submit(world, items=[b], materials=["id_card"])
-    (case,) = services.application_intake(application=app, actor=world.clerk).accepted_with_pending
+    (case,) = services.application_intake(
+        application=app, actor=world.clerk, commitment=SIGNED
+    ).accepted_with_pending
     case = services.case_route(case=case, actor=world.clerk)
     task = case.tasks.get()
     services.task_complete(task=task, actor=world.approver, opinion="同意")
@@ -103,7 +107,7 @@ def test_pending_materials_overdue_lists_cases_past_their_due_date():
     _, b = two_items(world)
     with clock.frozen(MONDAY):
         app = submit(world, items=[b], materials=["id_card"])
-        services.application_intake(application=app, actor=world.clerk)
+        services.application_intake(application=app, actor=world.clerk, commitment=SIGNED)
     from onewindow.cases.selectors import pending_materials_overdue
 
     assert not pending_materials_overdue(center=world.center, today=dt.date(2026, 11, 30)).exists()
@@ -176,7 +180,9 @@ def test_materials_received_skips_cases_that_left_handling():
         materials=[{"code": "floor_plan", "name": "平面图", "tolerable": True}],
     )
     app = submit(world, items=[b, c], materials=["id_card"])
-    first, second = services.application_intake(application=app, actor=world.clerk).accepted_with_pending
+    first, second = services.application_intake(
+        application=app, actor=world.clerk, commitment=SIGNED
+    ).accepted_with_pending
     services.case_withdraw(case=first, actor=world.applicant)
     touched = services.application_materials_received(
         application=app, materials=["floor_plan"], actor=world.clerk
@@ -197,7 +203,7 @@ def test_the_clerk_rejects_an_unusable_material_and_asks_once():
     assert app.materials.get(code="licence").status == ApplicationMaterial.Status.REJECTED
     assert set(app.cases.values_list("state", flat=True)) == {"pending_supplement"}
     services.application_supplement(application=app, materials=["licence"], actor=world.clerk)
-    result = services.application_intake(application=app, actor=world.clerk)
+    result = services.application_intake(application=app, actor=world.clerk, commitment=SIGNED)
     assert len(result.accepted) == 2
 
 

@@ -22,6 +22,8 @@ from tests.factories.cases import (
 
 pytestmark = pytest.mark.django_db
 
+SIGNED = services.CommitmentIn(confirmed=True)  # the applicant signed the 容缺 commitment
+
 
 def pdf_text(notice) -> str:
     pdf = render_notice(notice)
@@ -47,7 +49,9 @@ def test_acceptance_with_pending_lists_the_tolerated_material_and_its_due_date()
         ]
     )
     application = submit(world, materials=["id_card"])
-    case = services.application_intake(application=application, actor=world.clerk).accepted_with_pending[0]
+    case = services.application_intake(
+        application=application, actor=world.clerk, commitment=SIGNED
+    ).accepted_with_pending[0]
     notice = case_notice(case=case, kind="acceptance")
     text = pdf_text(notice)
     assert "容缺受理通知书" in text and "健康体检证明" in text and case.number in text
@@ -80,7 +84,7 @@ def test_supplement_notice_lists_every_missing_material_across_the_application(
         ],
     )
     application = submit(world, items=[world.item, second], materials=["id_card"])
-    result = services.application_intake(application=application, actor=world.clerk)
+    result = services.application_intake(application=application, actor=world.clerk, commitment=SIGNED)
     assert result.supplement_requested
     with django_assert_max_num_queries(4):
         notice = application_supplement_notice(application=application)

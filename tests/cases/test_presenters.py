@@ -62,3 +62,21 @@ def test_the_trail_costs_two_queries(django_assert_max_num_queries):
     with django_assert_max_num_queries(2):
         lines = case_trail(events=selectors.case_timeline(case=case))
     assert len(lines) == 8
+
+
+def test_a_tolerated_acceptance_says_the_applicant_signed_the_commitment():
+    from tests.factories.cases import item_with_procedure, submit
+
+    world = make_world()
+    item, _version = item_with_procedure(
+        center=world.center,
+        department=world.department,
+        materials=[{"code": "lease", "name": "场地租赁合同", "tolerable": True, "tolerance_days": 3}],
+    )
+    application = submit(world, items=[item], materials=[])
+    (case,) = services.application_intake(
+        application=application, actor=world.clerk, commitment=services.CommitmentIn(confirmed=True)
+    ).accepted_with_pending
+    with translation.override("zh-hans"):
+        sentence = case_trail(events=selectors.case_timeline(case=case))[1].sentence
+    assert "场地租赁合同" in sentence and "容缺受理承诺书" in sentence

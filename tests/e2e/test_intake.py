@@ -104,9 +104,23 @@ def test_a_returning_applicant_with_a_tolerated_material_is_accepted_from_the_ke
     assert page.input_value("#m_site") == "reused"  # an earlier certificate is on file…
     keys.press("ArrowDown")  # …but the lease ran out: the new one follows (容缺)
     assert page.input_value("#m_site") == "tolerated"
+    assert page.is_visible("[data-commitment]")  # 容缺 needs the applicant's signed commitment
+    keys.press("Tab")  # the site certificate's scan
     keys.press("Tab")
-    keys.press("Space")
-    assert page.is_checked("#commit_site")
+    assert page.evaluate("document.activeElement.dataset.testid") == "print-commitment"
+    with page.context.expect_page() as printed:
+        keys.press("Enter")  # the letter opens in a new tab, ready to print and sign
+    letter = printed.value
+    letter.wait_for_load_state()
+    assert "/workbench/intake/commitment.pdf" in letter.url and "m_site=tolerated" in letter.url
+    pdf = page.request.get(letter.url)
+    assert pdf.headers["content-type"] == "application/pdf"
+    letter_text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.body())).pages).replace(" ", "")
+    assert "容缺受理承诺书" in letter_text and "经营场所使用证明" in letter_text and "承诺人" in letter_text
+    letter.close()
+    keys.press("Tab")
+    keys.press("Space")  # the applicant signed: the clerk confirms
+    assert page.is_checked("#commitment_signed")
     assert page.is_disabled("#do-accept")
     assert "容缺受理" in (page.get_attribute("#do-accept", "title") or "")  # why it cannot apply
     shot("intake-form-tolerated")
@@ -122,6 +136,12 @@ def test_a_returning_applicant_with_a_tolerated_material_is_accepted_from_the_ke
     assert "与原件核对无误" in application.materials.get(code="id_card").note
     text = notice_text(page, "acceptance")
     assert "容缺" in text and case.number in text.replace("\n", "")
+    commitment = application.commitment
+    assert commitment.confirmed and commitment.recorded_by == desk.clerk
+    event = CaseEvent.objects.get(case=case, action="accept_with_pending")
+    assert event.data["commitment"]["id"] == commitment.pk
+    filed = notice_text(page, "commitment")  # the filed copy: with the case number and its QR code
+    assert "容缺受理承诺书" in filed and case.number in filed.replace("\n", "")
 
 
 def test_a_walk_in_is_registered_and_refused_with_its_notice(page, shot, desk):

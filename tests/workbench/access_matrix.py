@@ -137,6 +137,7 @@ class Route:
     data: Callable[[Hall], dict[str, Any]] = field(default=lambda hall: {})
     public: bool = False  # open to everyone (the sign-in page)
     visible: Callable[[str, str], bool] = case_visible  # (role, where) -> may this role open it
+    bad_input: bool = False  # a GET that answers 400 without its query (as a POST without its fields)
 
 
 CLERK = frozenset({Role.INTAKE_CLERK})
@@ -176,7 +177,10 @@ ROUTES: list[Route] = [
     Route("intake_submit", roles=CLERK, method="POST"),
     Route("intake_void", roles=VOIDERS, method="POST"),
     Route("intake_scan", roles=CLERK, method="POST"),
-    # A scan: whoever may see a case of its application (the case scope).
+    # The 容缺 commitment letter printed from the checklist: without the checklist, 400.
+    Route("intake_commitment", roles=CLERK, bad_input=True),
+    # A scan: whoever may see a case of its application (the case scope). The case page links
+    # each material's scans and the signed commitment's scan to this view.
     Route("file", kwargs=first_scan),
     Route("prereview", roles=frozenset({Role.INTAKE_CLERK})),
     Route(

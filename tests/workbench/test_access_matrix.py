@@ -65,7 +65,7 @@ def expected(route: Route, role: str | None, where: str) -> set[int]:
         return {403}
     if route.kwargs is not None and not route.visible(role, where):
         return {404}
-    return {200, 302} | ({400} if route.method == "POST" else set())
+    return {200, 302} | ({400} if route.method == "POST" or route.bad_input else set())
 
 
 def test_each_role_opens_only_what_its_scope_holds(client, net):

@@ -7,7 +7,7 @@ import io
 import pytest
 from django.utils import translation
 
-from onewindow.cases.models import Application, CaseEvent, MaterialFile
+from onewindow.cases.models import Application, CaseEvent, MaterialFile, ToleranceCommitment
 from onewindow.org.models import Applicant, Role
 from onewindow.workbench.intake import applicant_token
 from tests.factories.cases import item_with_procedure, make_world
@@ -162,15 +162,127 @@ def test_a_double_clicked_accept_makes_one_case(client, desk):
 def test_accept_with_a_tolerated_material_needs_the_signed_commitment(client, desk):
     sign_in(client, desk.clerk)
     refused = post_intake(client, desk, "accept_with_pending", m_site="tolerated").content.decode()
-    assert 'data-testid="error-commit_site"' in refused
+    assert 'data-testid="error-commitment"' in refused
+    with translation.override("zh-hans"):
+        assert "容缺受理承诺书" in refused  # the field-named error, in Chinese
     assert not Application.objects.exists()
+    assert not ToleranceCommitment.objects.exists()
     body = post_intake(
-        client, desk, "accept_with_pending", m_site="tolerated", commit_site="on"
+        client, desk, "accept_with_pending", m_site="tolerated", commitment_signed="on"
     ).content.decode()
     assert 'data-outcome="accepted_with_pending"' in body
+    assert "notice/commitment.pdf" in body
     case = Application.objects.get().cases.get()
     assert case.pending_materials_due is not None
-    assert CaseEvent.objects.filter(case=case, action="accept_with_pending").exists()
+    commitment = ToleranceCommitment.objects.get(application=case.application)
+    assert commitment.confirmed and commitment.file is None and commitment.recorded_by == desk.clerk
+    assert commitment.materials == [
+        {"code": "site", "name": "经营场所使用证明", "due": case.pending_materials_due.isoformat()}
+    ]
+    event = CaseEvent.objects.get(case=case, action="accept_with_pending")
+    assert event.data["commitment"] == {"id": commitment.pk, "confirmed": True, "file": None}
+
+
+@pytest.mark.parametrize("value", ["", "off", "yes", "ON", "on\x00", "x" * 10_000])
+def test_anything_but_the_tick_is_no_commitment(client, desk, value):
+    sign_in(client, desk.clerk)
+    body = post_intake(client, desk, "accept_with_pending", m_site="tolerated", commitment_signed=value)
+    assert 'data-testid="error-commitment"' in body.content.decode() or body.status_code == 400
+    assert not Application.objects.exists()
+
+
+def _upload(client, code, content, name="signed.pdf", scans=()):
+    upload = io.BytesIO(content)
+    upload.name = name
+    return client.post("/workbench/intake/scans/", {"material": code, "file": upload, "scans": list(scans)})
+
+
+def test_the_scan_of_the_signed_letter_records_the_commitment(client, desk):
+    sign_in(client, desk.clerk)
+    assert "data-scan-error" not in _upload(client, "_commitment", b"%PDF-1.4 signed").content.decode()
+    scan = MaterialFile.objects.get(material_code="_commitment")
+    body = post_intake(
+        client, desk, "accept_with_pending", m_site="tolerated", scans=[str(scan.pk)]
+    ).content.decode()
+    assert 'data-outcome="accepted_with_pending"' in body
+    commitment = ToleranceCommitment.objects.get()
+    assert commitment.file == scan and not commitment.confirmed
+    scan.refresh_from_db()
+    assert scan.application == commitment.application
+    case = commitment.application.cases.get()
+    page = client.get(f"/workbench/cases/{case.number}/").content.decode()
+    assert f"/workbench/files/{scan.pk}/" in page and 'data-testid="commitment-scan"' in page
+    assert f"/workbench/cases/{case.number}/notice/commitment.pdf" in page
+    letter = client.get(f"/workbench/cases/{case.number}/notice/commitment.pdf")
+    assert letter.status_code == 200 and letter["Content-Type"] == "application/pdf"
+
+
+@pytest.mark.parametrize(
+    ("content", "name"),
+    [(b"MZ\x90\x00 an exe", "signed.pdf"), (b"", "signed.png"), (b"GIF89a", "signed.gif")],
+    ids=["exe-named-pdf", "empty", "gif"],
+)
+def test_a_signed_letter_of_the_wrong_type_is_refused_and_records_nothing(client, desk, content, name):
+    sign_in(client, desk.clerk)
+    assert "data-scan-error" in _upload(client, "_commitment", content, name).content.decode()
+    assert not MaterialFile.objects.exists()
+    body = post_intake(client, desk, "accept_with_pending", m_site="tolerated").content.decode()
+    assert 'data-testid="error-commitment"' in body
+
+
+def test_a_huge_signed_letter_is_refused(client, desk, monkeypatch):
+    from onewindow.cases import files
+
+    monkeypatch.setattr(files, "MAX_FILE_BYTES", 64 * 1024)
+    sign_in(client, desk.clerk)
+    body = _upload(client, "_commitment", b"%PDF-1.4 " + b"0" * (200 * 1024)).content.decode()
+    assert "data-scan-error" in body
+    assert not MaterialFile.objects.exists()
+    assert not [p for p in files.files_dir().iterdir() if p.is_file()]  # nothing half-written kept
+
+
+def test_someone_elses_scan_is_no_commitment(client, desk):
+    other = StaffFactory(center=desk.center, roles=[Role.INTAKE_CLERK])
+    other.user.set_password(PASSWORD)
+    other.user.save()
+    sign_in(client, other)
+    _upload(client, "_commitment", b"%PDF-1.4 theirs")
+    theirs = MaterialFile.objects.get()
+    client.logout()
+    sign_in(client, desk.clerk)
+    body = post_intake(
+        client, desk, "accept_with_pending", m_site="tolerated", scans=[str(theirs.pk)]
+    ).content.decode()
+    assert 'data-testid="error-commitment"' in body
+    assert not Application.objects.exists()
+    theirs.refresh_from_db()
+    assert theirs.application is None
+
+
+def test_the_commitment_letter_prints_from_the_checklist_before_acceptance(client, desk):
+    sign_in(client, desk.clerk)
+    query = {
+        "print_applicant": applicant_token(desk.applicant),
+        "items": [str(desk.item.pk)],
+        "m_site": "tolerated",
+        "m_id_card": "paper",
+    }
+    response = client.get("/workbench/intake/commitment.pdf", query)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response["Cache-Control"] == "private, no-store"
+    from tests.cases.test_documents import _text
+
+    text = _text(response.content)
+    assert "容缺受理承诺书" in text and "经营场所使用证明" in text and "受理后编号" in text
+    assert desk.applicant.name in text
+    # Nothing marked 容缺, no applicant, a forged applicant: nothing to print.
+    assert client.get("/workbench/intake/commitment.pdf", {**query, "m_site": "paper"}).status_code == 400
+    assert client.get("/workbench/intake/commitment.pdf", {**query, "print_applicant": ""}).status_code == 400
+    assert (
+        client.get("/workbench/intake/commitment.pdf", {**query, "print_applicant": "1:forged"}).status_code
+        == 400
+    )
+    assert not Application.objects.exists()
 
 
 def test_a_material_that_may_not_follow_cannot_be_tolerated(client, desk):

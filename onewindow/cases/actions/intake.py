@@ -21,6 +21,7 @@ from onewindow.cases.actions.clock import deadlines
 from onewindow.cases.actions.submission import MaterialIn, material_inputs
 from onewindow.cases.errors import case_error
 from onewindow.cases.events import Actor, append_event
+from onewindow.cases.files import COMMITMENT_CODE
 from onewindow.cases.models import (
     Application,
     ApplicationMaterial,
@@ -30,6 +31,8 @@ from onewindow.cases.models import (
     CaseState,
     Channel,
     Decision,
+    MaterialFile,
+    ToleranceCommitment,
 )
 from onewindow.cases.selectors import version_plan
 from onewindow.catalog.models import CaseKind
@@ -55,6 +58,46 @@ class IntakeResult:
     missing: list[dict[str, Any]] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class CommitmentIn:
+    """How the applicant's 容缺受理承诺书 was signed: the clerk confirms the signature at the
+    window (`confirmed`), and/or `file_id` names the scan of the signed letter (a
+    `MaterialFile` of the application, material code COMMITMENT_CODE)."""
+
+    confirmed: bool = False
+    file_id: int | None = None
+
+
+def _commitment_record(
+    application: Application, commitment: CommitmentIn | None, *, actor: Staff, pending: list[dict[str, Any]]
+) -> ToleranceCommitment | None:
+    """Record the signed commitment, or refuse (COMMITMENT_REQUIRED, field `commitment`) when a
+    window acceptance with 容缺 materials has none: the applicant's promise is what lets the
+    clock start without them. The scan must be the application's own (attached to it)."""
+    file = None
+    if commitment is not None and commitment.file_id is not None:
+        file = MaterialFile.objects.filter(
+            pk=commitment.file_id, application_id=application.pk, material_code=COMMITMENT_CODE
+        ).first()
+        if file is None:
+            raise case_error("FILE_INVALID", field="commitment", reason=_("no such scan of this application"))
+    if commitment is None or not (commitment.confirmed or file is not None):
+        if application.channel == Channel.WINDOW:
+            raise case_error("COMMITMENT_REQUIRED", field="commitment")
+        return None
+    existing = ToleranceCommitment.objects.filter(application_id=application.pk).first()
+    if existing is not None:
+        return existing
+    return ToleranceCommitment.objects.create(
+        application=application,
+        materials=[{"code": p["code"], "name": p["name"], "due": p["due"].isoformat()} for p in pending],
+        confirmed=commitment.confirmed,
+        file=file,
+        recorded_by=actor,
+        recorded_at=clock.now(),
+    )
+
+
 def _materials(application: Application) -> dict[str, ApplicationMaterial]:
     return {m.code: m for m in ApplicationMaterial.objects.filter(application_id=application.pk)}
 
@@ -67,7 +110,9 @@ def _gaps_entry(listed: dict[str, dict[str, Any]], code: str, name: str, tolerab
 
 
 @transaction.atomic
-def application_intake(*, application: Application, actor: Staff) -> IntakeResult:
+def application_intake(
+    *, application: Application, actor: Staff, commitment: CommitmentIn | None = None
+) -> IntakeResult:
     """Check every submitted case's materials against its pinned version and act once for all.
 
     A required material that may not follow later (not 容缺) missing anywhere → every
@@ -75,6 +120,12 @@ def application_intake(*, application: Application, actor: Staff) -> IntakeResul
     everything missing; no clock starts. Otherwise each case is accepted — with pending
     materials when only tolerable ones are missing, due after their tolerance days — and
     an immediate (即办) case is decided (granted) and completed by the clerk at once.
+
+    Accepting at the window with 容缺 materials needs the applicant's signed commitment
+    (`commitment`: the clerk's confirmation or the scan of the signed letter), recorded
+    as a `ToleranceCommitment` and named on each case's `accept_with_pending` event; without
+    it nothing is written (COMMITMENT_REQUIRED, field `commitment`). Other channels record
+    one when given.
     """
     cases = application_cases(
         application, [S.SUBMITTED], action="accept", actor=actor, none=_("no submitted case")
@@ -112,20 +163,35 @@ def application_intake(*, application: Application, actor: Staff) -> IntakeResul
 
     today = clock.today()
     pending_due: dict[str, dt.date] = {}
+    for _case, _missing, pending in gaps:
+        for g in pending:
+            due = calendar.add_working_days(today, g.tolerance_days)
+            pending_due[g.code] = min(pending_due.get(g.code, due), due)
+    signed = None
+    if pending_due:
+        promised = [{"code": c, "name": listed[c]["name"], "due": d} for c, d in pending_due.items()]
+        signed = _commitment_record(application, commitment, actor=actor, pending=promised)
     for case, _missing, pending in gaps:
         case.accepted_at = now
         accepted: dict[str, Any] = {"accepted_at": now, "accepted_by_id": actor.pk, **deadlines(case)}
         if pending:
             dues = {g.code: calendar.add_working_days(today, g.tolerance_days) for g in pending}
-            for code, due in dues.items():
-                pending_due[code] = min(pending_due.get(code, due), due)
+            data: dict[str, Any] = {
+                "pending": [{"code": g.code, "name": g.name, "due": dues[g.code]} for g in pending]
+            }
+            if signed is not None:
+                data["commitment"] = {
+                    "id": signed.pk,
+                    "confirmed": signed.confirmed,
+                    "file": signed.file_id,
+                }
             append_event(
                 case,
                 actor=actor,
                 action="accept_with_pending",
                 to_state=S.ACCEPTED,
                 at=now,
-                data={"pending": [{"code": g.code, "name": g.name, "due": dues[g.code]} for g in pending]},
+                data=data,
                 pending_materials_due=min(dues.values()),
                 **accepted,
             )

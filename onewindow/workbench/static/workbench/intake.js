@@ -54,12 +54,12 @@
     $$("[data-material]", form || document.createElement("div")).forEach(function (row) {
       var select = $("[data-material-choice]", row);
       var value = select ? select.value : "";
-      var commitment = $("[data-commitment]", row);
-      if (commitment) commitment.hidden = value !== "tolerated";
       if (row.getAttribute("data-required") !== "1") return;
       if (value === "tolerated") tolerated += 1;
       else if (value === "missing" || value === "") { missing += 1; blocking += 1; }
     });
+    var commitment = form ? $("[data-commitment]", form) : null;
+    if (commitment) commitment.hidden = !tolerated && !commitment.classList.contains("border-danger");
     if (why) {
       Object.keys(buttons).forEach(function (k) { reasons[k] = why; });
     } else {
@@ -83,6 +83,14 @@
 
   document.addEventListener("change", function (event) {
     if (event.target.matches && event.target.matches("[data-material-choice]")) refresh();
+  });
+
+  /* The checklist form is posted by htmx buttons; the only native submission is printing the
+     容缺 commitment letter (GET, new tab). Enter in a field must not print it (implicit submission). */
+  document.addEventListener("submit", function (event) {
+    if (event.target.id !== "intake-form") return;
+    var by = event.submitter;
+    if (!by || !by.hasAttribute("data-commitment-print")) event.preventDefault();
   });
 
   /* Scans: sent as they are chosen; the server checks type by content, size and count. */

@@ -191,7 +191,10 @@ def check_guide(
 
     for fault in situations.check_questions(
         [situations.question_of(q) for q in guide.get("questions") or []],
-        [(f"materials[{i}]", m.get("applies_when") or {}) for i, m in enumerate(guide.get("materials") or [])],
+        [
+            (f"materials[{i}]", m.get("applies_when") or {})
+            for i, m in enumerate(guide.get("materials") or [])
+        ],
     ):
         add(fault.field, fault.message, fault.code)
     for i, m in enumerate(guide.get("materials") or []):
@@ -329,7 +332,11 @@ def version_to_guide(version: ServiceItemVersion) -> dict[str, Any]:
     guide["delivery_methods"] = list(version.delivery_methods or [])
     guide["materials"] = [
         {
-            name: ({k: list(v) for k, v in (m.applies_when or {}).items()} if name == "applies_when" else getattr(m, name))
+            name: (
+                {k: list(v) for k, v in (m.applies_when or {}).items()}
+                if name == "applies_when"
+                else getattr(m, name)
+            )
             for name in MATERIAL_FIELDS
         }
         for m in version.materials.all()

@@ -320,7 +320,9 @@ class MaterialRequirement(models.Model):
         _("applies when"),
         default=dict,
         blank=True,
-        help_text=_("The situations (情形) the material applies under: question code → choice codes; empty = always."),
+        help_text=_(
+            "The situations (情形) the material applies under: question code → choice codes; empty = always."
+        ),
     )
     commitment_allowed = models.BooleanField(
         _("commitment allowed (告知承诺)"),

@@ -6,7 +6,7 @@ of queries whatever the number of rows (the tests pin those numbers).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.db.models import Case, Exists, Model, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
@@ -251,7 +251,9 @@ def version_questions(version: ServiceItemVersion) -> list[situations.Question]:
     return [situations.question_of(q) for q in version.questions.all()]
 
 
-def materials_for(*, version: ServiceItemVersion, answers: Mapping[str, Any] | None) -> list[MaterialRequirement]:
+def materials_for(
+    *, version: ServiceItemVersion, answers: Mapping[str, Any] | None
+) -> list[MaterialRequirement]:
     """The materials of a version that apply under these 情形 answers, in the guide's order.
 
     The one rule the guide, the online form and the window's checklist share (the engine
@@ -260,3 +262,25 @@ def materials_for(*, version: ServiceItemVersion, answers: Mapping[str, Any] | N
     (`SITUATION_ANSWER_REQUIRED` / `SITUATION_ANSWER_INVALID`, field `situation.<code>`)."""
     clean = situations.answers_check(version_questions(version), answers)
     return [m for m in version.materials.all() if situations.applies(m.applies_when, clean)]
+
+
+# The rules of `catalog.situations` as the engine and the pages call them.
+Question = situations.Question
+SituationError = situations.SituationError
+question_of = situations.question_of
+
+
+def situation_answers_check(
+    questions: Sequence[situations.Question], answers: Mapping[str, Any] | None
+) -> dict[str, str]:
+    """Answers to exactly these questions, each one of its choices (`SituationError` otherwise)."""
+    return situations.answers_check(questions, answers)
+
+
+def material_applies(applies_when: Mapping[str, Any] | None, answers: Mapping[str, str]) -> bool:
+    return situations.applies(applies_when, answers)
+
+
+def situation_questions_merge(groups: Iterable[Sequence[situations.Question]]) -> list[situations.Question]:
+    """The questions of several items, each code asked once (a bundle)."""
+    return situations.merge_questions(groups)

@@ -73,7 +73,9 @@ def question_of(row: Any) -> Question:
 # ------------------------------------------------------------------ checking a guide
 
 
-def check_questions(questions: Sequence[Question], conditions: Sequence[tuple[str, Mapping[str, Any]]]) -> list[Fault]:
+def check_questions(
+    questions: Sequence[Question], conditions: Sequence[tuple[str, Mapping[str, Any]]]
+) -> list[Fault]:
     """Everything wrong with a version's questions and its materials' conditions.
 
     `conditions` is `(field path of the material, its applies_when)` per material."""
@@ -99,7 +101,11 @@ def check_questions(questions: Sequence[Question], conditions: Sequence[tuple[st
             )
         if q.code in seen:
             faults.append(
-                Fault("DUPLICATE_QUESTION", f"{path}.code", _("Question “%(code)s” is asked twice.") % {"code": q.code})
+                Fault(
+                    "DUPLICATE_QUESTION",
+                    f"{path}.code",
+                    _("Question “%(code)s” is asked twice.") % {"code": q.code},
+                )
             )
         seen.add(q.code)
         if not q.text.strip():
@@ -126,7 +132,11 @@ def check_questions(questions: Sequence[Question], conditions: Sequence[tuple[st
                 )
             if code in codes:
                 faults.append(
-                    Fault("DUPLICATE_CHOICE", f"{cpath}.code", _("Choice “%(code)s” is listed twice.") % {"code": code})
+                    Fault(
+                        "DUPLICATE_CHOICE",
+                        f"{cpath}.code",
+                        _("Choice “%(code)s” is listed twice.") % {"code": code},
+                    )
                 )
             codes.add(code)
             if not label.strip() or len(label) > LABEL_MAX_LENGTH or any(c in label for c in "|=;\n"):
@@ -134,7 +144,8 @@ def check_questions(questions: Sequence[Question], conditions: Sequence[tuple[st
                     Fault(
                         "INVALID_CHOICE_LABEL",
                         f"{cpath}.label",
-                        _("A choice's label is 1–%(max)d characters without | = or ;.") % {"max": LABEL_MAX_LENGTH},
+                        _("A choice's label is 1–%(max)d characters without | = or ;.")
+                        % {"max": LABEL_MAX_LENGTH},
                     )
                 )
     by_code = {q.code: {c for c, _label in q.choices} for q in questions}
@@ -232,7 +243,9 @@ def choices_parse(text: str) -> list[dict[str, str]]:
             continue
         code, sep, label = part.partition("=")
         if not sep or not code.strip() or not label.strip():
-            raise ValueError(_("Write each choice as code=label, separated by |, e.g. new=首次申请|change=变更."))
+            raise ValueError(
+                _("Write each choice as code=label, separated by |, e.g. new=首次申请|change=变更.")
+            )
         out.append({"code": code.strip(), "label": label.strip()})
     return out
 
@@ -253,7 +266,9 @@ def conditions_parse(text: str) -> dict[str, list[str]]:
         code = code.strip()
         values = [c.strip() for c in re.split(r"[,，、]", choices) if c.strip()]
         if not sep or not code or not values:
-            raise ValueError(_("Write the condition as question=choice,choice; e.g. kind=new;who=person,org."))
+            raise ValueError(
+                _("Write the condition as question=choice,choice; e.g. kind=new;who=person,org.")
+            )
         if code in out:
             raise ValueError(_("Question “%(code)s” is named twice in the condition.") % {"code": code})
         out[code] = values

@@ -50,10 +50,10 @@ from onewindow.core.inputs import (
     ChoiceList,
     DateValue,
     Integer,
+    Rule,
     Schema,
     Text,
     TextList,
-    Rule,
     YesNo,
     parse_text,
     refused,
@@ -493,7 +493,10 @@ def template_data() -> dict[str, Any]:
                         {
                             "code": "apply_kind",
                             "text": "首次申请还是变更？",
-                            "choices": [{"code": "new", "label": "首次申请"}, {"code": "change", "label": "变更"}],
+                            "choices": [
+                                {"code": "new", "label": "首次申请"},
+                                {"code": "change", "label": "变更"},
+                            ],
                         }
                     ],
                 },

@@ -244,7 +244,9 @@ SHEETS: dict[str, tuple[Promise, list[Column]]] = {
                 MaterialIn,
                 "commitment_allowed",
                 gettext_lazy("Commitment allowed"),
-                gettext_lazy("告知承诺: 是 when the applicant may sign a written commitment instead; empty means 否."),
+                gettext_lazy(
+                    "告知承诺: 是 when the applicant may sign a written commitment instead; empty means 否."
+                ),
             ),
         ],
     ),
@@ -285,7 +287,9 @@ SHEETS: dict[str, tuple[Promise, list[Column]]] = {
                 QuestionIn,
                 "code",
                 gettext_lazy("Question code"),
-                gettext_lazy("Lower-case letters, digits and '_', e.g. apply_kind; unique within the item. At most 3 questions an item."),
+                gettext_lazy(
+                    "Lower-case letters, digits and '_', e.g. apply_kind; unique within the item. At most 3 questions an item."
+                ),
             ),
             _col(QuestionIn, "text", gettext_lazy("Question"), gettext_lazy("e.g. 首次申请还是变更？")),
             _col(

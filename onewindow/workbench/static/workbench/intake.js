@@ -104,9 +104,22 @@
     });
   });
 
+  /* 情形: a changed answer re-renders the work area; the keyboard stays on that question. */
+  var situation = null;
+  document.body.addEventListener("htmx:beforeRequest", function (event) {
+    var source = event.detail.elt;
+    situation = source && source.matches && source.matches("[data-situation]") ? source.id : null;
+  });
+
   document.body.addEventListener("htmx:afterSwap", function (event) {
     var target = event.detail.target;
     if (!target) return;
+    if (target.id === "work" && situation && document.getElementById(situation)) {
+      document.getElementById(situation).focus();
+      situation = null;
+      refresh();
+      return;
+    }
     if (target.id === "applicant-slot") {
       if ($("[data-applicant-found]", target)) {
         var typed = $("#applicant-q");

@@ -1,3 +1,4 @@
+import copy
 import factory
 
 from onewindow.catalog.models import (
@@ -242,7 +243,7 @@ def situation_guide(department: str, **overrides) -> dict:
             "commitment_allowed": True,
         },
     ]
-    guide["questions"] = [dict(APPLY_KIND), dict(WHO)]
+    guide["questions"] = copy.deepcopy([APPLY_KIND, WHO])
     guide.update(overrides)
     return guide
 

@@ -9,6 +9,7 @@ checklist follow too. Public: it shows only what the published guide shows.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +22,7 @@ from onewindow.catalog import selectors as catalog
 from onewindow.catalog.models import MaterialRequirement, ServiceItemVersion
 
 MAX_ANSWER = 40
+ITEM_CODE = re.compile(r"[0-9A-Za-z][0-9A-Za-z-]{3,63}")
 
 
 @dataclass
@@ -43,10 +45,13 @@ class GuideMaterial:
 
 
 def published_guide(code: str) -> ServiceItemVersion:
-    """The published guide of an active item by its code (any case), or 404."""
+    """The published guide of an active item by its code (any case), or 404 (a code that
+    cannot be one is not looked up: a NUL would be refused by PostgreSQL)."""
+    if not ITEM_CODE.fullmatch(code or ""):
+        raise Http404("no such service")
     version = (
         ServiceItemVersion.objects.filter(
-            item__code__iexact=str(code)[:64],
+            item__code__iexact=code,
             item__is_active=True,
             status=ServiceItemVersion.Status.PUBLISHED,
         )

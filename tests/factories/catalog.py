@@ -1,4 +1,5 @@
 import copy
+
 import factory
 
 from onewindow.catalog.models import (

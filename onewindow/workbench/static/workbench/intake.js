@@ -150,8 +150,11 @@
       if (results) results.innerHTML = "";
       var result = $("[data-intake-result]", target);
       var invalid = $(".is-invalid", target);
+      /* 情形 questions come first: they decide the checklist. */
+      var question = $$("[data-situation]", target).filter(function (s) { return !s.value; })[0];
       if (result) result.focus();
       else if (invalid) invalid.focus();
+      else if (question) question.focus();
       else {
         var field = firstField($("[data-wb-section='3']", target) || target);
         var empty = $$("[data-wb-section='3'] input:not([type=hidden])", target).filter(function (i) { return !i.value; })[0];

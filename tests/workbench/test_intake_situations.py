@@ -78,6 +78,7 @@ def test_accept_with_a_commitment_records_it_and_the_case_page_shows_the_answers
     page = client.get(f"/workbench/cases/{case.number}/").content.decode()
     assert 'data-testid="case-situations"' in page and "变更" in page and "个人" in page
     assert "告知承诺代替" in page
+    assert "以申请人书面承诺代替（告知承诺）：变更证明" in page  # the trail's 受理 line
 
 
 def test_a_missing_applicable_material_blocks_accept_and_an_inapplicable_one_is_not_asked(client, desk):

@@ -344,7 +344,12 @@ def _add_situations(items: list[dict[str, Any]]) -> None:
     rest of the demo stays as it was): "个人还是企业？" on items both may apply for (a company
     brings its 营业执照), "首次申请还是变更？" on licences without variants (a change brings the
     proof of what changed, which a signed commitment may replace: 告知承诺制)."""
-    open_items = [it for it in items if it["version"]["case_kind"] != "immediate"]
+    # A guide lists at most 8 materials: only items with room for one more.
+    open_items = [
+        it
+        for it in items
+        if it["version"]["case_kind"] != "immediate" and len(it["version"]["materials"]) < 8
+    ]
     both = [
         it
         for it in open_items

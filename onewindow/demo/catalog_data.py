@@ -353,7 +353,11 @@ def _add_situations(items: list[dict[str, Any]]) -> None:
     both = [
         it
         for it in open_items
-        if it["version"]["applicant_kinds"] == "both" and not any(w in it["name"] for w in ("企业", "承诺"))
+        if it["version"]["applicant_kinds"] == "both"
+        and not any(w in it["name"] for w in ("企业", "承诺"))
+        and not any(
+            "营业执照" in m["name"] or m["code"] == "business_licence" for m in it["version"]["materials"]
+        )
     ][:SITUATION_ITEMS]
     for it in both:
         version = it["version"]

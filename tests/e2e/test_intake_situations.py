@@ -27,6 +27,14 @@ def desk(db, settings, tmp_path):
     version_plan_cache_clear()
 
 
+def answer(page, key: str) -> None:
+    """Press `key` on a question and wait until the work area is drawn again (the focus
+    comes back to the question after the swap)."""
+    question = page.evaluate_handle("document.activeElement").as_element()
+    page.keyboard.press(key)
+    question.wait_for_element_state("hidden")  # detached: the work area was drawn again
+
+
 def test_a_change_with_a_committed_proof_is_accepted_from_the_keyboard(page, shot, desk):
     sign_in(page, desk.clerk.user.username)
     page.goto("/workbench/intake/")
@@ -41,16 +49,14 @@ def test_a_change_with_a_committed_proof_is_accepted_from_the_keyboard(page, sho
     page.keyboard.press("Enter")
     page.wait_for_selector("#s_apply_kind:focus")  # the questions come first
     assert page.locator("[name=m_change_proof]").count() == 0  # not asked before the answer
-    page.keyboard.press("ArrowDown")  # 首次申请
-    page.wait_for_function("document.querySelector('#s_apply_kind').value === 'new'")
+    answer(page, "ArrowDown")  # 首次申请
     page.wait_for_selector("#s_apply_kind:focus")
-    page.keyboard.press("ArrowDown")  # 变更: the checklist is drawn again with the proof
+    answer(page, "ArrowDown")  # 变更: the checklist is drawn again with the proof
     page.wait_for_selector("[name=m_change_proof]")
     page.wait_for_selector("#s_apply_kind:focus")
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.id") == "s_who"
-    page.keyboard.press("ArrowDown")  # 个人: no business licence
-    page.wait_for_function("document.querySelector('#s_who').value === 'person'")
+    answer(page, "ArrowDown")  # 个人: no business licence
     page.wait_for_selector("#s_who:focus")
     assert page.locator("[name=m_business_licence]").count() == 0
     shot("intake-situations")

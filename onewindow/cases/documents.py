@@ -94,6 +94,7 @@ class MaterialStatus(models.TextChoices):
     PENDING = "pending", _("pending (tolerated)")
     MISSING = "missing", _("missing")
     REJECTED = "rejected", _("rejected")
+    COMMITTED = "committed", _("replaced by a commitment (告知承诺)")
     RETURNED = "returned", _("returned")
     DELIVERED = "delivered", _("delivered")
 
@@ -141,6 +142,7 @@ STATUS_TEXT = {
     MaterialStatus.PENDING: "容缺后补",
     MaterialStatus.MISSING: "未提交",
     MaterialStatus.REJECTED: "不符合要求",
+    MaterialStatus.COMMITTED: "告知承诺",
     MaterialStatus.RETURNED: "已退还",
     MaterialStatus.DELIVERED: "已送达",
 }
@@ -630,6 +632,15 @@ def _acceptance(notice: Notice) -> list[Flowable]:
         )
         out.append(_p("容缺材料清单：", "caption"))
         out.append(_materials_table(pending, with_due=True))
+    committed = [m for m in received if m.status == MaterialStatus.COMMITTED]
+    if committed:
+        names = "、".join(f"《{m.name}》" for m in committed)
+        out.append(
+            _p(
+                f"根据告知承诺制的有关规定，{names}以你（单位）的书面承诺代替。"
+                "承诺不实的，本机关将依法撤销相关决定，并记入信用记录。"
+            )
+        )
     if received:
         out.append(_p("已收取材料清单：", "caption"))
         out.append(_materials_table(received))

@@ -29,6 +29,14 @@ MESSAGES = {
     "NOT_READY_TO_DECIDE": _("The case cannot be decided before its procedure has finished."),
     "MATERIALS_MISSING": _("Required materials are missing: %(names)s."),
     "MATERIAL_UNKNOWN": _("No item of this application asks for the material “%(material)s”."),
+    "MATERIAL_NOT_APPLICABLE": _(
+        "The material “%(material)s” does not apply to the situation the applicant answered."
+    ),
+    "COMMITMENT_NOT_ALLOWED": _(
+        "The material “%(material)s” may not be replaced by the applicant's commitment (告知承诺)."
+    ),
+    "SITUATION_ANSWER_REQUIRED": _("Answer the question “%(question)s”."),
+    "SITUATION_ANSWER_INVALID": _("“%(value)s” is not a choice of the question “%(question)s”."),
     "MATERIAL_NOT_PENDING": _("The material “%(material)s” is not waiting to be handed in."),
     "FIELD_REQUIRED": _("Fill in “%(label)s”."),
     "FIELD_INVALID": _("“%(label)s” is not valid: %(reason)s"),

@@ -69,6 +69,8 @@ class Application(models.Model):
     # (applicant name, phone, ID number, address…) only in `form_personal`, encrypted.
     form_data = models.JSONField(_("form data"), default=dict, blank=True)
     form_personal = EncryptedJSONField(_("personal answers"), default=dict, blank=True, editable=False)
+    # The 情形 answers (question code → choice code) that picked which materials apply.
+    situation_answers = models.JSONField(_("situation answers"), default=dict, blank=True)
     idempotency_key = models.CharField(
         _("idempotency key"), max_length=64, null=True, blank=True, unique=True
     )
@@ -137,6 +139,7 @@ class ApplicationMaterial(models.Model):
         PENDING = "pending", _("pending (tolerated)")
         MISSING = "missing", _("missing")
         REJECTED = "rejected", _("rejected")
+        COMMITTED = "committed", _("replaced by a commitment (告知承诺)")
 
     application = models.ForeignKey(
         Application,

@@ -188,6 +188,9 @@ def case_notice(*, case: Case | int, kind: str, issued_at: dt.datetime | None = 
     return Notice(**values)
 
 
+COMMITTED_NOTE = "申请人书面承诺代替（告知承诺制）"
+
+
 def _acceptance_materials(case: Case, data: dict[str, Any]) -> list[NoticeMaterial]:
     """The case's materials as accepted: received ones, and tolerated ones with their due date."""
     pending_due = {p["code"]: p.get("due") for p in data.get("pending", [])}
@@ -208,6 +211,15 @@ def _acceptance_materials(case: Case, data: dict[str, Any]) -> list[NoticeMateri
                     status=MaterialStatus.PENDING,
                     due_date=dt.date.fromisoformat(due) if isinstance(due, str) else due,
                     note=TOLERABLE_NOTE,
+                )
+            )
+        elif material is not None and material.status == ApplicationMaterial.Status.COMMITTED:
+            out.append(
+                NoticeMaterial(
+                    name=link.requirement.name,
+                    form=_form(link.requirement),
+                    status=MaterialStatus.COMMITTED,
+                    note=COMMITTED_NOTE,
                 )
             )
         elif material is not None and material.status in (

@@ -71,6 +71,16 @@ def _names(entries: Iterable[Any]) -> str:
     return "、".join(str(e.get("name") or e.get("code")) for e in entries if isinstance(e, dict))
 
 
+def _committed(data: Mapping[str, Any]) -> str:
+    """What the applicant's written commitment replaced (告知承诺), when anything."""
+    names = _names(data.get("committed", ()))
+    return (
+        _("; replaced by the applicant's commitment (告知承诺): %(names)s") % {"names": names}
+        if names
+        else ""
+    )
+
+
 def _label(choices: Any, value: Any) -> str:
     try:
         return str(choices(value).label)
@@ -122,11 +132,14 @@ SENTENCES: dict[str, Builder] = {
         % {"who": who, "names": _names(d.get("missing", ()))}
     ),
     "supplement": lambda who, d: _("%(who)s handed in the missing materials") % {"who": who},
-    "accept": lambda who, d: _("%(who)s accepted the case") % {"who": who},
+    "accept": lambda who, d: (_("%(who)s accepted the case") % {"who": who}) + _committed(d),
     "accept_with_pending": lambda who, d: (
-        _("%(who)s accepted the case with materials to follow: %(names)s")
-        % {"who": who, "names": _names(d.get("pending", ()))}
+        (
+            _("%(who)s accepted the case with materials to follow: %(names)s")
+            % {"who": who, "names": _names(d.get("pending", ()))}
+        )
         + (_(" (the applicant signed the commitment)") if d.get("commitment") else "")
+        + _committed(d)
     ),
     "refuse": lambda who, d: (
         _("%(who)s refused the application: %(reasons)s") % {"who": who, "reasons": d.get("reasons", "")}

@@ -524,6 +524,10 @@ class _Requirement(Protocol):
     def tolerance_days(self) -> int: ...
 
 
+HANDED_IN = frozenset({ApplicationMaterial.Status.RECEIVED, ApplicationMaterial.Status.COMMITTED})
+"""A material counts as handed in when received or replaced by a commitment (告知承诺)."""
+
+
 def sort_materials(
     requirements: Sequence[_Requirement], statuses: Mapping[str, str]
 ) -> tuple[list[MaterialGap], list[MaterialGap]]:
@@ -533,7 +537,7 @@ def sort_materials(
     missing: list[MaterialGap] = []
     pending: list[MaterialGap] = []
     for req in requirements:
-        if not req.required or statuses.get(req.code) == ApplicationMaterial.Status.RECEIVED:
+        if not req.required or statuses.get(req.code) in HANDED_IN:
             continue
         gap = MaterialGap(req.code, req.name, req.tolerable, req.tolerance_days)
         (pending if req.tolerable else missing).append(gap)

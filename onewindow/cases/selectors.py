@@ -11,6 +11,7 @@ import datetime as dt
 import re
 import secrets
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar
 
@@ -41,9 +42,11 @@ from onewindow.catalog.models import (
     Procedure,
     ServiceItem,
     ServiceItemVersion,
+    SituationQuestion,
     Stage,
     StageTask,
 )
+from onewindow.catalog.selectors import Question, material_applies, question_of
 from onewindow.core import clock
 from onewindow.core.errors import FIELD_INVALID, OUT_OF_RANGE, FieldError
 from onewindow.core.inputs import Choice, DateValue, Integer, Schema, YesNo, input_check, refused
@@ -80,6 +83,9 @@ class MaterialPlan:
     required: bool
     tolerable: bool
     tolerance_days: int
+    # The 情形 it applies under ((question, (choices…)), …); empty: always.
+    applies_when: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    commitment_allowed: bool = False
 
 
 @dataclass(frozen=True)
@@ -107,6 +113,11 @@ class VersionPlan:
     materials: tuple[MaterialPlan, ...]
     stages: tuple[StagePlan, ...]  # only stages with at least one task, in order
     form_fields: tuple[FieldPlan, ...] = ()
+    questions: tuple[Question, ...] = ()
+
+    def materials_for(self, answers: Mapping[str, str]) -> tuple[MaterialPlan, ...]:
+        """The materials that apply under these (checked) 情形 answers: the catalog's rule."""
+        return tuple(m for m in self.materials if material_applies(dict(m.applies_when), answers))
 
     def stage(self, order: int) -> StagePlan | None:
         for s in self.stages:
@@ -132,9 +143,19 @@ def version_plan(version_id: int) -> VersionPlan:
         return plan
     version = ServiceItemVersion.objects.select_related("item").get(pk=version_id)
     materials = tuple(
-        MaterialPlan(m.pk, m.code, m.name, m.required, m.tolerable, m.tolerance_days)
+        MaterialPlan(
+            m.pk,
+            m.code,
+            m.name,
+            m.required,
+            m.tolerable,
+            m.tolerance_days,
+            tuple((q, tuple(c)) for q, c in (m.applies_when or {}).items()),
+            m.commitment_allowed,
+        )
         for m in version.materials.order_by("order", "id")
     )
+    questions = tuple(question_of(q) for q in version.questions.order_by("order", "id"))
     form_fields = tuple(
         FieldPlan(
             f.key, f.label, f.kind, f.required, tuple(str(c) for c in f.choices or ()), field_is_personal(f)
@@ -165,6 +186,7 @@ def version_plan(version_id: int) -> VersionPlan:
         materials=materials,
         stages=tuple(stages),
         form_fields=form_fields,
+        questions=questions,
     )
     if version.is_frozen:
         with _plans_lock:
@@ -186,7 +208,7 @@ def _forget_plans(sender: Any, **kwargs: Any) -> None:
 # back after a rolled-back transaction (SQLite reuses the largest rowid), so any catalog row
 # a plan is made of being saved or deleted in this process empties the memo. Rare in
 # production (publishing), constant in tests, where it keeps plans from leaking between them.
-for _model in (ServiceItemVersion, MaterialRequirement, Procedure, Stage, StageTask):
+for _model in (ServiceItemVersion, MaterialRequirement, SituationQuestion, Procedure, Stage, StageTask):
     post_save.connect(_forget_plans, sender=_model, dispatch_uid=f"cases.forget_plans.{_model.__name__}")
     post_delete.connect(
         _forget_plans, sender=_model, dispatch_uid=f"cases.forget_plans.del.{_model.__name__}"

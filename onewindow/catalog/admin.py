@@ -37,6 +37,9 @@ from onewindow.catalog.drafts import (
     material_delete,
     material_update,
     procedure_update,
+    situation_question_create,
+    situation_question_delete,
+    situation_question_update,
     stage_create,
     stage_delete,
     stage_task_create,
@@ -60,6 +63,7 @@ from onewindow.catalog.models import (
     Procedure,
     ServiceItem,
     ServiceItemVersion,
+    SituationQuestion,
     Stage,
     StageTask,
 )
@@ -522,7 +526,10 @@ MATERIAL_ADMIN_FIELDS = (
     "tolerance_days",
     "source",
     "licence_type",
+    "applies_when",
+    "commitment_allowed",
 )
+QUESTION_ADMIN_FIELDS = ("order", "code", "text", "choices")
 FORM_FIELD_ADMIN_FIELDS = ("order", "key", "label", "kind", "required", "choices")
 TASK_ADMIN_FIELDS = ("name", "action", "department", "role", "limit_days")
 
@@ -557,6 +564,23 @@ class FormFieldInline(ServiceInlineMixin, FrozenAwareInline, ScopedInlineMixin, 
         form_field_delete(form_field=obj)
 
 
+class SituationQuestionInline(ServiceInlineMixin, FrozenAwareInline, ScopedInlineMixin, admin.TabularInline):
+    """情形 questions, written through `drafts.situation_question_*` (the guide's rules)."""
+
+    model = SituationQuestion
+    extra = 0
+    fields = QUESTION_ADMIN_FIELDS
+
+    def save_row(self, request: HttpRequest, parent: Any, form: Any, change: bool) -> Any:
+        fields = _fields(form, QUESTION_ADMIN_FIELDS)
+        if change:
+            return situation_question_update(question=form.instance, **fields)
+        return situation_question_create(version=parent, **fields)
+
+    def delete_row(self, request: HttpRequest, obj: Any) -> None:
+        situation_question_delete(question=obj)
+
+
 @admin.register(ServiceItemVersion)
 class ServiceItemVersionAdmin(FrozenAwareMixin, CatalogAdmin):
     """A draft's guide is edited here (`version_update`, the inlines through the draft
@@ -576,7 +600,7 @@ class ServiceItemVersionAdmin(FrozenAwareMixin, CatalogAdmin):
     list_select_related = ("item",)
     raw_id_fields = ("item",)
     readonly_fields = ("status", "published_at", "published_by", "created_at", "procedure_link")
-    inlines = [MaterialInline, FormFieldInline]
+    inlines = [SituationQuestionInline, MaterialInline, FormFieldInline]
     actions = ["publish", "create_drafts"]
 
     def fixed_after_create(self) -> tuple[str, ...]:

@@ -23,6 +23,7 @@ from onewindow.catalog.exchange.schema import Count, StageIn
 from onewindow.catalog.guide import (
     FORM_FIELD_FIELDS,
     MATERIAL_FIELDS,
+    QUESTION_FIELDS,
     TASK_FIELDS,
     guide_check,
     version_to_guide,
@@ -33,6 +34,7 @@ from onewindow.catalog.models import (
     Procedure,
     ServiceItem,
     ServiceItemVersion,
+    SituationQuestion,
     Stage,
     StageTask,
 )
@@ -125,8 +127,9 @@ def _order(value: Any, errors: list[FieldError]) -> int | None:
 _FLAT_PARTS: dict[type[Model], tuple[str, tuple[str, ...], str]] = {
     MaterialRequirement: ("materials", MATERIAL_FIELDS, "code"),
     FormField: ("form_fields", FORM_FIELD_FIELDS, "key"),
+    SituationQuestion: ("questions", QUESTION_FIELDS, "code"),
 }
-_Part = TypeVar("_Part", MaterialRequirement, FormField)
+_Part = TypeVar("_Part", MaterialRequirement, FormField, SituationQuestion)
 
 
 def _flat_part_write(model: type[_Part], version_id: int, row: _Part | None, fields: dict[str, Any]) -> _Part:
@@ -208,6 +211,24 @@ def form_field_update(*, form_field: FormField, **fields: Any) -> FormField:
 @transaction.atomic
 def form_field_delete(*, form_field: FormField) -> None:
     _delete_part(form_field, form_field.version_id)
+
+
+@transaction.atomic
+def situation_question_create(*, version: ServiceItemVersion, **fields: Any) -> SituationQuestion:
+    """Add a 情形 question to a draft (`code`, `text`, `choices` as in the guide's
+    `questions`, plus `order`); the rules of `catalog.situations` apply to the whole guide."""
+    return _flat_part_write(SituationQuestion, version.pk, None, fields)
+
+
+@transaction.atomic
+def situation_question_update(*, question: SituationQuestion, **fields: Any) -> SituationQuestion:
+    return _flat_part_write(SituationQuestion, question.version_id, question, fields)
+
+
+@transaction.atomic
+def situation_question_delete(*, question: SituationQuestion) -> None:
+    """Remove a draft's question; materials still naming it keep the draft from publishing."""
+    _delete_part(question, question.version_id)
 
 
 @transaction.atomic

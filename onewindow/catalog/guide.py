@@ -21,10 +21,12 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from onewindow.catalog import situations
 from onewindow.catalog.errors import FieldError, field_error, verbose
 from onewindow.catalog.exchange.schema import (
     FORM_FIELD_FIELDS,
     MATERIAL_FIELDS,
+    QUESTION_FIELDS,
     TASK_FIELDS,
     VERSION_FIELDS,
     GuideIn,
@@ -44,6 +46,7 @@ from onewindow.core.inputs import allowed_values, input_check
 __all__ = [
     "FORM_FIELD_FIELDS",
     "MATERIAL_FIELDS",
+    "QUESTION_FIELDS",
     "TASK_FIELDS",
     "VERSION_FIELDS",
     "check_guide",
@@ -54,7 +57,7 @@ __all__ = [
 
 def _context(path: str, guide: dict[str, Any]) -> str:
     """A Chinese-readable name for the row a path points into, e.g. 申请材料第2项（身份证明）."""
-    m = re.match(r"^(materials|form_fields|stages)\[(\d+)\](?:\.tasks\[(\d+)\])?", path)
+    m = re.match(r"^(materials|form_fields|stages|questions)\[(\d+)\](?:\.tasks\[(\d+)\])?", path)
     if not m:
         return ""
     kind, index, task_index = m.group(1), int(m.group(2)), m.group(3)
@@ -62,6 +65,8 @@ def _context(path: str, guide: dict[str, Any]) -> str:
     row = rows[index] if index < len(rows) else {}
     if kind == "materials":
         return _("Material %(n)d (%(name)s)") % {"n": index + 1, "name": row.get("name", "")}
+    if kind == "questions":
+        return _("Situation question %(n)d (%(name)s)") % {"n": index + 1, "name": row.get("text", "")}
     if kind == "form_fields":
         return _("Form field %(n)d (%(name)s)") % {"n": index + 1, "name": row.get("label", "")}
     if task_index is not None:
@@ -182,6 +187,22 @@ def check_guide(
                 f"{path}.tolerance_days",
                 _("“%(field)s” is at most 60.") % {"field": verbose(MaterialRequirement, "tolerance_days")},
                 "INVALID_NUMBER",
+            )
+
+    for fault in situations.check_questions(
+        [situations.question_of(q) for q in guide.get("questions") or []],
+        [
+            (f"materials[{i}]", m.get("applies_when") or {})
+            for i, m in enumerate(guide.get("materials") or [])
+        ],
+    ):
+        add(fault.field, fault.message, fault.code)
+    for i, m in enumerate(guide.get("materials") or []):
+        if m.get("commitment_allowed") and m.get("source") == MaterialRequirement.Source.LICENCE:
+            add(
+                f"materials[{i}].commitment_allowed",
+                _("A material taken from an e-licence is looked up, not replaced by a commitment."),
+                "COMMITMENT_NOT_APPLICABLE",
             )
 
     keys: dict[str, int] = {}
@@ -310,7 +331,22 @@ def version_to_guide(version: ServiceItemVersion) -> dict[str, Any]:
     guide: dict[str, Any] = {name: getattr(version, name) for name in VERSION_FIELDS}
     guide["delivery_methods"] = list(version.delivery_methods or [])
     guide["materials"] = [
-        {name: getattr(m, name) for name in MATERIAL_FIELDS} for m in version.materials.all()
+        {
+            name: (
+                {k: list(v) for k, v in (m.applies_when or {}).items()}
+                if name == "applies_when"
+                else getattr(m, name)
+            )
+            for name in MATERIAL_FIELDS
+        }
+        for m in version.materials.all()
+    ]
+    guide["questions"] = [
+        {
+            name: ([dict(c) for c in q.choices or []] if name == "choices" else getattr(q, name))
+            for name in QUESTION_FIELDS
+        }
+        for q in version.questions.all()
     ]
     guide["form_fields"] = [
         {

@@ -247,8 +247,37 @@ class ServiceItemVersion(models.Model):
         return self.status != self.Status.DRAFT
 
 
+class SituationQuestion(models.Model):
+    """A 情形 question of a version's guide (首次申请还是变更？个人还是企业？): its answer picks
+    which materials apply. `choices` is a list of `{"code": …, "label": …}`; the rules
+    (at least two choices, at most a few questions, codes unique) are `catalog.situations`."""
+
+    version = models.ForeignKey(
+        ServiceItemVersion, verbose_name=_("item version"), on_delete=models.CASCADE, related_name="questions"
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    code = models.CharField(_("question code"), max_length=40, validators=[field_key_validator])
+    text = models.CharField(_("question"), max_length=200)
+    choices = models.JSONField(_("choices"), default=list)
+
+    class Meta:
+        ordering = ["version", "order", "id"]
+        verbose_name = _("situation question")
+        verbose_name_plural = _("situation questions")
+        constraints = [
+            models.UniqueConstraint(fields=["version", "code"], name="situation_code_unique_in_version")
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
 class MaterialRequirement(models.Model):
-    """One document an applicant brings (申请材料)."""
+    """One document an applicant brings (申请材料).
+
+    `applies_when` ({question code: [choice codes]}) limits it to some 情形: it applies when
+    every question it names was answered with one of the listed choices; empty = always.
+    `commitment_allowed` (告知承诺制): the applicant may sign a written commitment instead."""
 
     class Form(models.TextChoices):
         ORIGINAL = "original", _("original")
@@ -287,6 +316,19 @@ class MaterialRequirement(models.Model):
     licence_type = models.CharField(_("e-licence type"), max_length=40, blank=True)
     template = models.FileField(_("template file"), upload_to="material-templates/", blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    applies_when = models.JSONField(
+        _("applies when"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "The situations (情形) the material applies under: question code → choice codes; empty = always."
+        ),
+    )
+    commitment_allowed = models.BooleanField(
+        _("commitment allowed (告知承诺)"),
+        default=False,
+        help_text=_("The applicant may sign a written commitment instead of bringing this material."),
+    )
 
     class Meta:
         ordering = ["version", "order", "id"]

@@ -6,13 +6,16 @@ of queries whatever the number of rows (the tests pin those numbers).
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.db.models import Case, Exists, Model, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 
+from onewindow.catalog import situations
 from onewindow.catalog.models import (
     Bundle,
     BundleItem,
+    MaterialRequirement,
     ServiceItem,
     ServiceItemVersion,
     StageTask,
@@ -22,6 +25,7 @@ from onewindow.org.models import ServiceCenter
 GUIDE_PREFETCH = (
     "materials",
     "form_fields",
+    "questions",
     "procedure__stages",
     Prefetch("procedure__stages__tasks", queryset=StageTask.objects.select_related("department")),
 )
@@ -79,7 +83,8 @@ def item_published_version(item: ServiceItem) -> ServiceItemVersion | None:
 
 def version_guide(version: ServiceItemVersion | int) -> ServiceItemVersion:
     """A version with everything its guide shows loaded: item, department, sector, center,
-    materials, form fields, procedure, stages and tasks with their departments (5 queries)."""
+    materials, form fields, 情形 questions, procedure, stages and tasks with their departments
+    (6 queries)."""
     pk = version if isinstance(version, int) else version.pk
     return (
         ServiceItemVersion.objects.select_related(
@@ -236,3 +241,46 @@ def published_version_ids(*, item_ids: list[int]) -> dict[int, int]:
             item_id__in=item_ids, status=ServiceItemVersion.Status.PUBLISHED
         ).values_list("item_id", "pk")
     )
+
+
+# --------------------------------------------------------------------------- 情形引导
+
+
+def version_questions(version: ServiceItemVersion) -> list[situations.Question]:
+    """The 情形 questions of a version, in order (prefetched rows when the caller loaded them)."""
+    return [situations.question_of(q) for q in version.questions.all()]
+
+
+def materials_for(
+    *, version: ServiceItemVersion, answers: Mapping[str, Any] | None
+) -> list[MaterialRequirement]:
+    """The materials of a version that apply under these 情形 answers, in the guide's order.
+
+    The one rule the guide, the online form and the window's checklist share (the engine
+    applies the same `catalog.situations.applies` to its cached plans). Answers are checked
+    first: a question unanswered or answered with no choice of it raises `SituationError`
+    (`SITUATION_ANSWER_REQUIRED` / `SITUATION_ANSWER_INVALID`, field `situation.<code>`)."""
+    clean = situations.answers_check(version_questions(version), answers)
+    return [m for m in version.materials.all() if situations.applies(m.applies_when, clean)]
+
+
+# The rules of `catalog.situations` as the engine and the pages call them.
+Question = situations.Question
+SituationError = situations.SituationError
+question_of = situations.question_of
+
+
+def situation_answers_check(
+    questions: Sequence[situations.Question], answers: Mapping[str, Any] | None
+) -> dict[str, str]:
+    """Answers to exactly these questions, each one of its choices (`SituationError` otherwise)."""
+    return situations.answers_check(questions, answers)
+
+
+def material_applies(applies_when: Mapping[str, Any] | None, answers: Mapping[str, str]) -> bool:
+    return situations.applies(applies_when, answers)
+
+
+def situation_questions_merge(groups: Iterable[Sequence[situations.Question]]) -> list[situations.Question]:
+    """The questions of several items, each code asked once (a bundle)."""
+    return situations.merge_questions(groups)

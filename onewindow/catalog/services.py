@@ -31,6 +31,7 @@ from onewindow.catalog.models import (
     Procedure,
     ServiceItem,
     ServiceItemVersion,
+    SituationQuestion,
     Stage,
     StageTask,
     item_code_validator,
@@ -196,6 +197,12 @@ def version_draft_create(*, item: ServiceItem, actor: Any = None) -> ServiceItem
             for x in source.form_fields.all()
         ]
     )
+    SituationQuestion.objects.bulk_create(
+        [
+            SituationQuestion(version=draft, order=q.order, code=q.code, text=q.text, choices=list(q.choices))
+            for q in source.questions.all()
+        ]
+    )
     try:
         old_procedure = source.procedure
     except ServiceItemVersion.procedure.RelatedObjectDoesNotExist:
@@ -242,6 +249,7 @@ def version_guide_set(*, version: ServiceItemVersion, guide: dict[str, Any]) -> 
     version.save()
     version.materials.all().delete()
     version.form_fields.all().delete()
+    version.questions.all().delete()
     Procedure.objects.filter(version=version).delete()
     write_guide_rows([guide_rows(version, canonical, departments)])
     return version

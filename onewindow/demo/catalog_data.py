@@ -306,6 +306,108 @@ def _item(rng: random.Random, t: T, variant: str, first_variant: bool, code: str
     }
 
 
+WHO = {
+    "code": "who",
+    "text": "申请人是个人还是企业？",
+    "choices": [{"code": "person", "label": "个人"}, {"code": "org", "label": "企业或其他组织"}],
+}
+APPLY_KIND = {
+    "code": "apply_kind",
+    "text": "首次申请还是变更？",
+    "choices": [{"code": "new", "label": "首次申请（设立）"}, {"code": "change", "label": "变更"}],
+}
+SITUATION_ITEMS = 4
+"""How many demo items ask each 情形 question (the first by code that fit)."""
+
+
+def _material(code: str, name: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "code": code,
+        "name": name,
+        "form": "copy",
+        "copies": 1,
+        "medium": "either",
+        "required": True,
+        "tolerable": False,
+        "tolerance_days": 5,
+        "source": "applicant",
+        "licence_type": "",
+        "notes": "",
+        "applies_when": {},
+        "commitment_allowed": False,
+        **extra,
+    }
+
+
+def _add_situations(items: list[dict[str, Any]]) -> None:
+    """情形引导 on a handful of demo items, without drawing from the random stream (so the
+    rest of the demo stays as it was): "个人还是企业？" on items both may apply for (a company
+    brings its 营业执照), "首次申请还是变更？" on licences without variants (a change brings the
+    proof of what changed, which a signed commitment may replace: 告知承诺制)."""
+    # A guide lists at most 8 materials: only items with room for one more.
+    open_items = [
+        it
+        for it in items
+        if it["version"]["case_kind"] != "immediate" and len(it["version"]["materials"]) < 8
+    ]
+    both = [
+        it
+        for it in open_items
+        if it["version"]["applicant_kinds"] == "both"
+        and not any(w in it["name"] for w in ("企业", "承诺"))
+        and not any(
+            "营业执照" in m["name"] or m["code"] == "business_licence" for m in it["version"]["materials"]
+        )
+    ][:SITUATION_ITEMS]
+    for it in both:
+        version = it["version"]
+        version.setdefault("questions", []).append(dict(WHO))
+        version["materials"].insert(
+            1,
+            _material(
+                "business_licence",
+                "营业执照副本（企业或其他组织申请的提供）",
+                source="shared",
+                applies_when={"who": ["org"]},
+            ),
+        )
+    plain = [
+        it for it in open_items if it["category"] == "licensing" and "（" not in it["name"] and it not in both
+    ][:SITUATION_ITEMS]
+    for it in plain:
+        version = it["version"]
+        version.setdefault("questions", []).append(dict(APPLY_KIND))
+        version["materials"].append(
+            _material(
+                "change_proof",
+                "变更事项相关证明材料（变更的提供）",
+                applies_when={"apply_kind": ["change"]},
+                commitment_allowed=True,
+                notes="实行告知承诺制：申请人书面承诺的，可不提交。",
+            )
+        )
+    for it in items:
+        version = it["version"]
+        version.setdefault("questions", [])
+        for m in version["materials"]:
+            m.setdefault("applies_when", {})
+            m.setdefault("commitment_allowed", False)
+        if it in plain:  # a proof a commitment may replace, where one is listed
+            proof = next(
+                (
+                    m
+                    for m in version["materials"]
+                    if "证明" in m["name"]
+                    and m["source"] == "applicant"
+                    and not m["tolerable"]
+                    and not m["applies_when"]
+                ),
+                None,
+            )
+            if proof is not None:
+                proof["commitment_allowed"] = True
+
+
 def build_catalog_data(center_code: str = D.HALL_CODE, published_on: str = "2026-01-01") -> dict[str, Any]:
     """The full catalog document of the demo hall: items, the six kinds of lists, bundles."""
     rng = random.Random(f"{center_code}:catalog")
@@ -322,6 +424,8 @@ def build_catalog_data(center_code: str = D.HALL_CODE, published_on: str = "2026
             by_key[(t.dept, t.name, variant)] = code
             if t.intermediary or DEPT_SECTORS[t.dept] == "ZJFW":
                 intermediary.add(code)
+
+    _add_situations(items)
 
     def codes(pred) -> list[str]:
         return [it["code"] for it in items if pred(it)]

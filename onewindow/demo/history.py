@@ -251,7 +251,8 @@ class _Player:
             channel = Channel.PROXY
         if channel == Channel.PORTAL and outcome == "supplement_pending":
             outcome = "normal"
-        required = [m for m in plan.materials if m.required]
+        answers = _situation_answers(plan, applicant)
+        required = [m for m in plan.materials_for(answers) if m.required]
         handed = [m.code for m in required]
         if outcome in ("supplement", "supplement_pending") and not required:
             outcome = "normal"  # nothing that could be missing
@@ -275,6 +276,7 @@ class _Player:
             "channel": channel,
             "form_data": _fill_form(plan, applicant, method),
             "materials": handed,
+            "answers": answers,
             "delivery_method": method,
             "delivery_address": (applicant.address or "安和县城关街道政通路1号") if method == "mail" else "",
         }
@@ -547,6 +549,16 @@ _FORM_TEXT = {
     "property_location": ["安和县城关街道幸福小区3号楼2单元501室", "安和县河东镇新民街12号"],
     "matter_description": ["按办事指南要求提交申请。", "材料已备齐，申请办理。"],
 }
+
+
+def _situation_answers(plan: Any, applicant: Any) -> dict[str, str]:
+    """情形 answers without drawing from the random stream (the history stays as it was):
+    a company answers 企业 where asked, everyone else the first choice."""
+    answers = {}
+    for q in plan.questions:
+        codes = [c for c, _label in q.choices]
+        answers[q.code] = "org" if applicant.kind == "organisation" and "org" in codes else codes[0]
+    return answers
 
 
 def _fill_form(plan: VersionPlan, applicant: Applicant, method: str) -> dict[str, Any]:

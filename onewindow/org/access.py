@@ -327,6 +327,7 @@ CENTER_PATHS: dict[str, str] = {
     "catalog.serviceitemversion": "item__center",
     "catalog.materialrequirement": "version__item__center",
     "catalog.formfield": "version__item__center",
+    "catalog.situationquestion": "version__item__center",
     "catalog.procedure": "version__item__center",
     "catalog.stage": "procedure__version__item__center",
     "catalog.stagetask": "stage__procedure__version__item__center",

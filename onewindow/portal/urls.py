@@ -1,6 +1,6 @@
 from django.urls import path
 
-from onewindow.portal import accounts, views
+from onewindow.portal import accounts, guide, views
 
 app_name = "portal"
 
@@ -13,4 +13,5 @@ urlpatterns = [
     path("account/signup/", accounts.signup, name="signup"),
     path("my/", accounts.my, name="my"),
     path("my/identity/", accounts.identity, name="identity"),
+    path("services/<str:code>/materials/", guide.materials, name="guide_materials"),
 ]

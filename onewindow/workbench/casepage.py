@@ -339,6 +339,16 @@ def _form_rows(case: Case) -> list[dict[str, Any]]:
     return rows
 
 
+def _situations(case: Case) -> list[dict[str, str]]:
+    """The 情形 answers the case was taken in under: the question and the chosen label."""
+    answers = case.application.situation_answers or {}
+    return [
+        {"question": q.text, "answer": q.label_of(answers[q.code])}
+        for q in version_plan(case.version_id).questions
+        if q.code in answers
+    ]
+
+
 def _notices(events: list[Any]) -> list[str]:
     done = {e.action for e in events}
     return [kind for kind, actions in NOTICE_ACTIONS.items() if done & set(actions)]
@@ -361,6 +371,7 @@ def case_context(
         ],
         "paused": case.state == CaseState.SUSPENDED,
         "form_rows": _form_rows(case),
+        "situations": _situations(case),
         "materials": _materials(case),
         "commitment": _commitment(case),
         "tasks": tasks,

@@ -59,12 +59,13 @@ MAX_ITEMS = 10
 MAX_QUERY = 64
 
 # What the clerk marks for a material on the checklist.
-RECEIVED_PAPER, RECEIVED_ELECTRONIC, REUSED, MISSING, TOLERATED = (
+RECEIVED_PAPER, RECEIVED_ELECTRONIC, REUSED, MISSING, TOLERATED, COMMITTED = (
     "paper",
     "electronic",
     "reused",
     "missing",
     "tolerated",
+    "committed",  # 告知承诺: the applicant's signed commitment replaces the material
 )
 CHECKED_ORIGINAL = "与原件核对无误"
 
@@ -209,6 +210,17 @@ class MaterialRow:
     choice: str = RECEIVED_PAPER
     note: str = ""
     scans: list[Any] = field(default_factory=list)
+    commitment_allowed: bool = True  # every item asking for it allows 告知承诺
+
+
+@dataclass
+class SituationRow:
+    """A 情形 question on the screen: its choices and the clerk's answer ("" until chosen)."""
+
+    code: str
+    text: str
+    choices: list[tuple[str, str]]
+    answer: str = ""
 
 
 @dataclass
@@ -222,9 +234,36 @@ class Work:
     materials: list[MaterialRow]
     delivery_methods: list[tuple[str, str]]
     immediate: bool
+    situations: list[SituationRow] = field(default_factory=list)
+
+    @property
+    def answers(self) -> dict[str, str]:
+        return {s.code: s.answer for s in self.situations if s.answer}
+
+    @property
+    def unanswered(self) -> bool:
+        return any(not s.answer for s in self.situations)
 
 
-def _work(staff: Staff, item_ids: list[int], bundle_id: int | None, applicant: Applicant | None) -> Work:
+def _answers_in(query: Any) -> dict[str, str]:
+    """The 情形 answers the screen sent (`s_<question code>`), bounded."""
+    out: dict[str, str] = {}
+    for key in list(query.keys())[:200]:
+        if key.startswith("s_") and len(out) < MAX_ITEMS * 3:
+            out[key[2:42]] = _short(query.get(key), 40)
+    return out
+
+
+def _work(
+    staff: Staff,
+    item_ids: list[int],
+    bundle_id: int | None,
+    applicant: Applicant | None,
+    answers: dict[str, str] | None = None,
+) -> Work:
+    """The screen's work for these items under these 情形 answers: a question answered with
+    no choice of it counts as unanswered, and a material shows only once the answers it
+    depends on are given and pick it (the catalog's rule, `VersionPlan.materials_for`)."""
     bundle = catalog.bundle_get(center=staff.center, pk=bundle_id) if bundle_id else None
     if bundle is not None:
         item_ids = catalog.bundle_item_ids(bundle=bundle)[:MAX_ITEMS]
@@ -246,13 +285,23 @@ def _work(staff: Staff, item_ids: list[int], bundle_id: int | None, applicant: A
                 },
             )
             question["required"] = question["required"] or f.required
+    situations = [
+        SituationRow(q.code, q.text, list(q.choices))
+        for q in catalog.situation_questions_merge([p.questions for p in plans])
+    ]
+    given = answers or {}
+    for row_q in situations:
+        if given.get(row_q.code) in {c for c, _label in row_q.choices}:
+            row_q.answer = given[row_q.code]
+    chosen = {s.code: s.answer for s in situations if s.answer}
     materials: dict[str, MaterialRow] = {}
     today = clock.today()
     for plan in plans:
-        for m in plan.materials:
+        for m in plan.materials_for(chosen):
             row = materials.get(m.code)
             if row is None:
                 row = materials[m.code] = MaterialRow(m.code, m.name, False, True)
+            row.commitment_allowed = row.commitment_allowed and m.commitment_allowed
             if m.required:
                 row.tolerable = row.tolerable and m.tolerable
                 row.required = True
@@ -279,6 +328,7 @@ def _work(staff: Staff, item_ids: list[int], bundle_id: int | None, applicant: A
         materials=list(materials.values()),
         delivery_methods=[(v, str(label)) for v, label in DeliveryMethod.choices if v in offered],
         immediate=bool(plans) and all(p.case_kind == CaseKind.IMMEDIATE for p in plans),
+        situations=situations,
     )
 
 
@@ -322,6 +372,7 @@ def _work_context(
             "reused": REUSED,
             "missing": MISSING,
             "tolerated": TOLERATED,
+            "committed": COMMITTED,
         },
         **extra,
     }
@@ -337,8 +388,13 @@ def work(request: HttpRequest) -> HttpResponse:
     remove = _ids([request.GET.get("remove", "")])
     ids = [i for i in ids + [a for a in add if a not in ids] if i not in remove][:MAX_ITEMS]
     applicant = _applicant(staff, request.GET.get("applicant"))
-    current = _work(staff, ids, _one_id(request.GET.get("bundle")), applicant)
-    return render(request, "workbench/intake/work.html", _work_context(request, current, applicant))
+    current = _work(staff, ids, _one_id(request.GET.get("bundle")), applicant, _answers_in(request.GET))
+    # A changed 情形 answer re-renders the checklist: keep what was typed in the form.
+    typed = {f["key"]: _short(request.GET.get(f"f_{f['key']}"), 2100) for f in current.fields}
+    typed = {k: v for k, v in typed.items() if v}
+    return render(
+        request, "workbench/intake/work.html", _work_context(request, current, applicant, values=typed)
+    )
 
 
 # ------------------------------------------------------------------ 5 the outcome
@@ -364,6 +420,15 @@ def _materials_in(work: Work, post: Any) -> tuple[list[services.MaterialIn], dic
                     note=f"{CHECKED_ORIGINAL}（{row.on_file.application.number}）"[:200],
                 )
             )
+        elif choice == COMMITTED:
+            if not row.commitment_allowed:
+                errors[f"m_{row.code}"] = _("“%(name)s” may not be replaced by a commitment (告知承诺).") % {
+                    "name": row.name
+                }
+            else:
+                handed.append(
+                    services.MaterialIn(code=row.code, committed=True, note=_("commitment (告知承诺)"))
+                )
         elif choice == TOLERATED:
             if not row.tolerable:
                 errors[f"m_{row.code}"] = _("“%(name)s” may not follow later.") % {"name": row.name}
@@ -445,7 +510,9 @@ def submit(request: HttpRequest) -> HttpResponse:
     post = request.POST
     action = _short(post.get("action"), 20)
     applicant = _applicant(staff, post.get("applicant"))
-    current = _work(staff, _ids(post.getlist("items")), _one_id(post.get("bundle")), applicant)
+    current = _work(
+        staff, _ids(post.getlist("items")), _one_id(post.get("bundle")), applicant, _answers_in(post)
+    )
     form_data = {f["key"]: _short(post.get(f"f_{f['key']}"), 2100) for f in current.fields}
     form_data = {k: v for k, v in form_data.items() if v}
     errors: dict[str, str] = {}
@@ -455,6 +522,11 @@ def submit(request: HttpRequest) -> HttpResponse:
         errors["applicant"] = _("Find or register the applicant first (section 1).")
     if not current.items:
         errors["items"] = _("Choose at least one item (section 2).")
+    for question in current.situations:
+        if not question.answer:
+            errors[f"s_{question.code}"] = _("Answer “%(question)s”: it decides which materials apply.") % {
+                "question": question.text
+            }
     handed, material_errors, missing = _materials_in(current, post)
     tolerated = [r for r in current.materials if r.choice == TOLERATED]
     commitment = _commitment_in(staff, post)
@@ -504,6 +576,7 @@ def submit(request: HttpRequest) -> HttpResponse:
                 delivery_address=address,
                 idempotency_key=key,
                 agent=_agent(post, applicant),
+                answers=current.answers,
             )
             if any(c.state != CaseState.SUBMITTED for c in application.cases.all()):
                 return _result(request, _outcome_of(application))  # a retried submit
@@ -521,7 +594,7 @@ def submit(request: HttpRequest) -> HttpResponse:
                 services.application_intake(application=application, actor=staff, commitment=commitment)
     except CaseError as exc:
         name = exc.field.removeprefix("form_data.") if exc.field.startswith("form_data.") else exc.field
-        name = name.replace("agent.", "agent_")
+        name = name.replace("agent.", "agent_").replace("situation.", "s_")
         return _refused(request, current, applicant, form_data, {name or "action": exc.message}, post)
     return _result(request, _outcome_of(application))
 

@@ -291,8 +291,21 @@ def version_form(version) -> dict:
             "tolerance_days": m.tolerance_days,
             "source": m.source,
             "licence_type": m.licence_type,
+            "applies_when": json.dumps(m.applies_when),
+            "commitment_allowed": "on" if m.commitment_allowed else "",
         }
         for m in version.materials.all()
+    ]
+    questions = [
+        {
+            "id": q.pk,
+            "version": version.pk,
+            "order": q.order,
+            "code": q.code,
+            "text": q.text,
+            "choices": json.dumps(q.choices, ensure_ascii=False),
+        }
+        for q in version.questions.all()
     ]
     fields = [
         {
@@ -309,6 +322,7 @@ def version_form(version) -> dict:
     ]
     return (
         data
+        | inline("questions", questions, initial=len(questions))
         | inline("materials", materials, initial=len(materials))
         | inline("form_fields", fields, initial=len(fields))
     )
@@ -670,3 +684,32 @@ def test_scoped_catalog_lists_cost_the_same_queries_for_more_rows(client, net):
         item_with_procedure(center=net.county.center, department=net.county.department)
     large = {m: count_queries(client, reverse(f"admin:catalog_{m}_changelist")) for m in MODELS}
     assert large == small, large
+
+
+@pytest.mark.django_db
+def test_a_situation_question_and_a_material_condition_are_added_in_the_admin(admin_client, org, department):
+    version = draft_of(org, department)
+    data = version_form(version)
+    choices = [{"code": "new", "label": "首次申请"}, {"code": "change", "label": "变更"}]
+    data.update(
+        {
+            "questions-TOTAL_FORMS": "1",
+            "questions-0-order": "0",
+            "questions-0-code": "apply_kind",
+            "questions-0-text": "首次申请还是变更？",
+            "questions-0-choices": json.dumps(choices, ensure_ascii=False),
+            "materials-1-applies_when": json.dumps({"apply_kind": ["change"]}),
+            "materials-1-commitment_allowed": "on",
+        }
+    )
+    url = reverse("admin:catalog_serviceitemversion_change", args=[version.pk])
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.context["errors"]
+    assert list(version.questions.values_list("code", flat=True)) == ["apply_kind"]
+    material = version.materials.order_by("order", "id")[1]
+    assert material.applies_when == {"apply_kind": ["change"]} and material.commitment_allowed
+    data = version_form(version)
+    data["materials-1-applies_when"] = json.dumps({"apply_kind": ["renew"]})
+    refused = admin_client.post(url, data, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert refused.status_code == 200
+    assert "没有选项“renew”" in refused.content.decode()

@@ -43,7 +43,17 @@ def test_xlsx_round_trip_is_identical(org, tmp_path):
     exported = catalog_to_data(org)
     path = workbook_file(tmp_path, exported)
     wb = load_workbook(path)
-    assert wb.sheetnames == ["填写说明", "部门", "事项", "申请材料", "表单字段", "办理环节", "清单", "一件事"]
+    assert wb.sheetnames == [
+        "填写说明",
+        "部门",
+        "事项",
+        "申请材料",
+        "表单字段",
+        "情形",
+        "办理环节",
+        "清单",
+        "一件事",
+    ]
     assert wb["事项"]["E2"].value == "行政许可"  # enumerations are written in Chinese
     data, report = xlsx_to_data(path.read_bytes())
     assert report.ok

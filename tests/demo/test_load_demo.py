@@ -241,3 +241,15 @@ def test_command_prints_logins_and_counts(demo, db):
     for username in ["admin", "ahx_admin", "ahx_a01a", "ahx_b01a", "ahx_xzsp_1"]:
         assert username in text
     assert "498" in text or str(ServiceItem.objects.filter(center__code=HALL_CODE).count()) in text
+
+
+def test_a_handful_of_demo_items_ask_situation_questions(hall):
+    from onewindow.catalog.models import SituationQuestion
+
+    questions = SituationQuestion.objects.filter(version__item__center=hall, version__status="published")
+    assert {q.code for q in questions} == {"who", "apply_kind"}
+    assert 4 <= questions.count() <= 10
+    committed = MaterialRequirement.objects.filter(
+        version__item__center=hall, version__status="published", commitment_allowed=True
+    )
+    assert committed.filter(applies_when={"apply_kind": ["change"]}).exists()

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from onewindow.cases import services
 from onewindow.cases.models import Case, CaseTask
-from onewindow.catalog.models import CaseKind, LimitUnit, ServiceItem, ServiceItemVersion
+from onewindow.catalog.models import CaseKind, LimitUnit, ServiceItem, ServiceItemVersion, SituationQuestion
 from onewindow.org.models import Department, Role, ServiceCenter, Staff
 from tests.factories.catalog import (
     FormFieldFactory,
@@ -34,6 +34,7 @@ def item_with_procedure(
     task_days: int = 2,
     form_fields: list[dict] | None = None,
     name: str | None = None,
+    questions: list[dict] | None = None,
 ) -> tuple[ServiceItem, ServiceItemVersion]:
     """A published item version. `stages`: one list of task departments per stage (default:
     one stage with one task of `department`); `materials`: MaterialRequirement kwargs;
@@ -48,6 +49,8 @@ def item_with_procedure(
         MaterialRequirementFactory(version=version, **m)
     for order, f in enumerate(form_fields or ()):
         FormFieldFactory(version=version, order=order, **f)
+    for order, q in enumerate(questions or ()):
+        SituationQuestion.objects.create(version=version, order=order, **q)
     if stages is None:
         stages = [] if case_kind == CaseKind.IMMEDIATE else [[department]]
     if stages:
@@ -176,3 +179,34 @@ def delivered_case(world: World) -> Case:
     return services.case_deliver(
         case=completed_case(world), actor=world.pickup, method="pickup", signed_by="张三"
     )
+
+
+# 情形: who applies (个人 / 企业) and whether it is a change; 营业执照 only for a company,
+# 变更证明 only for a change (a commitment may replace it: 告知承诺), the ID card always.
+SITUATION_QUESTIONS = [
+    {
+        "code": "apply_kind",
+        "text": "首次申请还是变更？",
+        "choices": [{"code": "new", "label": "首次申请"}, {"code": "change", "label": "变更"}],
+    },
+    {
+        "code": "who",
+        "text": "个人还是企业？",
+        "choices": [{"code": "person", "label": "个人"}, {"code": "org", "label": "企业"}],
+    },
+]
+SITUATION_MATERIALS = [
+    {"code": "id_card", "name": "身份证明"},
+    {"code": "business_licence", "name": "营业执照", "applies_when": {"who": ["org"]}},
+    {
+        "code": "change_proof",
+        "name": "变更证明",
+        "applies_when": {"apply_kind": ["change"]},
+        "commitment_allowed": True,
+    },
+]
+
+
+def situation_world(**item_kwargs) -> World:
+    """A world whose item asks the two 情形 questions above."""
+    return make_world(questions=SITUATION_QUESTIONS, materials=SITUATION_MATERIALS, **item_kwargs)

@@ -1,3 +1,5 @@
+import copy
+
 import factory
 
 from onewindow.catalog.models import (
@@ -146,6 +148,8 @@ def guide_data(department: str, **overrides) -> dict:
                 "source": "applicant",
                 "licence_type": "",
                 "notes": "",
+                "applies_when": {},
+                "commitment_allowed": False,
             },
             {
                 "code": "application_form",
@@ -159,6 +163,8 @@ def guide_data(department: str, **overrides) -> dict:
                 "source": "applicant",
                 "licence_type": "",
                 "notes": "",
+                "applies_when": {},
+                "commitment_allowed": False,
             },
         ],
         "form_fields": [
@@ -205,7 +211,40 @@ def guide_data(department: str, **overrides) -> dict:
                 ],
             },
         ],
+        "questions": [],
     }
+    guide.update(overrides)
+    return guide
+
+
+APPLY_KIND = {
+    "code": "apply_kind",
+    "text": "首次申请还是变更？",
+    "choices": [{"code": "new", "label": "首次申请"}, {"code": "change", "label": "变更"}],
+}
+WHO = {
+    "code": "who",
+    "text": "个人还是企业？",
+    "choices": [{"code": "person", "label": "个人"}, {"code": "org", "label": "企业"}],
+}
+
+
+def situation_guide(department: str, **overrides) -> dict:
+    """A publishable guide with two 情形 questions: 营业执照 only for a company, 变更证明 only
+    for a change (告知承诺 allowed), the ID card and the form always."""
+    guide = guide_data(department)
+    base = dict(guide["materials"][0])
+    guide["materials"] += [
+        {**base, "code": "business_licence", "name": "营业执照", "applies_when": {"who": ["org"]}},
+        {
+            **base,
+            "code": "change_proof",
+            "name": "变更证明",
+            "applies_when": {"apply_kind": ["change"]},
+            "commitment_allowed": True,
+        },
+    ]
+    guide["questions"] = copy.deepcopy([APPLY_KIND, WHO])
     guide.update(overrides)
     return guide
 

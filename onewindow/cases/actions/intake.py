@@ -102,6 +102,12 @@ def _materials(application: Application) -> dict[str, ApplicationMaterial]:
     return {m.code: m for m in ApplicationMaterial.objects.filter(application_id=application.pk)}
 
 
+def _answers(application: Application) -> dict[str, str]:
+    """The 情形 answers the application was created with (they never change afterwards)."""
+    stored = Application.objects.values_list("situation_answers", flat=True).get(pk=application.pk)
+    return dict(stored or {})
+
+
 def _gaps_entry(listed: dict[str, dict[str, Any]], code: str, name: str, tolerable: bool) -> None:
     """Add a material to the application's one list of what is missing (tolerable only if every
     case that needs it may accept without it)."""
@@ -132,14 +138,20 @@ def application_intake(
     )
     materials = _materials(application)
     statuses = {code: m.status for code, m in materials.items()}
+    answers = _answers(application)
     result = IntakeResult(application=application, cases=cases)
     gaps = []
     listed: dict[str, dict[str, Any]] = {}
+    committed: dict[int, list[dict[str, str]]] = {}
     for case in cases:
-        missing, pending = rules.sort_materials(version_plan(case.version_id).materials, statuses)
+        applicable = version_plan(case.version_id).materials_for(answers)
+        missing, pending = rules.sort_materials(applicable, statuses)
         for gap in missing + pending:
             _gaps_entry(listed, gap.code, gap.name, gap.tolerable)
         gaps.append((case, missing, pending))
+        committed[case.pk] = [
+            {"code": m.code, "name": m.name} for m in applicable if statuses.get(m.code) == M.COMMITTED
+        ]
     result.missing = list(listed.values())
     now = clock.now()
 
@@ -179,6 +191,8 @@ def application_intake(
             data: dict[str, Any] = {
                 "pending": [{"code": g.code, "name": g.name, "due": dues[g.code]} for g in pending]
             }
+            if committed[case.pk]:
+                data["committed"] = committed[case.pk]
             if signed is not None:
                 data["commitment"] = {
                     "id": signed.pk,
@@ -197,7 +211,15 @@ def application_intake(
             )
             result.accepted_with_pending.append(case)
             continue
-        append_event(case, actor=actor, action="accept", to_state=S.ACCEPTED, at=now, **accepted)
+        append_event(
+            case,
+            actor=actor,
+            action="accept",
+            to_state=S.ACCEPTED,
+            at=now,
+            data={"committed": committed[case.pk]} if committed[case.pk] else None,
+            **accepted,
+        )
         result.accepted.append(case)
         if case.kind == CaseKind.IMMEDIATE:
             _complete_immediate(case, actor=actor, at=now)
@@ -263,11 +285,13 @@ def application_request_supplement(
         row.note = m.note or note or row.note
         ApplicationMaterial.objects.filter(pk=row.pk).update(status=row.status, note=row.note)
     statuses = {code: m.status for code, m in rows.items()}
+    answers = _answers(application)
     result = IntakeResult(application=application, cases=cases, supplement_requested=True)
     listed: dict[str, dict[str, Any]] = {}
     now = clock.now()
     for case in cases:
-        missing, pending = rules.sort_materials(version_plan(case.version_id).materials, statuses)
+        applicable = version_plan(case.version_id).materials_for(answers)
+        missing, pending = rules.sort_materials(applicable, statuses)
         mine = [{"code": g.code, "name": g.name, "tolerable": g.tolerable} for g in missing + pending]
         for gap in missing + pending:
             _gaps_entry(listed, gap.code, gap.name, gap.tolerable)

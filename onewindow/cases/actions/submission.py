@@ -31,6 +31,7 @@ from onewindow.cases.models import (
 )
 from onewindow.cases.selectors import VersionPlan, version_plan
 from onewindow.catalog.models import Bundle, ServiceItem, ServiceItemVersion
+from onewindow.catalog.selectors import SituationError, situation_answers_check
 from onewindow.core import clock
 from onewindow.core.inputs import DocumentKind, document_check
 from onewindow.core.numbering import counter_next
@@ -50,6 +51,8 @@ class MaterialIn:
     file: Any = None
     licence_number: str = ""
     note: str = ""
+    # 告知承诺: the applicant signed a written commitment instead (the item must allow it).
+    committed: bool = False
 
 
 @dataclass(frozen=True)
@@ -167,6 +170,37 @@ def _resolve_items(
     return plans
 
 
+def check_answers(plans: Sequence[VersionPlan], answers: Any) -> dict[str, str]:
+    """The 情形 answers for these items: every question of every item answered with one of
+    its choices (a code several items ask, once); refused naming `situation.<code>`."""
+    clean: dict[str, str] = {}
+    for plan in plans:
+        try:
+            clean.update(situation_answers_check(plan.questions, answers))
+        except SituationError as exc:
+            question = next((q for q in plan.questions if exc.field == f"situation.{q.code}"), None)
+            raise case_error(
+                exc.code,
+                field=exc.field,
+                question=question.text if question else exc.field,
+                value=str((answers or {}).get(question.code if question else "", ""))[:40]
+                if isinstance(answers, dict)
+                else "",
+            ) from exc
+    return clean
+
+
+def applicable_materials(plans: Sequence[VersionPlan], answers: dict[str, str]) -> dict[str, Any]:
+    """code → (name, every requirement with the code allows a commitment), in the order the
+    items ask for them, for the materials that apply under `answers`."""
+    out: dict[str, Any] = {}
+    for plan in plans:
+        for req in plan.materials_for(answers):
+            name, allowed = out.get(req.code, (req.name, True))
+            out[req.code] = (name, allowed and req.commitment_allowed)
+    return out
+
+
 def application_create(
     *,
     center: ServiceCenter,
@@ -183,8 +217,16 @@ def application_create(
     proxy_agent: Staff | None = None,
     state: str = S.SUBMITTED,
     agent: AgentIn | dict[str, Any] | None = None,
+    answers: dict[str, Any] | None = None,
 ) -> Application:
     """Create an application with one case per item, pinned to each item's published version.
+
+    `answers` are the 情形 answers (question code → choice code): every question of the
+    items must be answered, a draft's too (the questions come before the form, as on the
+    guide), and only the materials that apply under them are asked for, linked to the
+    cases and checked at intake. A material handed in `committed` is replaced by the
+    applicant's written commitment (告知承诺), allowed only where every item asking for it
+    allows it; it counts as handed in.
 
     Codes not handed in are stored as `missing`. Each case gets a 'submit' event (draft →
     submitted, or → prereview for online pre-review); `state="draft"` stores a draft with
@@ -208,6 +250,7 @@ def application_create(
         "proxy_agent": proxy_agent,
         "state": state,
         "agent": agent,
+        "answers": answers,
     }
     if not idempotency_key:
         with transaction.atomic():
@@ -251,6 +294,7 @@ def _create(
     proxy_agent: Staff | None,
     state: str,
     agent: AgentIn | dict[str, Any] | None,
+    answers: dict[str, Any] | None,
 ) -> Application:
     if state not in CREATE_STATES:
         raise case_error("INVALID_STATE_ARGUMENT", field="state")
@@ -261,6 +305,7 @@ def _create(
     check_submitter(actor=actor, center=center, applicant=applicant)
     plans = _resolve_items(center=center, items=items, bundle=bundle)
     agent_columns = check_agent(agent)
+    situation = check_answers(plans, answers)
     if state != S.DRAFT:  # a draft may be saved half-filled; it is checked when submitted
         form_data = check_form(plans, form_data)
     rules.check_delivery(
@@ -268,15 +313,20 @@ def _create(
         address=delivery_address,
         offered=[(plan.item_name, plan.delivery_methods) for plan in plans],
     )
-    # One material row per code across all items, in the order the items ask for them.
-    wanted: dict[str, str] = {}
-    for plan in plans:
-        for req in plan.materials:
-            wanted.setdefault(req.code, req.name)
+    # One material row per code across all items, in the order the items ask for them,
+    # for the materials that apply under the answers.
+    applicable = applicable_materials(plans, situation)
+    wanted: dict[str, str] = {code: name for code, (name, _allowed) in applicable.items()}
+    asked = {req.code for plan in plans for req in plan.materials}
     handed: dict[str, MaterialIn] = {}
     for i, m in enumerate(material_inputs(materials)):
         if m.code not in wanted:
-            raise case_error("MATERIAL_UNKNOWN", field=f"materials[{i}].code", material=m.code)
+            code = "MATERIAL_NOT_APPLICABLE" if m.code in asked else "MATERIAL_UNKNOWN"
+            raise case_error(code, field=f"materials[{i}].code", material=m.code)
+        if m.committed and not applicable[m.code][1]:
+            raise case_error(
+                "COMMITMENT_NOT_ALLOWED", field=f"materials[{i}].committed", material=wanted[m.code]
+            )
         handed[m.code] = m
 
     now = clock.now()
@@ -298,6 +348,7 @@ def _create(
         delivery_method=delivery_method,
         delivery_address=delivery_address,
         **agent_columns,
+        situation_answers=situation,
         created_at=now,
         submitted_at=None if state == S.DRAFT else now,
     )
@@ -348,7 +399,7 @@ def _create(
         [
             CaseMaterial(case=case, requirement_id=m.requirement_id, material=by_code[m.code])
             for case, plan in zip(cases, plans, strict=True)
-            for m in plan.materials
+            for m in plan.materials_for(situation)
         ]
     )
     return application
@@ -365,7 +416,9 @@ def _material_row(
         application=application,
         code=code,
         name=name,
-        status=ApplicationMaterial.Status.RECEIVED,
+        status=ApplicationMaterial.Status.COMMITTED
+        if handed.committed
+        else ApplicationMaterial.Status.RECEIVED,
         file=handed.file or "",
         licence_number=handed.licence_number,
         note=handed.note,

@@ -150,6 +150,7 @@ class _Row:
     delivery_address: str = ""
     form_data: dict[str, Any] = field(default_factory=dict)
     received: list[str] = field(default_factory=list)
+    answers: dict[str, str] = field(default_factory=dict)  # 情形 question → choice code
     errors: list[BatchError] = field(default_factory=list)
     refused_cells: set[str] = field(default_factory=set)  # headers of the cells reported
     more_errors: int = 0  # refused cells past MAX_ROW_ERRORS
@@ -303,7 +304,25 @@ def _read_row(layout: _Layout, number: int, values: list[Any]) -> _Row:
     row.form_data, errors = form_check(fields, answers, path="form_data")
     for error in errors:
         _add_error(row, layout.column_of(error["field"]), family(error["code"]), error["message"])
-    for m in layout.plan.materials:
+    answered = True
+    for q in layout.plan.questions:
+        column = columns[f"situation:{q.code}"]
+        text = sheet.cell_text(cells.get(f"situation:{q.code}"))
+        code = next(
+            (c for c, label in q.choices if sheet.norm(text) in (sheet.norm(c), sheet.norm(label))), ""
+        )
+        if not text or not code:
+            answered = False
+            error = "SITUATION_ANSWER_INVALID" if text else "SITUATION_ANSWER_REQUIRED"
+            _refused(
+                row,
+                column,
+                case_error(error, field=f"situation.{q.code}", question=q.text, value=shown(text)),
+            )
+        else:
+            row.answers[q.code] = code
+    # Only the materials that apply under the row's answers are read (the others' cells are ignored).
+    for m in layout.plan.materials_for(row.answers) if answered else layout.plan.materials:
         _read_material(row, columns[f"material:{m.code}"], cells.get(f"material:{m.code}"))
     if row.more_errors:
         row.errors.append(
@@ -366,6 +385,7 @@ def _row_key(item: ServiceItem, row: _Row, day: dt.date) -> str:
             row.delivery_address,
             repr(sorted(row.form_data.items())),
             ",".join(sorted(row.received)),
+            repr(sorted(row.answers.items())),
         ]
     )
     return "batch:" + hashlib.sha256(content.encode()).hexdigest()[:48]

@@ -287,6 +287,7 @@ def _intake_row(*, center: ServiceCenter, item: ServiceItem, actor: Staff, row: 
         channel=Channel.BATCH,
         form_data=row.form_data,
         materials=row.received,
+        answers=row.answers,
         actor=actor,
         delivery_method=row.delivery_method,
         delivery_address=row.delivery_address,

@@ -107,8 +107,12 @@ def portal_draft_create(
     materials: Materials = (),
     delivery_method: str = "",
     delivery_address: str = "",
+    answers: dict[str, Any] | None = None,
 ) -> Application:
-    """A citizen starts an online application: a draft (no event) the citizen may still edit."""
+    """A citizen starts an online application: a draft (no event) the citizen may still edit.
+
+    The 情形 `answers` are given here, once: they pick the draft's materials (a citizen who
+    answers differently starts another draft)."""
     return _apply_online(
         actor=actor,
         center=center,
@@ -119,6 +123,7 @@ def portal_draft_create(
         materials=materials,
         delivery_method=delivery_method,
         delivery_address=delivery_address,
+        answers=answers,
     )
 
 
@@ -233,6 +238,7 @@ def portal_application_submit(
     materials: Materials = (),
     delivery_method: str = "",
     delivery_address: str = "",
+    answers: dict[str, Any] | None = None,
 ) -> Application:
     """Submit an online application in one step (no draft kept): it waits for pre-review.
 
@@ -252,6 +258,7 @@ def portal_application_submit(
         materials=materials,
         delivery_method=delivery_method,
         delivery_address=delivery_address,
+        answers=answers,
     )
 
 

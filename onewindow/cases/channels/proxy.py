@@ -59,6 +59,7 @@ def proxy_application_submit(
     delivery_method: str = "",
     delivery_address: str = "",
     idempotency_key: str | None = None,
+    answers: dict[str, Any] | None = None,
 ) -> Application:
     """代办: a village proxy agent (`actor`) applies at the county hall on the applicant's behalf.
 
@@ -83,6 +84,7 @@ def proxy_application_submit(
         idempotency_key=idempotency_key,
         proxy_agent=actor,
         state=S.PREREVIEW,
+        answers=answers,
     )
     if application.proxy_agent_id != actor.pk:  # the engine returned someone else's application
         raise case_error("IDEMPOTENCY_KEY_REUSED", field="idempotency_key")

@@ -203,7 +203,8 @@ def published_plan(item: ServiceItem) -> VersionPlan:
 
 
 def columns_of(plan: VersionPlan) -> list[BatchColumn]:
-    """The sheet's columns for a version's plan, in order: fixed, form fields, materials.
+    """The sheet's columns for a version's plan, in order: fixed, form fields, 情形
+    questions, materials (only those that apply under a row's answers are read).
 
     No two columns are read by the same header (Chinese or English, blanks and '*' aside):
     a text field labelled like a fixed column is answered by that column (required if
@@ -236,6 +237,18 @@ def columns_of(plan: VersionPlan) -> list[BatchColumn]:
                     choices=f.choices,
                 )
             )
+        for q in plan.questions:  # 情形: the answer picks which material columns are read
+            labels = tuple(label for _code, label in q.choices)
+            columns.append(
+                BatchColumn(
+                    f"situation:{q.code}",
+                    _unique_header(q.text, q.code, taken),
+                    "situation",
+                    True,
+                    " / ".join(labels),
+                    choices=labels,
+                )
+            )
         for m in plan.materials:
             columns.append(
                 BatchColumn(
@@ -262,6 +275,8 @@ def _choices(col: BatchColumn) -> list[str]:
         return ["窗口领取", "邮寄", "电子送达"]
     if col.kind == "material":
         return ["已收", "容缺", "缺"] if col.tolerable else ["已收", "缺"]
+    if col.kind == "situation":
+        return list(col.choices)
     if col.field_kind == FormField.Kind.CHOICE and col.choices:
         return list(col.choices)
     if col.field_kind == FormField.Kind.BOOLEAN:

@@ -37,7 +37,10 @@ from onewindow.catalog.exchange.schema import (
     ITEM_FIELDS,
     MATERIAL_FIELDS,
     MAX_STAGES,
+    QUESTION_FIELDS,
     TASK_FIELDS,
+    SituationChoices,
+    SituationConditions,
     template_data,
 )
 from onewindow.catalog.exchange.sheets import (
@@ -96,6 +99,8 @@ def _label_zh(choices: type[models.TextChoices], value: str) -> str:
 
 
 def _cell_value(column: Column, value: Any) -> Any:
+    if isinstance(column.rule, SituationChoices | SituationConditions):
+        return column.rule.to_text(value)
     if column.kind == BOOL:
         return "是" if value else "否"
     if column.kind == CHOICE and column.choices is not None:
@@ -119,6 +124,8 @@ def _rows(data: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
             rows["materials"].append({"item": item["code"], **m})
         for f in version.get("form_fields", []):
             rows["form_fields"].append({"item": item["code"], **f})
+        for q in version.get("questions", []):
+            rows["questions"].append({"item": item["code"], **q})
         for n, stage in enumerate(version.get("stages", []), start=1):
             for task in stage.get("tasks", []) or [{}]:
                 rows["tasks"].append(
@@ -281,7 +288,9 @@ class _Reader:
         """The JSON value of a cell, read with its field's rule, and the rule's refusal:
         a refused value is kept as it is for the schema to name."""
         if is_blank(raw):
-            if column.kind in (MULTI, OPTIONS):
+            if isinstance(column.rule, SituationConditions):
+                return {}, None
+            if column.kind in (MULTI, OPTIONS) or isinstance(column.rule, SituationChoices):
                 return [], None
             return (None if column.kind in (INT, BOOL) else ""), None
         if column.kind == OPTIONS:
@@ -534,7 +543,7 @@ def _read(r: _Reader) -> tuple[dict[str, Any], ImportReport]:
         i = len(data["items"])
         values = row.values
         version = {k: values[k] for k in values if k not in ITEM_FIELDS}
-        version.update(materials=[], form_fields=[], stages=[])
+        version.update(materials=[], form_fields=[], stages=[], questions=[])
         item = {k: values[k] for k in ITEM_FIELDS}
         item["version"] = version
         data["items"].append(item)
@@ -564,7 +573,11 @@ def _read(r: _Reader) -> tuple[dict[str, Any], ImportReport]:
             return None
         return items[_key(code)]
 
-    for sheet_key, spec in (("materials", MATERIAL_FIELDS), ("form_fields", FORM_FIELD_FIELDS)):
+    for sheet_key, spec in (
+        ("materials", MATERIAL_FIELDS),
+        ("form_fields", FORM_FIELD_FIELDS),
+        ("questions", QUESTION_FIELDS),
+    ):
         for row in r.sheet(sheet_key):
             i = owner(sheet_key, row)
             if i is None:

@@ -50,6 +50,7 @@ from onewindow.catalog.models import (
     Procedure,
     ServiceItem,
     ServiceItemVersion,
+    SituationQuestion,
     Stage,
     StageTask,
 )
@@ -76,6 +77,7 @@ class GuideRows:
     version: ServiceItemVersion
     materials: list[MaterialRequirement] = field(default_factory=list)
     form_fields: list[FormField] = field(default_factory=list)
+    questions: list[SituationQuestion] = field(default_factory=list)
     procedure: Procedure | None = None
     stages: list[tuple[Stage, list[StageTask]]] = field(default_factory=list)
 
@@ -88,6 +90,9 @@ def guide_rows(
         MaterialRequirement(version=version, order=n, **m) for n, m in enumerate(guide["materials"])
     ]
     rows.form_fields = [FormField(version=version, order=n, **f) for n, f in enumerate(guide["form_fields"])]
+    rows.questions = [
+        SituationQuestion(version=version, order=n, **q) for n, q in enumerate(guide.get("questions") or [])
+    ]
     rows.procedure = Procedure(version=version, name="")
     for n, stage in enumerate(guide["stages"], start=1):
         s = Stage(procedure=rows.procedure, order=n, name=stage["name"])
@@ -99,9 +104,10 @@ def guide_rows(
 
 
 def write_guide_rows(all_rows: list[GuideRows]) -> None:
-    """Bulk-insert the children of already saved versions: 5 INSERT batches for any number."""
+    """Bulk-insert the children of already saved versions: 6 INSERT batches for any number."""
     MaterialRequirement.objects.bulk_create([m for r in all_rows for m in r.materials], batch_size=1000)
     FormField.objects.bulk_create([f for r in all_rows for f in r.form_fields], batch_size=1000)
+    SituationQuestion.objects.bulk_create([q for r in all_rows for q in r.questions], batch_size=1000)
     Procedure.objects.bulk_create([r.procedure for r in all_rows if r.procedure], batch_size=1000)
     Stage.objects.bulk_create([s for r in all_rows for s, _t in r.stages], batch_size=1000)
     StageTask.objects.bulk_create(

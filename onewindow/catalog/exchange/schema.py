@@ -24,6 +24,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext, gettext_lazy
 from pydantic import AfterValidator, BeforeValidator
 
+from onewindow.catalog import situations
 from onewindow.catalog.errors import verbose
 from onewindow.catalog.models import (
     ApplicantKinds,
@@ -38,6 +39,7 @@ from onewindow.catalog.models import (
     MaterialRequirement,
     ServiceItem,
     ServiceItemVersion,
+    SituationQuestion,
     Stage,
     StageTask,
     item_code_validator,
@@ -48,10 +50,12 @@ from onewindow.core.inputs import (
     ChoiceList,
     DateValue,
     Integer,
+    Rule,
     Schema,
     Text,
     TextList,
     YesNo,
+    parse_text,
     refused,
 )
 from onewindow.org.models import Department, Role, short_code_validator
@@ -66,6 +70,8 @@ MAX_CHOICES = 200
 MAX_STAGES = 50
 MAX_TASKS = 50
 MAX_BUNDLE_ITEMS = 100
+# Read a few more questions than a guide may ask, so the rule (catalog.situations) names them.
+MAX_QUESTION_ROWS = situations.MAX_QUESTIONS * 4
 
 
 Count = Annotated[int, Integer(ge=0, le=32_767)]
@@ -142,6 +148,67 @@ def _plural(model: type[models.Model]) -> Promise:
     return model._meta.verbose_name_plural  # type: ignore[return-value]
 
 
+class SituationChoices(Rule):
+    """The choices of a 情形 question: a list of `{"code", "label"}`, or one cell's text
+    `new=首次申请|change=变更` (`catalog.situations.choices_parse`)."""
+
+    def parse(self, value: Any) -> list[dict[str, str]]:
+        if isinstance(value, str | int | float) and not isinstance(value, bool):
+            try:
+                return situations.choices_parse(parse_text(value, max_length=TEXT_MAX_LENGTH))
+            except ValueError as exc:
+                raise refused("INVALID_CHOICES", reason=str(exc)) from exc
+        if not isinstance(value, list):
+            raise refused("INVALID_CHOICES", reason=gettext("a list of choices"))
+        out = []
+        for c in value:
+            if not isinstance(c, dict):
+                raise refused("INVALID_CHOICES", reason=gettext("each choice has a code and a label"))
+            code = parse_text(c.get("code", ""), max_length=40)
+            label = parse_text(c.get("label", ""), max_length=situations.LABEL_MAX_LENGTH * 2)
+            out.append({"code": code, "label": label})
+        return out
+
+    def to_text(self, value: Any) -> str:
+        return situations.choices_text((c["code"], c["label"]) for c in value or ())
+
+
+class SituationConditions(Rule):
+    """Which 情形 a material applies under: `{question: [choices]}`, or one cell's text
+    `kind=new;who=person,org` (`catalog.situations.conditions_parse`); empty = always."""
+
+    def parse(self, value: Any) -> dict[str, list[str]]:
+        if isinstance(value, str | int | float) and not isinstance(value, bool):
+            try:
+                return situations.conditions_parse(parse_text(value, max_length=TEXT_MAX_LENGTH))
+            except ValueError as exc:
+                raise refused("INVALID_CONDITION", reason=str(exc)) from exc
+        if not isinstance(value, dict):
+            raise refused("INVALID_CONDITION", reason=gettext("question codes with their choices"))
+        out: dict[str, list[str]] = {}
+        for q, choices in value.items():
+            q = parse_text(q, max_length=40)
+            if isinstance(choices, str):
+                choices = [choices]
+            if not isinstance(choices, list) or not all(isinstance(c, str) for c in choices):
+                raise refused("INVALID_CONDITION", reason=gettext("question codes with their choices"))
+            out[q] = [parse_text(c, max_length=40) for c in choices]
+        return out
+
+    def to_text(self, value: Any) -> str:
+        return situations.conditions_text(value)
+
+
+class QuestionIn(_CatalogSchema):
+    """A 情形 question of the guide."""
+
+    labels_from = SituationQuestion
+
+    code: Annotated[str, _text(SituationQuestion, "code")]
+    text: Annotated[str, _text(SituationQuestion, "text")]
+    choices: Annotated[list[dict[str, str]], SituationChoices()] = []
+
+
 class MaterialIn(_CatalogSchema):
     labels_from = MaterialRequirement
 
@@ -156,6 +223,8 @@ class MaterialIn(_CatalogSchema):
     source: Annotated[str, Choice(MaterialRequirement.Source)] = MaterialRequirement.Source.APPLICANT.value
     licence_type: Annotated[str, _text(MaterialRequirement, "licence_type")] = ""
     notes: Annotated[str, _text(MaterialRequirement, "notes")] = ""
+    applies_when: Annotated[dict[str, list[str]], SituationConditions()] = {}
+    commitment_allowed: YesNo = False
 
 
 class FormFieldIn(_CatalogSchema):
@@ -195,6 +264,7 @@ class GuideIn(_CatalogSchema):
         "materials": _plural(MaterialRequirement),
         "form_fields": _plural(FormField),
         "stages": _plural(Stage),
+        "questions": _plural(SituationQuestion),
     }
 
     case_kind: Annotated[str, Choice(CaseKind)]
@@ -220,12 +290,14 @@ class GuideIn(_CatalogSchema):
     materials: Annotated[list[MaterialIn], _at_most(MAX_MATERIALS)] = []
     form_fields: Annotated[list[FormFieldIn], _at_most(MAX_FORM_FIELDS)] = []
     stages: Annotated[list[StageIn], _at_most(MAX_STAGES)] = []
+    questions: Annotated[list[QuestionIn], _at_most(MAX_QUESTION_ROWS)] = []
 
 
-ROWS = ("materials", "form_fields", "stages")
+ROWS = ("materials", "form_fields", "stages", "questions")
 VERSION_FIELDS = tuple(name for name in GuideIn.model_fields if name not in ROWS)
 """The scalar fields of a version, in the order of the JSON contract."""
 MATERIAL_FIELDS = tuple(MaterialIn.model_fields)
+QUESTION_FIELDS = tuple(QuestionIn.model_fields)
 FORM_FIELD_FIELDS = tuple(FormFieldIn.model_fields)
 TASK_FIELDS = tuple(TaskIn.model_fields)
 
@@ -362,7 +434,24 @@ def template_data() -> dict[str, Any]:
                             "source": "applicant",
                             "licence_type": "",
                             "notes": "",
-                        }
+                            "applies_when": {},
+                            "commitment_allowed": False,
+                        },
+                        {
+                            "code": "change_proof",
+                            "name": "变更事项证明",
+                            "form": "copy",
+                            "copies": 1,
+                            "medium": "either",
+                            "required": True,
+                            "tolerable": False,
+                            "tolerance_days": 5,
+                            "source": "applicant",
+                            "licence_type": "",
+                            "notes": "",
+                            "applies_when": {"apply_kind": ["change"]},
+                            "commitment_allowed": True,
+                        },
                     ],
                     "form_fields": [
                         {
@@ -399,6 +488,16 @@ def template_data() -> dict[str, Any]:
                                 }
                             ],
                         },
+                    ],
+                    "questions": [
+                        {
+                            "code": "apply_kind",
+                            "text": "首次申请还是变更？",
+                            "choices": [
+                                {"code": "new", "label": "首次申请"},
+                                {"code": "change", "label": "变更"},
+                            ],
+                        }
                     ],
                 },
             }

@@ -26,6 +26,7 @@ from onewindow.catalog.exchange.schema import (
     ItemIn,
     ListIn,
     MaterialIn,
+    QuestionIn,
     StageIn,
     TaskIn,
 )
@@ -231,6 +232,22 @@ SHEETS: dict[str, tuple[Promise, list[Column]]] = {
                 gettext_lazy("Required when the source is an e-licence."),
             ),
             _col(MaterialIn, "notes", gettext_lazy("Notes")),
+            _col(
+                MaterialIn,
+                "applies_when",
+                gettext_lazy("Applies when"),
+                gettext_lazy(
+                    "The situations (情形) it applies under, as question=choice: e.g. apply_kind=change or apply_kind=new,change;who=org (several questions separated by ;). Empty: it always applies."
+                ),
+            ),
+            _col(
+                MaterialIn,
+                "commitment_allowed",
+                gettext_lazy("Commitment allowed"),
+                gettext_lazy(
+                    "告知承诺: 是 when the applicant may sign a written commitment instead; empty means 否."
+                ),
+            ),
         ],
     ),
     "form_fields": (
@@ -259,6 +276,28 @@ SHEETS: dict[str, tuple[Promise, list[Column]]] = {
                 "personal",
                 gettext_lazy("Personal data"),
                 gettext_lazy("是 when the answer is the applicant's personal information; empty means 否."),
+            ),
+        ],
+    ),
+    "questions": (
+        gettext_lazy("Situations"),
+        [
+            ITEM_CODE,
+            _col(
+                QuestionIn,
+                "code",
+                gettext_lazy("Question code"),
+                gettext_lazy(
+                    "Lower-case letters, digits and '_', e.g. apply_kind; unique within the item. At most 3 questions an item."
+                ),
+            ),
+            _col(QuestionIn, "text", gettext_lazy("Question"), gettext_lazy("e.g. 首次申请还是变更？")),
+            _col(
+                QuestionIn,
+                "choices",
+                gettext_lazy("Choices"),
+                gettext_lazy("2 to 8 choices as code=label separated by |, e.g. new=首次申请|change=变更"),
+                required=True,
             ),
         ],
     ),
@@ -340,5 +379,5 @@ SHEETS: dict[str, tuple[Promise, list[Column]]] = {
 INSTRUCTIONS = gettext_lazy("Instructions")
 FORMAT_LABEL = gettext_lazy("Format")
 CENTER_LABEL = gettext_lazy("Center code")
-OPTIONAL_SHEETS = frozenset({"departments", "form_fields", "lists", "bundles"})
+OPTIONAL_SHEETS = frozenset({"departments", "form_fields", "questions", "lists", "bundles"})
 OPTION_SPLIT = re.compile(r"[|\n]")  # the options of a choice field may contain commas

@@ -112,9 +112,22 @@
     });
   });
 
+  /* 情形: a changed answer re-renders the work area; the keyboard stays on that question. */
+  var situation = null;
+  document.body.addEventListener("htmx:beforeRequest", function (event) {
+    var source = event.detail.elt;
+    situation = source && source.matches && source.matches("[data-situation]") ? source.id : null;
+  });
+
   document.body.addEventListener("htmx:afterSwap", function (event) {
     var target = event.detail.target;
     if (!target) return;
+    if (target.id === "work" && situation && document.getElementById(situation)) {
+      document.getElementById(situation).focus();
+      situation = null;
+      refresh();
+      return;
+    }
     if (target.id === "applicant-slot") {
       if ($("[data-applicant-found]", target)) {
         var typed = $("#applicant-q");
@@ -145,8 +158,11 @@
       if (results) results.innerHTML = "";
       var result = $("[data-intake-result]", target);
       var invalid = $(".is-invalid", target);
+      /* 情形 questions come first: they decide the checklist. */
+      var question = $$("[data-situation]", target).filter(function (s) { return !s.value; })[0];
       if (result) result.focus();
       else if (invalid) invalid.focus();
+      else if (question) question.focus();
       else {
         var field = firstField($("[data-wb-section='3']", target) || target);
         var empty = $$("[data-wb-section='3'] input:not([type=hidden])", target).filter(function (i) { return !i.value; })[0];

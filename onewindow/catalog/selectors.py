@@ -8,15 +8,30 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Case, Exists, Model, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    Model,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 
 from onewindow.catalog.models import (
     Bundle,
     BundleItem,
+    CatalogList,
+    MaterialRequirement,
     ServiceItem,
     ServiceItemVersion,
     StageTask,
 )
+from onewindow.catalog.search import Hit, item_search_ranked, visible_items
 from onewindow.org.models import ServiceCenter
 
 GUIDE_PREFETCH = (
@@ -236,3 +251,154 @@ def published_version_ids(*, item_ids: list[int]) -> dict[int, int]:
             item_id__in=item_ids, status=ServiceItemVersion.Status.PUBLISHED
         ).values_list("item_id", "pk")
     )
+
+
+# --------------------------------------------------------------------------- the portal
+#
+# What the citizen portal reads: only items it shows (`catalog.search.visible_items`: active,
+# of an active center, with a published version), only their published versions, only lists
+# that are published (a date on or before today).
+
+
+def _portal_filter(filters: dict[str, Any]) -> Q:
+    """A Q on ServiceItem from the portal's browse filters (ids, or the category's code)."""
+    q = Q()
+    for name, lookup in (
+        ("center", "center_id"),
+        ("sector", "sector_id"),
+        ("main_item", "main_item_id"),
+        ("catalog_list", "catalog_lists__id"),
+        ("bundle", "bundle_items__bundle_id"),
+    ):
+        if filters.get(name):
+            q &= Q(**{lookup: filters[name]})
+    if filters.get("category"):
+        q &= Q(category=filters["category"])
+    return q
+
+
+def item_search_public(*, q: str, filters: dict[str, Any] | None = None) -> list[Hit]:
+    """The portal's search: what a citizen typed, ranked (see `catalog.search`)."""
+    return item_search_ranked(q=q, filters=_portal_filter(filters or {}))
+
+
+def item_browse_public(*, filters: dict[str, Any] | None = None) -> QuerySet[ServiceItem]:
+    """The items the portal shows under the browse filters, by code, ready to paginate."""
+    return (
+        visible_items()
+        .filter(_portal_filter(filters or {}))
+        .select_related("center", "department", "sector", "main_item")
+        .distinct()
+        .order_by("code")
+    )
+
+
+def browse_facets() -> dict[str, Any]:
+    """What the portal can be browsed by, each with the number of items it shows: sectors,
+    categories, published lists, active bundles and main items (5 queries)."""
+    from onewindow.catalog.models import Category, MainItem
+    from onewindow.org.models import Sector
+
+    shown = visible_items().values("pk")
+    counted = Count("items", filter=Q(items__in=shown), distinct=True)
+    sectors = Sector.objects.annotate(n=counted).filter(n__gt=0).order_by("center_id", "code")
+    categories = dict(visible_items().values("category").annotate(n=Count("pk")).values_list("category", "n"))
+    main_items = (
+        MainItem.objects.annotate(n=Count("sub_items", filter=Q(sub_items__in=shown), distinct=True))
+        .filter(n__gt=0)
+        .order_by("center_id", "code")[:200]
+    )
+    bundles = (
+        Bundle.objects.filter(is_active=True, center__is_active=True)
+        .annotate(n=Count("bundle_items", filter=Q(bundle_items__item__in=shown), distinct=True))
+        .filter(n__gt=0)
+        .order_by("code")[:200]
+    )
+    return {
+        "sectors": list(sectors[:200]),
+        "categories": [
+            (value, label, categories[value]) for value, label in Category.choices if value in categories
+        ],
+        "lists": catalog_list_public_list(),
+        "bundles": list(bundles),
+        "main_items": list(main_items),
+    }
+
+
+def catalog_list_public_list() -> list[CatalogList]:
+    """The published lists (清单) of active centers, each with `n`, the number of its items
+    the portal shows. One query."""
+    from onewindow.core import clock
+
+    shown = visible_items().values("pk")
+    return list(
+        CatalogList.objects.filter(
+            published_on__isnull=False, published_on__lte=clock.today(), center__is_active=True
+        )
+        .select_related("center")
+        .annotate(n=Count("items", filter=Q(items__in=shown), distinct=True))
+        .order_by("center__code", "kind", "name")
+    )
+
+
+def catalog_list_public_get(*, pk: int) -> CatalogList | None:
+    """A published list, or None (a list not yet published, or of an inactive center)."""
+    from onewindow.core import clock
+
+    return (
+        CatalogList.objects.filter(
+            pk=pk, published_on__isnull=False, published_on__lte=clock.today(), center__is_active=True
+        )
+        .select_related("center")
+        .first()
+    )
+
+
+def item_guide_public(*, code: str) -> ServiceItemVersion | None:
+    """The published version of the item the portal shows under this code (any case), with
+    everything the guide page reads loaded, or None. The version carries `windows`: the
+    center's active windows that serve the item's sector or department. 7 queries."""
+    from onewindow.org.models import Window
+
+    item = visible_items().filter(code__iexact=str(code)[:64]).first()
+    if item is None:
+        return None
+    version = (
+        ServiceItemVersion.objects.filter(item=item, status=ServiceItemVersion.Status.PUBLISHED)
+        .select_related("item__center", "item__department", "item__sector", "item__main_item", "procedure")
+        .prefetch_related(*GUIDE_PREFETCH)
+        .first()
+    )
+    if version is None:
+        return None
+    serving = Q(department_id=item.department_id)
+    if item.sector_id:
+        serving |= Q(sectors__id=item.sector_id)
+    version.windows = list(  # type: ignore[attr-defined]
+        Window.objects.filter(serving, center_id=item.center_id, is_active=True).distinct().order_by("number")
+    )
+    return version
+
+
+MATERIAL_FILE_KINDS = ("template", "sample")
+
+
+def material_file_public(*, item_code: str, material_code: str, kind: str) -> Any:
+    """The template or sample file of a material of the published version of an item the
+    portal shows, or None (no such item, material or file; a draft's or retired version's
+    file is never reachable this way)."""
+    if kind not in MATERIAL_FILE_KINDS:
+        return None
+    material = (
+        MaterialRequirement.objects.filter(
+            version__status=ServiceItemVersion.Status.PUBLISHED,
+            version__item__in=visible_items().filter(code__iexact=str(item_code)[:64]),
+            code=str(material_code)[:40],
+        )
+        .only("pk", kind)
+        .first()
+    )
+    if material is None:
+        return None
+    field = getattr(material, kind)
+    return field if field else None

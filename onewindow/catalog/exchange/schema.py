@@ -216,6 +216,8 @@ class GuideIn(_CatalogSchema):
     delivery_methods: Annotated[list[str], ChoiceList(DeliveryMethod)] = []  # publishing requires one
     result_name: Annotated[str, _text(ServiceItemVersion, "result_name")] = ""
     result_licence_type: Annotated[str, _text(ServiceItemVersion, "result_licence_type")] = ""
+    keywords: Annotated[str, _text(ServiceItemVersion, "keywords")] = ""
+    faq: Annotated[str, _text(ServiceItemVersion, "faq")] = ""
     notes: Annotated[str, _text(ServiceItemVersion, "notes")] = ""
     materials: Annotated[list[MaterialIn], _at_most(MAX_MATERIALS)] = []
     form_fields: Annotated[list[FormFieldIn], _at_most(MAX_FORM_FIELDS)] = []

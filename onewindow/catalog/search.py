@@ -1,0 +1,225 @@
+"""The portal's service search: keys kept in a table, a query matched against them, a rank.
+
+What a citizen types is normalised (NFKC, lower case, punctuation and spaces dropped) and cut
+into the same n-grams the catalog stores for each item it can show (`SearchKey`):
+
+* `h:` two characters of the normalised name or keywords (`营业`, `业执`, `执照`),
+* `i:` two letters of the pinyin initials (`yy`, `yz`, `zz`),
+* `p:` three letters of the full pinyin (`yin`, `ing`, …),
+* `c:` three characters of the code.
+
+A query's keys select candidate items with one indexed query (an item sharing more keys
+first); the candidates are then ranked in Python by what they match as a whole (the name
+itself, its start, the code, the initials, the pinyin, a keyword) and by the share of the
+query's keys they hold, which is what makes one wrong or missing character tolerable:
+`营业执找` shares two of its three `h:` keys with 营业执照 and all of its pinyin.
+docs/decisions/0020-service-search.md says why a key table and what it measured.
+
+`search_keys_refresh` is the one writer of the table; the catalog services and the import
+call it whenever an item's name, activity or published version changes.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+
+from onewindow.catalog.models import SearchKey, ServiceItem, ServiceItemVersion
+from onewindow.catalog.pinyin import pinyin_full, pinyin_initials
+
+QUERY_MAX_LENGTH = 64
+"""What a search reads of a query; the rest is dropped (a name is at most 200 characters,
+and nobody types more than a few words into a search box)."""
+MAX_QUERY_KEYS = 48
+CANDIDATES = 200
+RESULTS_MAX = 50
+_DROP = re.compile(r"[\W_]+", re.UNICODE)
+_SPLIT_KEYWORDS = re.compile(r"[\s,，、;；/|]+")
+
+
+def normalise(text: str) -> str:
+    """`营业 执照（新办）` → `营业执照新办`, `YYZZ` → `yyzz`: full-width forms folded (NFKC), lower
+    case, everything but letters and digits dropped (punctuation, spaces, symbols, `%_\\`)."""
+    return _DROP.sub("", unicodedata.normalize("NFKC", text or "").lower())
+
+
+def _grams(text: str, n: int) -> set[str]:
+    if len(text) < n:
+        return {text} if text else set()
+    return {text[i : i + n] for i in range(len(text) - n + 1)}
+
+
+def _keywords(text: str) -> list[str]:
+    return [k for k in (normalise(w) for w in _SPLIT_KEYWORDS.split(text or "")) if k]
+
+
+def keys_for(*, name: str, code: str, keywords: str = "", initials: str = "", full: str = "") -> set[str]:
+    """Every key of an item (each at most 16 characters, the column's length)."""
+    keys: set[str] = set()
+    for text in [normalise(name), *_keywords(keywords)]:
+        keys |= {f"h:{g}" for g in _grams(text, 2)}
+    keys |= {f"i:{g}" for g in _grams(initials or pinyin_initials(name), 2)}
+    keys |= {f"p:{g}" for g in _grams(full or pinyin_full(name), 3)}
+    keys |= {f"c:{g}" for g in _grams(normalise(code), 3)}
+    return keys
+
+
+def query_keys(q: str) -> set[str]:
+    """The keys a normalised query is looked up by: a query in letters may be initials, full
+    pinyin or a code; one in characters is also looked up by its pinyin, so a homophone typo
+    (执找 for 执照) still finds the item."""
+    keys: set[str] = set()
+    if not q:
+        return keys
+    if q.isascii():
+        keys |= {f"i:{g}" for g in _grams(q, 2)}
+        keys |= {f"p:{g}" for g in _grams(q, 3)}
+        keys |= {f"c:{g}" for g in _grams(q, 3)}
+    else:
+        keys |= {f"h:{g}" for g in _grams(q, 2)}
+        keys |= {f"p:{g}" for g in _grams(pinyin_full(q), 3)}
+        keys |= {f"c:{g}" for g in _grams(q, 3)}
+    return set(sorted(keys)[:MAX_QUERY_KEYS])
+
+
+def visible_items() -> QuerySet[ServiceItem]:
+    """The items the portal shows: active, of an active center, with a published version."""
+    published = ServiceItemVersion.objects.filter(
+        item=OuterRef("pk"), status=ServiceItemVersion.Status.PUBLISHED
+    )
+    return ServiceItem.objects.filter(Exists(published), is_active=True, center__is_active=True)
+
+
+def search_keys_refresh(*, item_ids: Iterable[int]) -> int:
+    """Rewrite the keys of these items from what is stored now: an item the portal shows gets
+    the keys of its name, code, pinyin and its published version's keywords; any other item
+    (withdrawn, inactive, nothing published) none. Returns the number of keys written.
+
+    The caller's transaction covers it (the services and the import are atomic), so a search
+    never sees an item half-keyed. Two queries and one bulk insert per 1,000 items."""
+    ids = sorted(set(item_ids))
+    written = 0
+    for start in range(0, len(ids), 1000):
+        chunk = ids[start : start + 1000]
+        SearchKey.objects.filter(item_id__in=chunk).delete()
+        keywords = ServiceItemVersion.objects.filter(
+            item=OuterRef("pk"), status=ServiceItemVersion.Status.PUBLISHED
+        ).values("keywords")[:1]
+        rows = (
+            visible_items()
+            .filter(pk__in=chunk)
+            .annotate(published_keywords=Subquery(keywords))
+            .values_list("pk", "name", "code", "pinyin_initials", "pinyin_full", "published_keywords")
+        )
+        batch = [
+            SearchKey(item_id=pk, key=key)
+            for pk, name, code, initials, full, words in rows
+            for key in sorted(
+                keys_for(name=name, code=code, keywords=words or "", initials=initials, full=full)
+            )
+        ]
+        SearchKey.objects.bulk_create(batch, batch_size=2000)
+        written += len(batch)
+    return written
+
+
+@dataclass(frozen=True)
+class Hit:
+    item: ServiceItem
+    score: float
+    matched: str
+
+
+def _within_one_edit(q: str, text: str) -> bool:
+    """Whether some stretch of `text` is `q` with at most one character changed, added or
+    missing (a typo, a dropped character)."""
+    n = len(q)
+    if n < 3:
+        return False
+    for length in (n - 1, n, n + 1):
+        for i in range(len(text) - length + 1):
+            part = text[i : i + length]
+            if length == n:
+                if sum(a != b for a, b in zip(part, q, strict=True)) <= 1:
+                    return True
+            else:
+                short, long_ = (part, q) if length < n else (q, part)
+                if any(long_[:j] + long_[j + 1 :] == short for j in range(len(long_))):
+                    return True
+    return False
+
+
+def _score(item: ServiceItem, q: str, share: float) -> tuple[float, str]:
+    """How well an item matches (higher first) and what it matched, from its whole fields."""
+    name = normalise(item.name)
+    code = normalise(item.code)
+    initials, full = item.pinyin_initials, item.pinyin_full
+    words = _keywords(getattr(item, "published_keywords", "") or "")
+    best, matched = 0.0, ""
+    for points, hit, what in (
+        (100, name == q, "name"),
+        (90, code == q, "code"),
+        (80, initials == q or full == q, "pinyin"),
+        (70, name.startswith(q), "name"),
+        (65, code.startswith(q), "code"),
+        (60, initials.startswith(q) or full.startswith(q), "pinyin"),
+        (55, q in name, "name"),
+        (50, any(q == w or q in w for w in words), "keyword"),
+        (45, q in initials or q in full, "pinyin"),
+        (40, q in code, "code"),
+    ):
+        if hit:
+            best, matched = float(points), what
+            break
+    if not best and (_within_one_edit(q, name) or (q.isascii() and _within_one_edit(q, initials))):
+        best, matched = 30.0, "similar"
+    if not best and not q.isascii() and pinyin_full(q) in full:
+        best, matched = 30.0, "similar"
+    if not best and share >= 0.6 and len(q) >= 3:
+        best, matched = 20.0, "similar"
+    return (best + 10 * share if best else 0.0), matched
+
+
+def item_search_ranked(*, q: str, filters: Q | None = None, limit: int = RESULTS_MAX) -> list[Hit]:
+    """The portal items matching `q` best first (at most `limit`), among `filters` (a Q on
+    ServiceItem) when given. Three queries: the candidate keys, the candidates, and nothing
+    for a query without a letter or digit (an empty list)."""
+    q = normalise(str(q or "")[: QUERY_MAX_LENGTH * 4])[:QUERY_MAX_LENGTH]
+    if not q:
+        return []
+    keys = query_keys(q)
+    base = visible_items()
+    if filters is not None:
+        base = base.filter(filters)
+    keywords = ServiceItemVersion.objects.filter(
+        item=OuterRef("pk"), status=ServiceItemVersion.Status.PUBLISHED
+    ).values("keywords")[:1]
+    candidates = (
+        SearchKey.objects.filter(key__in=keys, item__in=base.values("pk"))
+        .values("item_id")
+        .annotate(hits=Count("key"))
+        .order_by("-hits", "item_id")[:CANDIDATES]
+    )
+    shares = {row["item_id"]: row["hits"] / len(keys) for row in candidates}
+    if len(q) == 1:  # no n-gram of one character: its items by name or code
+        single = base.filter(Q(name__contains=q) | Q(code__istartswith=q)).values_list("pk", flat=True)
+        shares.update(dict.fromkeys(single[:CANDIDATES], 1.0))
+    if not shares:
+        return []
+    items = (
+        ServiceItem.objects.filter(pk__in=list(shares))
+        .select_related("center", "department", "sector", "main_item")
+        .annotate(published_keywords=Subquery(keywords))
+    )
+    hits = []
+    for item in items:
+        score, matched = _score(item, q, shares[item.pk])
+        if score > 0:
+            hits.append(Hit(item=item, score=score, matched=matched))
+    hits.sort(key=lambda h: (-h.score, len(h.item.name), h.item.code))
+    return hits[:limit]

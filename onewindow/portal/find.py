@@ -115,7 +115,7 @@ def lists(request: HttpRequest) -> HttpResponse:
 @require_GET
 def list_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One published list with its items, paginated."""
-    catalog_list = catalog_list_public_get(pk=pk)
+    catalog_list = catalog_list_public_get(pk=pk) if pk < 2**31 else None
     if catalog_list is None:
         raise Http404(_("No published list has this number."))
     page = Paginator(item_browse_public(filters={"catalog_list": catalog_list.pk}), 50).get_page(

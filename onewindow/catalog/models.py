@@ -522,7 +522,7 @@ class SearchKey(models.Model):
     item = models.ForeignKey(
         ServiceItem, verbose_name=_("service item"), on_delete=models.CASCADE, related_name="search_keys"
     )
-    key = models.CharField(_("search key"), max_length=16)
+    key = models.CharField(_("search key"), max_length=80)
 
     class Meta:
         verbose_name = _("search key")

@@ -6,7 +6,8 @@ into the same n-grams the catalog stores for each item it can show (`SearchKey`)
 * `h:` two characters of the normalised name or keywords (`营业`, `业执`, `执照`),
 * `i:` two letters of the pinyin initials (`yy`, `yz`, `zz`),
 * `p:` three letters of the full pinyin (`yin`, `ing`, …),
-* `c:` three characters of the code.
+* `c:` the whole normalised code, and three characters of its last ten (the part that tells
+  one item from another: codes of a center share their first characters).
 
 A query's keys select candidate items with one indexed query (an item sharing more keys
 first); the candidates are then ranked in Python by what they match as a whole (the name
@@ -34,8 +35,10 @@ from onewindow.catalog.pinyin import pinyin_full, pinyin_initials
 QUERY_MAX_LENGTH = 64
 """What a search reads of a query; the rest is dropped (a name is at most 200 characters,
 and nobody types more than a few words into a search box)."""
-MAX_QUERY_KEYS = 48
-CANDIDATES = 200
+MAX_QUERY_KEYS = 32
+KEY_MAX_LENGTH = 80
+CODE_TAIL = 10
+CANDIDATES = 100
 RESULTS_MAX = 50
 _DROP = re.compile(r"[\W_]+", re.UNICODE)
 _SPLIT_KEYWORDS = re.compile(r"[\s,，、;；/|]+")
@@ -58,13 +61,14 @@ def _keywords(text: str) -> list[str]:
 
 
 def keys_for(*, name: str, code: str, keywords: str = "", initials: str = "", full: str = "") -> set[str]:
-    """Every key of an item (each at most 16 characters, the column's length)."""
+    """Every key of an item (each at most 80 characters, the column's length)."""
     keys: set[str] = set()
     for text in [normalise(name), *_keywords(keywords)]:
         keys |= {f"h:{g}" for g in _grams(text, 2)}
     keys |= {f"i:{g}" for g in _grams(initials or pinyin_initials(name), 2)}
     keys |= {f"p:{g}" for g in _grams(full or pinyin_full(name), 3)}
-    keys |= {f"c:{g}" for g in _grams(normalise(code), 3)}
+    code = normalise(code)
+    keys |= {f"c:{code}"[:KEY_MAX_LENGTH]} | {f"c:{g}" for g in _grams(code[-CODE_TAIL:], 3)}
     return keys
 
 
@@ -75,14 +79,14 @@ def query_keys(q: str) -> set[str]:
     keys: set[str] = set()
     if not q:
         return keys
+    if any(c.isdigit() for c in q):  # a code (or part of one): codes hold digits, names rarely
+        keys |= {f"c:{q}"[:KEY_MAX_LENGTH]} | {f"c:{g}" for g in _grams(q[-CODE_TAIL:], 3)}
     if q.isascii():
         keys |= {f"i:{g}" for g in _grams(q, 2)}
         keys |= {f"p:{g}" for g in _grams(q, 3)}
-        keys |= {f"c:{g}" for g in _grams(q, 3)}
     else:
         keys |= {f"h:{g}" for g in _grams(q, 2)}
         keys |= {f"p:{g}" for g in _grams(pinyin_full(q), 3)}
-        keys |= {f"c:{g}" for g in _grams(q, 3)}
     return set(sorted(keys)[:MAX_QUERY_KEYS])
 
 
@@ -134,27 +138,30 @@ class Hit:
     matched: str
 
 
-def _within_one_edit(q: str, text: str) -> bool:
-    """Whether some stretch of `text` is `q` with at most one character changed, added or
-    missing (a typo, a dropped character)."""
+def one_edit_pattern(q: str) -> re.Pattern[str] | None:
+    """A pattern found in a text exactly where some stretch of it is `q` with at most one
+    character changed, added or missing (a typo, a dropped character): one compiled
+    alternation per query, searched in C for each candidate. None for a query under 3
+    characters (one edit away from almost anything)."""
     n = len(q)
     if n < 3:
-        return False
-    for length in (n - 1, n, n + 1):
-        for i in range(len(text) - length + 1):
-            part = text[i : i + length]
-            if length == n:
-                if sum(a != b for a, b in zip(part, q, strict=True)) <= 1:
-                    return True
-            else:
-                short, long_ = (part, q) if length < n else (q, part)
-                if any(long_[:j] + long_[j + 1 :] == short for j in range(len(long_))):
-                    return True
-    return False
+        return None
+    parts = []
+    for j in range(n):
+        parts.append(re.escape(q[:j]) + "." + re.escape(q[j + 1 :]))  # changed
+        if n >= 4:
+            parts.append(re.escape(q[:j] + q[j + 1 :]))  # typed one too many
+        if 0 < j:
+            parts.append(re.escape(q[:j]) + "." + re.escape(q[j:]))  # missed one
+    return re.compile("|".join(parts), re.DOTALL)
 
 
-def _score(item: ServiceItem, q: str, share: float) -> tuple[float, str]:
-    """How well an item matches (higher first) and what it matched, from its whole fields."""
+def _score(
+    item: ServiceItem, q: str, share: float, q_pinyin: str = "", similar: re.Pattern[str] | None = None
+) -> tuple[float, str]:
+    """How well an item matches (higher first) and what it matched, from its whole fields.
+    `q_pinyin` is the query's full pinyin when it is in characters, `similar` its
+    `one_edit_pattern` (both computed once a query)."""
     name = normalise(item.name)
     code = normalise(item.code)
     initials, full = item.pinyin_initials, item.pinyin_full
@@ -175,9 +182,13 @@ def _score(item: ServiceItem, q: str, share: float) -> tuple[float, str]:
         if hit:
             best, matched = float(points), what
             break
-    if not best and (_within_one_edit(q, name) or (q.isascii() and _within_one_edit(q, initials))):
-        best, matched = 30.0, "similar"
-    if not best and not q.isascii() and pinyin_full(q) in full:
+    if not best and q_pinyin and q_pinyin in full:  # a homophone: 执找 for 执照
+        best, matched = 35.0, "similar"
+    if (
+        not best
+        and similar is not None
+        and (similar.search(name) or (q.isascii() and similar.search(initials)))
+    ):
         best, matched = 30.0, "similar"
     if not best and share >= 0.6 and len(q) >= 3:
         best, matched = 20.0, "similar"
@@ -198,11 +209,13 @@ def item_search_ranked(*, q: str, filters: Q | None = None, limit: int = RESULTS
     keywords = ServiceItemVersion.objects.filter(
         item=OuterRef("pk"), status=ServiceItemVersion.Status.PUBLISHED
     ).values("keywords")[:1]
+    # Only items the portal shows have keys (search_keys_refresh), so the key query joins
+    # the items only to apply browse filters; the candidates are checked again below.
+    matching = SearchKey.objects.filter(key__in=keys)
+    if filters is not None and filters:
+        matching = matching.filter(item__in=base.values("pk"))
     candidates = (
-        SearchKey.objects.filter(key__in=keys, item__in=base.values("pk"))
-        .values("item_id")
-        .annotate(hits=Count("key"))
-        .order_by("-hits", "item_id")[:CANDIDATES]
+        matching.values("item_id").annotate(hits=Count("key")).order_by("-hits", "item_id")[:CANDIDATES]
     )
     shares = {row["item_id"]: row["hits"] / len(keys) for row in candidates}
     if len(q) == 1:  # no n-gram of one character: its items by name or code
@@ -211,13 +224,15 @@ def item_search_ranked(*, q: str, filters: Q | None = None, limit: int = RESULTS
     if not shares:
         return []
     items = (
-        ServiceItem.objects.filter(pk__in=list(shares))
+        base.filter(pk__in=list(shares))
         .select_related("center", "department", "sector", "main_item")
         .annotate(published_keywords=Subquery(keywords))
     )
+    q_pinyin = "" if q.isascii() else pinyin_full(q)
+    similar = one_edit_pattern(q)
     hits = []
     for item in items:
-        score, matched = _score(item, q, shares[item.pk])
+        score, matched = _score(item, q, shares[item.pk], q_pinyin, similar)
         if score > 0:
             hits.append(Hit(item=item, score=score, matched=matched))
     hits.sort(key=lambda h: (-h.score, len(h.item.name), h.item.code))

@@ -288,8 +288,7 @@ def item_browse_public(*, filters: dict[str, Any] | None = None) -> QuerySet[Ser
         visible_items()
         .filter(_portal_filter(filters or {}))
         .select_related("center", "department", "sector", "main_item")
-        .distinct()
-        .order_by("code")
+        .order_by("code")  # one list or bundle at a time: its join adds no duplicate row
     )
 
 
@@ -300,14 +299,25 @@ def browse_facets() -> dict[str, Any]:
     from onewindow.org.models import Sector
 
     shown = visible_items().values("pk")
-    counted = Count("items", filter=Q(items__in=shown), distinct=True)
-    sectors = Sector.objects.annotate(n=counted).filter(n__gt=0).order_by("center_id", "code")
-    categories = dict(visible_items().values("category").annotate(n=Count("pk")).values_list("category", "n"))
-    main_items = (
-        MainItem.objects.annotate(n=Count("sub_items", filter=Q(sub_items__in=shown), distinct=True))
-        .filter(n__gt=0)
-        .order_by("center_id", "code")[:200]
+    # One grouped read of the shown items gives the counts by sector, category and main item.
+    counts: dict[str, dict[Any, int]] = {"sector_id": {}, "category": {}, "main_item_id": {}}
+    for sector_id, category, main_item_id, n in (
+        visible_items().values_list("sector_id", "category", "main_item_id").annotate(n=Count("pk"))
+    ):
+        for name, value in (("sector_id", sector_id), ("category", category), ("main_item_id", main_item_id)):
+            if value is not None:
+                counts[name][value] = counts[name].get(value, 0) + n
+    sectors = list(
+        Sector.objects.filter(pk__in=list(counts["sector_id"])).order_by("center_id", "code")[:200]
     )
+    for sector in sectors:
+        sector.n = counts["sector_id"][sector.pk]  # type: ignore[attr-defined]
+    categories = counts["category"]
+    main_items = list(
+        MainItem.objects.filter(pk__in=list(counts["main_item_id"])).order_by("center_id", "code")[:200]
+    )
+    for main in main_items:
+        main.n = counts["main_item_id"][main.pk]  # type: ignore[attr-defined]
     bundles = (
         Bundle.objects.filter(is_active=True, center__is_active=True)
         .annotate(n=Count("bundle_items", filter=Q(bundle_items__item__in=shown), distinct=True))
@@ -315,13 +325,13 @@ def browse_facets() -> dict[str, Any]:
         .order_by("code")[:200]
     )
     return {
-        "sectors": list(sectors[:200]),
+        "sectors": sectors,
         "categories": [
             (value, label, categories[value]) for value, label in Category.choices if value in categories
         ],
         "lists": catalog_list_public_list(),
         "bundles": list(bundles),
-        "main_items": list(main_items),
+        "main_items": main_items,
     }
 
 

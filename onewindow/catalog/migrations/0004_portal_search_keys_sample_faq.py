@@ -56,7 +56,7 @@ class Migration(migrations.Migration):
             name='SearchKey',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=16, verbose_name='search key')),
+                ('key', models.CharField(max_length=80, verbose_name='search key')),
                 ('item', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='search_keys', to='catalog.serviceitem', verbose_name='service item')),
             ],
             options={

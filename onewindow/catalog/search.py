@@ -74,8 +74,10 @@ def keys_for(*, name: str, code: str, keywords: str = "", initials: str = "", fu
 
 def query_keys(q: str) -> set[str]:
     """The keys a normalised query is looked up by: a query in letters may be initials, full
-    pinyin or a code; one in characters is also looked up by its pinyin, so a homophone typo
-    (执找 for 执照) still finds the item."""
+    pinyin or a code; one in characters by its bigrams (one wrong character in three leaves
+    one intact; the ranking then compares the pinyin, so a homophone typo like 执找 for 执照
+    ranks high), and a one- or two-character one also by its pinyin. Pinyin trigrams of a
+    longer query in characters (`zhi`, `ing`) would select thousands of rows for nothing."""
     keys: set[str] = set()
     if not q:
         return keys
@@ -86,7 +88,8 @@ def query_keys(q: str) -> set[str]:
         keys |= {f"p:{g}" for g in _grams(q, 3)}
     else:
         keys |= {f"h:{g}" for g in _grams(q, 2)}
-        keys |= {f"p:{g}" for g in _grams(pinyin_full(q), 3)}
+        if len(q) < 3:  # too short for a bigram to survive a typo: its pinyin too
+            keys |= {f"p:{g}" for g in _grams(pinyin_full(q), 3)}
     return set(sorted(keys)[:MAX_QUERY_KEYS])
 
 

@@ -9,14 +9,14 @@ from django.views.decorators.http import require_GET
 
 from onewindow.cases.models import QUERY_CODE_ALPHABET, QUERY_CODE_LENGTH, CaseState
 from onewindow.cases.selectors import case_progress_get
-from onewindow.catalog.selectors import browse_facets
 from onewindow.core.ratelimit import client_address, rate_limited
 from onewindow.org.selectors import center_list_public
+from onewindow.portal.find import facets
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/home.html", {"centers": center_list_public(), "facets": browse_facets()})
+    return render(request, "portal/home.html", {"centers": center_list_public(), "facets": facets()})
 
 
 # The shape of every case number the engine gives: the center's code (upper-case letters,

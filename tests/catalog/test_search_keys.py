@@ -36,6 +36,7 @@ def test_an_items_keys_cover_name_initials_pinyin_code_and_keywords():
 
 def test_a_query_in_characters_is_also_looked_up_by_its_pinyin():
     assert "p:zhi" in query_keys("执找") and "h:执找" in query_keys("执找")
+    assert not any(k.startswith("p:") for k in query_keys("营业执找"))
     assert query_keys("") == set()
     assert len(query_keys("营业执照" * 100)) <= 48
 

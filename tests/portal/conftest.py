@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 
 from onewindow.catalog.services import catalog_import
 from tests.factories.catalog import item_data
@@ -12,6 +13,14 @@ NAMES = {
     "371082-XK-0005": "银行账户开户许可",
     "371082-GG-0006": "城乡居民基本养老保险参保登记",
 }
+
+
+@pytest.fixture(autouse=True)
+def fresh_facets():
+    """The browse buttons are cached a minute: each test starts without another's."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from django.core.files.base import ContentFile
 from onewindow.catalog.drafts import material_files_set
 from onewindow.catalog.models import ServiceItem
 from onewindow.catalog.services import version_draft_create, version_publish
-
 from tests.portal.conftest import catalog, center, fresh_facets  # noqa: F401 - the portal's fixtures
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -350,6 +350,8 @@ def template_data() -> dict[str, Any]:
                     "delivery_methods": ["pickup", "mail"],
                     "result_name": "食品经营许可证",
                     "result_licence_type": "food_business",
+                    "keywords": "开饭店 餐饮",
+                    "faq": "问：个体工商户可以申请吗？\n答：可以，凭营业执照申请。",
                     "notes": "",
                     "materials": [
                         {

@@ -35,6 +35,7 @@ from onewindow.catalog.drafts import (
     form_field_update,
     material_create,
     material_delete,
+    material_files_set,
     material_update,
     procedure_update,
     situation_question_create,
@@ -655,7 +656,7 @@ class MaterialRequirementAdmin(FrozenAwareMixin, CatalogAdmin):
     search_fields = ("code", "name", "version__item__code", "version__item__name")
     list_select_related = ("version__item",)
     raw_id_fields = ("version",)
-    fields = ("version", *MATERIAL_ADMIN_FIELDS, "notes")
+    fields = ("version", *MATERIAL_ADMIN_FIELDS, "notes", "template", "sample")
 
     def version_of(self, obj: MaterialRequirement) -> ServiceItemVersion:
         return obj.version
@@ -666,9 +667,11 @@ class MaterialRequirementAdmin(FrozenAwareMixin, CatalogAdmin):
     def save_model(self, request: HttpRequest, obj: MaterialRequirement, form: Any, change: bool) -> None:
         fields = _fields(form, (*MATERIAL_ADMIN_FIELDS, "notes"))
         if change:
-            adopt(obj, material_update(material=obj, **fields))
+            saved = material_update(material=obj, **fields)
         else:
-            adopt(obj, material_create(version=form.cleaned_data["version"], **fields))
+            saved = material_create(version=form.cleaned_data["version"], **fields)
+        files = {n: form.files.get(n) for n in ("template", "sample") if form.files.get(n) is not None}
+        adopt(obj, material_files_set(material=saved, **files) if files else saved)
 
     def delete_model(self, request: HttpRequest, obj: MaterialRequirement) -> None:
         material_delete(material=obj)

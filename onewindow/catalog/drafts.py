@@ -341,3 +341,47 @@ def stage_task_update(*, task: StageTask, **fields: Any) -> StageTask:
 @transaction.atomic
 def stage_task_delete(*, task: StageTask) -> None:
     _delete_part(task, task.stage.procedure.version_id)
+
+
+MATERIAL_FILE_MAX_BYTES = 10 * 1024 * 1024
+MATERIAL_FILE_SUFFIXES = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".wps", ".ofd", ".jpg", ".jpeg", ".png")
+
+
+@transaction.atomic
+def material_files_set(
+    *, material: MaterialRequirement, template: Any = None, sample: Any = None
+) -> MaterialRequirement:
+    """Attach the blank template and/or the filled-in sample applicants download from the
+    guide, to a draft's material (a published version is frozen, its files with it). Each
+    file at most 10 MiB, of an office, PDF/OFD or image type by its name."""
+    version = _draft(material.version_id)
+    errors: list[FieldError] = []
+    for name, upload in (("template", template), ("sample", sample)):
+        if upload is None:
+            continue
+        label = verbose(MaterialRequirement, name)
+        if not str(upload.name or "").lower().endswith(MATERIAL_FILE_SUFFIXES):
+            errors.append(
+                field_error(
+                    name,
+                    _("“%(field)s” must be one of these file types: %(types)s.")
+                    % {"field": label, "types": " ".join(MATERIAL_FILE_SUFFIXES)},
+                    "FILE_TYPE",
+                )
+            )
+        elif (upload.size or 0) > MATERIAL_FILE_MAX_BYTES:
+            errors.append(
+                field_error(
+                    name, _("“%(field)s” is larger than 10 MiB.") % {"field": label}, "FILE_TOO_LARGE"
+                )
+            )
+    _raise_if(errors, "GUIDE_INVALID", _("The guide has problems: "))
+    target = MaterialRequirement.objects.get(pk=material.pk, version=version)
+    changed = []
+    for name, upload in (("template", template), ("sample", sample)):
+        if upload is not None:
+            getattr(target, name).save(upload.name, upload, save=False)
+            changed.append(name)
+    if changed:
+        target.save(update_fields=changed)
+    return target

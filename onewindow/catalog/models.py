@@ -111,6 +111,8 @@ class ServiceItem(models.Model):
     name = models.CharField(_("name"), max_length=200)
     # The name's pinyin initials (catalog.pinyin), written with the name: the intake search.
     pinyin_initials = models.CharField(_("pinyin initials"), max_length=200, blank=True, editable=False)
+    # The name's full pinyin (catalog.pinyin), written with the initials: the portal search.
+    pinyin_full = models.CharField(_("pinyin"), max_length=1200, blank=True, editable=False)
     main_item = models.ForeignKey(
         MainItem,
         verbose_name=_("main item"),
@@ -203,6 +205,18 @@ class ServiceItemVersion(models.Model):
         max_length=40,
         blank=True,
         help_text=_("Code of the e-licence type the result is issued as."),
+    )
+    keywords = models.CharField(
+        _("search keywords"),
+        max_length=500,
+        blank=True,
+        help_text=_("Other words applicants use for this item, separated by spaces or commas."),
+    )
+    faq = models.TextField(
+        _("common questions"),
+        max_length=LONG_TEXT_MAX_LENGTH,
+        blank=True,
+        help_text=_("Questions applicants often ask, each as a line “问：…” followed by a line “答：…”."),
     )
     notes = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -315,6 +329,12 @@ class MaterialRequirement(models.Model):
     source = models.CharField(_("source"), max_length=12, choices=Source.choices, default=Source.APPLICANT)
     licence_type = models.CharField(_("e-licence type"), max_length=40, blank=True)
     template = models.FileField(_("template file"), upload_to="material-templates/", blank=True)
+    sample = models.FileField(
+        _("filled-in sample"),
+        upload_to="material-samples/",
+        blank=True,
+        help_text=_("A filled-in example of the template, shown to applicants beside it."),
+    )
     notes = models.TextField(_("notes"), blank=True)
     applies_when = models.JSONField(
         _("applies when"),
@@ -530,3 +550,27 @@ class BundleItem(models.Model):
 
     def __str__(self) -> str:
         return str(self.item)
+
+
+class SearchKey(models.Model):
+    """One search key of an item the portal can show: an n-gram of its normalised name,
+    keywords, full pinyin, pinyin initials or code (`catalog.search` says which and how).
+
+    Written only by `catalog.search.search_keys_refresh`, which the catalog services and the
+    import call whenever an item's name, activity or published version changes; an item the
+    portal must not show (inactive, nothing published) has no keys. The (key, item) index
+    makes a search one index range scan per key (docs/decisions/0020-service-search.md)."""
+
+    item = models.ForeignKey(
+        ServiceItem, verbose_name=_("service item"), on_delete=models.CASCADE, related_name="search_keys"
+    )
+    key = models.CharField(_("search key"), max_length=80)
+
+    class Meta:
+        verbose_name = _("search key")
+        verbose_name_plural = _("search keys")
+        indexes = [models.Index(fields=["key", "item"], name="search_key_key_item")]
+        constraints = [models.UniqueConstraint(fields=["item", "key"], name="search_key_unique_in_item")]
+
+    def __str__(self) -> str:
+        return self.key

@@ -21,3 +21,19 @@ def pinyin_initials(name: str) -> str:
     letters and digits of the name as they are, lower-case; everything else dropped."""
     letters = lazy_pinyin(name or "", style=Style.FIRST_LETTER, errors="default")
     return _KEEP.sub("", "".join(letters).lower())[:MAX_LENGTH]
+
+
+FULL_MAX_LENGTH = 1200
+
+
+def pinyin_full(name: str) -> str:
+    """`营业执照（新办）` → `yingyezhizhaoxinban`: each character's pinyin without tones, and
+    letters and digits of the name as they are, lower-case; everything else dropped. The
+    portal search matches what a citizen types in pinyin against it."""
+    syllables = lazy_pinyin(name or "", style=Style.NORMAL, errors="default")
+    return _KEEP.sub("", "".join(syllables).lower())[:FULL_MAX_LENGTH]
+
+
+def pinyin_of(name: str) -> dict[str, str]:
+    """Both pinyin columns of an item, as the writers of `ServiceItem` store them."""
+    return {"pinyin_initials": pinyin_initials(name), "pinyin_full": pinyin_full(name)}

@@ -9,17 +9,31 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from django.db.models import Case, Exists, Model, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    Model,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 
 from onewindow.catalog import situations
 from onewindow.catalog.models import (
     Bundle,
     BundleItem,
+    CatalogList,
     MaterialRequirement,
     ServiceItem,
     ServiceItemVersion,
     StageTask,
 )
+from onewindow.catalog.search import Hit, item_search_ranked, visible_items
 from onewindow.org.models import ServiceCenter
 
 GUIDE_PREFETCH = (
@@ -284,3 +298,164 @@ def material_applies(applies_when: Mapping[str, Any] | None, answers: Mapping[st
 def situation_questions_merge(groups: Iterable[Sequence[situations.Question]]) -> list[situations.Question]:
     """The questions of several items, each code asked once (a bundle)."""
     return situations.merge_questions(groups)
+
+
+# --------------------------------------------------------------------------- the portal
+#
+# What the citizen portal reads: only items it shows (`catalog.search.visible_items`: active,
+# of an active center, with a published version), only their published versions, only lists
+# that are published (a date on or before today).
+
+
+def _portal_filter(filters: dict[str, Any]) -> Q:
+    """A Q on ServiceItem from the portal's browse filters (ids, or the category's code)."""
+    q = Q()
+    for name, lookup in (
+        ("center", "center_id"),
+        ("sector", "sector_id"),
+        ("main_item", "main_item_id"),
+        ("catalog_list", "catalog_lists__id"),
+        ("bundle", "bundle_items__bundle_id"),
+    ):
+        if filters.get(name):
+            q &= Q(**{lookup: filters[name]})
+    if filters.get("category"):
+        q &= Q(category=filters["category"])
+    return q
+
+
+def item_search_public(*, q: str, filters: dict[str, Any] | None = None) -> list[Hit]:
+    """The portal's search: what a citizen typed, ranked (see `catalog.search`)."""
+    return item_search_ranked(q=q, filters=_portal_filter(filters or {}))
+
+
+def item_browse_public(*, filters: dict[str, Any] | None = None) -> QuerySet[ServiceItem]:
+    """The items the portal shows under the browse filters, by code, ready to paginate."""
+    return (
+        visible_items()
+        .filter(_portal_filter(filters or {}))
+        .select_related("center", "department", "sector", "main_item")
+        .order_by("code")  # one list or bundle at a time: its join adds no duplicate row
+    )
+
+
+def browse_facets() -> dict[str, Any]:
+    """What the portal can be browsed by, each with the number of items it shows: sectors,
+    categories, published lists, active bundles and main items (5 queries)."""
+    from onewindow.catalog.models import Category, MainItem
+    from onewindow.org.models import Sector
+
+    shown = visible_items().values("pk")
+    # One grouped read of the shown items gives the counts by sector, category and main item.
+    counts: dict[str, dict[Any, int]] = {"sector_id": {}, "category": {}, "main_item_id": {}}
+    for sector_id, category, main_item_id, n in (
+        visible_items().values_list("sector_id", "category", "main_item_id").annotate(n=Count("pk"))
+    ):
+        for name, value in (("sector_id", sector_id), ("category", category), ("main_item_id", main_item_id)):
+            if value is not None:
+                counts[name][value] = counts[name].get(value, 0) + n
+    sectors = list(
+        Sector.objects.filter(pk__in=list(counts["sector_id"])).order_by("center_id", "code")[:200]
+    )
+    for sector in sectors:
+        sector.n = counts["sector_id"][sector.pk]  # type: ignore[attr-defined]
+    categories = counts["category"]
+    main_items = list(
+        MainItem.objects.filter(pk__in=list(counts["main_item_id"])).order_by("center_id", "code")[:200]
+    )
+    for main in main_items:
+        main.n = counts["main_item_id"][main.pk]  # type: ignore[attr-defined]
+    bundles = (
+        Bundle.objects.filter(is_active=True, center__is_active=True)
+        .annotate(n=Count("bundle_items", filter=Q(bundle_items__item__in=shown), distinct=True))
+        .filter(n__gt=0)
+        .order_by("code")[:200]
+    )
+    return {
+        "sectors": sectors,
+        "categories": [
+            (value, label, categories[value]) for value, label in Category.choices if value in categories
+        ],
+        "lists": catalog_list_public_list(),
+        "bundles": list(bundles),
+        "main_items": main_items,
+    }
+
+
+def catalog_list_public_list() -> list[CatalogList]:
+    """The published lists (清单) of active centers, each with `n`, the number of its items
+    the portal shows. One query."""
+    from onewindow.core import clock
+
+    shown = visible_items().values("pk")
+    return list(
+        CatalogList.objects.filter(
+            published_on__isnull=False, published_on__lte=clock.today(), center__is_active=True
+        )
+        .select_related("center")
+        .annotate(n=Count("items", filter=Q(items__in=shown), distinct=True))
+        .order_by("center__code", "kind", "name")
+    )
+
+
+def catalog_list_public_get(*, pk: int) -> CatalogList | None:
+    """A published list, or None (a list not yet published, or of an inactive center)."""
+    from onewindow.core import clock
+
+    return (
+        CatalogList.objects.filter(
+            pk=pk, published_on__isnull=False, published_on__lte=clock.today(), center__is_active=True
+        )
+        .select_related("center")
+        .first()
+    )
+
+
+def item_guide_public(*, code: str) -> ServiceItemVersion | None:
+    """The published version of the item the portal shows under this code (any case), with
+    everything the guide page reads loaded, or None. The version carries `windows`: the
+    center's active windows that serve the item's sector or department. 7 queries."""
+    from onewindow.org.models import Window
+
+    item = visible_items().filter(code__iexact=str(code)[:64]).first()
+    if item is None:
+        return None
+    version = (
+        ServiceItemVersion.objects.filter(item=item, status=ServiceItemVersion.Status.PUBLISHED)
+        .select_related("item__center", "item__department", "item__sector", "item__main_item", "procedure")
+        .prefetch_related(*GUIDE_PREFETCH)
+        .first()
+    )
+    if version is None:
+        return None
+    serving = Q(department_id=item.department_id)
+    if item.sector_id:
+        serving |= Q(sectors__id=item.sector_id)
+    version.windows = list(  # type: ignore[attr-defined]
+        Window.objects.filter(serving, center_id=item.center_id, is_active=True).distinct().order_by("number")
+    )
+    return version
+
+
+MATERIAL_FILE_KINDS = ("template", "sample")
+
+
+def material_file_public(*, item_code: str, material_code: str, kind: str) -> Any:
+    """The template or sample file of a material of the published version of an item the
+    portal shows, or None (no such item, material or file; a draft's or retired version's
+    file is never reachable this way)."""
+    if kind not in MATERIAL_FILE_KINDS:
+        return None
+    material = (
+        MaterialRequirement.objects.filter(
+            version__status=ServiceItemVersion.Status.PUBLISHED,
+            version__item__in=visible_items().filter(code__iexact=str(item_code)[:64]),
+            code=str(material_code)[:40],
+        )
+        .only("pk", kind)
+        .first()
+    )
+    if material is None:
+        return None
+    field = getattr(material, kind)
+    return field if field else None

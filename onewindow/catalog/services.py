@@ -36,7 +36,8 @@ from onewindow.catalog.models import (
     StageTask,
     item_code_validator,
 )
-from onewindow.catalog.pinyin import pinyin_initials
+from onewindow.catalog.pinyin import pinyin_of
+from onewindow.catalog.search import search_keys_refresh
 from onewindow.catalog.selectors import version_guide
 from onewindow.core import clock
 from onewindow.core.inputs import input_check
@@ -137,8 +138,10 @@ def version_publish(*, version: ServiceItemVersion, actor: Any) -> ServiceItemVe
     locked.published_at = clock.now()
     locked.published_by = actor_user(actor)
     locked.save(update_fields=["status", "published_at", "published_by"])
-    if item.pinyin_initials != pinyin_initials(item.name):  # the intake search finds what is published
-        ServiceItem.objects.filter(pk=item.pk).update(pinyin_initials=pinyin_initials(item.name))
+    pinyin = pinyin_of(item.name)  # the intake and portal searches find what is published
+    if any(getattr(item, k) != v for k, v in pinyin.items()):
+        ServiceItem.objects.filter(pk=item.pk).update(**pinyin)
+    search_keys_refresh(item_ids=[item.pk])
     version.status, version.published_at, version.published_by = (
         locked.status,
         locked.published_at,
@@ -340,7 +343,7 @@ def item_create(
         center=center,
         code=head.code,
         name=head.name,
-        pinyin_initials=pinyin_initials(head.name),
+        **pinyin_of(head.name),
         main_item=main_item,
         category=head.category,
         department=department,
@@ -468,8 +471,20 @@ def item_update(
         sector,
     )
     locked.is_active = bool(is_active)
-    locked.pinyin_initials = pinyin_initials(locked.name)
-    locked.save(update_fields=["name", "pinyin_initials", "category", "department", "sector", "is_active"])
+    for key, value in pinyin_of(locked.name).items():
+        setattr(locked, key, value)
+    locked.save(
+        update_fields=[
+            "name",
+            "pinyin_initials",
+            "pinyin_full",
+            "category",
+            "department",
+            "sector",
+            "is_active",
+        ]
+    )
+    search_keys_refresh(item_ids=[locked.pk])  # a withdrawn item leaves the portal's search
     return locked
 
 

@@ -45,22 +45,14 @@ class GuideMaterial:
 
 
 def published_guide(code: str) -> ServiceItemVersion:
-    """The published guide of an active item by its code (any case), or 404 (a code that
-    cannot be one is not looked up: a NUL would be refused by PostgreSQL)."""
+    """The published guide of an item the portal shows, by its code (any case), or 404 (a code
+    that cannot be one is not looked up: a NUL would be refused by PostgreSQL)."""
     if not ITEM_CODE.fullmatch(code or ""):
         raise Http404("no such service")
-    version = (
-        ServiceItemVersion.objects.filter(
-            item__code__iexact=code,
-            item__is_active=True,
-            status=ServiceItemVersion.Status.PUBLISHED,
-        )
-        .values_list("pk", flat=True)
-        .first()
-    )
+    version = catalog.item_guide_public(code=code)
     if version is None:
         raise Http404("no such service")
-    return catalog.version_guide(version)
+    return version
 
 
 def guide_situations(version: ServiceItemVersion, query: Any) -> dict[str, Any]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from onewindow.portal import accounts, guide, views
+from onewindow.portal import accounts, find, guide, views
 
 app_name = "portal"
 
@@ -14,4 +14,13 @@ urlpatterns = [
     path("my/", accounts.my, name="my"),
     path("my/identity/", accounts.identity, name="identity"),
     path("services/<str:code>/materials/", guide.materials, name="guide_materials"),
+    path("services/", find.services, name="services"),
+    path("services/<str:code>/", find.guide, name="guide"),
+    path(
+        "services/<str:code>/materials/<str:material>/<str:kind>/",
+        find.material_file,
+        name="material_file",
+    ),
+    path("lists/", find.lists, name="lists"),
+    path("lists/<int:pk>/", find.list_detail, name="list"),
 ]

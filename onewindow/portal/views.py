@@ -11,11 +11,12 @@ from onewindow.cases.models import QUERY_CODE_ALPHABET, QUERY_CODE_LENGTH, CaseS
 from onewindow.cases.selectors import case_progress_get
 from onewindow.core.ratelimit import client_address, rate_limited
 from onewindow.org.selectors import center_list_public
+from onewindow.portal.find import facets
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/home.html", {"centers": center_list_public()})
+    return render(request, "portal/home.html", {"centers": center_list_public(), "facets": facets()})
 
 
 # The shape of every case number the engine gives: the center's code (upper-case letters,

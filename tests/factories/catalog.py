@@ -134,6 +134,8 @@ def guide_data(department: str, **overrides) -> dict:
         "delivery_methods": ["pickup", "mail"],
         "result_name": "许可证",
         "result_licence_type": "",
+        "keywords": "",
+        "faq": "",
         "notes": "",
         "materials": [
             {

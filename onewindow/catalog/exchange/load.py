@@ -54,7 +54,8 @@ from onewindow.catalog.models import (
     Stage,
     StageTask,
 )
-from onewindow.catalog.pinyin import pinyin_initials
+from onewindow.catalog.pinyin import pinyin_of
+from onewindow.catalog.search import search_keys_refresh
 from onewindow.catalog.selectors import GUIDE_PREFETCH
 from onewindow.core import clock
 from onewindow.core.errors import FIELD_REQUIRED, NOT_AN_OBJECT, input_message
@@ -516,7 +517,7 @@ def _write(
         attrs = {
             "code": e.item.code,
             "name": e.item.name,
-            "pinyin_initials": pinyin_initials(e.item.name),
+            **pinyin_of(e.item.name),
             "main_item_id": main.pk if main else None,
             "category": e.item.category,
             "department_id": departments[e.item.department].pk,
@@ -546,7 +547,17 @@ def _write(
     if changed_items:
         ServiceItem.objects.bulk_update(
             changed_items,
-            ["code", "name", "pinyin_initials", "main_item", "category", "department", "sector", "is_active"],
+            [
+                "code",
+                "name",
+                "pinyin_initials",
+                "pinyin_full",
+                "main_item",
+                "category",
+                "department",
+                "sector",
+                "is_active",
+            ],
             batch_size=500,
         )
     retire = [published[item.pk].pk for item, _e, _n in to_publish if item.pk in published]
@@ -568,6 +579,14 @@ def _write(
         [
             guide_rows(version, e.guide, departments)
             for version, (_item, e, _n) in zip(versions, to_publish, strict=True)
+        ]
+    )
+    # The portal's search keys of every item written (new, changed or newly published).
+    search_keys_refresh(
+        item_ids=[
+            *(i.pk for i in new_items),
+            *(i.pk for i in changed_items),
+            *(i.pk for i, _e, _n in to_publish),
         ]
     )
     report.items_created = len(new_items)

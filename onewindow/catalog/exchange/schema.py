@@ -286,6 +286,8 @@ class GuideIn(_CatalogSchema):
     delivery_methods: Annotated[list[str], ChoiceList(DeliveryMethod)] = []  # publishing requires one
     result_name: Annotated[str, _text(ServiceItemVersion, "result_name")] = ""
     result_licence_type: Annotated[str, _text(ServiceItemVersion, "result_licence_type")] = ""
+    keywords: Annotated[str, _text(ServiceItemVersion, "keywords")] = ""
+    faq: Annotated[str, _text(ServiceItemVersion, "faq")] = ""
     notes: Annotated[str, _text(ServiceItemVersion, "notes")] = ""
     materials: Annotated[list[MaterialIn], _at_most(MAX_MATERIALS)] = []
     form_fields: Annotated[list[FormFieldIn], _at_most(MAX_FORM_FIELDS)] = []
@@ -420,6 +422,8 @@ def template_data() -> dict[str, Any]:
                     "delivery_methods": ["pickup", "mail"],
                     "result_name": "食品经营许可证",
                     "result_licence_type": "food_business",
+                    "keywords": "开饭店 餐饮",
+                    "faq": "问：个体工商户可以申请吗？\n答：可以，凭营业执照申请。",
                     "notes": "",
                     "materials": [
                         {

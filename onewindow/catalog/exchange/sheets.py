@@ -192,6 +192,20 @@ SHEETS: dict[str, tuple[Promise, list[Column]]] = {
             ),
             _col(GuideIn, "result_name", gettext_lazy("Result document")),
             _col(GuideIn, "result_licence_type", gettext_lazy("E-licence type issued")),
+            _col(
+                GuideIn,
+                "keywords",
+                gettext_lazy("Search keywords"),
+                gettext_lazy("Other words applicants use for the item, separated by spaces or commas."),
+            ),
+            _col(
+                GuideIn,
+                "faq",
+                gettext_lazy("Common questions"),
+                gettext_lazy(
+                    "Each question on a line starting 问：, its answer on the next line starting 答：."
+                ),
+            ),
             _col(GuideIn, "notes", gettext_lazy("Notes")),
         ],
     ),

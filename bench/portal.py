@@ -1,0 +1,227 @@
+"""The portal's find-a-service search and guide page on a catalog of N items (default 5,000).
+
+    .venv/bin/python -m bench portal --size 5000
+
+The catalog is built from the catalog_import benchmark's items, renamed to realistic,
+distinct item names (a subject × an action, 营业执照变更 …, with a few keywords) and written
+through the real import (`catalog_import`, which keeps the search keys). Not timed. Then
+400 queries of every kind a citizen types (pinyin initials, full pinyin, a name, a name with
+one wrong or missing character, a code, a keyword, punctuation and spaces) are run through
+`item_search_public` and through the search page, and 200 guide pages are opened, each
+timed alone. Targets: search p99 < 50 ms (issue 10), guide page p99 < 300 ms (the
+workbench's page budget, docs/decisions/0013-workbench-foundation.md).
+"""
+
+import os
+import random
+import time
+
+from bench import common
+from bench.catalog_import import DEPARTMENTS, SECTORS, build_data
+
+DEFAULT_SIZE = 5000
+SUBJECTS = [
+    "营业执照",
+    "食品经营许可证",
+    "药品经营许可证",
+    "建设工程规划许可证",
+    "建筑工程施工许可证",
+    "不动产权证书",
+    "道路运输经营许可证",
+    "出租汽车经营资格证",
+    "排污许可证",
+    "取水许可证",
+    "医疗机构执业许可证",
+    "执业医师资格",
+    "教师资格认定",
+    "民办学校办学许可证",
+    "户口迁移证明",
+    "出生医学证明",
+    "城乡居民基本养老保险",
+    "职工基本医疗保险",
+    "失业保险金",
+    "工伤认定",
+    "残疾人证",
+    "最低生活保障",
+    "特困人员救助供养",
+    "临时救助",
+    "婚姻登记",
+    "收养登记",
+    "烟草专卖零售许可证",
+    "酒类流通备案",
+    "公共场所卫生许可证",
+    "消防安全检查",
+    "城镇污水排入排水管网许可证",
+    "占用挖掘城市道路审批",
+    "户外广告设施设置审批",
+    "林木采伐许可证",
+    "动物防疫条件合格证",
+    "种子生产经营许可证",
+    "农药经营许可证",
+    "渔业捕捞许可证",
+    "危险化学品经营许可证",
+    "特种设备使用登记",
+    "计量器具型式批准",
+    "人力资源服务许可证",
+    "劳务派遣经营许可",
+    "住房公积金提取",
+    "住房公积金贷款",
+    "机动车登记",
+    "驾驶证换证",
+    "居民身份证换领",
+    "个体工商户登记",
+    "农民专业合作社登记",
+]
+ACTIONS = ["核发", "变更", "注销", "延续", "补办", "新办", "登记", "备案", "审批", "换证", "迁移", "查询"]
+KEYWORDS = [
+    "开公司 办执照",
+    "开饭店 餐饮",
+    "盖房子 建房",
+    "看病 医保",
+    "退休 养老",
+    "上学 入学",
+    "结婚",
+    "开车 汽车",
+]
+
+
+def _names(size: int) -> list[str]:
+    names = []
+    for n in range(size):
+        subject = SUBJECTS[n % len(SUBJECTS)]
+        action = ACTIONS[(n // len(SUBJECTS)) % len(ACTIONS)]
+        round_ = n // (len(SUBJECTS) * len(ACTIONS))
+        names.append(f"{subject}{action}" + (f"（第{round_ + 1}类）" if round_ else ""))
+    return names
+
+
+def _typo(name: str, rng: random.Random) -> str:
+    """The name with one character changed or dropped."""
+    i = rng.randrange(len(name))
+    if rng.random() < 0.5 and len(name) > 3:
+        return name[:i] + name[i + 1 :]
+    return name[:i] + "某" + name[i + 1 :]
+
+
+def _percentiles(samples: list[float]) -> str:
+    ordered = sorted(samples)
+    p = lambda q: ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000  # noqa: E731
+    return (
+        f"p50 {p(0.50):.1f} ms, p95 {p(0.95):.1f} ms, p99 {p(0.99):.1f} ms, max {ordered[-1] * 1000:.1f} ms"
+    )
+
+
+def main(size: int) -> None:
+    common.setup()
+    print(common.environment())
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    from django.db import connection
+    from django.test import Client
+
+    from onewindow.catalog.models import SearchKey, ServiceItem
+    from onewindow.catalog.pinyin import pinyin_full, pinyin_initials
+    from onewindow.catalog.selectors import item_search_public
+    from onewindow.catalog.services import catalog_import
+    from onewindow.org.models import Department, Region, Sector, ServiceCenter
+
+    region = Region.objects.create(code="370982000000", name="新泰市", level=Region.Level.COUNTY)
+    center = ServiceCenter.objects.create(code="XTX", name="新泰市政务服务中心", tier="county", region=region)
+    Department.objects.bulk_create([Department(center=center, code=c, name=n) for c, n in DEPARTMENTS])
+    Sector.objects.bulk_create([Sector(center=center, code=c, name=n) for c, n in SECTORS])
+    data = build_data(size, center.code)
+    names = _names(size)
+    for n, item in enumerate(data["items"]):
+        item["name"] = names[n]
+        item["version"]["keywords"] = KEYWORDS[n % len(KEYWORDS)]
+    started = time.perf_counter()
+    catalog_import(center=center, data=data)
+    built = time.perf_counter() - started
+    keys = SearchKey.objects.count()
+    print(
+        f"catalog: {ServiceItem.objects.count()} items imported in {built:.1f} s, "
+        f"{keys} search keys ({keys / size:.0f} an item), database: {connection.vendor}"
+    )
+
+    rng = random.Random(20261201)
+    items = list(ServiceItem.objects.values_list("code", "name"))
+    queries: list[tuple[str, str]] = []
+    for _ in range(400):
+        code, name = rng.choice(items)
+        kind = rng.choice(["initials", "pinyin", "name", "typo", "code", "keyword", "spaced", "part"])
+        if kind == "initials":
+            q = pinyin_initials(name)[:6]
+        elif kind == "pinyin":
+            q = pinyin_full(name)[:20]
+        elif kind == "typo":
+            q = _typo(name, rng)
+        elif kind == "code":
+            q = code
+        elif kind == "keyword":
+            q = rng.choice(KEYWORDS).split()[0]
+        elif kind == "spaced":
+            q = " ".join(name[:6]) + "！"
+        elif kind == "part":
+            q = name[2:6]
+        else:
+            q = name
+        queries.append((kind, q))
+
+    for _kind, q in queries[:20]:  # warm the connection and the template cache
+        item_search_public(q=q)
+    from django.conf import settings
+
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    client = Client()
+    client.get("/services/", {"q": "yyzz"})
+
+    selector: list[float] = []
+    found_first = 0
+    for kind, q in queries:
+        t = time.perf_counter()
+        hits = item_search_public(q=q)
+        selector.append(time.perf_counter() - t)
+        found_first += bool(hits) and kind in ("name", "code")
+    from django.db.models import Count
+
+    from onewindow.catalog.search import CANDIDATES, normalise, query_keys
+
+    sql: list[float] = []
+    for _kind, q in queries:
+        t = time.perf_counter()
+        keys = query_keys(normalise(q))
+        list(
+            SearchKey.objects.filter(key__in=keys)
+            .values("item_id")
+            .annotate(hits=Count("key"))
+            .order_by("-hits", "item_id")[:CANDIDATES]
+        )
+        sql.append(time.perf_counter() - t)
+    page: list[float] = []
+    for _kind, q in queries[:200]:
+        t = time.perf_counter()
+        response = client.get("/services/", {"q": q})
+        page.append(time.perf_counter() - t)
+        assert response.status_code == 200
+    guide: list[float] = []
+    for code, _name in rng.sample(items, 200):
+        t = time.perf_counter()
+        response = client.get(f"/services/{code}/")
+        guide.append(time.perf_counter() - t)
+        assert response.status_code == 200
+    browse: list[float] = []
+    for n in range(50):
+        t = time.perf_counter()
+        client.get("/services/", {"page": n + 1})
+        browse.append(time.perf_counter() - t)
+
+    print(
+        f"what: {len(queries)} searches of 8 kinds, on {size} items ({connection.vendor}); targets: search p99 < 50 ms, guide page p99 < 300 ms"
+    )
+    print(f"search (selector item_search_public): {_percentiles(selector)}")
+    print(f"  of which the candidate-key query alone: {_percentiles(sql)}")
+    print(f"search page /services/?q= (200, whole request in-process): {_percentiles(page)}")
+    print(f"guide page /services/<code>/ (200): {_percentiles(guide)}")
+    print(f"browse page /services/?page= (50): {_percentiles(browse)}")
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    p99 = sorted(selector)[int(0.99 * len(selector))] * 1000
+    common.report("portal_search_p99", p99, "ms", "< 50 ms on 5,000 items")

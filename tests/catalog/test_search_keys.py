@@ -1,0 +1,96 @@
+"""The portal's search keys (catalog.search): written by the services and the import for the
+items the portal shows, and only for them; rewritten when the name, the activity or the
+published version changes."""
+
+import pytest
+
+from onewindow.catalog.models import SearchKey, ServiceItem
+from onewindow.catalog.search import keys_for, normalise, query_keys, search_keys_refresh
+from onewindow.catalog.services import (
+    catalog_import,
+    item_create,
+    item_update,
+    version_draft_create,
+    version_publish,
+    version_update,
+)
+from tests.factories.catalog import catalog_document, guide_data
+
+
+def keys(item):
+    return set(SearchKey.objects.filter(item=item).values_list("key", flat=True))
+
+
+def test_normalise_folds_width_case_punctuation_and_spaces():
+    assert normalise(" 营业 执照（新办）！") == "营业执照新办"
+    assert normalise("ＹＹＺＺ") == "yyzz"
+    assert normalise("%_\\'\"") == ""
+    assert normalise("371082-XK-0001") == "371082xk0001"
+
+
+def test_an_items_keys_cover_name_initials_pinyin_code_and_keywords():
+    found = keys_for(name="营业执照", code="XK-01", keywords="开公司，办执照")
+    assert {"h:营业", "h:业执", "h:执照", "i:yy", "i:zz", "p:yin", "c:xk01", "h:开公", "h:办执"} <= found
+    assert all(len(k) <= 80 for k in found)
+
+
+def test_a_query_in_characters_is_also_looked_up_by_its_pinyin():
+    assert "p:zhi" in query_keys("执找") and "h:执找" in query_keys("执找")
+    assert not any(k.startswith("p:") for k in query_keys("营业执找"))
+    assert query_keys("") == set()
+    assert len(query_keys("营业执照" * 100)) <= 48
+
+
+@pytest.mark.django_db
+def test_the_import_keys_every_published_item_once_and_a_reimport_changes_nothing(org):
+    catalog_import(center=org, data=catalog_document(3))
+    items = list(ServiceItem.objects.all())
+    assert all(keys(i) for i in items)
+    assert all(i.pinyin_full == "shixiang" + i.name[2:] for i in items)
+    before = SearchKey.objects.count()
+    catalog_import(center=org, data=catalog_document(3))
+    assert SearchKey.objects.count() == before
+
+
+@pytest.mark.django_db
+def test_a_draft_only_item_has_no_keys_until_it_is_published(org, department):
+    item = item_create(
+        center=org,
+        code="XK-NEW-1",
+        name="营业执照核发",
+        category="licensing",
+        department=department,
+        guide=guide_data("SCJG"),
+    )
+    assert item.pinyin_full == "yingyezhizhaohefa"
+    assert keys(item) == set()
+    version_publish(version=item.versions.get(), actor=None)
+    assert "h:执照" in keys(item) and "i:yy" in keys(item)
+
+
+@pytest.mark.django_db
+def test_a_rename_rewrites_the_keys_and_withdrawing_removes_them(org):
+    catalog_import(center=org, data=catalog_document(1))
+    item = ServiceItem.objects.get()
+    fields = {"category": item.category, "department": item.department, "sector": item.sector}
+    item_update(item=item, name="食品经营许可", **fields)
+    assert "h:食品" in keys(item) and "h:事项" not in keys(item)
+    item_update(item=item, name="食品经营许可", **fields, is_active=False)
+    assert keys(item) == set()
+
+
+@pytest.mark.django_db
+def test_new_keywords_count_once_their_version_is_published(org):
+    catalog_import(center=org, data=catalog_document(1))
+    item = ServiceItem.objects.get()
+    draft = version_draft_create(item=item)
+    version_update(version=draft, keywords="开饭店")
+    assert "h:饭店" not in keys(item)  # a draft's words are not searchable
+    version_publish(version=draft, actor=None)
+    assert "h:饭店" in keys(item)
+
+
+@pytest.mark.django_db
+def test_refreshing_an_unknown_or_empty_list_of_items_writes_nothing(org):
+    assert search_keys_refresh(item_ids=[]) == 0
+    assert search_keys_refresh(item_ids=[987654]) == 0

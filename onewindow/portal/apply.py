@@ -379,9 +379,10 @@ def _save(request: HttpRequest, applicant: Applicant, application: Application, 
         errors[_error_key(exc)] = exc.message
     errors.update(_uploads(request, applicant, application, [m.code for m in form_materials(plan.plans)]))
     application = channels.portal_application_get(actor=applicant, number=application.number) or application
-    if action == "submit" and not errors:
+    if action == "submit":  # every fault at once: the answers, the materials, the key
         errors.update(_field_errors(plan, answers))
-        errors.update(_missing_required(form_materials(plan.plans), application))
+        for name, message in _missing_required(form_materials(plan.plans), application).items():
+            errors.setdefault(name, message)
         if not key:
             errors["all"] = _("The form has expired: submit it again.")
         if not errors:

@@ -133,9 +133,15 @@ def _plan(*, items: list[ServiceItem], bundle: Bundle | None, center: ServiceCen
     return Plan(title, center, items, bundle, plans, form_questions(plans), _delivery_methods(plans))
 
 
+def _segment(value: str, length: int = 64) -> str:
+    """A path value as a lookup takes it: cut to the column's length, without NUL (which
+    PostgreSQL refuses in a query instead of finding nothing)."""
+    return str(value)[:length].replace("\x00", "")
+
+
 def _item_plan(code: str) -> Plan:
     item = (
-        ServiceItem.objects.filter(code__iexact=str(code)[:64], is_active=True)
+        ServiceItem.objects.filter(code__iexact=_segment(code), is_active=True)
         .select_related("center")
         .first()
     )
@@ -146,7 +152,7 @@ def _item_plan(code: str) -> Plan:
 
 def _bundle_plan(code: str) -> Plan:
     bundle = (
-        Bundle.objects.filter(code__iexact=str(code)[:64], is_active=True).select_related("center").first()
+        Bundle.objects.filter(code__iexact=_segment(code), is_active=True).select_related("center").first()
     )
     if bundle is None:
         raise Http404(_("No such service."))
@@ -183,7 +189,7 @@ def _own(request: HttpRequest, number: str) -> tuple[Applicant, Application]:
     applicant = _applicant(request)
     if applicant is None:
         raise Http404(_("No such application of yours."))
-    application = channels.portal_application_get(actor=applicant, number=number)
+    application = channels.portal_application_get(actor=applicant, number=_segment(number, 40))
     if application is None:
         raise Http404(_("No such application of yours."))
     return applicant, application
@@ -191,7 +197,12 @@ def _own(request: HttpRequest, number: str) -> tuple[Applicant, Application]:
 
 def _typed(request: HttpRequest, plan: Plan) -> dict[str, str]:
     """The answers as typed, for the questions the form asks only, each cut at MAX_VALUE."""
-    return {q.key: str(request.POST.get(f"f_{q.key}", ""))[:MAX_VALUE].strip() for q in plan.questions}
+    return {q.key: _text(request.POST.get(f"f_{q.key}", ""), MAX_VALUE) for q in plan.questions}
+
+
+def _text(value: object, length: int) -> str:
+    """A typed text, cut and stripped, without NUL (no column or JSON value on PostgreSQL holds one)."""
+    return str(value or "")[:length].replace("\x00", "").strip()
 
 
 def _field_errors(plan: Plan, answers: dict[str, str]) -> dict[str, str]:
@@ -359,7 +370,7 @@ def _save(request: HttpRequest, applicant: Applicant, application: Application, 
     key = str(request.POST.get("idempotency_key", ""))[:64]
     answers = _typed(request, plan)
     method = str(request.POST.get("delivery_method", ""))[:12]
-    address = str(request.POST.get("delivery_address", ""))[:200].strip()
+    address = _text(request.POST.get("delivery_address", ""), 200)
     errors: dict[str, str] = {}
     try:
         channels.portal_draft_update(
@@ -525,7 +536,7 @@ def file_remove(request: HttpRequest, number: str, file_id: int) -> HttpResponse
 def withdraw(request: HttpRequest, number: str) -> HttpResponse:
     """撤回 with a reason, before the window accepts the application."""
     applicant, application = _own(request, number)
-    reason = str(request.POST.get("reason", ""))[: MAX_REASON + 1]
+    reason = _text(request.POST.get("reason", ""), MAX_REASON + 1)
     try:
         channels.portal_application_withdraw(application=application, actor=applicant, reason=reason)
     except CaseError as exc:

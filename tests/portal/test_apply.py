@@ -86,6 +86,8 @@ def test_an_item_not_online_or_unknown_is_a_404(signed_in, desk):
     assert signed_in.get(apply_url(desk)).status_code == 404
     assert signed_in.get(reverse("portal:apply", args=["NO-SUCH-ITEM"])).status_code == 404
     assert signed_in.get(reverse("portal:apply", args=["码" * 5000])).status_code == 404
+    for nul in ("/apply/%00/", "/apply/bundle/%00x/", "/my/applications/%00/"):
+        assert signed_in.get(nul).status_code == 400  # core.middleware refuses NUL in a request
 
 
 def test_saving_keeps_a_draft_on_the_server_that_a_new_session_reopens(client, signed_in, desk, qiuju):
@@ -114,6 +116,7 @@ def test_saving_keeps_a_draft_on_the_server_that_a_new_session_reopens(client, s
         ({"f_staff_count": "9" * 3000}, "staff_count", "从业人数"),
         ({"f_opening_date": "2026-02-30"}, "opening_date", "开业日期"),
         ({"f_opening_date": "明天"}, "opening_date", "开业日期"),
+        ({"f_business_name": "\x00", "f_staff_count": "3\x00"}, "business_name", "经营者名称"),
     ],
 )
 def test_submit_refuses_each_bad_answer_beside_its_field_and_keeps_what_was_typed(
@@ -124,7 +127,7 @@ def test_submit_refuses_each_bad_answer_beside_its_field_and_keeps_what_was_type
     body = response.content.decode()
     assert response.status_code == 400
     assert f'data-testid="error-{field}"' in body and words in text(response)
-    typed = next(iter(data.values()))[:2000].strip()
+    typed = next(iter(data.values()))[:2000].replace("\x00", "").strip()
     if typed:
         assert f'value="{typed}"' in body
     assert application.cases.get().state == "draft"
@@ -424,7 +427,7 @@ def test_answering_the_notice_moves_it_back_to_prereview_with_one_chained_event(
 # ------------------------------------------------------------------ withdrawal
 
 
-@pytest.mark.parametrize("reason", ["", "   ", "很" * 501])
+@pytest.mark.parametrize("reason", ["", "   ", "很" * 501, "\x00"])
 def test_withdrawal_needs_a_short_reason(signed_in, desk, reason):
     application = submitted(signed_in, desk)
     response = signed_in.post(

@@ -4,8 +4,13 @@ A scan is what the window's camera or scanner gives: a PDF, JPEG or PNG. Its typ
 decided by its first bytes (magic numbers), never by its name or the browser's content
 type; it is stored under a generated name in `settings.ONEWINDOW_FILES_DIR` (under
 DATA_DIR, not MEDIA_ROOT: nothing serves that directory), and read back only through
-`material_file_get(actor=…)`, which applies the case selectors' scope. Limits:
-`MAX_FILE_BYTES` a file, `MAX_FILES_PER_MATERIAL` per material of one intake.
+`material_file_get(actor=…)`, which applies the case selectors' scope (staff), or
+`material_file_get_own` (the applicant, for the files of their own applications). Limits:
+`MAX_FILE_BYTES` a file, `MAX_FILES_PER_MATERIAL` per material of one intake or application.
+
+The window's clerk uploads before the application exists (the file is loose until the intake
+attaches it); the portal's applicant uploads into their draft (or the application waiting for
+a supplement), so the portal passes `application` and the file is attached at once.
 """
 
 from __future__ import annotations
@@ -20,11 +25,11 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from onewindow.cases.errors import CaseError
+from onewindow.cases.errors import CaseError, case_error
 from onewindow.cases.models import Application, MaterialFile
 from onewindow.cases.selectors import case_list
 from onewindow.core import clock
-from onewindow.org.models import Staff
+from onewindow.org.models import Applicant, Staff
 
 # The scan of the signed 容缺受理承诺书 is kept under this code (cases.actions.intake).
 COMMITMENT_CODE = "_commitment"
@@ -71,13 +76,23 @@ def _clean_name(name: str) -> str:
 
 @transaction.atomic
 def material_file_store(
-    *, upload: IO[bytes] | Any, name: str, material_code: str, actor: Staff, held: int = 0
+    *,
+    upload: IO[bytes] | Any,
+    name: str,
+    material_code: str,
+    actor: Staff | Applicant,
+    held: int = 0,
+    application: Application | None = None,
 ) -> MaterialFile:
     """Check and keep one scan uploaded by `actor` for the material `material_code`.
 
     Refused (`FILE_INVALID`, field `file`) when empty, larger than MAX_FILE_BYTES, not a
     PDF, JPEG or PNG by its content, or when `held` files of the material are already
-    kept for this intake. The bytes are read in chunks and never more than the limit."""
+    kept for this intake. The bytes are read in chunks and never more than the limit.
+    An applicant always uploads into one of their applications (`application`, attached at
+    once; the caller checks it is theirs and locks it, so `held` is counted under the lock)."""
+    if isinstance(actor, Applicant) and (application is None or application.applicant_id != actor.pk):
+        raise case_error("NOT_OWN_APPLICATION", field="application")
     code = str(material_code or "").strip()
     if not code or len(code) > 40:
         raise CaseError("FIELD_REQUIRED", _("Choose the material the scan belongs to."), "material")
@@ -106,15 +121,19 @@ def material_file_store(
         target.unlink(missing_ok=True)
         raise
     try:
+        staff = actor if isinstance(actor, Staff) else None
+        citizen = actor if isinstance(actor, Applicant) else None
         return MaterialFile.objects.create(
-            center_id=actor.center_id,
+            center_id=application.center_id if application is not None else actor.center_id,  # type: ignore[union-attr]
+            application=application,
             material_code=code,
             original_name=_clean_name(name),
             stored_name=stored,
             content_type=kind.content_type,
             size=size,
             sha256=digest.hexdigest(),
-            uploaded_by=actor,
+            uploaded_by=staff,
+            uploaded_by_applicant=citizen,
             uploaded_at=clock.now(),
         )
     except BaseException:
@@ -143,6 +162,21 @@ def material_file_get(*, actor: Staff, pk: int) -> MaterialFile | None:
     if case_list(actor=actor).filter(application_id=row.application_id).exists():
         return row
     return None
+
+
+def material_file_get_own(*, applicant: Applicant, pk: int) -> MaterialFile | None:
+    """A file of an application the applicant filed themselves (whoever uploaded it), or None."""
+    return MaterialFile.objects.filter(
+        pk=pk, application__applicant_id=applicant.pk, application__submitted_by_id=applicant.user_id
+    ).first()
+
+
+def material_file_discard(row: MaterialFile) -> None:
+    """Forget a file (a draft's upload the applicant removes): the row now, the bytes once the
+    transaction commits (a rolled back removal keeps both)."""
+    stored = row.stored_name
+    row.delete()
+    transaction.on_commit(lambda: (files_dir() / stored).unlink(missing_ok=True))
 
 
 def material_file_open(row: MaterialFile) -> IO[bytes]:

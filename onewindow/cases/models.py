@@ -12,6 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from onewindow.catalog.models import (
@@ -193,8 +194,22 @@ class MaterialFile(models.Model):
     content_type = models.CharField(_("content type"), max_length=40)
     size = models.PositiveIntegerField(_("size (bytes)"))
     sha256 = models.CharField(max_length=64, editable=False)
+    # Who uploaded it: a member of staff at the window, or the applicant on the portal (one of the two).
     uploaded_by = models.ForeignKey(
-        Staff, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+        Staff,
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    uploaded_by_applicant = models.ForeignKey(
+        Applicant,
+        verbose_name=_("uploaded by the applicant"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     uploaded_at = models.DateTimeField(_("uploaded at"))
 
@@ -202,6 +217,13 @@ class MaterialFile(models.Model):
         ordering = ["pk"]
         verbose_name = _("material file")
         verbose_name_plural = _("material files")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(uploaded_by__isnull=False, uploaded_by_applicant__isnull=True)
+                | Q(uploaded_by__isnull=True, uploaded_by_applicant__isnull=False),
+                name="material_file_one_uploader",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.original_name

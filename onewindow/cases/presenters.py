@@ -131,7 +131,14 @@ SENTENCES: dict[str, Builder] = {
         _("%(who)s issued the one-time notice of what is missing: %(names)s")
         % {"who": who, "names": _names(d.get("missing", ()))}
     ),
-    "supplement": lambda who, d: _("%(who)s handed in the missing materials") % {"who": who},
+    "supplement": lambda who, d: (
+        (
+            _("%(who)s uploaded the materials the notice asked for: the application is back in pre-review")
+            if d.get("prereview")
+            else _("%(who)s handed in the missing materials")
+        )
+        % {"who": who}
+    ),
     "accept": lambda who, d: (_("%(who)s accepted the case") % {"who": who}) + _committed(d),
     "accept_with_pending": lambda who, d: (
         (

@@ -165,6 +165,7 @@ _ROWS = (
         _("supplement"),
         sources=[S.PENDING_SUPPLEMENT],
         target=S.SUBMITTED,
+        also=[S.PREREVIEW],  # answered online: the hall checks the new files first
         roles=[R.INTAKE_CLERK, R.PROXY_AGENT],
         scope=Scope.CENTER,
         applicant_may=True,

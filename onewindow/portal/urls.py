@@ -1,6 +1,6 @@
 from django.urls import path
 
-from onewindow.portal import accounts, find, guide, views
+from onewindow.portal import accounts, apply, find, guide, views
 
 app_name = "portal"
 
@@ -23,4 +23,16 @@ urlpatterns = [
     ),
     path("lists/", find.lists, name="lists"),
     path("lists/<int:pk>/", find.list_detail, name="list"),
+    path("apply/bundle/<str:code>/", apply.apply_bundle, name="apply_bundle"),
+    path("apply/<str:code>/", apply.apply_item, name="apply"),
+    path("my/applications/", apply.application_list, name="applications"),
+    path("my/applications/<str:number>/", apply.application_page, name="application"),
+    path("my/applications/<str:number>/supplement/", apply.supplement, name="application_supplement"),
+    path("my/applications/<str:number>/withdraw/", apply.withdraw, name="application_withdraw"),
+    path(
+        "my/applications/<str:number>/files/<int:file_id>/remove/",
+        apply.file_remove,
+        name="application_file_remove",
+    ),
+    path("my/files/<int:pk>/", apply.file_get, name="file"),
 ]

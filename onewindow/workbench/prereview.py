@@ -12,7 +12,7 @@ return are what the applicant reads.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
@@ -34,7 +34,7 @@ from onewindow.workbench.caseforms import MESSAGES, named
 from onewindow.workbench.staff import staff_required
 
 QUEUE_MAX = 100  # a queue shows its oldest hundred: work is taken from the top
-ACTIONS = ("pass", "return", "township_pass", "township_return")
+ACTIONS = ("pass", "accept", "supplement", "return", "township_pass", "township_return")
 
 
 class ReturnForm(forms.Form):
@@ -48,6 +48,27 @@ class ReturnForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["reasons"]
         field.error_messages.update({code: named(text, field.label) for code, text in MESSAGES.items()})
+
+
+class SupplementForm(forms.Form):
+    """一次性告知 from pre-review: the materials to hand in again (every one at once), and a note."""
+
+    materials = forms.MultipleChoiceField(
+        label=gettext_lazy("Materials the applicant must hand in again"),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+    )
+    note = forms.CharField(
+        label=gettext_lazy("What is wrong with them (the applicant reads it)"),
+        max_length=200,
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": 200, "class": "form-control"}),
+    )
+
+    def __init__(self, *args: Any, materials: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.MultipleChoiceField, self.fields["materials"]).choices = materials
+        for field in self.fields.values():
+            field.error_messages.update({code: named(text, field.label) for code, text in MESSAGES.items()})
+        self.fields["materials"].error_messages["invalid_choice"] = _("Choose materials of this application.")
 
 
 def _with_cases(qs: QuerySet[Application]) -> QuerySet[Application]:
@@ -120,8 +141,25 @@ def _form_rows(application: Application) -> list[dict[str, str]]:
     return rows
 
 
+def _material_choices(application: Application) -> list[tuple[str, str]]:
+    return [(m.code, m.name) for m in application.materials.all()]
+
+
+def _materials(application: Application) -> list[dict[str, Any]]:
+    """Each material with the files uploaded for it (opened through the permission-checked
+    file view, `workbench:file`), newest last."""
+    by_code: dict[str, list[Any]] = {}
+    for f in application.files.order_by("pk"):
+        by_code.setdefault(f.material_code, []).append(f)
+    return [{"material": m, "files": by_code.get(m.code, [])} for m in application.materials.all()]
+
+
 def _context(
-    application: Application, queue: str, form: ReturnForm | None = None, error: str = ""
+    application: Application,
+    queue: str,
+    form: ReturnForm | None = None,
+    error: str = "",
+    supplement_form: SupplementForm | None = None,
 ) -> dict[str, Any]:
     applicant = application.applicant
     return {
@@ -130,9 +168,10 @@ def _context(
         "applicant": mask_name(applicant.name),
         "applicant_personal": [personal_masked(applicant, n) for n in personal_fields(applicant)],
         "cases": list(application.cases.all()),
-        "materials": list(application.materials.all()),
+        "materials": _materials(application),
         "form_rows": _form_rows(application),
         "return_form": form or ReturnForm(),
+        "supplement_form": supplement_form or SupplementForm(materials=_material_choices(application)),
         "error": error,
     }
 
@@ -170,11 +209,37 @@ def prereview_act(request: HttpRequest, number: str, action: str) -> HttpRespons
         return render(
             request, "workbench/prereview/application.html", _context(application, queue, form), status=400
         )
+    supplement = (
+        SupplementForm(request.POST, materials=_material_choices(application))
+        if action == "supplement"
+        else None
+    )
+    if supplement is not None and not supplement.is_valid():
+        return render(
+            request,
+            "workbench/prereview/application.html",
+            _context(application, queue, supplement_form=supplement),
+            status=400,
+        )
     reasons = form.cleaned_data["reasons"] if form is not None else ""
+    outcome = None
     try:
         with transaction.atomic():
             if action == "pass":
                 services.application_prereview_pass(application=application, actor=staff)
+            elif action == "accept":
+                # Pass and accept in one step: the window's intake checks the materials again,
+                # and issues the one-time notice itself when a required one is missing.
+                services.application_prereview_pass(application=application, actor=staff)
+                outcome = services.application_intake(application=application, actor=staff)
+            elif action == "supplement":
+                assert supplement is not None
+                services.application_request_supplement(
+                    application=application,
+                    actor=staff,
+                    materials=supplement.cleaned_data["materials"],
+                    note=supplement.cleaned_data["note"],
+                )
             elif action == "return":
                 services.application_prereview_return(application=application, actor=staff, reasons=reasons)
             else:
@@ -188,8 +253,12 @@ def prereview_act(request: HttpRequest, number: str, action: str) -> HttpRespons
             _context(application, queue, form, error=exc.message),
             status=400,
         )
+    if outcome is not None and outcome.supplement_requested:
+        action = "supplement"
     done = {
         "pass": _("%(number)s passed the pre-review: it waits for the window."),
+        "accept": _("%(number)s passed the pre-review and is accepted: the clock has started."),
+        "supplement": _("%(number)s: the one-time notice was sent; the applicant uploads what it lists."),
         "return": _("%(number)s was returned to the applicant with your reasons."),
         "township_pass": _("%(number)s was checked and sent on to the hall."),
         "township_return": _("%(number)s was returned to the proxy agent with your reasons."),

@@ -196,6 +196,13 @@ ROUTES: list[Route] = [
         method="POST",  # without reasons: 400, nothing returned
         visible=own_center_only,
     ),
+    Route(
+        "prereview_act",
+        roles=frozenset({Role.INTAKE_CLERK}),
+        kwargs=lambda hall: {"number": prereview_application(hall).number, "action": "supplement"},
+        method="POST",  # without materials or a note: 400, no notice sent
+        visible=own_center_only,
+    ),
     Route("inbox", roles=DEPARTMENT),
     Route(
         "task_claim",

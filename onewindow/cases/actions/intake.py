@@ -314,9 +314,11 @@ def application_request_supplement(
 
 @transaction.atomic
 def application_supplement(
-    *, application: Application, materials: Materials, actor: Staff | Applicant
+    *, application: Application, materials: Materials, actor: Staff | Applicant, prereview: bool = False
 ) -> list[Case]:
-    """Record supplemented materials; every case waiting for supplement goes back to submitted.
+    """Record supplemented materials; every case waiting for supplement goes back to submitted
+    (or, `prereview`, to pre-review: the applicant answered the notice online and the hall
+    checks the new files before the window accepts). One 'supplement' event per case.
 
     Call `application_intake` afterwards to accept (or ask again).
     """
@@ -347,9 +349,9 @@ def application_supplement(
             case,
             actor=actor,
             action="supplement",
-            to_state=S.SUBMITTED,
+            to_state=S.PREREVIEW if prereview else S.SUBMITTED,
             at=now,
-            data={"received": [m.code for m in handed]},
+            data={"received": [m.code for m in handed], **({"prereview": True} if prereview else {})},
         )
     return cases
 

@@ -18,6 +18,13 @@ MESSAGES = {
     "ITEM_NOT_ONLINE": gettext_lazy("The item “%(item)s” cannot be applied for online."),
     "NOT_A_DRAFT": gettext_lazy("Only a draft application can be edited."),
     "NOT_PORTAL_APPLICATION": gettext_lazy("This application was not made on the portal."),
+    "MATERIAL_NOT_ASKED": gettext_lazy(
+        "The one-time notice does not ask for “%(material)s”: upload only what it lists."
+    ),
+    "FILE_NOT_FOUND": gettext_lazy("No such file of yours in this application."),
+    "NOT_WITHDRAWABLE": gettext_lazy(
+        "Only an application the window has not accepted yet can be withdrawn online; ask the window."
+    ),
     # proxy
     "NOT_PROXY_AGENT": gettext_lazy(
         "Only a proxy agent of a village station can apply on a citizen's behalf."

@@ -14,14 +14,23 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
-from onewindow.cases import locks, rules, services
+from onewindow.cases import files, locks, rules, services
 from onewindow.cases.actions.submission import MaterialIn, material_inputs
 from onewindow.cases.channels.errors import channel_error, require
-from onewindow.cases.errors import case_error
+from onewindow.cases.errors import CaseError, case_error
 from onewindow.cases.form import form_columns
-from onewindow.cases.models import Application, ApplicationMaterial, Case, CaseEvent, CaseState, Channel
+from onewindow.cases.models import (
+    Application,
+    ApplicationMaterial,
+    Case,
+    CaseEvent,
+    CaseState,
+    Channel,
+    MaterialFile,
+)
 from onewindow.cases.selectors import version_plan
 from onewindow.catalog.models import Bundle, ServiceItem, ServiceItemVersion
 from onewindow.core import clock
@@ -295,3 +304,227 @@ def application_status(*, application: Application, actor: Applicant) -> Applica
         reasons=reasons,
         returned=bool(cases) and all(state == S.RETURNED for _n, state in cases),
     )
+
+
+# --------------------------------------------------------------------------- uploads, notices, withdrawal
+
+# The states a citizen may still withdraw an application from on the portal: before the
+# window accepts it (the engine allows later withdrawals too; those go through the window).
+WITHDRAWABLE = (S.SUBMITTED, S.PREREVIEW, S.PENDING_SUPPLEMENT)
+UPLOAD_STATES = (S.DRAFT, S.PENDING_SUPPLEMENT)
+MAX_FILES_PER_APPLICATION = 50
+
+
+@dataclass(frozen=True)
+class SupplementAsked:
+    """What the one-time notice (一次性告知) asks of an application waiting for a supplement:
+    the materials (code, name) it lists, the clerk's note, when it was issued, and which of
+    the materials must come before the window can accept (`needed`: a rejected one, or a
+    missing one that may not follow later; a 容缺 one may still follow after acceptance)."""
+
+    materials: list[tuple[str, str]]
+    note: str
+    at: Any  # datetime of the notice
+    needed: frozenset[str] = frozenset()
+
+
+def portal_application_list(*, actor: Applicant) -> QuerySet[Application]:
+    """The applications the applicant filed on the portal (drafts included), newest first,
+    with their cases and items: 2 queries however many. Only what the applicant filed
+    themselves (`submitted_by`): an account not yet bound sees nothing from a window."""
+    cases = Case.objects.select_related("item").only(
+        "pk", "application_id", "number", "state", "item__name", "item__code"
+    )
+    return (
+        Application.objects.filter(
+            applicant_id=actor.pk, channel=Channel.PORTAL, submitted_by_id=actor.user_id
+        )
+        .prefetch_related(Prefetch("cases", queryset=cases.order_by("pk")))
+        .order_by("-created_at", "-pk")
+    )
+
+
+def portal_application_get(*, actor: Applicant, number: str) -> Application | None:
+    """One of the applicant's own portal applications by its number, or None (another
+    applicant's, a window's, or no such number: the caller answers 404 alike)."""
+    return portal_application_list(actor=actor).filter(number=str(number)[:40]).first()
+
+
+def supplement_asked(application: Application) -> SupplementAsked | None:
+    """The newest one-time notice of an application whose cases wait for a supplement: the
+    union of what its cases' newest `request_supplement` events list (one notice covers all
+    of them), or None when nothing waits. 2 queries."""
+    waiting = list(
+        Case.objects.filter(application_id=application.pk, state=S.PENDING_SUPPLEMENT).values_list(
+            "pk", flat=True
+        )
+    )
+    if not waiting:
+        return None
+    newest: dict[int, CaseEvent] = {}
+    for event in CaseEvent.objects.filter(case_id__in=waiting, action="request_supplement").order_by(
+        "-seq", "-pk"
+    ):
+        newest.setdefault(event.case_id, event)
+    names = dict(
+        ApplicationMaterial.objects.filter(application_id=application.pk).values_list("code", "name")
+    )
+    asked: dict[str, str] = {}
+    needed: set[str] = set()
+    notes: list[str] = []
+    at = None
+    for event in newest.values():
+        data = event.data or {}
+        for m in data.get("missing", []):
+            asked.setdefault(m["code"], m.get("name") or names.get(m["code"], m["code"]))
+            if not m.get("tolerable"):
+                needed.add(m["code"])
+        for code in data.get("rejected", []):
+            asked.setdefault(code, names.get(code, code))
+            needed.add(code)
+        if event.opinion and event.opinion not in notes:
+            notes.append(event.opinion)
+        at = event.at if at is None or event.at > at else at
+    ordered = [(code, asked[code]) for code in names if code in asked]
+    return SupplementAsked(materials=ordered, note="；".join(notes), at=at, needed=frozenset(needed))
+
+
+def _lock_own(application: Application, actor: Applicant) -> Application:
+    """The applicant's own portal application, its row locked (application → case order)."""
+    _check_citizen(actor)
+    _check_own(application, actor)
+    return Application.objects.select_for_update().get(pk=application.pk)
+
+
+def _states(application: Application) -> set[str]:
+    return set(Case.objects.filter(application_id=application.pk).values_list("state", flat=True))
+
+
+def _files_held(application: Application, code: str, since: Any = None) -> int:
+    qs = application.files.filter(material_code=code)
+    if since is not None:
+        qs = qs.filter(uploaded_at__gte=since)
+    return qs.count()
+
+
+@transaction.atomic
+def portal_material_upload(
+    *, application: Application, actor: Applicant, material_code: str, upload: Any, name: str
+) -> MaterialFile:
+    """The applicant uploads one file for one material of their draft, or for a material the
+    one-time notice asks for while the application waits for a supplement.
+
+    Checked by the one file store (`cases.files`: type by content, size, at most
+    MAX_FILES_PER_MATERIAL per material — in a supplement, counted since the notice — and
+    MAX_FILES_PER_APPLICATION in all). In a draft the material becomes received. Locks the
+    application row first, so two uploads at once are counted one after the other.
+    Errors: NOT_OWN_APPLICATION, NOT_A_DRAFT (neither a draft nor waiting), MATERIAL_UNKNOWN,
+    MATERIAL_NOT_ASKED, FILE_INVALID (field `file`)."""
+    application = _lock_own(application, actor)
+    states = _states(application)
+    code = str(material_code or "")[:41]
+    row = ApplicationMaterial.objects.filter(application_id=application.pk, code=code).first()
+    if row is None:
+        raise case_error("MATERIAL_UNKNOWN", field="material", material=code[:40])
+    since = None
+    if states == {S.DRAFT}:
+        pass
+    elif S.PENDING_SUPPLEMENT in states:
+        asked = supplement_asked(application)
+        if asked is None or code not in {c for c, _n in asked.materials}:
+            raise channel_error("MATERIAL_NOT_ASKED", field="material", material=row.name)
+        since = asked.at
+    else:
+        raise channel_error("NOT_A_DRAFT")
+    if application.files.count() >= MAX_FILES_PER_APPLICATION:
+        raise CaseError(
+            "FILE_INVALID",
+            _("At most %(n)d files per application.") % {"n": MAX_FILES_PER_APPLICATION},
+            "file",
+        )
+    stored = files.material_file_store(
+        upload=upload,
+        name=name,
+        material_code=code,
+        actor=actor,
+        held=_files_held(application, code, since),
+        application=application,
+    )
+    if since is None and row.status != ApplicationMaterial.Status.RECEIVED:
+        row.status = ApplicationMaterial.Status.RECEIVED
+        row.received_at = clock.now()
+        row.save(update_fields=["status", "received_at"])
+    return stored
+
+
+@transaction.atomic
+def portal_material_remove(*, application: Application, actor: Applicant, file_id: int) -> None:
+    """The applicant removes a file they uploaded and have not sent yet: any file of a draft,
+    or one uploaded since the notice while waiting for a supplement. A draft's material with
+    no file left becomes missing again. Errors: NOT_A_DRAFT, FILE_NOT_FOUND."""
+    application = _lock_own(application, actor)
+    states = _states(application)
+    row = application.files.filter(pk=file_id, uploaded_by_applicant_id=actor.pk).first()
+    if row is None:
+        raise channel_error("FILE_NOT_FOUND", field="file")
+    if states == {S.DRAFT}:
+        draft = True
+    elif S.PENDING_SUPPLEMENT in states:
+        asked = supplement_asked(application)
+        if asked is None or row.uploaded_at < asked.at:
+            raise channel_error("NOT_A_DRAFT")
+        draft = False
+    else:
+        raise channel_error("NOT_A_DRAFT")
+    code = row.material_code
+    files.material_file_discard(row)
+    if draft and not application.files.filter(material_code=code).exists():
+        ApplicationMaterial.objects.filter(application_id=application.pk, code=code).update(
+            status=ApplicationMaterial.Status.MISSING, received_at=None
+        )
+
+
+@transaction.atomic
+def portal_supplement_submit(*, application: Application, actor: Applicant) -> list[Case]:
+    """Answer a one-time notice online: every material it needs before acceptance
+    (`SupplementAsked.needed`) has a file uploaded since the notice (else FIELD_REQUIRED naming
+    the first one, field `material.<code>`), a 容缺 one may still follow; then the
+    engine's `application_supplement` with `prereview=True` moves every waiting case back to
+    pre-review with one chained 'supplement' event each. Sent twice, the second finds nothing
+    waiting (TRANSITION_NOT_ALLOWED) and changes nothing."""
+    application = _lock_own(application, actor)
+    asked = supplement_asked(application)
+    if asked is None:
+        raise case_error(
+            "TRANSITION_NOT_ALLOWED",
+            action=rules.action_label("supplement"),
+            state=_("no case waiting for supplement"),
+        )
+    handed = []
+    for code, name in asked.materials:
+        if _files_held(application, code, asked.at):
+            handed.append(MaterialIn(code=code))
+        elif code in asked.needed:
+            raise case_error("FIELD_REQUIRED", field=f"material.{code}", label=name)
+    return services.application_supplement(
+        application=application,
+        materials=handed,
+        actor=actor,
+        prereview=True,
+    )
+
+
+@transaction.atomic
+def portal_application_withdraw(*, application: Application, actor: Applicant, reason: str) -> list[Case]:
+    """撤回 online: the applicant withdraws an application the window has not accepted yet
+    (submitted, in pre-review or waiting for a supplement), with a reason. Every such case
+    gets the engine's `case_withdraw` (one chained event each, the reason as its opinion).
+    Errors: FIELD_REQUIRED / FIELD_INVALID (reason), NOT_WITHDRAWABLE."""
+    rules.require(reason, "reason")
+    reason = reason.strip()
+    rules.check_length(reason, "reason", 500)
+    application = _lock_own(application, actor)
+    cases = list(Case.objects.filter(application_id=application.pk).order_by("pk"))
+    if not cases or any(c.state not in WITHDRAWABLE for c in cases):
+        raise channel_error("NOT_WITHDRAWABLE")
+    return [services.case_withdraw(case=case, actor=actor, reason=reason) for case in cases]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from onewindow.portal import accounts, views
+from onewindow.portal import accounts, mycases, views
 
 app_name = "portal"
 
@@ -11,6 +11,11 @@ urlpatterns = [
     path("account/login/", accounts.SignInView.as_view(), name="login"),
     path("account/logout/", accounts.SignOutView.as_view(), name="logout"),
     path("account/signup/", accounts.signup, name="signup"),
+    path("account/reset/", accounts.reset, name="reset"),
     path("my/", accounts.my, name="my"),
     path("my/identity/", accounts.identity, name="identity"),
+    path("my/bind/", mycases.bind, name="bind"),
+    path("my/cases/", mycases.case_list, name="my_cases"),
+    path("my/cases/<str:number>/", mycases.case_detail, name="my_case"),
+    path("my/cases/<str:number>/notice/<str:kind>.pdf", mycases.notice_pdf, name="my_notice"),
 ]

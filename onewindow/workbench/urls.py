@@ -1,6 +1,7 @@
 from django.urls import path
 
 from onewindow.workbench import (
+    binding,
     casepage,
     extensions,
     home,
@@ -42,6 +43,7 @@ urlpatterns = [
     path("intake/scans/", intake.file_upload, name="intake_scan"),
     path("files/<int:pk>/", intake.file_get, name="file"),
     path("pickup/", pickup.pickup, name="pickup"),
+    path("binding-slip/", binding.binding_slip, name="binding_slip"),
     path("pickup/<str:number>/deliver/", pickup.pickup_deliver, name="pickup_deliver"),
     path("cases/", search.case_search, name="case_search"),
     path("exports/", search.case_export_create, name="case_export_create"),

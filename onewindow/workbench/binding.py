@@ -27,25 +27,7 @@ from onewindow.workbench.staff import staff_required
 ROLES = (Role.INTAKE_CLERK, Role.PICKUP_CLERK)
 
 
-def _applicant(request: HttpRequest, staff: Staff) -> Applicant:
-    number = request.POST.get("case", "")[:40].strip().upper()
-    if number:
-        try:
-            return case_get(actor=staff, number=number).application.applicant
-        except CaseError as exc:
-            raise Http404(_("No such case.")) from exc
-    applicant = applicant_from_token(staff, request.POST.get("applicant"))
-    if applicant is None:
-        raise Http404(_("Find the applicant first."))
-    return applicant
-
-
-@require_POST
-@staff_required(roles=ROLES)
-def binding_slip(request: HttpRequest) -> HttpResponse:
-    """The slip as a PDF (404 for a case outside the clerk's scope or an unsigned applicant)."""
-    staff: Staff = request.staff  # type: ignore[attr-defined]
-    applicant = _applicant(request, staff)
+def _slip(staff: Staff, applicant: Applicant) -> HttpResponse:
     code = binding_code_current(applicant=applicant, source=BindingCode.Source.WINDOW, actor=staff.user)
     pdf = render_binding_slip(
         center_name=staff.center.name,
@@ -58,3 +40,26 @@ def binding_slip(request: HttpRequest) -> HttpResponse:
     response["Content-Disposition"] = 'inline; filename="binding-code.pdf"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@require_POST
+@staff_required(roles=ROLES)
+def binding_slip(request: HttpRequest) -> HttpResponse:
+    """The slip of the applicant the intake screen holds (its signed token; 404 without one)."""
+    staff: Staff = request.staff  # type: ignore[attr-defined]
+    applicant = applicant_from_token(staff, request.POST.get("applicant"))
+    if applicant is None:  # nothing signed by the screen: a malformed request, not a missing object
+        return HttpResponse(_("Find the applicant first."), status=400, content_type="text/plain; charset=utf-8")
+    return _slip(staff, applicant)
+
+
+@require_POST
+@staff_required(roles=ROLES)
+def case_binding_slip(request: HttpRequest, number: str) -> HttpResponse:
+    """The slip of a case's applicant, for a case the clerk may see (404 otherwise)."""
+    staff: Staff = request.staff  # type: ignore[attr-defined]
+    try:
+        case = case_get(actor=staff, number=number[:40].strip().upper())
+    except CaseError as exc:
+        raise Http404(_("No such case.")) from exc
+    return _slip(staff, case.application.applicant)

@@ -44,6 +44,7 @@ urlpatterns = [
     path("files/<int:pk>/", intake.file_get, name="file"),
     path("pickup/", pickup.pickup, name="pickup"),
     path("binding-slip/", binding.binding_slip, name="binding_slip"),
+    path("cases/<str:number>/binding-slip/", binding.case_binding_slip, name="case_binding_slip"),
     path("pickup/<str:number>/deliver/", pickup.pickup_deliver, name="pickup_deliver"),
     path("cases/", search.case_search, name="case_search"),
     path("exports/", search.case_export_create, name="case_export_create"),

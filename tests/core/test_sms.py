@@ -45,7 +45,9 @@ class FakeAliyun(BaseHTTPRequestHandler):
         type(self).nonces.add(params["SignatureNonce"])
         if type(self).answer is not None:
             return self._reply(200, type(self).answer)
-        return self._reply(200, {"Code": "OK", "Message": "OK", "BizId": "900619746936498440^0", "RequestId": "F655A8D5"})
+        return self._reply(
+            200, {"Code": "OK", "Message": "OK", "BizId": "900619746936498440^0", "RequestId": "F655A8D5"}
+        )
 
     def _reply(self, status, payload):
         data = json.dumps(payload).encode()
@@ -103,7 +105,9 @@ def test_local_backend_keeps_the_message_after_commit_only(settings):
 
 
 def test_aliyun_backend_sends_a_signed_sendsms_and_forgets_the_text(gateway):
-    message = sms.send(mobile="13800138000", text="验证码 654321", purpose="signup_code", params={"code": "654321"})
+    message = sms.send(
+        mobile="13800138000", text="验证码 654321", purpose="signup_code", params={"code": "654321"}
+    )
     message.refresh_from_db()
     assert message.state == "queued"  # the gateway is the worker's job, not the request's
     sms.sms_deliver(message.pk)
@@ -112,7 +116,9 @@ def test_aliyun_backend_sends_a_signed_sendsms_and_forgets_the_text(gateway):
     assert message.text == "" and message.params == {}
     [request] = gateway.seen
     assert request["Action"] == "SendSms" and request["PhoneNumbers"] == "13800138000"
-    assert request["TemplateCode"] == "SMS_1001" and json.loads(request["TemplateParam"]) == {"code": "654321"}
+    assert request["TemplateCode"] == "SMS_1001" and json.loads(request["TemplateParam"]) == {
+        "code": "654321"
+    }
     assert request["SignName"] == "一窗通" and request["Version"] == "2017-05-25"
     sms.sms_deliver(message.pk)  # delivered once, whoever asks again
     assert len(gateway.seen) == 1

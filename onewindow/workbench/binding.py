@@ -49,7 +49,9 @@ def binding_slip(request: HttpRequest) -> HttpResponse:
     staff: Staff = request.staff  # type: ignore[attr-defined]
     applicant = applicant_from_token(staff, request.POST.get("applicant"))
     if applicant is None:  # nothing signed by the screen: a malformed request, not a missing object
-        return HttpResponse(_("Find the applicant first."), status=400, content_type="text/plain; charset=utf-8")
+        return HttpResponse(
+            _("Find the applicant first."), status=400, content_type="text/plain; charset=utf-8"
+        )
     return _slip(staff, applicant)
 
 

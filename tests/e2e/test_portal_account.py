@@ -12,7 +12,7 @@ import pytest
 from pypdf import PdfReader
 
 from onewindow.org.models import Applicant, PortalAccount
-from tests.e2e.conftest import CHROMIUM_ARGS, SCREENSHOTS, sign_in  # noqa: F401 (CHROMIUM_ARGS: same browser)
+from tests.e2e.conftest import SCREENSHOTS, sign_in
 from tests.factories.cases import accepted_case, make_world
 from tests.factories.org import ApplicantFactory
 from tests.portal.sms import texted_code

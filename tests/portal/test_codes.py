@@ -174,3 +174,16 @@ def test_reset_for_a_number_without_an_account_says_the_same_and_texts_nobody(cl
 
 def test_sign_up_helper_still_works(client):
     assert sign_up(client).status_code == 302
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_sign_ups_with_one_code_open_one_account():
+    from tests.threads import race
+
+    send()
+    code = texted_code(MOBILE)
+    results = race([lambda: account_sign_up(mobile=MOBILE, code=code, password=PASSWORD) for _ in range(4)])
+    assert sum(isinstance(r, PortalAccount) for r in results) == 1, results
+    assert all(isinstance(r, (PortalAccount, OrgError)) for r in results), results
+    assert PortalAccount.objects.count() == 1

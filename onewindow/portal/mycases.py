@@ -9,6 +9,7 @@ exactly as a number that does not exist (docs/decisions/0024-binding-codes-and-s
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Any, cast
 
@@ -105,6 +106,9 @@ def notice_pdf(request: HttpRequest, number: str, kind: str) -> HttpResponse:
         notice = case_notice(case=case, kind=kind)
     except (CaseError, ValueError) as exc:
         raise Http404(_("No such notice.")) from exc
+    # The binding code is for paper handed over at a window or sent by post: an account that is
+    # not bound yet must not read one off its own online case's notice and bind itself.
+    notice = dataclasses.replace(notice, binding_code="", binding_code_until=None)
     response = HttpResponse(render_notice(notice), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{notice.filename}"'
     response["Cache-Control"] = "private, no-store"  # personal data

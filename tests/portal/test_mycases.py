@@ -135,3 +135,24 @@ def test_a_supplement_notice_of_a_window_application_prints_the_binding_code(cli
     client.force_login(bound(world).user)
     response = client.get(reverse("portal:my_notice", args=[case.number, "supplement"]))
     assert response.status_code == 200
+
+
+def test_the_portal_never_hands_out_a_binding_code_on_a_notice(client):
+    world = make_world()
+    account = account_create(mobile="13800138000", password="qiuju-daguansi-1992")
+    declared = account_declare_applicant(
+        account=account, name="秋菊", id_number=with_id_check_digit("11010519491231002")
+    )
+    application = services.application_create(
+        center=world.center,
+        applicant=declared,
+        items=[world.item],
+        channel="portal",
+        materials=sorted(m.code for m in world.version.materials.all()),
+        actor=declared,
+    )
+    case = services.application_intake(application=application, actor=world.clerk).cases[0]
+    client.force_login(account.user)
+    response = client.get(reverse("portal:my_notice", args=[case.number, "acceptance"]))
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages).replace(" ", "")
+    assert response.status_code == 200 and "受理通知书" in text and "绑定码" not in text

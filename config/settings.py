@@ -312,6 +312,29 @@ ONEWINDOW_BATCH_MAX_ROWS = int(os.environ.get("ONEWINDOW_BATCH_MAX_ROWS", "5000"
 ONEWINDOW_TRACKING_LIMIT = int(os.environ.get("ONEWINDOW_TRACKING_LIMIT", "20"))
 ONEWINDOW_TRACKING_WINDOW_MINUTES = int(os.environ.get("ONEWINDOW_TRACKING_WINDOW_MINUTES", "10"))
 
+# Text messages (onewindow/core/sms.py, docs/operations.md "SMS"): "local" keeps them in the
+# admin's 短信 table (the demo), "aliyun" sends them through Alibaba Cloud's SendSms API.
+SMS_BACKEND = os.environ.get("ONEWINDOW_SMS_BACKEND", "local")
+SMS_TIMEOUT_SECONDS = float(os.environ.get("ONEWINDOW_SMS_TIMEOUT_SECONDS", "10"))
+SMS_ALIYUN_ENDPOINT = os.environ.get("ONEWINDOW_SMS_ALIYUN_ENDPOINT", "https://dysmsapi.aliyuncs.com/")
+SMS_ALIYUN_REGION = os.environ.get("ONEWINDOW_SMS_ALIYUN_REGION", "cn-hangzhou")
+SMS_ALIYUN_ACCESS_KEY_ID = os.environ.get("ONEWINDOW_SMS_ALIYUN_ACCESS_KEY_ID", "")
+SMS_ALIYUN_ACCESS_KEY_SECRET = os.environ.get("ONEWINDOW_SMS_ALIYUN_ACCESS_KEY_SECRET", "")
+SMS_ALIYUN_SIGN_NAME = os.environ.get("ONEWINDOW_SMS_ALIYUN_SIGN_NAME", "")
+# purpose=TemplateCode pairs, e.g. "signup_code=SMS_1001,reset_code=SMS_1002".
+SMS_ALIYUN_TEMPLATES = dict(
+    pair.split("=", 1) for pair in env_list("ONEWINDOW_SMS_ALIYUN_TEMPLATES", "") if "=" in pair
+)
+# Verification codes sent by SMS, per number and per client address (onewindow.core.ratelimit):
+# at most one a minute and SMS_PER_NUMBER_DAY a day to a number, SMS_PER_ADDRESS_HOUR an hour
+# from one address.
+SMS_PER_NUMBER_DAY = int(os.environ.get("ONEWINDOW_SMS_PER_NUMBER_DAY", "10"))
+SMS_PER_ADDRESS_HOUR = int(os.environ.get("ONEWINDOW_SMS_PER_ADDRESS_HOUR", "20"))
+# Binding code attempts (/my/bind/) per account and per address in ten minutes.
+BIND_ATTEMPTS = int(os.environ.get("ONEWINDOW_BIND_ATTEMPTS", "10"))
+# How long a binding code stays valid (days).
+BIND_CODE_DAYS = int(os.environ.get("ONEWINDOW_BIND_CODE_DAYS", "30"))
+
 # Public address printed in QR codes on notices (the progress page lives under it).
 PUBLIC_BASE_URL = os.environ.get("ONEWINDOW_PUBLIC_URL", "http://127.0.0.1:8000")
 

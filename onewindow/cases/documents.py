@@ -57,6 +57,7 @@ from reportlab.platypus import (
     PageBreak,
     PageTemplate,
     Paragraph,
+    SimpleDocTemplate,
     Spacer,
     Table,
     TableStyle,
@@ -272,6 +273,10 @@ class Notice:
     query_code: str = ""  # printed under the QR code; with the number it opens the progress page
     # A commitment letter: how its signature was recorded ("" while it waits to be signed).
     signature_record: str = ""
+    # The portal binding code of the applicant (acceptance and supplement notices; ABCD-EFGH) and
+    # its last valid day: whoever holds the paper may see the applicant's cases online.
+    binding_code: str = ""
+    binding_code_until: dt.date | None = None
     extra: Sequence[str] = field(default=())
 
     def __post_init__(self) -> None:
@@ -599,6 +604,19 @@ def _contact_lines(notice: Notice) -> list[Paragraph]:
     return out
 
 
+def _binding_lines(notice: Notice) -> list[Paragraph]:
+    if not notice.binding_code:
+        return []
+    until = f"，{chinese_date(notice.binding_code_until)}前有效" if notice.binding_code_until else ""
+    return [
+        _p(
+            f"网上办事大厅绑定码：{notice.binding_code}（仅限使用一次{until}）。"
+            "登录网上办事大厅，在“绑定办件”中输入此码，即可在“我的办件”中查看本人的全部办件。"
+            "请妥善保管，勿告知他人。"
+        )
+    ]
+
+
 def _acceptance(notice: Notice) -> list[Flowable]:
     received = [m for m in notice.materials if m.status != MaterialStatus.PENDING]
     pending = notice.pending_materials
@@ -646,6 +664,7 @@ def _acceptance(notice: Notice) -> list[Flowable]:
         out.append(_materials_table(received))
     out.append(Spacer(1, 4))
     out += _contact_lines(notice)
+    out += _binding_lines(notice)
     out.append(_p(COPIES_CLAUSE))
     return out
 
@@ -682,6 +701,7 @@ def _supplement(notice: Notice) -> list[Flowable]:
         )
     )
     out += _contact_lines(notice)
+    out += _binding_lines(notice)
     out.append(_p(COPIES_CLAUSE))
     return out
 
@@ -904,3 +924,47 @@ def render_notices(notices: Iterable[Notice]) -> bytes:
 def render_notice(notice: Notice) -> bytes:
     """One notice as a PDF (A4, Chinese, QR code of the progress page on its first page)."""
     return render_notices([notice])
+
+
+def render_binding_slip(
+    *, center_name: str, applicant_name: str, code: str, until: dt.date, issued_at: dt.datetime
+) -> bytes:
+    """The slip a window prints with an applicant's portal binding code (绑定码告知单): A4 with
+    the code large, the applicant's name, and how to use it."""
+    fonts = notice_fonts()
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        initialFontName=fonts.name,
+        leftMargin=MARGIN_LEFT,
+        rightMargin=MARGIN_RIGHT,
+        topMargin=MARGIN_TOP,
+        bottomMargin=MARGIN_BOTTOM,
+        title="网上办事大厅绑定码告知单",
+        author=center_name,
+        creator="OneWindow",
+    )
+    story: list[Flowable] = [
+        _p(center_name, "center"),
+        Spacer(1, 8),
+        _p("网上办事大厅绑定码告知单", "title"),
+        Spacer(1, 12),
+        _p(f"{applicant_name}：", "addressee"),
+        _p("你（单位）的网上办事大厅绑定码为：", "body"),
+        Spacer(1, 6),
+        _p(code, "title"),
+        Spacer(1, 6),
+        _p(f"此码仅可使用一次，{chinese_date(until)}前有效。", "body"),
+        _p(
+            "请用本人手机号码注册并登录网上办事大厅，在“我的账号”中选择“绑定办件”并输入此码。"
+            "绑定后，你（单位）在各窗口和网上办理的全部办件均可在“我的办件”中查看进度、期限和通知书。",
+            "body",
+        ),
+        _p("持有此码者即可查看你（单位）的办件，请妥善保管，勿告知他人；如遗失，请到窗口重新领取。", "body"),
+        Spacer(1, 18),
+        _p(center_name, "seal"),
+        _p(chinese_date(issued_at), "seal"),
+    ]
+    doc.build(story)
+    return buffer.getvalue()

@@ -44,6 +44,7 @@ from onewindow.cases.models import (
 )
 from onewindow.catalog.models import MaterialRequirement
 from onewindow.core import clock
+from onewindow.org.accounts import binding_code_for_notice, binding_code_text
 from onewindow.org.models import Applicant
 
 S = CaseState
@@ -102,6 +103,18 @@ def _load_case(case: Case | int) -> Case:
     ).get(pk=pk)
 
 
+def _binding(applicant: Applicant) -> dict[str, Any]:
+    """The portal binding code printed for the applicant (org.accounts; none once an account is
+    bound): the same on a reprint while it is valid."""
+    code = binding_code_for_notice(applicant=applicant)
+    if code is None:
+        return {}
+    return {
+        "binding_code": binding_code_text(code.code),
+        "binding_code_until": timezone.localdate(code.expires_at - dt.timedelta(seconds=1)),
+    }
+
+
 def _base(case: Case, kind: str, *, issued_at: dt.datetime, clerk_name: str) -> dict[str, Any]:
     application = case.application
     version = case.version
@@ -151,6 +164,7 @@ def case_notice(*, case: Case | int, kind: str, issued_at: dt.datetime | None = 
     values = _base(case, kind, issued_at=issued_at or event.at, clerk_name=event.actor_name)
     data = event.data or {}
     if kind == NoticeKind.ACCEPTANCE:
+        values.update(_binding(case.application.applicant))
         values["materials"] = _acceptance_materials(case, data)
         if case.deadline:
             values["promised_deadline"] = timezone.localdate(case.deadline)
@@ -308,6 +322,7 @@ def application_supplement_notice(
     values["department_name"] = "、".join(dict.fromkeys(c.department.name for c in cases))
     values["materials"] = materials
     values["delivery_method"] = ""
+    values.update(_binding(first.application.applicant))
     if len(cases) > 1:
         values["legal_basis"] = ""
     return Notice(**values)

@@ -210,12 +210,9 @@ def event_sentence(event: CaseEvent, staff: Staff | None = None) -> str:
     return build(who, data)
 
 
-def case_trail(*, events: Iterable[CaseEvent]) -> list[TrailLine]:
-    """The lines of a trail (pass `selectors.case_timeline(case=…)`, already scoped): two
-    SELECTs, the events and the staff who acted (with their posts)."""
-    rows = list(events)
+def _acting_staff(rows: list[CaseEvent]) -> dict[int, Staff]:
     user_ids = {e.actor_id for e in rows if e.actor_id is not None}
-    staff = (
+    return (
         {
             s.user_id: s
             for s in Staff.objects.filter(user_id__in=user_ids)
@@ -233,6 +230,13 @@ def case_trail(*, events: Iterable[CaseEvent]) -> list[TrailLine]:
         if user_ids
         else {}
     )
+
+
+def case_trail(*, events: Iterable[CaseEvent]) -> list[TrailLine]:
+    """The lines of a trail (pass `selectors.case_timeline(case=…)`, already scoped): two
+    SELECTs, the events and the staff who acted (with their posts)."""
+    rows = list(events)
+    staff = _acting_staff(rows)
     return [
         TrailLine(
             seq=e.seq,
@@ -244,3 +248,53 @@ def case_trail(*, events: Iterable[CaseEvent]) -> list[TrailLine]:
         )
         for e in rows
     ]
+
+
+# ------------------------------------------------------------------ the citizen's trail
+
+# Steps of the back office that are the center's own business: who took a task, an opinion
+# recorded, an extension asked for or refused inside the center.
+CITIZEN_HIDDEN = frozenset({"task_claim", "opinion", "extension_request", "extension_refuse", "send_back"})
+
+CITIZEN_SENTENCES: dict[str, Builder] = {
+    **SENTENCES,
+    # Whether an approver agreed is an internal opinion until the decision; the applicant reads
+    # that the step is done.
+    "task_complete": lambda who, d: (
+        _("%(who)s finished the step “%(task)s”") % {"who": who, "task": d.get("task_name", "")}
+    ),
+}
+
+
+def citizen_who(event: CaseEvent, staff: Staff | None) -> str:
+    """Who acted, as the applicant reads it: staff by their post only (never a name), anybody else
+    masked, as on the staff trail."""
+    if staff is not None:
+        return staff_post(staff)
+    if event.actor_name:
+        return _("applicant %(name)s") % {"name": mask_name(event.actor_name)}
+    return _("the system")
+
+
+def citizen_trail(*, events: Iterable[CaseEvent]) -> list[TrailLine]:
+    """The trail the portal shows the applicant (My cases): the steps that concern them, each
+    naming the window or department that acted and no member of staff, without the opinions
+    recorded inside the center. Two SELECTs, as `case_trail`."""
+    rows = [e for e in events if e.action not in CITIZEN_HIDDEN]
+    staff = _acting_staff(rows)
+    lines = []
+    for e in rows:
+        who = citizen_who(e, staff.get(e.actor_id) if e.actor_id is not None else None)
+        data = e.data if isinstance(e.data, dict) else {}
+        build = CITIZEN_SENTENCES.get(e.action)
+        sentence = (
+            build(who, data)
+            if build is not None
+            else _("%(who)s: %(action)s") % {"who": who, "action": action_label(e.action)}
+        )
+        lines.append(
+            TrailLine(
+                seq=e.seq, action=e.action, at=e.at, when=when_text(e.at), sentence=sentence, opinion=""
+            )
+        )
+    return lines

@@ -53,7 +53,7 @@ from onewindow.core.inputs import Choice, DateValue, Integer, Schema, YesNo, inp
 from onewindow.core.models import Job
 from onewindow.core.personal import field_is_personal
 from onewindow.org.access import scope_applications, scope_by_center, scope_cases
-from onewindow.org.models import Applicant, Department, Staff
+from onewindow.org.models import Applicant, Department, PortalAccount, Staff
 
 # --------------------------------------------------------------------------- version plans
 
@@ -236,11 +236,37 @@ def _staff_of(actor: Any) -> Staff | None:
     return None
 
 
+def account_cases(*, account: PortalAccount) -> QuerySet[Case]:
+    """The one scope of a portal account (docs/decisions/0019-portal-accounts.md, 0024): bound with
+    a code (`verified_at`), every case of the applicant it acts for, from every channel; not
+    bound, only the cases of the applications it filed itself online for that applicant. Drafts
+    are the online application's, not cases yet. No query until evaluated."""
+    qs = Case.objects.filter(application__applicant__user_id=account.user_id).exclude(state=CaseState.DRAFT)
+    if account.verified_at is None:
+        qs = qs.filter(application__submitted_by_id=account.user_id, application__channel=Channel.PORTAL)
+    return qs
+
+
+def _portal_account_of(actor: Any) -> PortalAccount | None:
+    if isinstance(actor, PortalAccount):
+        return actor
+    if isinstance(actor, AbstractBaseUser) and not getattr(actor, "is_superuser", False):
+        try:
+            return actor.portal_account  # type: ignore[attr-defined, no-any-return]
+        except PortalAccount.DoesNotExist:
+            return None
+    return None
+
+
 def _scoped_cases(actor: Any) -> QuerySet[Case]:
-    """Staff through the access rules (`org.access.scope_cases`); applicants their own."""
+    """Staff through the access rules (`org.access.scope_cases`); portal accounts through
+    `account_cases`; applicants their own."""
     staff = _staff_of(actor)
     if staff is not None:
         return scope_cases(Case.objects.all(), staff)
+    account = _portal_account_of(actor)
+    if account is not None:
+        return account_cases(account=account)
     applicant = _applicant_of(actor)
     if applicant is not None:
         return Case.objects.filter(application__applicant_id=applicant.pk)

@@ -18,7 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from onewindow.core import calendar, services
-from onewindow.core.models import CalendarDay, Counter
+from onewindow.core.models import CalendarDay, Counter, SmsMessage
 
 if TYPE_CHECKING:
     _CalendarDayAdmin = admin.ModelAdmin[CalendarDay]
@@ -127,3 +127,46 @@ def _index_with_calendar_warning(site_index: _IndexView) -> _IndexView:
 # view (this module is imported by admin autodiscovery before the URLs are built).
 if not getattr(admin.site.index, "calendar_warning", False):
     admin.site.index = _index_with_calendar_warning(admin.site.index)  # type: ignore[method-assign,assignment]
+
+
+if TYPE_CHECKING:
+    _SmsMessageAdmin = admin.ModelAdmin[SmsMessage]
+else:
+    _SmsMessageAdmin = admin.ModelAdmin
+
+
+@admin.register(SmsMessage)
+class SmsMessageAdmin(_SmsMessageAdmin):
+    """The outbox of text messages, read-only. With the local backend (the demo) this is where
+    operators read what would have reached the phone; the number is masked, and a gateway
+    backend has emptied the text once sent (core.sms)."""
+
+    list_display = ("masked_mobile", "purpose", "state", "backend", "created_at", "sent_at")
+    list_filter = ("state", "purpose", "backend")
+    fields = (
+        "masked_mobile",
+        "purpose",
+        "text",
+        "state",
+        "backend",
+        "provider_id",
+        "attempts",
+        "error",
+        "created_at",
+        "sent_at",
+    )
+    readonly_fields = fields
+    ordering = ("-created_at", "-pk")
+    date_hierarchy = "created_at"
+    list_per_page = 50
+    show_full_result_count = False
+
+    @admin.display(description=_("mobile phone"))
+    def masked_mobile(self, obj: SmsMessage) -> str:
+        return obj.masked_mobile
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: SmsMessage | None = None) -> bool:
+        return False

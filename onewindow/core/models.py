@@ -5,6 +5,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from onewindow.core.fields import EncryptedJSONField, EncryptedTextField, mask_phone
+
 
 class CalendarDay(models.Model):
     """An override of the official calendar for one date.
@@ -177,3 +179,42 @@ class Job(models.Model):
     @property
     def finished(self) -> bool:
         return self.state in (self.State.DONE, self.State.FAILED)
+
+
+class SmsMessage(models.Model):
+    """One text message to a mobile phone: the outbox row (`core.sms`). Written in the transaction
+    of the action that sends it, delivered by the configured backend once that commits, so a
+    rolled-back action never texts anybody. The number and the text are encrypted at rest; the
+    local backend (the demo's "phone") keeps the text readable by operators in the admin, a
+    gateway backend forgets the text once the gateway took it."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+
+    mobile = EncryptedTextField(_("mobile phone"))
+    mobile_digest = models.CharField(max_length=64, db_index=True, editable=False)
+    purpose = models.CharField(_("purpose"), max_length=32)
+    text = EncryptedTextField(_("text"), blank=True)
+    # What a template gateway needs (Aliyun's TemplateParam): {"code": "123456"}.
+    params = EncryptedJSONField(_("template parameters"), default=dict, blank=True)
+    state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.QUEUED)
+    backend = models.CharField(_("backend"), max_length=32, blank=True)
+    provider_id = models.CharField(_("gateway's message id"), max_length=100, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    error = models.CharField(_("error"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"))
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("text message")
+        verbose_name_plural = _("text messages")
+        indexes = [models.Index(fields=["-created_at"], name="core_sms_newest")]
+
+    def __str__(self) -> str:
+        return f"{self.masked_mobile} · {self.purpose} · {self.get_state_display()}"
+
+    @property
+    def masked_mobile(self) -> str:
+        return mask_phone(self.mobile)

@@ -43,3 +43,11 @@ def client_address(request: object) -> str:
     passes the client's address through gunicorn's forwarded-allow-ips)."""
     meta = getattr(request, "META", {})
     return str(meta.get("REMOTE_ADDR", "") or "unknown")
+
+
+def limits_reached(*limits: tuple[str, int, int]) -> bool:
+    """Count one use under each (key, limit, window_seconds); True when any was already reached.
+    Every limit counts the attempt, so a client cannot spend one limit while waiting out another
+    (the SMS codes: one a minute and ten a day per number, twenty an hour per address)."""
+    reached = [rate_limited(key=key, limit=limit, window_seconds=window) for key, limit, window in limits]
+    return any(reached)

@@ -27,3 +27,12 @@ def job_task(job_id: int, attempt: int) -> dict[str, Any] | None:
     """Run one attempt of a background job (`core.jobs.job_run`: the same function a command
     runs inline); the report it stored, or None when the job was not this attempt's to run."""
     return job_run(job_id, attempt)
+
+
+@task()
+def sms_send_task(message_id: int) -> str:
+    """Hand one queued text message to the SMS gateway (`core.sms.sms_deliver`); its state."""
+    from onewindow.core.sms import sms_deliver
+
+    message = sms_deliver(message_id)
+    return message.state if message is not None else "missing"

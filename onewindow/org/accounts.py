@@ -12,17 +12,23 @@ staff services in `org.services`. The rules (docs/decisions/0019-portal-accounts
 
 from __future__ import annotations
 
+import datetime as dt
+import hmac
+import secrets
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from onewindow.core.fields import personal_digest
+from onewindow.core import clock, sms
+from onewindow.core.fields import personal_digest, personal_digests
 from onewindow.core.inputs import DocumentKind
+from onewindow.core.ratelimit import limits_reached
 from onewindow.org.errors import OrgError, org_error
-from onewindow.org.models import Applicant, PortalAccount
+from onewindow.org.models import Applicant, BindingCode, MobileCode, PortalAccount
 from onewindow.org.services import MAX_PASSWORD_LENGTH, applicant_create, clean_mobile
 
 if TYPE_CHECKING:
@@ -149,3 +155,282 @@ def account_declare_applicant(
         if exc.code == "APPLICANT_EXISTS":
             raise org_error("ACCOUNT_BIND_REQUIRED", exc.field) from exc
         raise
+
+
+# --------------------------------------------------------------------------- codes by SMS
+
+CODE_MINUTES = 10
+CODE_TRIES = 5
+CODE_DIGITS = 6
+# Chinese by design, as the approved templates of a gateway are (core.sms).
+CODE_TEXTS = {
+    MobileCode.Purpose.SIGNUP: "【一窗通】您的注册验证码是{code}，{minutes}分钟内有效。请勿将验证码告诉他人。",
+    MobileCode.Purpose.RESET: "【一窗通】您正在重置密码，验证码是{code}，{minutes}分钟内有效。如非本人操作，请忽略本短信。",
+}
+
+
+def _code_digest(mobile_digest: str, purpose: str, code: str) -> str:
+    # Keyed (the field key): a stolen table does not give the codes by trying all million.
+    return personal_digest(f"{purpose}:{mobile_digest}:{code}")
+
+
+def mobile_code_send(*, mobile: str, purpose: str, address: str) -> None:
+    """Text a new six-digit code to `mobile` for `purpose` (sign-up or password reset).
+
+    Limits (core.ratelimit, counted before anything else): one a minute and
+    settings.SMS_PER_NUMBER_DAY a day to one number, settings.SMS_PER_ADDRESS_HOUR an hour from one
+    client address (SMS_TOO_OFTEN). A sign-up code is refused for a number that has an account
+    (ACCOUNT_EXISTS); a reset code for a number without one is silently not sent, so the answer
+    does not tell who has an account. The code is stored as a keyed digest only; the text goes out
+    through the outbox after commit."""
+    mobile = _clean_account_mobile(mobile)
+    if purpose not in MobileCode.Purpose.values:
+        raise ValueError(f"unknown code purpose {purpose!r}")
+    digest = personal_digest(mobile)
+    if limits_reached(
+        (f"sms:n1:{digest}", 1, 60),
+        (f"sms:nd:{digest}", settings.SMS_PER_NUMBER_DAY, 24 * 3600),
+        (f"sms:a:{address}", settings.SMS_PER_ADDRESS_HOUR, 3600),
+    ):
+        raise org_error("SMS_TOO_OFTEN", "mobile")
+    exists = PortalAccount.objects.filter(mobile_digest=digest, user__is_active=True).exists()
+    if purpose == MobileCode.Purpose.SIGNUP and exists:
+        raise org_error("ACCOUNT_EXISTS", "mobile")
+    if purpose == MobileCode.Purpose.RESET and not exists:
+        return
+    code = "".join(secrets.choice("0123456789") for _ in range(CODE_DIGITS))
+    now = clock.now()
+    with transaction.atomic():
+        MobileCode.objects.create(
+            mobile_digest=digest,
+            purpose=purpose,
+            code_digest=_code_digest(digest, purpose, code),
+            created_at=now,
+            expires_at=now + dt.timedelta(minutes=CODE_MINUTES),
+        )
+        sms.send(
+            mobile=mobile,
+            text=CODE_TEXTS[MobileCode.Purpose(purpose)].format(code=code, minutes=CODE_MINUTES),
+            purpose=purpose,
+            params={"code": code},
+        )
+
+
+def _code_check(*, mobile_digest: str, purpose: str, code: str) -> int:
+    """Check a typed code against the newest one sent; its id. A wrong try is counted in a
+    transaction of its own, committed before the error is raised: call this outside any
+    transaction the caller might roll back. Locks the code row."""
+    code = "".join((code or "").split())
+    if not code:
+        raise org_error("SMS_CODE_REQUIRED", "code")
+    error: OrgError | None = None
+    with transaction.atomic():
+        row = (
+            MobileCode.objects.select_for_update()
+            .filter(mobile_digest=mobile_digest, purpose=purpose)
+            .order_by("-created_at", "-pk")
+            .first()
+        )
+        if row is None:
+            error = org_error("SMS_CODE_NOT_SENT", "code")
+        elif row.used_at is not None or row.expires_at <= clock.now() or row.tries >= CODE_TRIES:
+            error = org_error("SMS_CODE_EXPIRED", "code")
+        elif len(code) > CODE_DIGITS * 2 or not hmac.compare_digest(
+            row.code_digest, _code_digest(mobile_digest, purpose, code)
+        ):
+            row.tries += 1
+            row.save(update_fields=["tries"])
+            left = CODE_TRIES - row.tries
+            error = (
+                org_error("SMS_CODE_WRONG", "code", left=left)
+                if left
+                else org_error("SMS_CODE_EXPIRED", "code")
+            )
+    if error is not None or row is None:
+        raise error or org_error("SMS_CODE_NOT_SENT", "code")
+    return row.pk
+
+
+def _code_use(pk: int) -> None:
+    """Spend a checked code (inside the caller's transaction): two requests with one code, one wins."""
+    if not MobileCode.objects.filter(pk=pk, used_at=None).update(used_at=clock.now()):
+        raise org_error("SMS_CODE_EXPIRED", "code")
+
+
+def account_sign_up(
+    *,
+    mobile: str,
+    code: str,
+    password: str,
+    password_again: str | None = None,
+    kind: str = PortalAccount.Kind.PERSON,
+) -> PortalAccount:
+    """Open an account for a number whose holder typed the code texted to it (`mobile_code_send`).
+
+    The password and the kind are checked before the code, so a weak password does not spend a
+    try. Errors: those of `account_create`, SMS_CODE_* (code)."""
+    mobile = _clean_account_mobile(mobile)
+    if kind not in PortalAccount.Kind.values:
+        raise org_error("UNKNOWN_ACCOUNT_KIND", "kind", value=kind)
+    digest = personal_digest(mobile)
+    if PortalAccount.objects.filter(mobile_digest=digest).exists():
+        raise org_error("ACCOUNT_EXISTS", "mobile")
+    clean_new_password(
+        password, user=get_user_model()(username=portal_username(digest)), again=password_again
+    )
+    pk = _code_check(mobile_digest=digest, purpose=MobileCode.Purpose.SIGNUP, code=code)
+    with transaction.atomic():
+        _code_use(pk)
+        return account_create(mobile=mobile, password=password, password_again=password_again, kind=kind)
+
+
+def account_password_reset(
+    *, mobile: str, code: str, password: str, password_again: str | None = None
+) -> PortalAccount:
+    """Set a new password for the account of a number whose holder typed the reset code.
+
+    Every open session of the account ends (Django checks the password hash on each request) and a
+    sign-in lockout of the number (django-axes, per number and address) is lifted, as the
+    workbench's temporary passwords do. Errors: MOBILE_*, PASSWORD_* (password, password_again),
+    SMS_CODE_* (code; a number without an account was never sent one). Locks the code row, then
+    the user row."""
+    mobile = _clean_account_mobile(mobile)
+    digest = personal_digest(mobile)
+    account = account_find(mobile=mobile)
+    if account is not None:
+        clean_new_password(password, user=account.user, again=password_again)
+    pk = _code_check(mobile_digest=digest, purpose=MobileCode.Purpose.RESET, code=code)
+    if account is None:  # cannot happen for a code that was sent, unless the account went meanwhile
+        raise org_error("SMS_CODE_EXPIRED", "code")
+    with transaction.atomic():
+        _code_use(pk)
+        user = get_user_model().objects.select_for_update().get(pk=account.user_id)
+        user.set_password(password)
+        user.save(update_fields=["password"])
+    from axes.utils import reset as axes_reset  # django-axes: lift the number's lockout
+
+    axes_reset(username=mobile)
+    return account
+
+
+# --------------------------------------------------------------------------- binding codes
+
+# 32 letters and digits without 0/O and 1/I: read off paper and typed on a phone without doubt.
+BIND_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+BIND_LENGTH = 8
+
+
+def normalise_binding_code(text: str) -> str:
+    """What a person typed as a binding code, in one spelling: capitals, no spaces or hyphens."""
+    return "".join(ch for ch in (text or "")[:64].upper() if ch not in " -_\u3000\t\r\n")
+
+
+def binding_code_text(code: str) -> str:
+    """The code as printed: two groups of four (ABCD-EFGH)."""
+    return f"{code[:4]}-{code[4:]}" if len(code) == BIND_LENGTH else code
+
+
+def binding_code_current(
+    *, applicant: Applicant, source: str = BindingCode.Source.WINDOW, actor: User | None = None
+) -> BindingCode:
+    """The applicant's valid binding code, issued now if there is none (the window's button, every
+    notice): a reprint shows the same code while it is valid and reads one row, without a lock
+    or a transaction. Issuing locks the applicant row, so two prints at once share one code."""
+    current = _binding_code_valid(applicant.pk)
+    if current is not None:
+        return current
+    return _binding_code_issue(applicant_id=applicant.pk, source=source, actor=actor)
+
+
+def _binding_code_valid(applicant_id: int) -> BindingCode | None:
+    return (
+        BindingCode.objects.filter(applicant_id=applicant_id, used_at=None, expires_at__gt=clock.now())
+        .order_by("-expires_at", "-pk")
+        .first()
+    )
+
+
+@transaction.atomic
+def _binding_code_issue(*, applicant_id: int, source: str, actor: User | None) -> BindingCode:
+    Applicant.objects.select_for_update().filter(pk=applicant_id).first()
+    current = _binding_code_valid(applicant_id)  # issued by another print while we waited
+    if current is not None:
+        return current
+    now = clock.now()
+    while True:
+        code = "".join(secrets.choice(BIND_ALPHABET) for _ in range(BIND_LENGTH))
+        digest = personal_digest(code)
+        if not BindingCode.objects.filter(code_digest=digest).exists():
+            break
+    return BindingCode.objects.create(
+        applicant_id=applicant_id,
+        code=code,
+        code_digest=digest,
+        source=source,
+        issued_by=actor,
+        issued_at=now,
+        expires_at=now + dt.timedelta(days=settings.BIND_CODE_DAYS),
+    )
+
+
+def binding_code_for_notice(*, applicant: Applicant) -> BindingCode | None:
+    """The code a notice prints for its applicant, or None when an account is already bound to
+    the applicant (the notice then invites nobody to take it over). Two queries on a reprint."""
+    if (
+        applicant.user_id is not None
+        and PortalAccount.objects.filter(user_id=applicant.user_id, verified_at__isnull=False).exists()
+    ):
+        return None
+    return binding_code_current(applicant=applicant, source=BindingCode.Source.NOTICE)
+
+
+def account_bind(*, account: PortalAccount, code: str, address: str) -> Applicant:
+    """Bind the account to the applicant of a binding code: `Applicant.user` becomes the account's
+    user and `verified_at` is set; from then on the account sees every case of the applicant.
+
+    The code wins: an applicant held by another account (one that declared it, or an older bound
+    account) moves to this one, and the other account's binding ends. An account bound to an
+    applicant cannot bind another one (ACCOUNT_BOUND_TO_OTHER); an unbound account that declared a
+    different identity gives that declaration up. Limits: settings.BIND_ATTEMPTS tries in ten
+    minutes per account and per client address (BIND_TOO_OFTEN), counted whatever the outcome.
+    Errors (field "code"): BIND_CODE_REQUIRED, BIND_CODE_WRONG, BIND_CODE_EXPIRED, BIND_CODE_USED.
+    Locks, in order: the account, the code, the applicant, the account that held it."""
+    typed = normalise_binding_code(code)
+    if not typed:
+        raise org_error("BIND_CODE_REQUIRED", "code")
+    if limits_reached(
+        (f"bind:acc:{account.pk}", settings.BIND_ATTEMPTS, 600),
+        (f"bind:a:{address}", settings.BIND_ATTEMPTS, 600),
+    ):
+        raise org_error("BIND_TOO_OFTEN", "code")
+    if len(typed) != BIND_LENGTH or any(ch not in BIND_ALPHABET for ch in typed):
+        raise org_error("BIND_CODE_WRONG", "code")
+    with transaction.atomic():
+        locked = PortalAccount.objects.select_for_update().get(pk=account.pk)
+        row = BindingCode.objects.select_for_update().filter(code_digest__in=personal_digests(typed)).first()
+        now = clock.now()
+        if row is None:
+            raise org_error("BIND_CODE_WRONG", "code")
+        if row.used_at is not None:
+            raise org_error("BIND_CODE_USED", "code")
+        if row.expires_at <= now:
+            raise org_error("BIND_CODE_EXPIRED", "code")
+        applicant = Applicant.objects.select_for_update().get(pk=row.applicant_id)
+        own = Applicant.objects.filter(user_id=locked.user_id).exclude(pk=applicant.pk).first()
+        if own is not None:
+            if locked.verified_at is not None:
+                raise org_error("ACCOUNT_BOUND_TO_OTHER", "code")
+            own.user = None  # the unverified declaration gives way to the code
+            own.save(update_fields=["user"])
+        if applicant.user_id is not None and applicant.user_id != locked.user_id:
+            PortalAccount.objects.select_for_update().filter(user_id=applicant.user_id).update(
+                verified_at=None
+            )
+        if not BindingCode.objects.filter(pk=row.pk, used_at=None).update(used_at=now, used_by=locked):
+            raise org_error("BIND_CODE_USED", "code")
+        applicant.user_id = locked.user_id
+        applicant.save(update_fields=["user"])
+        locked.verified_at = now
+        locked.save(update_fields=["verified_at"])
+    account.verified_at = now
+    return applicant

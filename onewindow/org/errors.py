@@ -70,6 +70,20 @@ MESSAGES = {
         "The center already knows this identity. To see its cases, bind your account with the "
         "code a window gives you or the one printed on your notice."
     ),
+    "SMS_CODE_REQUIRED": _("Enter the 6-digit code we texted to your phone."),
+    "SMS_CODE_WRONG": _("The code is wrong. %(left)d tries left."),
+    "SMS_CODE_EXPIRED": _("The code has expired or was used up: ask for a new one."),
+    "SMS_CODE_NOT_SENT": _("Ask for a code first."),
+    "SMS_TOO_OFTEN": _("Too many codes for this number or from this network: wait a minute and try again."),
+    "BIND_CODE_REQUIRED": _("Enter the binding code."),
+    "BIND_CODE_WRONG": _("This binding code is not valid. Check it on your slip or notice."),
+    "BIND_CODE_EXPIRED": _("This binding code has expired: ask a window for a new one."),
+    "BIND_CODE_USED": _("This binding code has already been used: ask a window for a new one."),
+    "BIND_TOO_OFTEN": _("Too many attempts: wait ten minutes and try again."),
+    "ACCOUNT_BOUND_TO_OTHER": _(
+        "This account already acts for another applicant; one account acts for one applicant only."
+    ),
+    "NO_ACCOUNT": _("There is no account with this mobile number."),
     "INVALID_CODE": _("Enter a valid code."),
     "CODE_TAKEN": _("The code %(value)s is already used."),
     "NUMBER_TAKEN": _("Window number %(value)s is already used in this center."),

@@ -447,5 +447,80 @@ class PortalAccount(models.Model):
         return mask_phone(self.mobile)
 
 
+class MobileCode(models.Model):
+    """A six-digit code texted to a mobile number to prove the person holds it (sign-up, password
+    reset). Only its keyed digest is stored; it is valid `org.accounts.CODE_MINUTES` minutes, for
+    `CODE_TRIES` wrong tries, and used once. A newer code for the same number and purpose
+    replaces the older one."""
+
+    class Purpose(models.TextChoices):
+        SIGNUP = "signup_code", _("sign-up")
+        RESET = "reset_code", _("password reset")
+
+    mobile_digest = models.CharField(max_length=64, editable=False)
+    purpose = models.CharField(_("purpose"), max_length=16, choices=Purpose.choices)
+    code_digest = models.CharField(max_length=64, editable=False)
+    tries = models.PositiveSmallIntegerField(_("wrong tries"), default=0)
+    created_at = models.DateTimeField(_("created at"))
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("verification code")
+        verbose_name_plural = _("verification codes")
+        indexes = [
+            models.Index(fields=["mobile_digest", "purpose", "-created_at"], name="org_mobilecode_latest")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} @ {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class BindingCode(models.Model):
+    """A code that binds a portal account to an applicant (绑定码): given at a window (a printed
+    slip) or printed on the applicant's acceptance and one-time notices. Whoever holds it is
+    taken to be the applicant, so it is single use and expires. The code is kept encrypted (a
+    reprinted notice prints the same code while it is valid) and found by its keyed digest
+    (unique). `org.accounts.account_bind` uses it (docs/decisions/0024-binding-codes-and-sms.md)."""
+
+    class Source(models.TextChoices):
+        WINDOW = "window", _("window")
+        NOTICE = "notice", _("notice")
+
+    applicant = models.ForeignKey(
+        Applicant, verbose_name=_("applicant"), on_delete=models.CASCADE, related_name="binding_codes"
+    )
+    code = EncryptedTextField(_("code"))
+    code_digest = models.CharField(max_length=64, unique=True, editable=False)
+    source = models.CharField(_("given by"), max_length=12, choices=Source.choices)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    issued_at = models.DateTimeField(_("issued at"))
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+    used_by = models.ForeignKey(
+        PortalAccount,
+        verbose_name=_("used by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("binding code")
+        verbose_name_plural = _("binding codes")
+        indexes = [models.Index(fields=["applicant", "-expires_at"], name="org_bindingcode_current")]
+
+    def __str__(self) -> str:
+        return f"{self.applicant} · {self.issued_at:%Y-%m-%d}"
+
+
 def role_groups() -> dict[str, Group]:
     return {g.name: g for g in Group.objects.filter(name__in=Role.values)}

@@ -14,6 +14,7 @@ from functools import wraps
 from typing import Any, TypeVar, cast
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
@@ -28,11 +29,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from onewindow.core.fields import mask_phone
 from onewindow.core.inputs import DocumentKind
+from onewindow.core.ratelimit import client_address
 from onewindow.core.validators import normalise_mobile
-from onewindow.org.accounts import account_applicant, account_create, account_declare_applicant
-from onewindow.org.errors import OrgError
-from onewindow.org.models import PortalAccount
+from onewindow.org.accounts import (
+    CODE_MINUTES,
+    account_applicant,
+    account_declare_applicant,
+    account_password_reset,
+    account_sign_up,
+    mobile_code_send,
+)
+from onewindow.org.errors import OrgError, org_error
+from onewindow.org.models import MobileCode, PortalAccount
 
 View = TypeVar("View", bound=Callable[..., HttpResponse])
 
@@ -132,36 +142,133 @@ def _errors_by_field(exc: OrgError) -> dict[str, str]:
     return {exc.field or "all": exc.message}
 
 
+SIGNUP_SESSION = "onewindow_signup"
+RESET_SESSION = "onewindow_reset"
+
+
+def _code_step(
+    request: HttpRequest, *, session_key: str, purpose: str, extra: dict[str, str]
+) -> tuple[dict[str, str] | None, dict[str, str]]:
+    """Step 1 of sign-up and reset: text a code to the typed number. The number (and the account
+    kind) the code was sent for stay in the session: step 2 acts for that number only, whatever
+    the form posts. Returns (what step 2 works on, errors)."""
+    mobile = request.POST.get("mobile", "")[:40]
+    try:
+        mobile_code_send(mobile=mobile, purpose=purpose, address=client_address(request))
+    except OrgError as exc:
+        return None, _errors_by_field(exc)
+    pending = {"mobile": normalise_mobile(mobile), **extra}
+    request.session[session_key] = pending
+    return pending, {}
+
+
 @require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
-    """Open an account with a mobile number and a password, then sign in."""
+    """Open an account in two steps: the mobile number (a six-digit code is texted to it), then
+    the code and a password; then sign in."""
     if request_account(request) is not None:
         return redirect("portal:my")
+    pending = request.session.get(SIGNUP_SESSION)
     typed = {
         "mobile": request.POST.get("mobile", "")[:40],
         "kind": request.POST.get("kind", PortalAccount.Kind.PERSON)[:20],
     }
     errors: dict[str, str] = {}
-    if request.method == "POST":
-        try:
-            account = account_create(
-                mobile=typed["mobile"],
-                password=request.POST.get("password", ""),
-                password_again=request.POST.get("password_again", ""),
-                kind=typed["kind"],
-            )
-        except OrgError as exc:
-            errors = _errors_by_field(exc)
+    step = request.POST.get("step") if request.method == "POST" else ("code" if pending else "number")
+    if request.GET.get("again") == "1" and request.method == "GET":
+        request.session.pop(SIGNUP_SESSION, None)
+        pending, step = None, "number"
+    if step == "send":
+        if typed["kind"] not in PortalAccount.Kind.values:
+            errors = {"kind": _("Choose who the account is for.")}
         else:
-            login(request, account.user, backend="onewindow.org.identity.PortalAccountBackend")
-            return redirect(_safe_next(request, reverse("portal:identity")))
+            pending, errors = _code_step(
+                request,
+                session_key=SIGNUP_SESSION,
+                purpose=MobileCode.Purpose.SIGNUP,
+                extra={"kind": typed["kind"]},
+            )
+        step = "code" if pending and not errors else "number"
+    elif step == "create":
+        if not pending:
+            errors, step = {"mobile": str(org_error("SMS_CODE_NOT_SENT").message)}, "number"
+        else:
+            try:
+                account = account_sign_up(
+                    mobile=pending["mobile"],
+                    code=request.POST.get("code", "")[:40],
+                    password=request.POST.get("password", ""),
+                    password_again=request.POST.get("password_again", ""),
+                    kind=pending["kind"],
+                )
+            except OrgError as exc:
+                errors = _errors_by_field(exc)
+                if exc.field == "mobile":  # the number was taken meanwhile: start again
+                    request.session.pop(SIGNUP_SESSION, None)
+                    pending, step = None, "number"
+                else:
+                    step = "code"
+            else:
+                request.session.pop(SIGNUP_SESSION, None)
+                login(request, account.user, backend="onewindow.org.identity.PortalAccountBackend")
+                return redirect(_safe_next(request, reverse("portal:identity")))
+    else:
+        step = "code" if pending else "number"
     context = {
+        "step": step,
+        "pending_mobile": mask_phone(pending["mobile"]) if pending else "",
         "typed": typed,
         "errors": errors,
         "kinds": PortalAccount.Kind.choices,
         "next": _safe_next(request, ""),
+        "code_minutes": CODE_MINUTES,
     }
     return render(request, "portal/account/signup.html", context, status=400 if errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def reset(request: HttpRequest) -> HttpResponse:
+    """Choose a new password with a code texted to the account's number (two steps, as sign-up).
+    Whether a number has an account is not told: a code is "sent" either way."""
+    pending = request.session.get(RESET_SESSION)
+    typed = {"mobile": request.POST.get("mobile", "")[:40]}
+    errors: dict[str, str] = {}
+    step = request.POST.get("step") if request.method == "POST" else ("code" if pending else "number")
+    if request.GET.get("again") == "1" and request.method == "GET":
+        request.session.pop(RESET_SESSION, None)
+        pending, step = None, "number"
+    if step == "send":
+        pending, errors = _code_step(
+            request, session_key=RESET_SESSION, purpose=MobileCode.Purpose.RESET, extra={}
+        )
+        step = "code" if pending and not errors else "number"
+    elif step == "set":
+        if not pending:
+            errors, step = {"mobile": str(org_error("SMS_CODE_NOT_SENT").message)}, "number"
+        else:
+            try:
+                account_password_reset(
+                    mobile=pending["mobile"],
+                    code=request.POST.get("code", "")[:40],
+                    password=request.POST.get("password", ""),
+                    password_again=request.POST.get("password_again", ""),
+                )
+            except OrgError as exc:
+                errors, step = _errors_by_field(exc), "code"
+            else:
+                request.session.pop(RESET_SESSION, None)
+                messages.success(request, _("Your new password is set: sign in with it."))
+                return redirect("portal:login")
+    else:
+        step = "code" if pending else "number"
+    context = {
+        "step": step,
+        "pending_mobile": mask_phone(pending["mobile"]) if pending else "",
+        "typed": typed,
+        "errors": errors,
+        "code_minutes": CODE_MINUTES,
+    }
+    return render(request, "portal/account/reset.html", context, status=400 if errors else 200)
 
 
 @portal_required

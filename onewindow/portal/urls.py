@@ -1,6 +1,6 @@
 from django.urls import path
 
-from onewindow.portal import accounts, apply, find, guide, views
+from onewindow.portal import accounts, apply, find, guide, mycases, views
 
 app_name = "portal"
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("account/login/", accounts.SignInView.as_view(), name="login"),
     path("account/logout/", accounts.SignOutView.as_view(), name="logout"),
     path("account/signup/", accounts.signup, name="signup"),
+    path("account/reset/", accounts.reset, name="reset"),
     path("my/", accounts.my, name="my"),
     path("my/identity/", accounts.identity, name="identity"),
     path("services/<str:code>/materials/", guide.materials, name="guide_materials"),
@@ -35,4 +36,8 @@ urlpatterns = [
         name="application_file_remove",
     ),
     path("my/files/<int:pk>/", apply.file_get, name="file"),
+    path("my/bind/", mycases.bind, name="bind"),
+    path("my/cases/", mycases.case_list, name="my_cases"),
+    path("my/cases/<str:number>/", mycases.case_detail, name="my_case"),
+    path("my/cases/<str:number>/notice/<str:kind>.pdf", mycases.notice_pdf, name="my_notice"),
 ]

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from onewindow.workbench import (
+    binding,
     casepage,
     extensions,
     home,
@@ -43,6 +44,8 @@ urlpatterns = [
     path("intake/commitment.pdf", intake.commitment_pdf, name="intake_commitment"),
     path("files/<int:pk>/", intake.file_get, name="file"),
     path("pickup/", pickup.pickup, name="pickup"),
+    path("binding-slip/", binding.binding_slip, name="binding_slip"),
+    path("cases/<str:number>/binding-slip/", binding.case_binding_slip, name="case_binding_slip"),
     path("pickup/<str:number>/deliver/", pickup.pickup_deliver, name="pickup_deliver"),
     path("cases/", search.case_search, name="case_search"),
     path("exports/", search.case_export_create, name="case_export_create"),

@@ -32,9 +32,13 @@ def pdf_text(notice) -> str:
 
 def test_acceptance_notice_lists_received_materials_and_the_deadline(world, django_assert_max_num_queries):
     case = accepted_case(world)
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(10):  # 3, and the first print issues the binding code
         notice = case_notice(case=case, kind="acceptance")
+    with django_assert_max_num_queries(4):  # a reprint reads the valid code
+        again = case_notice(case=case, kind="acceptance")
+    assert notice.binding_code and again.binding_code == notice.binding_code
     text = pdf_text(notice)
+    assert f"绑定码：{notice.binding_code}" in text
     assert "受理通知书" in text and case.number in text and world.item.name in text
     assert "身份证明" in text and world.applicant.name in text
     assert chinese_date(timezone.localdate(case.deadline)) in text
@@ -86,8 +90,9 @@ def test_supplement_notice_lists_every_missing_material_across_the_application(
     application = submit(world, items=[world.item, second], materials=["id_card"])
     result = services.application_intake(application=application, actor=world.clerk, commitment=SIGNED)
     assert result.supplement_requested
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(11):  # 4, and the first print issues the binding code
         notice = application_supplement_notice(application=application)
+    assert notice.binding_code and notice.binding_code in pdf_text(notice)
     text = pdf_text(notice)
     assert "一次性告知书" in text and "营业执照副本" in text and "房屋租赁合同" in text
     assert "共2项" in text

@@ -260,6 +260,13 @@ ROUTES: list[Route] = [
         kwargs=lambda hall: {"number": first_case(hall).number},
         method="POST",
     ),
+    Route("binding_slip", roles=PICKUP_ROLES, method="POST"),  # 400 without the screen's applicant token
+    Route(
+        "case_binding_slip",
+        roles=PICKUP_ROLES,
+        kwargs=lambda hall: {"number": first_case(hall).number},
+        method="POST",
+    ),
     Route("case_search"),
     Route("case_export_create", method="POST"),
     Route("case_export_status", kwargs=hall_export, visible=nobody_else),

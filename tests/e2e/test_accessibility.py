@@ -42,6 +42,11 @@ PAGES = [
     Page("progress-not-found", lambda: "/progress/?number=AHX-20260101-000001&code=ABCDEFGH"),
     Page("progress-result", _case_address),
     Page("staff-signin", lambda: "/workbench/login/"),
+    Page("services", lambda: "/services/?q=" + make_world().item.name[:4]),
+    Page("guide", lambda: f"/services/{make_world().item.code}/"),
+    Page("lists", lambda: "/lists/"),
+    Page("account-signin", lambda: "/account/login/"),
+    Page("account-signup", lambda: "/account/signup/"),
 ]
 MODES = [STANDARD, ELDER]
 PHONE = {"width": 375, "height": 667}
@@ -93,10 +98,16 @@ def test_axe_finds_nothing_serious_on_any_screen_and_nothing_scrolls_sideways(
 
 
 def _visible_controls(page) -> list[dict]:
-    """Every visible focusable element, numbered in the DOM (data-a11y-index) for the Tab walk."""
+    """Every visible focusable element, numbered in the DOM (data-a11y-index) for the Tab walk.
+
+    A group of radio buttons is one Tab stop, as in every browser: its checked button (or its
+    first, when none is checked) stands for it, and the arrow keys move inside the group."""
     return page.evaluate(
         """selector => [...document.querySelectorAll(selector)]
             .filter(e => e.checkVisibility({visibilityProperty: true}) || e.classList.contains('visually-hidden-focusable'))
+            .filter(e => { if (e.type !== 'radio' || !e.name) return true;
+                const group = [...document.querySelectorAll(`input[type=radio][name="${CSS.escape(e.name)}"]`)];
+                const stop = group.find(r => r.checked) || group[0]; return stop === e; })
             .map((e, i) => { e.dataset.a11yIndex = String(i);
                 return {index: i, tag: e.tagName.toLowerCase(), text: (e.innerText || e.value || e.name || e.id || '').trim().slice(0, 40)}; })""",
         FOCUSABLE,

@@ -56,7 +56,28 @@ ROUTES = [
     Route("my_cases"),
     Route("my_case", kwargs=case_number),
     Route("my_notice", kwargs=acceptance_notice),
+    # Finding a service: public pages (the item of each case is a published one).
+    Route("services", public=True),
+    Route("guide", public=True, kwargs=lambda case: {"code": case.item.code}),
+    Route("guide_materials", public=True, kwargs=lambda case: {"code": case.item.code}),
+    Route("lists", public=True),
 ]
+
+# URL names whose access is tested by their own matrix, with objects the cases here do not have:
+# an application is the filing account's alone (not its applicant's), a published file or list
+# needs a catalog with files and lists. The completeness test counts them as listed.
+COVERED_ELSEWHERE = {
+    "apply": "tests/portal/test_apply_access.py",
+    "apply_bundle": "tests/portal/test_apply_access.py",
+    "applications": "tests/portal/test_apply_access.py",
+    "application": "tests/portal/test_apply_access.py",
+    "application_supplement": "tests/portal/test_apply_access.py",
+    "application_withdraw": "tests/portal/test_apply_access.py",
+    "application_file_remove": "tests/portal/test_apply_access.py",
+    "file": "tests/portal/test_apply_access.py",
+    "material_file": "tests/portal/test_guide.py (templates and samples of the published version only)",
+    "list": "tests/portal/test_lists.py (an unpublished or unknown list is 404)",
+}
 
 
 def expected(route: Route, visitor: str, owner: str | None) -> set[int]:

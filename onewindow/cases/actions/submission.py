@@ -183,6 +183,7 @@ def application_create(
     proxy_agent: Staff | None = None,
     state: str = S.SUBMITTED,
     agent: AgentIn | dict[str, Any] | None = None,
+    submit_data: dict[str, Any] | None = None,
 ) -> Application:
     """Create an application with one case per item, pinned to each item's published version.
 
@@ -191,7 +192,8 @@ def application_create(
     no event. A retried call with the same `idempotency_key` returns the first application
     (a key another applicant used is refused). Numbers come from counters, taken first
     (lock order): `SQ<yyyymmdd><6 digits>` for the application, `<center code>-<yyyymmdd>-
-    <6 digits>` for cases.
+    <6 digits>` for cases. `submit_data` is added to each submit event's data (what a channel
+    records with the submission, hash-chained with it: a proxy agent's consent slip).
     """
     kwargs: dict[str, Any] = {
         "center": center,
@@ -208,6 +210,7 @@ def application_create(
         "proxy_agent": proxy_agent,
         "state": state,
         "agent": agent,
+        "submit_data": submit_data or {},
     }
     if not idempotency_key:
         with transaction.atomic():
@@ -251,6 +254,7 @@ def _create(
     proxy_agent: Staff | None,
     state: str,
     agent: AgentIn | dict[str, Any] | None,
+    submit_data: dict[str, Any],
 ) -> Application:
     if state not in CREATE_STATES:
         raise case_error("INVALID_STATE_ARGUMENT", field="state")
@@ -337,7 +341,7 @@ def _create(
                     from_state=S.DRAFT,
                     to_state=state,
                     at=now,
-                    data={"application": app_number, "channel": channel},
+                    data={**submit_data, "application": app_number, "channel": channel},
                 )
             )
     Case.objects.bulk_create(cases)

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from onewindow.workbench import (
+    agent,
     casepage,
     extensions,
     home,
@@ -41,6 +42,16 @@ urlpatterns = [
     path("intake/void/", intake.void, name="intake_void"),
     path("intake/scans/", intake.file_upload, name="intake_scan"),
     path("files/<int:pk>/", intake.file_get, name="file"),
+    path("agent/apply/", agent.apply_page, name="agent_apply"),
+    path("agent/applicant/", agent.applicant_find, name="agent_applicant"),
+    path("agent/applicant/new/", agent.applicant_register, name="agent_applicant_register"),
+    path("agent/items/", agent.item_search, name="agent_items"),
+    path("agent/work/", agent.work, name="agent_work"),
+    path("agent/submit/", agent.submit, name="agent_submit"),
+    path("agent/scans/", agent.scan_upload, name="agent_scan"),
+    path("agent/applications/<str:number>/", agent.application_page, name="agent_application"),
+    path("agent/applications/<str:number>/supplement/", agent.supplement, name="agent_supplement"),
+    path("agent/applications/<str:number>/slip.pdf", agent.slip_pdf, name="agent_slip"),
     path("pickup/", pickup.pickup, name="pickup"),
     path("pickup/<str:number>/deliver/", pickup.pickup_deliver, name="pickup_deliver"),
     path("cases/", search.case_search, name="case_search"),

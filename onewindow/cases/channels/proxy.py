@@ -50,6 +50,13 @@ def _proxy_hall(actor: Staff) -> tuple[ServiceCenter, ServiceCenter]:
     return township, township.parent
 
 
+def proxy_centers(actor: Staff) -> tuple[ServiceCenter, ServiceCenter]:
+    """(township center, county hall) above a village proxy agent's station: where the
+    agent's applications are checked and where they are handled (NOT_PROXY_AGENT for
+    anyone else, NO_TOWNSHIP_CENTER for a station without both above it)."""
+    return _proxy_hall(actor)
+
+
 @transaction.atomic
 def proxy_application_submit(
     *,

@@ -762,7 +762,9 @@ def _proxy(notice: Notice) -> list[Flowable]:
     """代办委托书: the applicant authorises the village station's agent to apply for them."""
     party = notice.applicant
     who = f"{party.name}（{party.id_label}：{party.id_number or '—'}）"
-    consent = f"，代办员已于{chinese_datetime(notice.consented_at)}记录本人同意" if notice.consented_at else ""
+    consent = (
+        f"，代办员已于{chinese_datetime(notice.consented_at)}记录本人同意" if notice.consented_at else ""
+    )
     delivery = DELIVERY_TEXT.get(DeliveryMethod(notice.delivery_method), "") if notice.delivery_method else ""
     out: list[Flowable] = [
         _p(

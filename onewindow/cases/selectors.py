@@ -889,7 +889,9 @@ class AgentPage:
     next_after: CaseCursor | None
 
 
-def proxy_application_page(*, agent: Staff, after: CaseCursor | None = None, size: int = AGENT_PAGE) -> AgentPage:
+def proxy_application_page(
+    *, agent: Staff, after: CaseCursor | None = None, size: int = AGENT_PAGE
+) -> AgentPage:
     """One keyset page of the agent's applications with their cases (state, deadlines) and
     what the township or the hall last asked: three queries whatever the page holds."""
     qs = proxy_applications(agent=agent)
@@ -928,7 +930,7 @@ def proxy_application_page(*, agent: Staff, after: CaseCursor | None = None, siz
             .order_by("pk")
         )
         for event in events:
-            pk = event.application_pk  # type: ignore[attr-defined]
+            pk = event.application_pk
             if event.action == "township_check":
                 checked.add(pk)
             else:

@@ -176,7 +176,7 @@ def work(request: HttpRequest) -> HttpResponse:
     staff = _staff(request)
     hall, problem = _hall(staff)
     if hall is None:
-        return HttpResponse(problem, status=400)
+        return render(request, "workbench/agent/work.html", {"work": None, "errors": {"items": problem}})
     ids = _ids(request.GET.getlist("items"))
     add = _ids([request.GET.get("add", "")])
     remove = _ids([request.GET.get("remove", "")])
@@ -241,7 +241,9 @@ def submit(request: HttpRequest) -> HttpResponse:
                     idempotency_key=key,
                     consent=consent,
                 )
-                files.material_files_attach(application=application, file_ids=[s.pk for s in scans], actor=staff)
+                files.material_files_attach(
+                    application=application, file_ids=[s.pk for s in scans], actor=staff
+                )
         except CaseError as exc:
             name = exc.field.removeprefix("form_data.") if exc.field.startswith("form_data.") else exc.field
             errors[name or "action"] = exc.message
@@ -336,7 +338,9 @@ def supplement(request: HttpRequest, number: str) -> HttpResponse:
                     actor=staff,
                     materials=[services.MaterialIn(code=c, note=_("scan attached")) for c in codes],
                 )
-                files.material_files_attach(application=application, file_ids=[s.pk for s in scans], actor=staff)
+                files.material_files_attach(
+                    application=application, file_ids=[s.pk for s in scans], actor=staff
+                )
         except CaseError as exc:
             errors["scans"] = exc.message
     if errors:

@@ -189,7 +189,9 @@ def register_applicant(request: HttpRequest, *, register_url: str) -> HttpRespon
             ),
         )
     return render(
-        request, "workbench/intake/applicant.html", _applicant_context(applicant, register_url, registered=True)
+        request,
+        "workbench/intake/applicant.html",
+        _applicant_context(applicant, register_url, registered=True),
     )
 
 

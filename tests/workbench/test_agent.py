@@ -61,7 +61,9 @@ def filed(client, desk, **over) -> Application:
     ids = [scan(client, m["code"]) for m in MATERIALS if not m.get("tolerable")]
     response = post_apply(client, desk, scans=ids, **over)
     assert response.status_code == 302, text(response)[:500]
-    return Application.objects.get(proxy_agent=desk.agent, idempotency_key=over.get("idempotency_key", "agent-key-1"))
+    return Application.objects.get(
+        proxy_agent=desk.agent, idempotency_key=over.get("idempotency_key", "agent-key-1")
+    )
 
 
 # ------------------------------------------------------------------ home
@@ -231,7 +233,11 @@ def test_the_agent_sees_only_what_they_filed(client, desk):
     assert mine.number not in text(client.get("/workbench/"))
     sign_in(client, desk.township_agent)
     assert client.get(urls[0]).status_code == 404
-    for staff in (desk.township_clerk, desk.world.clerk, StaffFactory(center=desk.world.center, roles=["approver"])):
+    for staff in (
+        desk.township_clerk,
+        desk.world.clerk,
+        StaffFactory(center=desk.world.center, roles=["approver"]),
+    ):
         sign_in(client, staff)
         assert client.get(urls[0]).status_code == 403
     # a window application of the same villager is not the agent's either
@@ -303,7 +309,9 @@ def test_a_returned_application_is_filed_again_with_its_answers(client, desk):
     again = client.get("/workbench/agent/apply/", {"again": application.number}).content.decode()
     assert "东村1号" in again and 'name="applicant"' in again and desk.world.item.name in again
     sign_in(client, desk.other_agent)
-    assert "东村1号" not in client.get("/workbench/agent/apply/", {"again": application.number}).content.decode()
+    assert (
+        "东村1号" not in client.get("/workbench/agent/apply/", {"again": application.number}).content.decode()
+    )
 
 
 def test_the_agent_registers_a_new_villager_with_the_intake_code(client, desk):

@@ -175,7 +175,11 @@ def test_a_key_of_another_agents_application_is_refused_not_returned(world, netw
     other_agent = StaffFactory(center=network["village"], roles=[Role.PROXY_AGENT])
     with pytest.raises(CaseError) as exc:
         channels.proxy_application_submit(
-            actor=other_agent, applicant=world.applicant, items=[world.item], idempotency_key="proxy-1", consent=True
+            actor=other_agent,
+            applicant=world.applicant,
+            items=[world.item],
+            idempotency_key="proxy-1",
+            consent=True,
         )
     assert (exc.value.code, exc.value.field) == ("IDEMPOTENCY_KEY_REUSED", "idempotency_key")
 

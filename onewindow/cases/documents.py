@@ -785,8 +785,7 @@ def _proxy(notice: Notice) -> list[Flowable]:
             "本人可随时撤回委托，撤回前代办员已完成的行为有效。"
         ),
     ]
-    out += _contact_lines(notice)
-    out.append(_p("本委托书一式两份，委托人与代办点各执一份。"))
+    out.append(_p("办理进度可扫描右上角二维码查询。本委托书一式两份，委托人与代办点各执一份。"))
     return out
 
 
@@ -829,6 +828,7 @@ def _notice_flowables(notice: Notice, seq: int) -> list[Flowable]:
             _p("代办员（签字）：＿＿＿＿＿＿＿＿＿＿", "item"),
             Spacer(1, 6),
             _p(f"{notice.proxy_station}（代办点）", "seal"),
+            _p("（盖章）", "seal"),
             _p(chinese_date(notice.issued_at), "seal"),
         ]
         out.append(KeepTogether(signature))

@@ -87,6 +87,13 @@ def _every_kind() -> list[Notice]:
         ),
         _completion(),
         _notice(NoticeKind.HANDOVER, delivery_method="pickup", result_name="食品经营许可证"),
+        _notice(
+            NoticeKind.PROXY,
+            proxy_agent_name="赵代办",
+            proxy_station="东村便民服务站",
+            delivery_method="pickup",
+            application_number="SQ20261123000008",
+        ),
     ]
 
 
@@ -131,8 +138,8 @@ def test_qr_image_on_the_notice_is_the_code_of_the_progress_url(settings):
     list(
         zip(
             _every_kind(),
-            ["受理通知书", "不予受理通知书", "一次性告知书", "办结通知书", "出件回执"],
-            ["受字第", "不受字第", "补字第", "结字第", "送字第"],
+            ["受理通知书", "不予受理通知书", "一次性告知书", "办结通知书", "出件回执", "代办委托书"],
+            ["受字第", "不受字第", "补字第", "结字第", "送字第", "代字第"],
             strict=True,
         )
     ),
@@ -467,7 +474,9 @@ def test_render_notices_puts_each_notice_on_its_own_pages_with_its_own_qr():
 
     assert len(pages) == len(notices)
     for page, title in zip(
-        pages, ["受理通知书", "不予受理通知书", "一次性告知书", "办结通知书", "出件回执"], strict=True
+        pages,
+        ["受理通知书", "不予受理通知书", "一次性告知书", "办结通知书", "出件回执", "代办委托书"],
+        strict=True,
     ):
         assert title in page
         assert "第1页共" not in page

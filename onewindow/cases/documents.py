@@ -86,6 +86,7 @@ class NoticeKind(models.TextChoices):
     COMPLETION = "completion", _("completion notice")
     HANDOVER = "handover", _("handover receipt")
     COMMITMENT = "commitment", _("tolerance commitment letter (容缺受理承诺书)")
+    PROXY = "proxy", _("proxy authorisation slip (代办委托书)")
 
 
 class MaterialStatus(models.TextChoices):
@@ -111,6 +112,7 @@ TITLES = {
     NoticeKind.COMPLETION: "办结通知书",
     NoticeKind.HANDOVER: "出件回执",
     NoticeKind.COMMITMENT: "容缺受理承诺书",
+    NoticeKind.PROXY: "代办委托书",
 }
 TITLE_ACCEPTANCE_WITH_PENDING = "容缺受理通知书"
 TITLE_HANDOVER_DELIVERED = "送达回执"
@@ -124,6 +126,7 @@ NUMBER_WORDS = {
     NoticeKind.COMPLETION: "结",
     NoticeKind.HANDOVER: "送",
     NoticeKind.COMMITMENT: "诺",
+    NoticeKind.PROXY: "代",
 }
 
 # Procedural basis per notice when the item gives none (行政许可法 第三十二条、第三十八条).
@@ -134,6 +137,7 @@ PROCEDURE_BASIS = {
     NoticeKind.COMPLETION: "《中华人民共和国行政许可法》第三十八条",
     NoticeKind.HANDOVER: "",
     NoticeKind.COMMITMENT: "",
+    NoticeKind.PROXY: "",
 }
 # Printed in place of the case number on a commitment letter printed before acceptance.
 NUMBER_AFTER_ACCEPTANCE = "受理后编号"
@@ -277,6 +281,9 @@ class Notice:
     # its last valid day: whoever holds the paper may see the applicant's cases online.
     binding_code: str = ""
     binding_code_until: dt.date | None = None
+    proxy_agent_name: str = ""  # the 代办员 of a proxy slip
+    proxy_station: str = ""  # the village station the agent works at
+    consented_at: dt.datetime | None = None  # when the agent recorded the applicant's consent
     extra: Sequence[str] = field(default=())
 
     def __post_init__(self) -> None:
@@ -325,6 +332,8 @@ class Notice:
             for m in self.materials:
                 if m.status != MaterialStatus.PENDING or m.due_date is None:
                     raise ValueError(f"material {m.name!r} is not tolerated with a due date")
+        if kind == NoticeKind.PROXY and not (self.proxy_agent_name.strip() and self.proxy_station.strip()):
+            raise ValueError("a proxy slip needs the agent and the station")
 
     @property
     def pending_materials(self) -> tuple[NoticeMaterial, ...]:
@@ -837,6 +846,37 @@ def _commitment(notice: Notice) -> list[Flowable]:
     return out
 
 
+def _proxy(notice: Notice) -> list[Flowable]:
+    """代办委托书: the applicant authorises the village station's agent to apply for them."""
+    party = notice.applicant
+    who = f"{party.name}（{party.id_label}：{party.id_number or '—'}）"
+    consent = (
+        f"，代办员已于{chinese_datetime(notice.consented_at)}记录本人同意" if notice.consented_at else ""
+    )
+    delivery = DELIVERY_TEXT.get(DeliveryMethod(notice.delivery_method), "") if notice.delivery_method else ""
+    out: list[Flowable] = [
+        _p(
+            f"本人{who}自愿委托{notice.proxy_station}代办员{notice.proxy_agent_name}，"
+            f"代为向{notice.center_name}申请办理{notice.item_name}（申请编号{notice.application_number}）{consent}。"
+        ),
+        _p("委托权限如下："),
+        *_numbered(
+            [
+                "查阅办事指南，代为填写申请表、提交申请材料及其扫描件；",
+                "代为接收乡镇便民服务中心审核意见、政务服务中心预审意见及一次性告知，并代为补正材料；",
+                "代为领取办理结果" + (f"（送达方式：{delivery}）" if delivery else "") + "。",
+            ]
+        ),
+        _p(
+            "本人保证所提供的申请材料真实、合法、有效，并对其真实性负责。"
+            "代办员不得收取任何费用，不得将本人的身份信息及材料用于本次申请以外的用途。"
+            "本人可随时撤回委托，撤回前代办员已完成的行为有效。"
+        ),
+    ]
+    out.append(_p("办理进度可扫描右上角二维码查询。本委托书一式两份，委托人与代办点各执一份。"))
+    return out
+
+
 _BODIES = {
     NoticeKind.ACCEPTANCE: _acceptance,
     NoticeKind.REFUSAL: _refusal,
@@ -844,6 +884,7 @@ _BODIES = {
     NoticeKind.COMPLETION: _completion,
     NoticeKind.HANDOVER: _handover,
     NoticeKind.COMMITMENT: _commitment,
+    NoticeKind.PROXY: _proxy,
 }
 
 
@@ -875,6 +916,17 @@ def _notice_flowables(notice: Notice, seq: int) -> list[Flowable]:
     elif isinstance(out[-1], Paragraph):
         signature.append(out.pop())
     signature.append(Spacer(1, 12))
+    if notice.kind == NoticeKind.PROXY:
+        signature += [
+            _p("委托人（签字并捺印）：＿＿＿＿＿＿＿＿＿＿", "item"),
+            _p("代办员（签字）：＿＿＿＿＿＿＿＿＿＿", "item"),
+            Spacer(1, 6),
+            _p(f"{notice.proxy_station}（代办点）", "seal"),
+            _p("（盖章）", "seal"),
+            _p(chinese_date(notice.issued_at), "seal"),
+        ]
+        out.append(KeepTogether(signature))
+        return out
     if notice.clerk_name and notice.kind != NoticeKind.HANDOVER:
         signature.append(_p(f"经办人：{notice.clerk_name}", "small"))
     signature += [

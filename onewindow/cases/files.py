@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from onewindow.cases.errors import CaseError, case_error
 from onewindow.cases.models import Application, MaterialFile
-from onewindow.cases.selectors import case_list
+from onewindow.cases.selectors import case_list, proxy_applications
 from onewindow.core import clock
 from onewindow.org.models import Applicant, Staff
 
@@ -153,13 +153,16 @@ def material_files_attach(*, application: Application, file_ids: list[int], acto
 
 def material_file_get(*, actor: Staff, pk: int) -> MaterialFile | None:
     """The scan if `actor` may see it: an attached one when they may see one of its
-    application's cases (the case selectors' scope); a loose one only by who uploaded it."""
+    application's cases (the case selectors' scope) or filed its application as a proxy
+    agent; a loose one only by who uploaded it."""
     row = MaterialFile.objects.filter(pk=pk).first()
     if row is None:
         return None
     if row.application_id is None:
         return row if row.uploaded_by_id == actor.pk else None
     if case_list(actor=actor).filter(application_id=row.application_id).exists():
+        return row
+    if proxy_applications(agent=actor).filter(pk=row.application_id).exists():
         return row
     return None
 

@@ -402,11 +402,15 @@ def check_transition(
     applicant_id: int | None = None,
     task_department_id: int | None = None,
     lower_center_id: int | None = None,
+    proxy_agent_id: int | None = None,
 ) -> Transition:
     """Raise a CaseError unless `actor` may take `action` on a case in `state`. Reads nothing.
 
     `applicant_id` is needed only when the actor is an Applicant; `task_department_id` only
-    for task-scoped actions; `lower_center_id` only for lower-center actions.
+    for task-scoped actions; `lower_center_id` only for lower-center actions;
+    `proxy_agent_id` (the agent who filed the case's application) only when a proxy agent
+    acts: the village agent who filed it is in scope of a center-scoped action the table
+    opens to proxy agents (answering a one-time notice), although the case is the hall's.
     """
     t = TRANSITIONS.get(action)
     if t is None:
@@ -431,7 +435,13 @@ def check_transition(
         if lower_center_id is None or actor.center_id != lower_center_id:
             raise case_error("OUT_OF_SCOPE")
     elif actor.center_id != center_id:
-        raise case_error("OUT_OF_SCOPE")
+        if not (
+            t.scope == Scope.CENTER
+            and R.PROXY_AGENT in roles
+            and proxy_agent_id is not None
+            and proxy_agent_id == actor.pk
+        ):
+            raise case_error("OUT_OF_SCOPE")
     elif (
         t.scope == Scope.DEPARTMENT and actor.department_id != department_id and not roles & CENTER_OVERSIGHT
     ):

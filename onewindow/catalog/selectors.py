@@ -189,11 +189,14 @@ def bundle_materials(*, bundle: Bundle) -> list[dict[str, Any]]:
 SEARCH_LIMIT = 10
 
 
-def item_search(*, center: ServiceCenter, q: str, limit: int = SEARCH_LIMIT) -> list[ServiceItem]:
+def item_search(
+    *, center: ServiceCenter, q: str, limit: int = SEARCH_LIMIT, online_only: bool = False
+) -> list[ServiceItem]:
     """The center's active items with a published version matching what a clerk types: the
     start of the pinyin initials (`spjy`), the start of the code, or a part of the name.
     One query on the (center, pinyin_initials) index, at most `limit` rows: initials matches
-    first, then code matches, then name matches, each by code."""
+    first, then code matches, then name matches, each by code. `online_only`: only items
+    whose published version may be applied for online (the portal's and proxy agents')."""
     q = "".join(str(q or "").split())[:64]
     if not q:
         return []
@@ -201,6 +204,8 @@ def item_search(*, center: ServiceCenter, q: str, limit: int = SEARCH_LIMIT) -> 
     published = ServiceItemVersion.objects.filter(
         item=OuterRef("pk"), status=ServiceItemVersion.Status.PUBLISHED
     )
+    if online_only:
+        published = published.filter(online_available=True)
     match = Q(code__istartswith=q) | Q(name__icontains=q)
     if initials.isascii() and initials.isalnum():
         match |= Q(pinyin_initials__startswith=initials)
@@ -246,6 +251,17 @@ def bundle_item_ids(*, bundle: Bundle) -> list[int]:
     return list(
         BundleItem.objects.filter(bundle=bundle).order_by("order", "pk").values_list("item_id", flat=True)
     )
+
+
+def online_item_ids(*, item_ids: list[int]) -> list[int]:
+    """The items among `item_ids` whose published version may be applied for online, in the
+    order given. One query."""
+    online = set(
+        ServiceItemVersion.objects.filter(
+            item_id__in=item_ids, status=ServiceItemVersion.Status.PUBLISHED, online_available=True
+        ).values_list("item_id", flat=True)
+    )
+    return [i for i in item_ids if i in online]
 
 
 def published_version_ids(*, item_ids: list[int]) -> dict[int, int]:

@@ -29,6 +29,7 @@ from onewindow.cases.selectors import (
 )
 from onewindow.core import calendar, clock
 from onewindow.org.models import Role, Staff
+from onewindow.workbench import agent
 from onewindow.workbench.staff import staff_required
 from onewindow.workbench.templatetags.workbench import YELLOW_AT
 
@@ -218,6 +219,8 @@ def home(request: HttpRequest) -> HttpResponse:
         panels.append(_pickup(staff))
     if staff.has_role(Role.SUPERVISOR) or staff.has_role(Role.CENTER_ADMIN):
         panels.append(_oversight(staff))
+    if not panels and staff.has_role(Role.PROXY_AGENT):
+        return agent.home_page(request, staff)  # a village agent lands on what they filed
     context = {
         "staff": staff,
         "panels": panels,

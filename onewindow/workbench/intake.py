@@ -18,6 +18,7 @@ from django.core import signing
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -39,7 +40,7 @@ from onewindow.core.inputs import DocumentKind, form_check, normalise_document_n
 from onewindow.org import selectors as org_selectors
 from onewindow.org import services as org_services
 from onewindow.org.errors import OrgError
-from onewindow.org.models import Applicant, Role, Staff
+from onewindow.org.models import Applicant, Role, ServiceCenter, Staff
 from onewindow.workbench.staff import staff_required
 
 View = TypeVar("View", bound=Callable[..., HttpResponse | FileResponse])
@@ -130,15 +131,26 @@ def applicant_token(applicant: Applicant) -> str:
     return signing.dumps(applicant.pk, salt=APPLICANT_SALT)
 
 
-def _applicant_context(applicant: Applicant | None, **extra: Any) -> dict[str, Any]:
+def _applicant_context(applicant: Applicant | None, register_url: str, **extra: Any) -> dict[str, Any]:
     token = applicant_token(applicant) if applicant is not None else ""
-    return {"applicant": applicant, "applicant_token": token, "document_kinds": DocumentKind.choices, **extra}
+    return {
+        "applicant": applicant,
+        "applicant_token": token,
+        "document_kinds": DocumentKind.choices,
+        "register_url": register_url,
+        **extra,
+    }
 
 
 @require_GET
 @clerks
 def applicant_find(request: HttpRequest) -> HttpResponse:
-    """Find by ID number (any document kind) or USCC, through the blind index."""
+    return find_applicant(request, register_url=reverse("workbench:intake_applicant_register"))
+
+
+def find_applicant(request: HttpRequest, *, register_url: str) -> HttpResponse:
+    """Find by ID number (any document kind) or USCC, through the blind index (the intake
+    screen's and the proxy agent's; `register_url` is where the registration form posts)."""
     q = normalise_document_number(_short(request.GET.get("q"), 40))
     applicant = None
     if q:
@@ -146,13 +158,17 @@ def applicant_find(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "workbench/intake/applicant.html",
-        _applicant_context(applicant, q=q, searched=bool(q), form={"id_number": q}),
+        _applicant_context(applicant, register_url, q=q, searched=bool(q), form={"id_number": q}),
     )
 
 
 @require_POST
 @clerks
 def applicant_register(request: HttpRequest) -> HttpResponse:
+    return register_applicant(request, register_url=reverse("workbench:intake_applicant_register"))
+
+
+def register_applicant(request: HttpRequest, *, register_url: str) -> HttpResponse:
     """Register a new applicant (org services check every field); errors shown by field."""
     post = request.POST
     kind = _short(post.get("kind"), 20) or Applicant.Kind.PERSON
@@ -171,9 +187,15 @@ def applicant_register(request: HttpRequest) -> HttpResponse:
         return render(
             request,
             "workbench/intake/applicant.html",
-            _applicant_context(None, searched=True, form=form, kind=kind, errors=errors, registering=True),
+            _applicant_context(
+                None, register_url, searched=True, form=form, kind=kind, errors=errors, registering=True
+            ),
         )
-    return render(request, "workbench/intake/applicant.html", _applicant_context(applicant, registered=True))
+    return render(
+        request,
+        "workbench/intake/applicant.html",
+        _applicant_context(applicant, register_url, registered=True),
+    )
 
 
 # ------------------------------------------------------------------ 2 items
@@ -192,6 +214,7 @@ def item_search(request: HttpRequest) -> HttpResponse:
             "q": q,
             "items": catalog.item_search(center=staff.center, q=q),
             "bundles": catalog.bundle_search(center=staff.center, q=q),
+            "work_url": reverse("workbench:intake_work"),
         },
     )
 
@@ -260,14 +283,17 @@ def _work(
     bundle_id: int | None,
     applicant: Applicant | None,
     answers: dict[str, str] | None = None,
+    center: ServiceCenter | None = None,
 ) -> Work:
-    """The screen's work for these items under these 情形 answers: a question answered with
-    no choice of it counts as unanswered, and a material shows only once the answers it
+    """The screen's work for these items of `center` (the staff member's own by default; a proxy
+    agent's is the county hall above the station) under these 情形 answers: a question answered
+    with no choice of it counts as unanswered, and a material shows only once the answers it
     depends on are given and pick it (the catalog's rule, `VersionPlan.materials_for`)."""
-    bundle = catalog.bundle_get(center=staff.center, pk=bundle_id) if bundle_id else None
+    center = center or staff.center
+    bundle = catalog.bundle_get(center=center, pk=bundle_id) if bundle_id else None
     if bundle is not None:
         item_ids = catalog.bundle_item_ids(bundle=bundle)[:MAX_ITEMS]
-    items = catalog.items_of_center(center=staff.center, ids=item_ids)
+    items = catalog.items_of_center(center=center, ids=item_ids)
     versions = catalog.published_version_ids(item_ids=[i.pk for i in items])
     items = [i for i in items if i.pk in versions]
     plans = [version_plan(versions[i.pk]) for i in items]
@@ -705,7 +731,12 @@ def void(request: HttpRequest) -> HttpResponse:
 @require_POST
 @clerks
 def file_upload(request: HttpRequest) -> HttpResponse:
-    """One scan for one material of the intake being typed (checked by its content)."""
+    return upload_scan(request)
+
+
+def upload_scan(request: HttpRequest) -> HttpResponse:
+    """One scan for one material of the intake being typed (checked by its content); the
+    intake screen's and the proxy agent's."""
     staff = _staff(request)
     code = _short(request.POST.get("material"), 40)
     upload = request.FILES.get("file")

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from onewindow.workbench import (
+    agent,
     binding,
     casepage,
     extensions,
@@ -43,6 +44,16 @@ urlpatterns = [
     path("intake/scans/", intake.file_upload, name="intake_scan"),
     path("intake/commitment.pdf", intake.commitment_pdf, name="intake_commitment"),
     path("files/<int:pk>/", intake.file_get, name="file"),
+    path("agent/apply/", agent.apply_page, name="agent_apply"),
+    path("agent/applicant/", agent.applicant_find, name="agent_applicant"),
+    path("agent/applicant/new/", agent.applicant_register, name="agent_applicant_register"),
+    path("agent/items/", agent.item_search, name="agent_items"),
+    path("agent/work/", agent.work, name="agent_work"),
+    path("agent/submit/", agent.submit, name="agent_submit"),
+    path("agent/scans/", agent.scan_upload, name="agent_scan"),
+    path("agent/applications/<str:number>/", agent.application_page, name="agent_application"),
+    path("agent/applications/<str:number>/supplement/", agent.supplement, name="agent_supplement"),
+    path("agent/applications/<str:number>/slip.pdf", agent.slip_pdf, name="agent_slip"),
     path("pickup/", pickup.pickup, name="pickup"),
     path("binding-slip/", binding.binding_slip, name="binding_slip"),
     path("cases/<str:number>/binding-slip/", binding.case_binding_slip, name="case_binding_slip"),

@@ -91,6 +91,13 @@ def _every_kind() -> list[Notice]:
             NoticeKind.COMMITMENT,
             materials=[NoticeMaterial("场地租赁合同", status="pending", due_date=dt.date(2026, 12, 4))],
         ),
+        _notice(
+            NoticeKind.PROXY,
+            proxy_agent_name="赵代办",
+            proxy_station="东村便民服务站",
+            delivery_method="pickup",
+            application_number="SQ20261123000008",
+        ),
     ]
 
 
@@ -135,8 +142,16 @@ def test_qr_image_on_the_notice_is_the_code_of_the_progress_url(settings):
     list(
         zip(
             _every_kind(),
-            ["受理通知书", "不予受理通知书", "一次性告知书", "办结通知书", "出件回执", "容缺受理承诺书"],
-            ["受字第", "不受字第", "补字第", "结字第", "送字第", "诺字第"],
+            [
+                "受理通知书",
+                "不予受理通知书",
+                "一次性告知书",
+                "办结通知书",
+                "出件回执",
+                "容缺受理承诺书",
+                "代办委托书",
+            ],
+            ["受字第", "不受字第", "补字第", "结字第", "送字第", "诺字第", "代字第"],
             strict=True,
         )
     ),
@@ -476,7 +491,15 @@ def test_render_notices_puts_each_notice_on_its_own_pages_with_its_own_qr():
     assert len(pages) == len(notices)
     for page, title in zip(
         pages,
-        ["受理通知书", "不予受理通知书", "一次性告知书", "办结通知书", "出件回执", "容缺受理承诺书"],
+        [
+            "受理通知书",
+            "不予受理通知书",
+            "一次性告知书",
+            "办结通知书",
+            "出件回执",
+            "容缺受理承诺书",
+            "代办委托书",
+        ],
         strict=True,
     ):
         assert title in page

@@ -126,6 +126,14 @@ def hall_export(hall: Hall) -> dict[str, Any]:
 
 
 PICKUP_ROLES = frozenset({Role.PICKUP_CLERK, Role.INTAKE_CLERK})
+AGENT = frozenset({Role.PROXY_AGENT})
+
+
+def window_application(hall: Hall) -> dict[str, Any]:
+    """An application of the hall that no proxy agent filed: an agent's page of it is a 404
+    for every agent (the matrix's agent works at the township and files nothing; who opens a
+    filed one is `AGENT_OBJECT_ROUTES` below)."""
+    return {"number": hall.applications[0].number}
 
 
 @dataclass(frozen=True)
@@ -253,6 +261,18 @@ ROUTES: list[Route] = [
         kwargs=lambda hall: {"job": hall_job(hall).uuid},
         visible=lambda role, where: False,
     ),
+    # The village proxy agent's pages (workbench/agent.py). The matrix's proxy agent works at the
+    # township, not a village station: the pages open and say so, nothing is filed.
+    Route("agent_apply", roles=AGENT),
+    Route("agent_applicant", roles=AGENT),
+    Route("agent_applicant_register", roles=AGENT, method="POST"),
+    Route("agent_items", roles=AGENT),
+    Route("agent_work", roles=AGENT),
+    Route("agent_submit", roles=AGENT, method="POST"),
+    Route("agent_scan", roles=AGENT, method="POST"),
+    Route("agent_application", roles=AGENT, kwargs=window_application, visible=nobody_else),
+    Route("agent_supplement", roles=AGENT, kwargs=window_application, visible=nobody_else, method="POST"),
+    Route("agent_slip", roles=AGENT, kwargs=window_application, visible=nobody_else),
     Route("pickup", roles=PICKUP_ROLES),
     Route(
         "pickup_deliver",
@@ -272,3 +292,34 @@ ROUTES: list[Route] = [
     Route("case_export_status", kwargs=hall_export, visible=nobody_else),
     Route("case_export_download", kwargs=hall_export, visible=nobody_else),
 ]
+
+
+# A filed proxy application's pages, called by `test_a_filed_application_opens_only_for_its_agent`
+# as each of these actors (made in the network: the village agent files it for the county hall).
+AGENT_OBJECT_ROUTES = ("agent_application", "agent_supplement", "agent_slip", "file")
+AGENT_ACTORS = {
+    "filing_agent": "the village agent who filed it",
+    "other_village_agent": "a proxy agent of another village of the same township",
+    "township_agent": "a proxy agent of the township center",
+    "other_township_agent": "a proxy agent of a village of another township",
+    "township_clerk": "the township's intake clerk (checks it, has no agent pages)",
+    "county_clerk": "the county hall's intake clerk (pre-reviews it, has no agent pages)",
+    "approver": "an approver of the department the item is routed to",
+    "center_admin": "the county hall's center admin",
+}
+
+
+def agent_expected(route: str, actor: str, method: str) -> set[int]:
+    """Who opens a filed application's agent pages: its agent; other agents get a 404 (as for
+    an application that does not exist); staff of other roles a 403. Its scan (`file`) follows
+    the case scope too: the county's clerk, admin and the item's department see it, the township
+    (below the case's center) and the other agents do not."""
+    if route == "file":
+        if actor in ("filing_agent", "county_clerk", "center_admin", "approver"):
+            return {200}
+        return {404}
+    if actor == "filing_agent":
+        return {200, 302} | ({400} if method == "POST" else set())
+    if actor.endswith("agent"):
+        return {404}
+    return {403}

@@ -9,7 +9,17 @@ from onewindow.org.models import Role
 from onewindow.org.services import staff_create
 from tests.factories.access import county_network
 from tests.factories.org import UserFactory
-from tests.workbench.access_matrix import ABOVE, BELOW, BESIDE, OWN, ROUTES, Route
+from tests.workbench.access_matrix import (
+    ABOVE,
+    AGENT_ACTORS,
+    AGENT_OBJECT_ROUTES,
+    BELOW,
+    BESIDE,
+    OWN,
+    ROUTES,
+    Route,
+    agent_expected,
+)
 
 PASSWORD = "onewindow-test"
 
@@ -99,4 +109,73 @@ def test_each_role_opens_only_what_its_scope_holds(client, net):
                 if response.status_code not in expected(route, role, where):
                     failures.append(f"{route.name}: {role} → {hall.center.code}: {response.status_code}")
         client.post("/workbench/logout/")
+    assert not failures, "\n".join(failures)
+
+
+def test_a_filed_application_opens_only_for_its_agent(client, db, settings, tmp_path):
+    """The agent's pages of a filed proxy application, as every actor of AGENT_ACTORS."""
+    import io
+
+    from onewindow.cases import channels, files
+    from onewindow.org.models import ServiceCenter
+    from tests.factories.org import ApplicantFactory, RegionFactory, ServiceCenterFactory
+
+    settings.ONEWINDOW_FILES_DIR = tmp_path / "files"
+    network = county_network()
+    county, township, other_township = network.county, network.township, network.other_township
+
+    def person(center, role, name, department=None):
+        return staff_create(
+            center=center,
+            department=department,
+            username=f"agents_{name}",
+            name=name,
+            roles=[role],
+            password=PASSWORD,
+            mobile="13700000000",
+        )
+
+    def village(parent, code):
+        return ServiceCenterFactory(
+            code=code, tier=ServiceCenter.Tier.VILLAGE, parent=parent, region=RegionFactory()
+        )
+
+    actors = {
+        "filing_agent": person(network.village.center, Role.PROXY_AGENT, "filing_agent"),
+        "other_village_agent": person(village(township.center, "AHX-T01-V02"), Role.PROXY_AGENT, "ova"),
+        "township_agent": person(township.center, Role.PROXY_AGENT, "township_agent"),
+        "other_township_agent": person(
+            village(other_township.center, "AHX-T02-V01"), Role.PROXY_AGENT, "ota"
+        ),
+        "township_clerk": township.clerk,
+        "county_clerk": county.clerk,
+        "approver": person(county.center, Role.APPROVER, "approver", county.department),
+        "center_admin": county.admin,
+    }
+    assert set(actors) == set(AGENT_ACTORS)
+    agent = actors["filing_agent"]
+    applicant = ApplicantFactory()
+    row = files.material_file_store(
+        upload=io.BytesIO(b"%PDF-1.4 scan"), name="scan.pdf", material_code="id_card", actor=agent
+    )
+    application = channels.proxy_application_submit(
+        actor=agent,
+        applicant=applicant,
+        items=[county.item],
+        form_data={"applicant_name": applicant.name, "contact_phone": "13912345678"},
+        materials=["id_card"],
+        consent=True,
+    )
+    files.material_files_attach(application=application, file_ids=[row.pk], actor=agent)
+    failures = []
+    for name, staff in actors.items():
+        client.logout()
+        sign_in(client, staff.user.username)
+        for route in AGENT_OBJECT_ROUTES:
+            kwargs = {"pk": row.pk} if route == "file" else {"number": application.number}
+            url = reverse(f"workbench:{route}", kwargs=kwargs)
+            method = "POST" if route == "agent_supplement" else "GET"
+            response = client.post(url) if method == "POST" else client.get(url)
+            if response.status_code not in agent_expected(route, name, method):
+                failures.append(f"{route}: {name}: {response.status_code}")
     assert not failures, "\n".join(failures)

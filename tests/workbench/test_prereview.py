@@ -101,7 +101,7 @@ def test_the_township_checks_a_village_proxy_application_before_the_hall(client,
     agent = StaffFactory(center=village, roles=[Role.PROXY_AGENT])
     township_clerk = StaffFactory(center=township, roles=[Role.INTAKE_CLERK])
     application = channels.proxy_application_submit(
-        actor=agent, applicant=ApplicantFactory(), items=[world.item], materials=["id_card"]
+        actor=agent, applicant=ApplicantFactory(), items=[world.item], materials=["id_card"], consent=True
     )
     sign_in(client, world.clerk)
     assert application.number not in text(client.get("/workbench/prereview/"))  # not before the township

@@ -9,7 +9,7 @@ from onewindow.cases import locks, rules
 from onewindow.cases.errors import case_error
 from onewindow.cases.events import Actor
 from onewindow.cases.models import Application, Case
-from onewindow.org.models import Applicant
+from onewindow.org.models import Applicant, Role
 
 
 def application_cases(
@@ -35,10 +35,15 @@ def check_case(
     task_department_id: int | None = None,
     lower_center_id: int | None = None,
 ) -> rules.Transition:
-    """`rules.check_transition` for this case (reads the applicant only when an applicant acts)."""
-    applicant_id = None
+    """`rules.check_transition` for this case (reads the applicant only when an applicant acts,
+    the filing agent only when a proxy agent acts from outside the case's center)."""
+    applicant_id = proxy_agent_id = None
     if isinstance(actor, Applicant):
         applicant_id = Application.objects.values_list("applicant_id", flat=True).get(pk=case.application_id)
+    elif Role.PROXY_AGENT in rules.staff_roles(actor) and actor.center_id != case.center_id:
+        proxy_agent_id = Application.objects.values_list("proxy_agent_id", flat=True).get(
+            pk=case.application_id
+        )
     return rules.check_transition(
         action=action,
         state=case.state,
@@ -48,6 +53,7 @@ def check_case(
         applicant_id=applicant_id,
         task_department_id=task_department_id,
         lower_center_id=lower_center_id,
+        proxy_agent_id=proxy_agent_id,
     )
 
 

@@ -218,6 +218,7 @@ def application_create(
     state: str = S.SUBMITTED,
     agent: AgentIn | dict[str, Any] | None = None,
     answers: dict[str, Any] | None = None,
+    submit_data: dict[str, Any] | None = None,
 ) -> Application:
     """Create an application with one case per item, pinned to each item's published version.
 
@@ -233,7 +234,8 @@ def application_create(
     no event. A retried call with the same `idempotency_key` returns the first application
     (a key another applicant used is refused). Numbers come from counters, taken first
     (lock order): `SQ<yyyymmdd><6 digits>` for the application, `<center code>-<yyyymmdd>-
-    <6 digits>` for cases.
+    <6 digits>` for cases. `submit_data` is added to each submit event's data (what a channel
+    records with the submission, hash-chained with it: a proxy agent's consent slip).
     """
     kwargs: dict[str, Any] = {
         "center": center,
@@ -251,6 +253,7 @@ def application_create(
         "state": state,
         "agent": agent,
         "answers": answers,
+        "submit_data": submit_data or {},
     }
     if not idempotency_key:
         with transaction.atomic():
@@ -295,6 +298,7 @@ def _create(
     state: str,
     agent: AgentIn | dict[str, Any] | None,
     answers: dict[str, Any] | None,
+    submit_data: dict[str, Any],
 ) -> Application:
     if state not in CREATE_STATES:
         raise case_error("INVALID_STATE_ARGUMENT", field="state")
@@ -388,7 +392,7 @@ def _create(
                     from_state=S.DRAFT,
                     to_state=state,
                     at=now,
-                    data={"application": app_number, "channel": channel},
+                    data={**submit_data, "application": app_number, "channel": channel},
                 )
             )
     Case.objects.bulk_create(cases)

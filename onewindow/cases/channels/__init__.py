@@ -67,7 +67,10 @@ from onewindow.cases.channels.proxy import (
     prereview_waiting,
     proxy_application_check,
     proxy_application_submit,
+    proxy_application_supplement,
+    proxy_centers,
     proxy_checks_waiting,
+    proxy_consent,
     proxy_township_of,
 )
 from onewindow.cases.channels.sheet import FIXED_COLUMNS, BatchColumn, batch_columns, batch_template
@@ -118,7 +121,10 @@ __all__ = [
     "prereview_waiting",
     "proxy_application_check",
     "proxy_application_submit",
+    "proxy_application_supplement",
+    "proxy_centers",
     "proxy_checks_waiting",
+    "proxy_consent",
     "proxy_township_of",
     "row_errors",
     "row_results",

@@ -35,6 +35,9 @@ MESSAGES = {
     "NOT_PROXY_APPLICATION": gettext_lazy("This application was not made by a proxy agent."),
     "TOWNSHIP_CHECK_DONE": gettext_lazy("The township center has already checked this application."),
     "NOT_IN_PREREVIEW": gettext_lazy("The application is not waiting for pre-review."),
+    "CONSENT_REQUIRED": gettext_lazy(
+        "Tick that the applicant agreed to be represented (the signed 代办委托书) before submitting."
+    ),
     # batch: the whole file
     "BATCH_FILE_INVALID": gettext_lazy("The file is not an Excel workbook (.xlsx)."),
     "BATCH_FILE_MISSING": gettext_lazy("Choose the filled-in sheet (.xlsx)."),

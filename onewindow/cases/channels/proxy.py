@@ -20,13 +20,16 @@ from onewindow.cases import locks, rules, services
 from onewindow.cases.actions.checks import check_case
 from onewindow.cases.actions.submission import MaterialIn
 from onewindow.cases.channels.errors import channel_error
+from onewindow.cases.channels.portal import _check_online as check_online
 from onewindow.cases.errors import case_error
 from onewindow.cases.models import Application, Case, CaseEvent, CaseState, Channel
 from onewindow.catalog.models import Bundle, ServiceItem
+from onewindow.core import clock
 from onewindow.org.models import Applicant, Role, ServiceCenter, Staff
 
 S = CaseState
 
+CONSENT = "proxy_consent"
 TOWNSHIP_CHECK = "township_check"
 TOWNSHIP_RETURN = "township_return"
 
@@ -47,6 +50,13 @@ def _proxy_hall(actor: Staff) -> tuple[ServiceCenter, ServiceCenter]:
     return township, township.parent
 
 
+def proxy_centers(actor: Staff) -> tuple[ServiceCenter, ServiceCenter]:
+    """(township center, county hall) above a village proxy agent's station: where the
+    agent's applications are checked and where they are handled (NOT_PROXY_AGENT for
+    anyone else, NO_TOWNSHIP_CENTER for a station without both above it)."""
+    return _proxy_hall(actor)
+
+
 @transaction.atomic
 def proxy_application_submit(
     *,
@@ -60,16 +70,24 @@ def proxy_application_submit(
     delivery_address: str = "",
     idempotency_key: str | None = None,
     answers: dict[str, Any] | None = None,
+    consent: bool,
 ) -> Application:
     """代办: a village proxy agent (`actor`) applies at the county hall on the applicant's behalf.
 
     The application (channel "proxy", `proxy_agent` = the agent) is created in `prereview`
     and waits for the township center above the village station (`proxy_application_check`).
+    Only items the hall offers online (`online_available`, as on the portal: ITEM_NOT_ONLINE)
+    go through an agent. The applicant's consent to be represented (`consent`, the tick the
+    agent sets when the villager signs the 代办委托书) is required (CONSENT_REQUIRED) and is
+    recorded in every submit event with the agent and the time, so the trail holds it.
     A retry with the same key returns the first application (the engine's
     `application_create`); a key of another applicant's application, or of another
     agent's, is refused (IDEMPOTENCY_KEY_REUSED).
     """
     _township, hall = _proxy_hall(actor)
+    if consent is not True:
+        raise channel_error("CONSENT_REQUIRED", field="consent")
+    check_online(items=items, bundle=bundle)
     application = services.application_create(
         center=hall,
         applicant=applicant,
@@ -85,10 +103,40 @@ def proxy_application_submit(
         proxy_agent=actor,
         state=S.PREREVIEW,
         answers=answers,
+        submit_data={CONSENT: {"agent": actor.pk, "agent_name": actor.name, "at": clock.now().isoformat()}},
     )
     if application.proxy_agent_id != actor.pk:  # the engine returned someone else's application
         raise case_error("IDEMPOTENCY_KEY_REUSED", field="idempotency_key")
     return application
+
+
+@transaction.atomic
+def proxy_application_supplement(
+    *, application: Application, actor: Staff, materials: Iterable[MaterialIn | str | dict[str, Any]]
+) -> list[Case]:
+    """The agent answers a one-time notice (一次性告知) on an application they filed: the
+    materials it asked for are recorded as received and the cases go back to `submitted`
+    (the engine's `application_supplement`; the table lets the filing agent act although
+    the cases are the hall's). Someone else's application: NOT_OWN_APPLICATION."""
+    if application.channel != Channel.PROXY:
+        raise channel_error("NOT_PROXY_APPLICATION")
+    if application.proxy_agent_id != actor.pk:
+        raise case_error("NOT_OWN_APPLICATION")
+    handed = list(materials)
+    rules.require(handed, "materials")
+    return services.application_supplement(application=application, materials=handed, actor=actor)
+
+
+def proxy_consent(application: Application) -> dict[str, Any] | None:
+    """The consent recorded with the application's submission (agent, name, time), or None."""
+    data = (
+        CaseEvent.objects.filter(case__application_id=application.pk, action="submit")
+        .order_by("pk")
+        .values_list("data", flat=True)
+        .first()
+    )
+    consent = (data or {}).get(CONSENT)
+    return consent if isinstance(consent, dict) else None
 
 
 def _township_checks() -> QuerySet[CaseEvent]:

@@ -35,6 +35,7 @@ def _apply(world, network, **kwargs):
         items=[world.item],
         form_data={"name": world.applicant.name},
         materials=["id_card"],
+        consent=True,
         **kwargs,
     )
 
@@ -139,11 +140,15 @@ def test_a_checked_application_is_not_checked_twice(world, network):
 
 def test_only_a_village_proxy_agent_may_apply(world, network):
     with pytest.raises(CaseError) as exc:
-        channels.proxy_application_submit(actor=world.clerk, applicant=world.applicant, items=[world.item])
+        channels.proxy_application_submit(
+            actor=world.clerk, applicant=world.applicant, items=[world.item], consent=True
+        )
     assert exc.value.code == "NOT_PROXY_AGENT"
     township_agent = StaffFactory(center=network["township"], roles=[Role.PROXY_AGENT])
     with pytest.raises(CaseError) as exc:
-        channels.proxy_application_submit(actor=township_agent, applicant=world.applicant, items=[world.item])
+        channels.proxy_application_submit(
+            actor=township_agent, applicant=world.applicant, items=[world.item], consent=True
+        )
     assert exc.value.code == "NOT_PROXY_AGENT"
 
 
@@ -170,7 +175,11 @@ def test_a_key_of_another_agents_application_is_refused_not_returned(world, netw
     other_agent = StaffFactory(center=network["village"], roles=[Role.PROXY_AGENT])
     with pytest.raises(CaseError) as exc:
         channels.proxy_application_submit(
-            actor=other_agent, applicant=world.applicant, items=[world.item], idempotency_key="proxy-1"
+            actor=other_agent,
+            applicant=world.applicant,
+            items=[world.item],
+            idempotency_key="proxy-1",
+            consent=True,
         )
     assert (exc.value.code, exc.value.field) == ("IDEMPOTENCY_KEY_REUSED", "idempotency_key")
 
@@ -186,7 +195,7 @@ def test_two_township_staff_checking_at_once_one_wins():
     agent = StaffFactory(center=village, roles=[Role.PROXY_AGENT])
     clerks = [StaffFactory(center=township, roles=[Role.INTAKE_CLERK]) for _ in range(2)]
     application = channels.proxy_application_submit(
-        actor=agent, applicant=world.applicant, items=[world.item]
+        actor=agent, applicant=world.applicant, items=[world.item], consent=True
     )
 
     def check(i, approve):

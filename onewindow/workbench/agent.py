@@ -106,7 +106,7 @@ def apply_page(request: HttpRequest) -> HttpResponse:
     if again is not None:
         applicant = again.applicant
         item_ids = list(again.cases.order_by("pk").values_list("item_id", flat=True))
-        current = _agent_work(staff, hall, item_ids, applicant)  # type: ignore[arg-type]
+        current = _agent_work(staff, hall, item_ids, applicant, dict(again.situation_answers or {}))  # type: ignore[arg-type]
         context.update(
             again=again,
             asked=proxy_application_asked(application=again),
@@ -145,8 +145,17 @@ def item_search(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _agent_work(staff: Staff, hall: ServiceCenter, item_ids: list[int], applicant: Applicant | None) -> Any:
-    work = intake._work(staff, catalog.online_item_ids(item_ids=item_ids), None, applicant, center=hall)
+def _agent_work(
+    staff: Staff,
+    hall: ServiceCenter,
+    item_ids: list[int],
+    applicant: Applicant | None,
+    answers: dict[str, str] | None = None,
+) -> Any:
+    """The intake screen's work for the hall's online items, under the villager's 情形 answers."""
+    work = intake._work(
+        staff, catalog.online_item_ids(item_ids=item_ids), None, applicant, answers, center=hall
+    )
     work.delivery_methods = [(v, label) for v, label in work.delivery_methods if v in AGENT_DELIVERY]
     return work
 
@@ -165,6 +174,7 @@ def _context(work: Any, applicant: Applicant | None, **extra: Any) -> dict[str, 
         "errors": extra.pop("errors", {}),
         "idempotency_key": extra.pop("idempotency_key", "") or secrets.token_urlsafe(24),
         "kinds": FormField.Kind,
+        "work_url": reverse("workbench:agent_work"),
         **extra,
     }
 
@@ -182,7 +192,7 @@ def work(request: HttpRequest) -> HttpResponse:
     remove = _ids([request.GET.get("remove", "")])
     ids = [i for i in ids + [a for a in add if a not in ids] if i not in remove][:MAX_ITEMS]
     applicant = intake._applicant(staff, request.GET.get("applicant"))
-    current = _agent_work(staff, hall, ids, applicant)
+    current = _agent_work(staff, hall, ids, applicant, intake._answers_in(request.GET))
     return render(request, "workbench/agent/work.html", _context(current, applicant))
 
 
@@ -197,7 +207,7 @@ def submit(request: HttpRequest) -> HttpResponse:
         return HttpResponse(problem, status=400)
     post = request.POST
     applicant = intake._applicant(staff, post.get("applicant"))
-    current = _agent_work(staff, hall, _ids(post.getlist("items")), applicant)
+    current = _agent_work(staff, hall, _ids(post.getlist("items")), applicant, intake._answers_in(post))
     form_data = {f["key"]: _short(post.get(f"f_{f['key']}"), 2100) for f in current.fields}
     form_data = {k: v for k, v in form_data.items() if v}
     scans = files.material_files_loose(actor=staff, ids=_ids(post.getlist("scans")[: MAX_ITEMS * 5]))
@@ -207,6 +217,11 @@ def submit(request: HttpRequest) -> HttpResponse:
         errors["applicant"] = _("Find or register the villager first (section 1).")
     if not current.items:
         errors["items"] = _("Choose at least one item (section 2).")
+    for question in current.situations:
+        if not question.answer:
+            errors[f"s_{question.code}"] = _("Answer “%(question)s”: it decides which materials apply.") % {
+                "question": question.text
+            }
     for row in current.materials:
         if row.required and not row.tolerable and row.code not in scanned:
             errors[f"m_{row.code}"] = _("Attach a scan of “%(name)s”.") % {"name": row.name}
@@ -240,6 +255,7 @@ def submit(request: HttpRequest) -> HttpResponse:
                     delivery_address=address,
                     idempotency_key=key,
                     consent=consent,
+                    answers=current.answers,
                 )
                 files.material_files_attach(
                     application=application, file_ids=[s.pk for s in scans], actor=staff

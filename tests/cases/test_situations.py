@@ -140,11 +140,16 @@ def test_the_proxy_agent_follows_the_answers(world):
     agent = StaffFactory(center=village, roles=[Role.PROXY_AGENT])
     with pytest.raises(CaseError) as exc:
         channels.proxy_application_submit(
-            actor=agent, applicant=world.applicant, items=[world.item], materials=["id_card"]
+            actor=agent, applicant=world.applicant, items=[world.item], materials=["id_card"], consent=True
         )
     assert exc.value.code == "SITUATION_ANSWER_REQUIRED"
     application = channels.proxy_application_submit(
-        actor=agent, applicant=world.applicant, items=[world.item], materials=["id_card"], answers=NEW_PERSON
+        actor=agent,
+        applicant=world.applicant,
+        items=[world.item],
+        materials=["id_card"],
+        answers=NEW_PERSON,
+        consent=True,
     )
     assert sorted(application.materials.values_list("code", flat=True)) == ["id_card"]
 

@@ -328,3 +328,32 @@ def test_the_agent_registers_a_new_villager_with_the_intake_code(client, desk):
         {"kind": "person", "name": "刘大爷", "id_number": villager.id_number, "mobile": "13900001111"},
     )
     assert 'name="applicant"' in made.content.decode() and "刘大爷" in text(made)
+
+
+# ------------------------------------------------------------------ 情形 questions
+
+
+def test_the_agent_answers_the_items_situation_questions_and_the_application_keeps_them(client, desk):
+    from onewindow.cases.selectors import version_plan_cache_clear
+    from onewindow.catalog.models import SituationQuestion
+
+    SituationQuestion.objects.create(
+        version=desk.world.version,
+        code="who",
+        text="个人还是企业？",
+        choices=[{"code": "person", "label": "个人"}, {"code": "org", "label": "企业"}],
+    )
+    version_plan_cache_clear()
+    sign_in(client, desk.agent)
+    page = client.get(
+        "/workbench/agent/work/",
+        {"items": [str(desk.world.item.pk)], "applicant": applicant_token(desk.world.applicant)},
+    )
+    assert 'name="s_who"' in page.content.decode() and "个人还是企业？" in text(page)
+    ids = [scan(client, m["code"]) for m in MATERIALS if not m.get("tolerable")]
+    unanswered = post_apply(client, desk, scans=ids)
+    assert 'data-testid="error-s_who"' in unanswered.content.decode()
+    assert not Application.objects.filter(proxy_agent=desk.agent).exists()
+    answered = post_apply(client, desk, scans=ids, s_who="person")
+    assert answered.status_code == 302, text(answered)[:500]
+    assert Application.objects.get(proxy_agent=desk.agent).situation_answers == {"who": "person"}

@@ -40,7 +40,7 @@ import random
 import re
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -667,9 +667,20 @@ def generate(
 
             report.checkpoints += len(checkpoint_create())
             checkpoint_export()
+    _analyze()
     report.seconds = time.monotonic() - started
     return report
 
 
-def state_counts(states: Iterable[str]) -> dict[str, int]:
-    return dict(Counter(states))
+def _analyze() -> None:
+    """Fresh planner statistics for the tables just filled, as any bulk load ends.
+
+    Without them PostgreSQL plans with the row counts of before the load until autovacuum
+    comes round (measured: the case page's material list took 20 ms by a scan of every
+    requirement instead of 0.15 ms through the (case, requirement) index)."""
+    from onewindow.trail.models import LogEntry
+
+    qn = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for name in [t.name for t in TABLES.values()] + [LogEntry._meta.db_table]:
+            cursor.execute(f"ANALYZE {qn(name)}")

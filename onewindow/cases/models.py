@@ -415,6 +415,8 @@ class Case(models.Model):
             models.Index(fields=["department", "state"]),
             models.Index(fields=["state", "deadline"]),
             models.Index(fields=["center", "-created_at"]),
+            # Cases accepted on a day (the intake clerk's home, the search's accepted-between).
+            models.Index(fields=["center", "accepted_at"], name="case_center_accepted"),
             # The order of every case list (`case_list`, newest first) and its keyset pages:
             # a scoped search reads the index backwards and stops after one page.
             models.Index(fields=["-created_at", "-id"], name="case_created_keyset"),

@@ -603,11 +603,18 @@ TOP_ITEMS = 10
 def intake_counts(*, actor: Staff, today: dt.date | None = None) -> dict[str, int]:
     """The intake clerk's day at their own center: cases accepted today (by anyone, by the clerk),
     waiting at the window (submitted), waiting for a supplement, and the online (portal and
-    proxy) applications waiting for pre-review. One query."""
+    proxy) applications waiting for pre-review. One query.
+
+    It reads only the rows that can count (accepted today, or in one of the three waiting
+    states), through the (center, accepted_at) and (center, state, deadline) indexes: an
+    aggregate over every case of the center took 2.4 s at 363,000 cases (bench pages)."""
     start = _day_start(today or clock.today())
     end = start + dt.timedelta(days=1)
     today_q = Q(accepted_at__gte=start, accepted_at__lt=end)
-    qs = scope_cases(Case.objects.filter(center_id=actor.center_id), actor)
+    waiting_states = (CaseState.SUBMITTED, CaseState.PENDING_SUPPLEMENT, CaseState.PREREVIEW)
+    qs = scope_cases(
+        Case.objects.filter(Q(center_id=actor.center_id) & (today_q | Q(state__in=waiting_states))), actor
+    )
     counts: dict[str, int] = qs.aggregate(
         accepted_today=Count("pk", filter=today_q),
         accepted_today_by_me=Count("pk", filter=today_q & Q(accepted_by_id=actor.pk)),

@@ -14,8 +14,9 @@ applicant's own portal applications (`portal_application_get`: anything else is 
   of the form's render: a double click makes one application); otherwise the status, the
   one-time notice's list with an upload for each material it asks for, and withdrawal.
 
-The material list the form shows is computed in one place, `form_materials`, where the
-情形 (situation) answers will pick the materials once the catalog has them.
+The material list the form shows is computed in one place, `form_materials`: the items' 情形
+(situation) questions are answered before the draft is made, and the answers pick the materials
+(the catalog's rule, as at the window and in the guide); a draft keeps its answers.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from onewindow.cases.errors import CaseError
 from onewindow.cases.models import Application, ApplicationMaterial, CaseState, MaterialFile
 from onewindow.cases.presenters import case_trail
 from onewindow.cases.selectors import VersionPlan, version_plan
+from onewindow.catalog import selectors as catalog
 from onewindow.catalog.models import Bundle, DeliveryMethod, ServiceItem, ServiceItemVersion
 from onewindow.core.inputs import form_check
 from onewindow.org.accounts import account_applicant
@@ -79,6 +81,7 @@ class Plan:
     plans: list[VersionPlan]
     questions: list[Question]
     delivery_methods: list[tuple[str, str]]
+    situations: list[catalog.Question] = field(default_factory=list)  # 情形, each code once
 
 
 def form_questions(plans: list[VersionPlan]) -> list[Question]:
@@ -95,11 +98,12 @@ def form_materials(plans: list[VersionPlan], answers: dict[str, Any] | None = No
     """The materials the form asks for, each code once, in the items' order: required if any
     item requires it, tolerable (容缺) only if every item requiring it tolerates it.
 
-    The one place the list is computed: when the catalog has 情形 questions, this is where
-    `catalog.selectors.materials_for(version=…, answers=answers)` replaces each plan's list."""
+    The one place the list is computed: an item with 情形 questions contributes the materials
+    that apply under `answers` (`VersionPlan.materials_for`, the catalog's rule); until they are
+    given, only the materials that apply whatever the answers."""
     lines: dict[str, MaterialLine] = {}
     for plan in plans:
-        for m in plan.materials:
+        for m in plan.materials_for(answers or {}) if plan.questions else plan.materials:
             line = lines.setdefault(m.code, MaterialLine(m.code, m.name, False, True))
             if m.required:
                 line.required = True
@@ -130,7 +134,16 @@ def _plan(*, items: list[ServiceItem], bundle: Bundle | None, center: ServiceCen
     if not items or any(i.pk not in versions for i in items):
         raise Http404(_("This service cannot be applied for online."))
     plans = [version_plan(versions[i.pk]) for i in items]
-    return Plan(title, center, items, bundle, plans, form_questions(plans), _delivery_methods(plans))
+    return Plan(
+        title,
+        center,
+        items,
+        bundle,
+        plans,
+        form_questions(plans),
+        _delivery_methods(plans),
+        catalog.situation_questions_merge([p.questions for p in plans]),
+    )
 
 
 def _segment(value: str, length: int = 64) -> str:
@@ -174,7 +187,23 @@ def _application_plan(application: Application) -> Plan:
         plans,
         form_questions(plans),
         _delivery_methods(plans),
+        catalog.situation_questions_merge([p.questions for p in plans]),
     )
+
+
+def situation_answers_in(plan: Plan, query: Any) -> tuple[dict[str, str], dict[str, str]]:
+    """(the answers given to the plan's 情形 questions, errors by `s_<code>` for the others)."""
+    answers: dict[str, str] = {}
+    errors: dict[str, str] = {}
+    for q in plan.situations:
+        value = _text(query.get(f"s_{q.code}", ""), 40)
+        if value in {code for code, _label in q.choices}:
+            answers[q.code] = value
+        else:
+            errors[f"s_{q.code}"] = _("Answer “%(question)s”: it decides which materials you hand in.") % {
+                "question": q.text
+            }
+    return answers, errors
 
 
 def _applicant(request: HttpRequest) -> Applicant | None:
@@ -233,8 +262,15 @@ def _start(request: HttpRequest, plan: Plan) -> HttpResponse:
     existing = _draft_existing(applicant, plan)
     if existing is not None:
         return redirect("portal:application", number=existing.number)
+    situations, situation_errors = situation_answers_in(
+        plan, request.POST if request.method == "POST" else request.GET
+    )
     if request.method == "POST":
         answers = _typed(request, plan)
+        if situation_errors:
+            return _render_form(
+                request, plan, None, answers, situation_errors, status=400, situations=situations
+            )
         try:
             draft = channels.portal_draft_create(
                 actor=applicant,
@@ -242,13 +278,22 @@ def _start(request: HttpRequest, plan: Plan) -> HttpResponse:
                 items=[i.pk for i in plan.items] if plan.bundle is None else (),
                 bundle=plan.bundle,
                 form_data={k: v for k, v in answers.items() if v},
+                answers=situations or None,
             )
         except CaseError as exc:
-            return _render_form(request, plan, None, answers, {_error_key(exc): exc.message}, status=400)
+            return _render_form(
+                request,
+                plan,
+                None,
+                answers,
+                {_error_key(exc): exc.message},
+                status=400,
+                situations=situations,
+            )
         draft = channels.portal_application_get(actor=applicant, number=draft.number)
         assert draft is not None
         return _save(request, applicant, draft, _application_plan(draft))
-    return _render_form(request, plan, None, {}, {})
+    return _render_form(request, plan, None, {}, {}, situations=situations)
 
 
 @portal_required
@@ -263,8 +308,17 @@ def apply_bundle(request: HttpRequest, code: str) -> HttpResponse:
     return _start(request, _bundle_plan(code))
 
 
-def _materials_with_files(plan: Plan, application: Application | None) -> list[MaterialLine]:
-    lines = form_materials(plan.plans, application.form if application is not None else None)
+def _situations_of(application: Application | None, given: dict[str, str] | None) -> dict[str, str]:
+    """A draft's 情形 answers (fixed when it was made), or those a new form was given."""
+    if application is not None:
+        return dict(application.situation_answers or {})
+    return dict(given or {})
+
+
+def _materials_with_files(
+    plan: Plan, application: Application | None, situations: dict[str, str] | None = None
+) -> list[MaterialLine]:
+    lines = form_materials(plan.plans, _situations_of(application, situations))
     if application is not None:
         by_code: dict[str, list[MaterialFile]] = {}
         for f in application.files.order_by("pk"):
@@ -283,7 +337,9 @@ def _render_form(
     *,
     status: int = 200,
     delivery: tuple[str, str] | None = None,
+    situations: dict[str, str] | None = None,
 ) -> HttpResponse:
+    chosen = _situations_of(application, situations)
     if delivery is None:
         delivery = (
             (application.delivery_method, application.delivery_address or "")
@@ -302,16 +358,27 @@ def _render_form(
             }
             for q in plan.questions
         ],
+        "situations": [
+            {
+                "q": q,
+                "answer": chosen.get(q.code, ""),
+                "label": q.label_of(chosen[q.code]) if q.code in chosen else "",
+                "error": errors.get(f"s_{q.code}", ""),
+            }
+            for q in plan.situations
+        ],
+        "situations_fixed": application is not None,
+        "situations_unanswered": any(q.code not in chosen for q in plan.situations),
         "materials": [
             {"line": line, "error": errors.get(f"material.{line.code}", "")}
-            for line in _materials_with_files(plan, application)
+            for line in _materials_with_files(plan, application, chosen)
         ],
         "errors": errors,
         "other_errors": [
             v
             for k, v in errors.items()
             if k not in {q.key for q in plan.questions}
-            and not k.startswith("material.")
+            and not k.startswith(("material.", "s_"))
             and k not in ("delivery_method", "delivery_address")
         ],
         "delivery_method": method,
@@ -388,11 +455,20 @@ def _save(request: HttpRequest, applicant: Applicant, application: Application, 
         if exc.code == "NOT_A_DRAFT":  # submitted meanwhile (a double click): show what it became
             return redirect("portal:application", number=application.number)
         errors[_error_key(exc)] = exc.message
-    errors.update(_uploads(request, applicant, application, [m.code for m in form_materials(plan.plans)]))
+    errors.update(
+        _uploads(
+            request,
+            applicant,
+            application,
+            [m.code for m in form_materials(plan.plans, _situations_of(application, None))],
+        )
+    )
     application = channels.portal_application_get(actor=applicant, number=application.number) or application
     if action == "submit":  # every fault at once: the answers, the materials, the key
         errors.update(_field_errors(plan, answers))
-        for name, message in _missing_required(form_materials(plan.plans), application).items():
+        for name, message in _missing_required(
+            form_materials(plan.plans, _situations_of(application, None)), application
+        ).items():
             errors.setdefault(name, message)
         if not key:
             errors["all"] = _("The form has expired: submit it again.")

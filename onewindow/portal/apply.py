@@ -103,7 +103,7 @@ def form_materials(plans: list[VersionPlan], answers: dict[str, Any] | None = No
     given, only the materials that apply whatever the answers."""
     lines: dict[str, MaterialLine] = {}
     for plan in plans:
-        for m in plan.materials_for(answers or {}) if plan.questions else plan.materials:
+        for m in plan.materials_for(answers or {}):  # a material without a condition always applies
             line = lines.setdefault(m.code, MaterialLine(m.code, m.name, False, True))
             if m.required:
                 line.required = True

@@ -217,11 +217,7 @@ def submit(request: HttpRequest) -> HttpResponse:
         errors["applicant"] = _("Find or register the villager first (section 1).")
     if not current.items:
         errors["items"] = _("Choose at least one item (section 2).")
-    for question in current.situations:
-        if not question.answer:
-            errors[f"s_{question.code}"] = _("Answer “%(question)s”: it decides which materials apply.") % {
-                "question": question.text
-            }
+    errors.update(current.situation_errors())
     for row in current.materials:
         if row.required and not row.tolerable and row.code not in scanned:
             errors[f"m_{row.code}"] = _("Attach a scan of “%(name)s”.") % {"name": row.name}

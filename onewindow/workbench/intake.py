@@ -267,6 +267,16 @@ class Work:
     def unanswered(self) -> bool:
         return any(not s.answer for s in self.situations)
 
+    def situation_errors(self) -> dict[str, str]:
+        """An error beside each 情形 question left unanswered (`s_<code>`), for every screen
+        that submits this work (the window's, the village agent's)."""
+        return {
+            f"s_{q.code}": _("Answer “%(question)s”: it decides which materials apply.")
+            % {"question": q.text}
+            for q in self.situations
+            if not q.answer
+        }
+
 
 def _answers_in(query: Any) -> dict[str, str]:
     """The 情形 answers the screen sent (`s_<question code>`), bounded."""
@@ -548,11 +558,7 @@ def submit(request: HttpRequest) -> HttpResponse:
         errors["applicant"] = _("Find or register the applicant first (section 1).")
     if not current.items:
         errors["items"] = _("Choose at least one item (section 2).")
-    for question in current.situations:
-        if not question.answer:
-            errors[f"s_{question.code}"] = _("Answer “%(question)s”: it decides which materials apply.") % {
-                "question": question.text
-            }
+    errors.update(current.situation_errors())
     handed, material_errors, missing = _materials_in(current, post)
     tolerated = [r for r in current.materials if r.choice == TOLERATED]
     commitment = _commitment_in(staff, post)

@@ -334,6 +334,19 @@ SMS_PER_ADDRESS_HOUR = int(os.environ.get("ONEWINDOW_SMS_PER_ADDRESS_HOUR", "20"
 BIND_ATTEMPTS = int(os.environ.get("ONEWINDOW_BIND_ATTEMPTS", "10"))
 # How long a binding code stays valid (days).
 BIND_CODE_DAYS = int(os.environ.get("ONEWINDOW_BIND_CODE_DAYS", "30"))
+# A failed text message is tried again by the worker (onewindow/core/sms.py): SMS_SEND_ATTEMPTS
+# tries in all, the first retry SMS_RETRY_SECONDS after the failure, doubling; the retry task runs
+# every SMS_RETRY_TICK_SECONDS.
+SMS_SEND_ATTEMPTS = max(1, int(os.environ.get("ONEWINDOW_SMS_SEND_ATTEMPTS", "5")))
+SMS_RETRY_SECONDS = max(1, int(os.environ.get("ONEWINDOW_SMS_RETRY_SECONDS", "30")))
+SMS_RETRY_TICK_SECONDS = max(5.0, float(os.environ.get("ONEWINDOW_SMS_RETRY_TICK_SECONDS", "30")))
+# Retention (days): the texts of finished messages (they hold codes) are erased, spent or expired
+# verification codes and revoked or expired unused binding codes deleted, after this long.
+SMS_KEEP_TEXT_DAYS = max(0, int(os.environ.get("ONEWINDOW_SMS_KEEP_TEXT_DAYS", "1")))
+MOBILE_CODES_KEEP_DAYS = max(0, int(os.environ.get("ONEWINDOW_MOBILE_CODES_KEEP_DAYS", "7")))
+BIND_CODES_KEEP_DAYS = max(0, int(os.environ.get("ONEWINDOW_BIND_CODES_KEEP_DAYS", "90")))
+# Binding changes (revoke and reissue, unbind) one member of staff may make an hour.
+BINDING_CHANGES_PER_HOUR = int(os.environ.get("ONEWINDOW_BINDING_CHANGES_PER_HOUR", "20"))
 
 # Public address printed in QR codes on notices (the progress page lives under it).
 PUBLIC_BASE_URL = os.environ.get("ONEWINDOW_PUBLIC_URL", "http://127.0.0.1:8000")
@@ -377,6 +390,9 @@ PERIODIC_TASKS = [
     ("onewindow.trail.tasks.trail_checkpoint", TRAIL_CHECKPOINT_SECONDS),
     ("onewindow.core.tasks.task_results_prune", 24 * 3600.0),
     ("onewindow.cases.tasks.case_exports_prune", 24 * 3600.0),
+    ("onewindow.core.tasks.sms_retry_task", SMS_RETRY_TICK_SECONDS),
+    ("onewindow.core.tasks.sms_prune_task", 24 * 3600.0),
+    ("onewindow.org.tasks.codes_prune_task", 24 * 3600.0),
 ]
 
 # Long work runs as a background job (onewindow/core/jobs.py, docs/decisions/0011-background-jobs.md):

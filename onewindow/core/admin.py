@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.db import transaction
 from django.db.models import QuerySet
@@ -19,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from onewindow.core import calendar, services
 from onewindow.core.models import CalendarDay, Counter, SmsMessage
+from onewindow.core.serviceadmin import ViewOnlyMixin
 
 if TYPE_CHECKING:
     _CalendarDayAdmin = admin.ModelAdmin[CalendarDay]
@@ -135,25 +137,50 @@ else:
     _SmsMessageAdmin = admin.ModelAdmin
 
 
-@admin.register(SmsMessage)
-class SmsMessageAdmin(_SmsMessageAdmin):
-    """The outbox of text messages, read-only. With the local backend (the demo) this is where
-    operators read what would have reached the phone; the number is masked, and a gateway
-    backend has emptied the text once sent (core.sms)."""
+def text_masked(message: SmsMessage) -> str:
+    """The message's text with its template parameters (the codes) blotted out."""
+    text = message.text or ""
+    for value in (message.params or {}).values():
+        value = str(value)
+        if value:
+            text = text.replace(value, "•" * len(value))
+    return text
 
-    list_display = ("masked_mobile", "purpose", "state", "backend", "created_at", "sent_at")
+
+@admin.register(SmsMessage)
+class SmsMessageAdmin(ViewOnlyMixin, _SmsMessageAdmin):
+    """The outbox of text messages, read-only, for superusers (messages belong to no center). The
+    number is masked and the codes in a text are blotted out; the one exception is the local
+    backend while it is the configured one (the demo, an intranet without a gateway), where this
+    list is the phone and nothing else shows the code (docs/decisions/0024). Tries, the last error,
+    the next try and the expiry show how the worker is doing (core.sms)."""
+
+    list_display = (
+        "masked_mobile",
+        "purpose",
+        "state",
+        "attempts",
+        "backend",
+        "created_at",
+        "sent_at",
+        "next_attempt_at",
+        "short_error",
+    )
     list_filter = ("state", "purpose", "backend")
     fields = (
         "masked_mobile",
         "purpose",
-        "text",
+        "shown_text",
         "state",
         "backend",
         "provider_id",
         "attempts",
         "error",
+        "next_attempt_at",
+        "expires_at",
         "created_at",
         "sent_at",
+        "erased_at",
     )
     readonly_fields = fields
     ordering = ("-created_at", "-pk")
@@ -165,8 +192,15 @@ class SmsMessageAdmin(_SmsMessageAdmin):
     def masked_mobile(self, obj: SmsMessage) -> str:
         return obj.masked_mobile
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
+    @admin.display(description=_("text"))
+    def shown_text(self, obj: SmsMessage) -> str:
+        if settings.SMS_BACKEND == "local" and obj.backend in ("local", ""):
+            return obj.text
+        return text_masked(obj)
 
-    def has_change_permission(self, request: HttpRequest, obj: SmsMessage | None = None) -> bool:
-        return False
+    @admin.display(description=_("last error"))
+    def short_error(self, obj: SmsMessage) -> str:
+        return obj.error[:60] + ("…" if len(obj.error) > 60 else "")
+
+    def has_view_permission(self, request: HttpRequest, obj: SmsMessage | None = None) -> bool:
+        return bool(getattr(request.user, "is_superuser", False))

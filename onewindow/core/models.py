@@ -192,6 +192,7 @@ class SmsMessage(models.Model):
         QUEUED = "queued", _("queued")
         SENT = "sent", _("sent")
         FAILED = "failed", _("failed")
+        EXPIRED = "expired", _("expired before it was sent")
 
     mobile = EncryptedTextField(_("mobile phone"))
     mobile_digest = models.CharField(max_length=64, db_index=True, editable=False)
@@ -203,14 +204,23 @@ class SmsMessage(models.Model):
     backend = models.CharField(_("backend"), max_length=32, blank=True)
     provider_id = models.CharField(_("gateway's message id"), max_length=100, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    error = models.CharField(_("error"), max_length=500, blank=True)
+    error = models.CharField(_("last error"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created at"))
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # A message whose content stops being worth sending (a code that expired) is not sent after this.
+    expires_at = models.DateTimeField(_("send no later than"), null=True, blank=True)
+    # A failed try that may succeed later (network, the gateway's flow control): when to try again.
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
+    # The text and parameters were erased after the retention period (core.sms.sms_bodies_prune).
+    erased_at = models.DateTimeField(_("text erased at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("text message")
         verbose_name_plural = _("text messages")
-        indexes = [models.Index(fields=["-created_at"], name="core_sms_newest")]
+        indexes = [
+            models.Index(fields=["-created_at"], name="core_sms_newest"),
+            models.Index(fields=["state", "next_attempt_at"], name="core_sms_due"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.masked_mobile} · {self.purpose} · {self.get_state_display()}"

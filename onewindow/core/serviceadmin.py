@@ -237,3 +237,17 @@ class ServiceInlineMixin(_InlineAdmin):
 
     def delete_row(self, request: HttpRequest, obj: models.Model) -> None:
         raise NotImplementedError
+
+
+class ViewOnlyMixin:
+    """Rows written only by their own module (codes, messages, audit rows): listed and shown,
+    never added, changed or deleted in the admin."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

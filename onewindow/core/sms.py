@@ -15,6 +15,12 @@ after commit"). A backend is a class with `send(sms) -> provider id`:
   purpose (`settings.SMS_ALIYUN_TEMPLATES`). It runs in the task worker (`core.tasks.
   sms_send_task`), never in a request, and forgets the text once the gateway has taken it.
 
+A try that fails for a reason a later try may not meet (the network, a timeout, the gateway's
+flow control) is made again by the periodic `core.tasks.sms_retry_task` with backoff, up to
+`settings.SMS_SEND_ATTEMPTS` tries; then, or at once for a refusal no retry changes, the message
+is failed for good. A message with `expires_at` (a code) is never sent after it. The periodic
+`core.tasks.sms_prune_task` erases the texts of finished messages after `SMS_KEEP_TEXT_DAYS`.
+
 docs/decisions/0024-binding-codes-and-sms.md says why; docs/operations.md lists the settings.
 """
 
@@ -34,7 +40,7 @@ from functools import partial
 from typing import Any, Protocol
 
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.module_loading import import_string
 
 from onewindow.core import clock
@@ -177,8 +183,16 @@ def backend() -> SmsBackend:
     return instance
 
 
-def send(*, mobile: str, text: str, purpose: str, params: dict[str, str] | None = None) -> SmsMessage:
-    """Queue a text message: the outbox row now, the delivery after the transaction commits."""
+def send(
+    *,
+    mobile: str,
+    text: str,
+    purpose: str,
+    params: dict[str, str] | None = None,
+    expires_at: dt.datetime | None = None,
+) -> SmsMessage:
+    """Queue a text message: the outbox row now, the delivery after the transaction commits.
+    A message with `expires_at` (a code valid ten minutes) is never sent after that time."""
     mobile = normalise_mobile(mobile)
     stored: dict[str, Any] = dict(params or {})
     message = SmsMessage.objects.create(
@@ -188,6 +202,7 @@ def send(*, mobile: str, text: str, purpose: str, params: dict[str, str] | None 
         text=text,
         params=stored,
         created_at=clock.now(),
+        expires_at=expires_at,
     )
     transaction.on_commit(partial(_dispatch, message.pk))
     return message
@@ -202,13 +217,66 @@ def _dispatch(message_id: int) -> None:
         sms_send_task.enqueue(message_id)
 
 
+# Refusals that no later try can change (a wrong number, template, signature or key): failed at once.
+# Anything else (the network, a timeout, the gateway's flow control or an answer it garbled) is
+# tried again with backoff, up to settings.SMS_SEND_ATTEMPTS tries in all.
+PERMANENT_ERRORS = frozenset(
+    {
+        "NO_TEMPLATE",
+        "isv.MOBILE_NUMBER_ILLEGAL",
+        "isv.INVALID_PARAMETERS",
+        "isv.SMS_TEMPLATE_ILLEGAL",
+        "isv.SMS_SIGNATURE_ILLEGAL",
+        "isv.TEMPLATE_MISSING_PARAMETERS",
+        "isv.PARAM_LENGTH_LIMIT",
+        "isv.BLACK_KEY_CONTROL_LIMIT",
+        "isv.ACCOUNT_NOT_EXISTS",
+        "isv.ACCOUNT_ABNORMAL",
+        "MissingParameter",
+        "SignatureDoesNotMatch",
+        "InvalidAccessKeyId.NotFound",
+        "InvalidAccessKeyId.Inactive",
+        "Forbidden.RAM",
+    }
+)
+# A message queued this long without a try lost its task (a worker that died before taking it):
+# the retry task picks it up.
+STALE_QUEUED = dt.timedelta(minutes=2)
+
+
+def retry_delay(attempts: int) -> dt.timedelta:
+    """How long to wait after the `attempts`-th failed try: settings.SMS_RETRY_SECONDS, doubled
+    for each try before it, at most an hour (30 s, 1, 2, 4 minutes with the defaults)."""
+    seconds = settings.SMS_RETRY_SECONDS * 2 ** max(0, min(attempts - 1, 16))
+    return dt.timedelta(seconds=min(seconds, 3600))
+
+
+def _erase(message: SmsMessage) -> None:
+    message.text = ""
+    message.params = {}
+
+
 def sms_deliver(message_id: int) -> SmsMessage | None:
-    """Hand one queued message to the backend, once: locks the row, so two workers given the
-    same message send it once. A refusal is kept on the row (state failed, the gateway's code)."""
+    """Hand one queued message to the backend: locks the row, so two workers (or the send task and
+    the retry task) given the same message send it once; a message not due yet (its next try is
+    later) is left alone. A message that expired before it could be sent is not sent (state
+    expired, its text erased). A refusal no retry can change fails it for good; any other error
+    keeps it queued with the next try's time, until settings.SMS_SEND_ATTEMPTS tries were made. The
+    last error and the number of tries stay on the row (the admin shows them)."""
     chosen = backend()
     with transaction.atomic():
         message = SmsMessage.objects.select_for_update().filter(pk=message_id).first()
         if message is None or message.state != SmsMessage.State.QUEUED:
+            return message
+        now = clock.now()
+        if message.next_attempt_at is not None and message.next_attempt_at > now:
+            return message
+        message.next_attempt_at = None
+        if message.expires_at is not None and message.expires_at <= now:
+            message.state = SmsMessage.State.EXPIRED
+            message.error = f"EXPIRED: not sent, its content expired at {message.expires_at.isoformat()}"
+            _erase(message)
+            message.save()
             return message
         message.attempts += 1
         message.backend = chosen.name
@@ -216,17 +284,54 @@ def sms_deliver(message_id: int) -> SmsMessage | None:
         try:
             message.provider_id = chosen.send(sms)[:100]
         except SmsError as exc:
-            message.state = SmsMessage.State.FAILED
             message.error = str(exc)[:ERROR_MAX]
+            if exc.code in PERMANENT_ERRORS or message.attempts >= settings.SMS_SEND_ATTEMPTS:
+                message.state = SmsMessage.State.FAILED
+            else:
+                message.next_attempt_at = clock.now() + retry_delay(message.attempts)
         else:
             message.state = SmsMessage.State.SENT
             message.sent_at = clock.now()
             message.error = ""
             if not chosen.keeps_text:
-                message.text = ""
-                message.params = {}
+                _erase(message)
         message.save()
         return message
+
+
+def sms_due(*, limit: int = 200) -> list[int]:
+    """Queued messages whose next try is due, and queued ones never tried that waited longer than
+    STALE_QUEUED (their task was lost), oldest first."""
+    now = clock.now()
+    qs = SmsMessage.objects.filter(state=SmsMessage.State.QUEUED).filter(
+        models.Q(next_attempt_at__lte=now)
+        | models.Q(next_attempt_at=None, attempts=0, created_at__lte=now - STALE_QUEUED)
+    )
+    return list(qs.order_by("created_at", "pk").values_list("pk", flat=True)[:limit])
+
+
+def sms_retry(*, limit: int = 200) -> dict[str, int]:
+    """Try again every message that is due (`sms_due`), one by one; the count of each outcome."""
+    outcome: dict[str, int] = {}
+    for pk in sms_due(limit=limit):
+        message = sms_deliver(pk)
+        state = message.state if message is not None else "missing"
+        outcome[state] = outcome.get(state, 0) + 1
+    return outcome
+
+
+def sms_bodies_prune(*, keep_days: int) -> int:
+    """Erase the text and parameters (they hold codes) of messages finished (sent, failed, expired)
+    more than `keep_days` ago; the row stays (number encrypted, state, tries, error). The count."""
+    cutoff = clock.now() - dt.timedelta(days=keep_days)
+    # One UPDATE: an empty value is stored as empty, not encrypted (core.fields). A queued message
+    # is left alone, so a send under way never loses its text.
+    erased: int = (
+        SmsMessage.objects.filter(erased_at=None, created_at__lt=cutoff)
+        .exclude(state=SmsMessage.State.QUEUED)
+        .update(text="", params={}, erased_at=clock.now())
+    )
+    return erased
 
 
 def message_list(*, mobile: str, purpose: str = "", limit: int = 10) -> list[SmsMessage]:

@@ -36,3 +36,23 @@ def sms_send_task(message_id: int) -> str:
 
     message = sms_deliver(message_id)
     return message.state if message is not None else "missing"
+
+
+@task()
+def sms_retry_task() -> dict[str, int]:
+    """Try again the text messages whose next try is due (`core.sms.sms_retry`); scheduled every
+    settings.SMS_RETRY_TICK_SECONDS in settings.PERIODIC_TASKS."""
+    from onewindow.core.sms import sms_retry
+
+    return sms_retry()
+
+
+@task()
+def sms_prune_task() -> int:
+    """Erase the texts (they hold codes) of messages finished more than settings.SMS_KEEP_TEXT_DAYS
+    days ago (`core.sms.sms_bodies_prune`); scheduled daily."""
+    from django.conf import settings
+
+    from onewindow.core.sms import sms_bodies_prune
+
+    return sms_bodies_prune(keep_days=settings.SMS_KEEP_TEXT_DAYS)

@@ -16,6 +16,10 @@ The rules (docs/access.md):
 * **Roles** are granted and withdrawn only in one's own center and below, by a center
   admin; the center-admin role of a center only by a center admin of a center above it.
 * A **catalog** is imported only into a center the actor administers.
+* A **portal binding** (an applicant's binding code, the account bound to it) is changed by an
+  intake or pickup clerk of a center that sees the applicant (or, for an applicant nobody has
+  applied for yet, by the window that has them in front of it); the binding codes, accounts and
+  binding changes are seen as their applicant (the changes: by the center they were made at).
 * A **background job** (a batch intake, a catalog import: its progress and report) is seen
   by whoever started it and by staff with a center-wide role whose centers hold its center.
 
@@ -293,6 +297,32 @@ def scope_applicants(qs: QuerySet[Applicant], actor: Actor | Scope) -> QuerySet[
     return qs.filter(Exists(scope_applications(applications, scope)))
 
 
+def scope_portal_accounts(qs: QuerySet[M], actor: Actor | Scope) -> QuerySet[M]:
+    """Portal accounts acting for an applicant the actor sees (an account that acts for nobody
+    yet is seen by superusers only)."""
+    scope = actor_scope(actor)
+    if scope.is_superuser:
+        return qs
+    return qs.filter(Exists(scope_applicants(Applicant.objects.filter(user_id=OuterRef("user_id")), scope)))
+
+
+BINDING_ROLES = frozenset({Role.INTAKE_CLERK, Role.PICKUP_CLERK})
+
+
+def may_change_binding(actor: Actor | Scope, applicant: Applicant) -> bool:
+    """Whether the actor may revoke the applicant's binding code and issue another, or unbind
+    the portal account from them: an active intake or pickup clerk (the roles that print the
+    slip) of a center that sees the applicant; for an applicant with no application anywhere
+    (registered at a window, or declared online), who belongs to no center yet, any such clerk,
+    who has them in front of the window. Two queries at most."""
+    scope = actor_scope(actor)
+    if scope.staff is None or scope.sees_nothing or not (scope.roles & BINDING_ROLES):
+        return False
+    if scope_applicants(Applicant.objects.filter(pk=applicant.pk), scope).exists():
+        return True
+    return not _related(Applicant, "applications").objects.filter(applicant_id=applicant.pk).exists()
+
+
 # --------------------------------------------------------------------------- background jobs
 
 
@@ -336,9 +366,12 @@ CENTER_PATHS: dict[str, str] = {
     "catalog.bundleitem": "bundle__center",
     # Who viewed personal data: the viewer's center (a superuser's views: superusers only).
     "core.personaldataaccess": "actor__staff__center",
+    # Binding changes: the center the window that made them belongs to.
+    "org.bindingchange": "center",
 }
 # Rows seen when the row they belong to is seen: (foreign key, the model it points at).
 BELONGS_TO: dict[str, str] = {
+    "org.bindingcode": "applicant",
     "cases.applicationmaterial": "application",
     "cases.casematerial": "case",
     "cases.casetask": "case",
@@ -362,6 +395,7 @@ def scope_queryset(qs: QuerySet[M], actor: Actor | Scope) -> QuerySet[M]:
     special: dict[str, Callable[[Any, Scope], Any]] = {
         "org.region": scope_regions,
         "org.applicant": scope_applicants,
+        "org.portalaccount": scope_portal_accounts,
         "cases.application": scope_applications,
         "cases.case": scope_cases,
         "core.job": scope_jobs,
@@ -385,7 +419,8 @@ def scoped_model(model: type[models.Model]) -> bool:
         label in CENTER_PATHS
         or label in BELONGS_TO
         or label in SHARED
-        or label in {"org.region", "org.applicant", "cases.application", "cases.case", "core.job"}
+        or label
+        in {"org.region", "org.applicant", "org.portalaccount", "cases.application", "cases.case", "core.job"}
     )
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import hmac
 import secrets
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -22,13 +23,15 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 
 from onewindow.core import clock, sms
-from onewindow.core.fields import personal_digest, personal_digests
+from onewindow.core.fields import mask_phone, personal_digest, personal_digests
 from onewindow.core.inputs import DocumentKind
 from onewindow.core.ratelimit import limits_reached
+from onewindow.org.access import may_change_binding
 from onewindow.org.errors import OrgError, org_error
-from onewindow.org.models import Applicant, BindingCode, MobileCode, PortalAccount
+from onewindow.org.models import Applicant, BindingChange, BindingCode, MobileCode, PortalAccount, Staff
 from onewindow.org.services import MAX_PASSWORD_LENGTH, applicant_create, clean_mobile
 
 if TYPE_CHECKING:
@@ -213,6 +216,7 @@ def mobile_code_send(*, mobile: str, purpose: str, address: str) -> None:
             text=CODE_TEXTS[MobileCode.Purpose(purpose)].format(code=code, minutes=CODE_MINUTES),
             purpose=purpose,
             params={"code": code},
+            expires_at=now + dt.timedelta(minutes=CODE_MINUTES),  # a late code is not sent
         )
 
 
@@ -344,7 +348,9 @@ def binding_code_current(
 
 def _binding_code_valid(applicant_id: int) -> BindingCode | None:
     return (
-        BindingCode.objects.filter(applicant_id=applicant_id, used_at=None, expires_at__gt=clock.now())
+        BindingCode.objects.filter(
+            applicant_id=applicant_id, used_at=None, revoked_at=None, expires_at__gt=clock.now()
+        )
         .order_by("-expires_at", "-pk")
         .first()
     )
@@ -393,7 +399,9 @@ def account_bind(*, account: PortalAccount, code: str, address: str) -> Applican
     applicant cannot bind another one (ACCOUNT_BOUND_TO_OTHER); an unbound account that declared a
     different identity gives that declaration up. Limits: settings.BIND_ATTEMPTS tries in ten
     minutes per account and per client address (BIND_TOO_OFTEN), counted whatever the outcome.
-    Errors (field "code"): BIND_CODE_REQUIRED, BIND_CODE_WRONG, BIND_CODE_EXPIRED, BIND_CODE_USED.
+    Errors (field "code"): BIND_CODE_REQUIRED, BIND_CODE_WRONG, BIND_CODE_EXPIRED, BIND_CODE_USED; a
+    code a window revoked is BIND_CODE_WRONG, as a code that never existed (nothing tells the
+    holder of a leaked slip that it was real).
     Locks, in order: the account, the code, the applicant, the account that held it."""
     typed = normalise_binding_code(code)
     if not typed:
@@ -409,7 +417,7 @@ def account_bind(*, account: PortalAccount, code: str, address: str) -> Applican
         locked = PortalAccount.objects.select_for_update().get(pk=account.pk)
         row = BindingCode.objects.select_for_update().filter(code_digest__in=personal_digests(typed)).first()
         now = clock.now()
-        if row is None:
+        if row is None or row.revoked_at is not None:
             raise org_error("BIND_CODE_WRONG", "code")
         if row.used_at is not None:
             raise org_error("BIND_CODE_USED", "code")
@@ -434,3 +442,146 @@ def account_bind(*, account: PortalAccount, code: str, address: str) -> Applican
         locked.save(update_fields=["verified_at"])
     account.verified_at = now
     return applicant
+
+
+# --------------------------------------------------------------------------- the window's changes
+
+REASON_MAX = 200
+
+
+@dataclass(frozen=True)
+class BindingStatus:
+    """What the window shows of an applicant's portal binding: the account holding the applicant
+    (its number masked), whether a code bound it, and the current code's validity (never the code)."""
+
+    account: PortalAccount | None
+    account_mobile: str  # masked
+    bound_at: dt.datetime | None  # None: the account only declared the identity (not verified)
+    code_until: dt.datetime | None  # the current valid code's expiry, None when there is none
+    code_id: int | None  # the current valid code's row (to tell a resent form from a new one)
+
+
+def binding_status(*, applicant: Applicant) -> BindingStatus:
+    """The applicant's binding as the window shows it. Two queries."""
+    account = PortalAccount.objects.filter(user_id=applicant.user_id).first() if applicant.user_id else None
+    current = _binding_code_valid(applicant.pk)
+    return BindingStatus(
+        account=account,
+        account_mobile=account.masked_mobile if account is not None else "",
+        bound_at=account.verified_at if account is not None else None,
+        code_until=current.expires_at if current is not None else None,
+        code_id=current.pk if current is not None else None,
+    )
+
+
+def binding_reason_clean(reason: str) -> str:
+    """The reason a window gives for a binding change, in one line: control characters and runs of
+    spaces made one space; required, at most REASON_MAX characters (BINDING_REASON_*)."""
+    text = " ".join("".join(ch if ch.isprintable() else " " for ch in (reason or "")[:2000]).split())
+    if not text:
+        raise org_error("BINDING_REASON_REQUIRED", "reason")
+    if len(text) > REASON_MAX:
+        raise org_error("BINDING_REASON_TOO_LONG", "reason", max=REASON_MAX)
+    return text
+
+
+def _binding_change_checks(*, applicant: Applicant, actor: Staff, reason: str) -> str:
+    """The checks both window changes make, cheapest first: the reason, the actor's right, and
+    settings.BINDING_CHANGES_PER_HOUR changes an hour per member of staff (a stolen clerk's session
+    does not revoke a county's codes in a minute). Only an allowed, reasoned request is counted."""
+    reason = binding_reason_clean(reason)
+    if not may_change_binding(actor, applicant):
+        raise org_error("BINDING_CHANGE_NOT_ALLOWED")
+    if limits_reached((f"bindchg:s:{actor.pk}", settings.BINDING_CHANGES_PER_HOUR, 3600)):
+        raise org_error("BINDING_CHANGES_TOO_OFTEN")
+    return reason
+
+
+def _record(
+    *, kind: str, applicant: Applicant, account: PortalAccount | None, actor: Staff, reason: str
+) -> BindingChange:
+    return BindingChange.objects.create(
+        kind=kind,
+        applicant=applicant,
+        account=account,
+        account_label=mask_phone(account.mobile) if account is not None else "",
+        center_id=actor.center_id,
+        actor=actor.user,
+        actor_name=actor.name,
+        reason=reason,
+        at=clock.now(),
+    )
+
+
+def binding_code_reissue(*, applicant: Applicant, actor: Staff, reason: str) -> BindingCode:
+    """Revoke the applicant's valid binding code (a slip lost or seen by someone else) and issue a
+    new one (作废并重新生成), in one transaction with one `BindingChange` row (who, where, when,
+    why). The old code binds nothing from then on and fails as an unknown code does; the new one
+    is what the slip and the notices print. An applicant without a valid code simply gets one.
+    Errors: BINDING_REASON_* (reason), BINDING_CHANGE_NOT_ALLOWED, BINDING_CHANGES_TOO_OFTEN.
+    Locks, in `account_bind`'s order: the applicant's unused codes, then the applicant."""
+    reason = _binding_change_checks(applicant=applicant, actor=actor, reason=reason)
+    with transaction.atomic():
+        now = clock.now()
+        old = list(
+            BindingCode.objects.select_for_update()
+            .filter(applicant_id=applicant.pk, used_at=None, revoked_at=None, expires_at__gt=now)
+            .order_by("pk")
+        )
+        locked = Applicant.objects.select_for_update().get(pk=applicant.pk)
+        BindingCode.objects.filter(pk__in=[c.pk for c in old], used_at=None).update(
+            revoked_at=now, revoked_by=actor.user
+        )
+        account = PortalAccount.objects.filter(user_id=locked.user_id).first() if locked.user_id else None
+        _record(
+            kind=BindingChange.Kind.REISSUE, applicant=locked, account=account, actor=actor, reason=reason
+        )
+        return _binding_code_issue(applicant_id=locked.pk, source=BindingCode.Source.WINDOW, actor=actor.user)
+
+
+def account_unbind(*, applicant: Applicant, actor: Staff, reason: str) -> PortalAccount:
+    """Unbind the portal account from the applicant (bound by mistake, or the phone was lost): the
+    applicant no longer acts through it (`Applicant.user` emptied) and the account's `verified_at`
+    is cleared, so My cases (`cases.selectors.account_cases`) shows it none of the applicant's
+    cases; the account itself stays (its holder may bind again with a new code). One
+    `BindingChange` row records it. The unbound account is returned.
+    Errors: BINDING_REASON_* (reason), BINDING_CHANGE_NOT_ALLOWED, BINDING_CHANGES_TOO_OFTEN,
+    ACCOUNT_NOT_BOUND. Locks, in `account_bind`'s order: the applicant, then the account."""
+    reason = _binding_change_checks(applicant=applicant, actor=actor, reason=reason)
+    with transaction.atomic():
+        locked = Applicant.objects.select_for_update().get(pk=applicant.pk)
+        account = (
+            PortalAccount.objects.select_for_update().filter(user_id=locked.user_id).first()
+            if locked.user_id
+            else None
+        )
+        if account is None:
+            raise org_error("ACCOUNT_NOT_BOUND")
+        locked.user = None
+        locked.save(update_fields=["user"])
+        account.verified_at = None
+        account.save(update_fields=["verified_at"])
+        _record(kind=BindingChange.Kind.UNBIND, applicant=locked, account=account, actor=actor, reason=reason)
+    applicant.user = None
+    return account
+
+
+# --------------------------------------------------------------------------- retention
+
+
+def codes_prune(*, mobile_keep_days: int, binding_keep_days: int) -> dict[str, int]:
+    """Delete what no longer proves anything: verification codes expired (every code expires ten
+    minutes after it was sent, used or not) more than `mobile_keep_days` ago, and binding codes
+    that were never used and expired or were revoked more than `binding_keep_days` ago. A used
+    binding code stays: it records which account bound the applicant, and when. The window's
+    `BindingChange` rows stay too. The counts deleted."""
+    now = clock.now()
+    mobile_cutoff = now - dt.timedelta(days=mobile_keep_days)
+    binding_cutoff = now - dt.timedelta(days=binding_keep_days)
+    mobile, _ = MobileCode.objects.filter(expires_at__lt=mobile_cutoff).delete()
+    binding, _ = (
+        BindingCode.objects.filter(used_at=None)
+        .filter(Q(expires_at__lt=binding_cutoff) | Q(revoked_at__lt=binding_cutoff))
+        .delete()
+    )
+    return {"mobile_codes": mobile, "binding_codes": binding}

@@ -914,3 +914,6 @@ class JobAdmin(ViewOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("page"))
     def page(self, obj: Job) -> str:
         return format_html('<a href="{}">{}</a>', reverse(JOB_PAGES[obj.kind], args=[obj.uuid]), _("open"))
+
+
+from onewindow.org import accountadmin  # noqa: E402, F401  (portal accounts and codes)

@@ -80,6 +80,16 @@ MESSAGES = {
     "BIND_CODE_EXPIRED": _("This binding code has expired: ask a window for a new one."),
     "BIND_CODE_USED": _("This binding code has already been used: ask a window for a new one."),
     "BIND_TOO_OFTEN": _("Too many attempts: wait ten minutes and try again."),
+    "BINDING_CHANGE_NOT_ALLOWED": _(
+        "Only an intake or pickup clerk of a center that handles this applicant's cases may change "
+        "their portal binding."
+    ),
+    "BINDING_REASON_REQUIRED": _("Write down why (for example: the slip was lost)."),
+    "BINDING_REASON_TOO_LONG": _("The reason may be at most %(max)s characters."),
+    "BINDING_CHANGES_TOO_OFTEN": _(
+        "You have changed many portal bindings in the last hour; wait a while or ask a supervisor."
+    ),
+    "ACCOUNT_NOT_BOUND": _("No portal account is bound to this applicant."),
     "ACCOUNT_BOUND_TO_OTHER": _(
         "This account already acts for another applicant; one account acts for one applicant only."
     ),

@@ -512,6 +512,16 @@ class BindingCode(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # Revoked at a window (lost or leaked slip): binds nothing, as if it never existed.
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("revoked by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("binding code")
@@ -520,6 +530,52 @@ class BindingCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.applicant} · {self.issued_at:%Y-%m-%d}"
+
+
+class BindingChange(models.Model):
+    """What a window did to an applicant's portal binding (绑定变更记录): revoked the binding code
+    and issued a new one, or unbound the account. Who, at which center, when and why; append-only
+    (written by `org.accounts.binding_code_reissue` and `account_unbind`), read in the admin by the
+    center's supervisors. The account's number is kept masked only."""
+
+    class Kind(models.TextChoices):
+        REISSUE = "reissue", _("binding code revoked and issued anew")
+        UNBIND = "unbind", _("account unbound")
+
+    kind = models.CharField(_("what"), max_length=12, choices=Kind.choices)
+    applicant = models.ForeignKey(
+        Applicant, verbose_name=_("applicant"), on_delete=models.PROTECT, related_name="binding_changes"
+    )
+    account = models.ForeignKey(
+        PortalAccount,
+        verbose_name=_("portal account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    account_label = models.CharField(_("account (masked)"), max_length=32, blank=True)
+    center = models.ForeignKey(
+        ServiceCenter, verbose_name=_("center"), on_delete=models.PROTECT, related_name="+"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("done by"), on_delete=models.PROTECT, related_name="+"
+    )
+    actor_name = models.CharField(_("done by (name)"), max_length=150)
+    reason = models.CharField(_("reason"), max_length=200)
+    at = models.DateTimeField(_("time"))
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("binding change")
+        verbose_name_plural = _("binding changes")
+        indexes = [
+            models.Index(fields=["applicant", "-at"], name="org_bindingchange_applicant"),
+            models.Index(fields=["center", "-at"], name="org_bindingchange_center"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.at:%Y-%m-%d %H:%M}"
 
 
 def role_groups() -> dict[str, Group]:

@@ -39,6 +39,8 @@ from onewindow.core import clock
 from onewindow.core.fields import mask_name
 from onewindow.core.personal import PersonalDataError, personal_data_reveal, personal_fields, personal_masked
 from onewindow.org import selectors as org_selectors
+from onewindow.org.access import BINDING_ROLES
+from onewindow.org.accounts import binding_status
 from onewindow.org.models import Department, Staff
 from onewindow.workbench import caseforms as cf
 from onewindow.workbench.staff import staff_required
@@ -380,6 +382,8 @@ def case_context(
         "panel": build_panel(staff, case, tasks, events, bound),
         "pending_extension": _pending_extension(events),
         "error": error,
+        # The applicant's portal binding, for the clerks who print the slip and may change it.
+        "binding": binding_status(applicant=applicant) if staff.roles & BINDING_ROLES else None,
     }
 
 

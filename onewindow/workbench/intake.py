@@ -39,6 +39,8 @@ from onewindow.core import calendar, clock
 from onewindow.core.inputs import DocumentKind, form_check, normalise_document_number
 from onewindow.org import selectors as org_selectors
 from onewindow.org import services as org_services
+from onewindow.org.access import BINDING_ROLES
+from onewindow.org.accounts import BindingStatus, binding_status
 from onewindow.org.errors import OrgError
 from onewindow.org.models import Applicant, Role, ServiceCenter, Staff
 from onewindow.workbench.staff import staff_required
@@ -158,8 +160,24 @@ def find_applicant(request: HttpRequest, *, register_url: str) -> HttpResponse:
     return render(
         request,
         "workbench/intake/applicant.html",
-        _applicant_context(applicant, register_url, q=q, searched=bool(q), form={"id_number": q}),
+        _applicant_context(
+            applicant,
+            register_url,
+            q=q,
+            searched=bool(q),
+            form={"id_number": q},
+            binding=_binding(request, applicant),
+        ),
     )
+
+
+def _binding(request: HttpRequest, applicant: Applicant | None) -> BindingStatus | None:
+    """The applicant's portal binding for a clerk who may print the slip (and change the binding:
+    the binding page); None for anyone else, who is shown nothing of it."""
+    staff: Staff = request.staff  # type: ignore[attr-defined]
+    if applicant is None or not (staff.roles & BINDING_ROLES):
+        return None
+    return binding_status(applicant=applicant)
 
 
 @require_POST

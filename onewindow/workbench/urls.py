@@ -56,6 +56,7 @@ urlpatterns = [
     path("agent/applications/<str:number>/slip.pdf", agent.slip_pdf, name="agent_slip"),
     path("pickup/", pickup.pickup, name="pickup"),
     path("binding-slip/", binding.binding_slip, name="binding_slip"),
+    path("binding/", binding.binding_page, name="binding"),
     path("cases/<str:number>/binding-slip/", binding.case_binding_slip, name="case_binding_slip"),
     path("pickup/<str:number>/deliver/", pickup.pickup_deliver, name="pickup_deliver"),
     path("cases/", search.case_search, name="case_search"),

@@ -281,6 +281,7 @@ ROUTES: list[Route] = [
         method="POST",
     ),
     Route("binding_slip", roles=PICKUP_ROLES, method="POST"),  # 400 without the screen's applicant token
+    Route("binding", roles=PICKUP_ROLES, method="POST"),  # 400 without a token or a case number
     Route(
         "case_binding_slip",
         roles=PICKUP_ROLES,

@@ -26,6 +26,7 @@ from onewindow.org.errors import OrgError
 from onewindow.org.models import Applicant, BindingChange, BindingCode, MobileCode, PortalAccount, Role
 from tests.factories.cases import accepted_case, make_world
 from tests.factories.org import ApplicantFactory, ServiceCenterFactory, StaffFactory, with_id_check_digit
+from tests.threads import race
 
 pytestmark = pytest.mark.django_db
 
@@ -300,3 +301,50 @@ def test_the_prune_task_runs_with_the_settings(settings):
         expires_at=now - dt.timedelta(seconds=1),
     )
     assert codes_prune_task.call() == {"mobile_codes": 1, "binding_codes": 0}
+
+
+# ----------------------------------------------------------------------------- races (PostgreSQL)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_bind_racing_a_void_of_its_code_never_binds_with_a_voided_code():
+    for _ in range(3):
+        world = make_world()
+        accepted_case(world)
+        code = binding_code_current(applicant=world.applicant)
+        who = account(f"1380013{world.applicant.pk:04d}")
+        results = race(
+            [
+                lambda who=who, typed=code.code: bind(who, typed),
+                lambda w=world: binding_code_reissue(applicant=w.applicant, actor=w.clerk, reason="遗失"),
+            ]
+        )
+        code.refresh_from_db()
+        bound, issued = results
+        assert isinstance(issued, BindingCode), results
+        assert not (code.used_at is not None and code.revoked_at is not None), results
+        if isinstance(bound, Applicant):  # the bind came first: the void found the code used
+            assert code.used_at is not None and code.revoked_at is None
+        else:
+            assert isinstance(bound, OrgError) and bound.code == "BIND_CODE_WRONG"
+            assert (
+                code.revoked_at is not None and Applicant.objects.get(pk=world.applicant.pk).user_id is None
+            )
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_windows_unbinding_at_once_record_one_change():
+    world = make_world()
+    accepted_case(world)
+    bind(account(), binding_code_current(applicant=world.applicant).code)
+    results = race(
+        [
+            lambda s=s: account_unbind(applicant=world.applicant, actor=s, reason="手机丢失")
+            for s in (world.clerk, world.pickup)
+        ]
+    )
+    assert sum(isinstance(r, PortalAccount) for r in results) == 1, results
+    assert [r.code for r in results if isinstance(r, OrgError)] == ["ACCOUNT_NOT_BOUND"]
+    assert BindingChange.objects.count() == 1

@@ -41,7 +41,7 @@ from onewindow.org.accounts import (
     binding_reason_clean,
     binding_status,
 )
-from onewindow.org.errors import OrgError
+from onewindow.org.errors import OrgError, org_error
 from onewindow.org.models import Applicant, BindingCode, Role, Staff
 from onewindow.workbench.intake import _applicant as applicant_from_token
 from onewindow.workbench.intake import applicant_token
@@ -159,6 +159,9 @@ def binding_page(request: HttpRequest) -> HttpResponse:
         return _page(
             request, staff, applicant, carry, status=400, action=action, reason=reason, errors=errors
         )
+    if not may_change_binding(staff, applicant):  # no confirmation page for a change one may not make
+        errors = {"form": org_error("BINDING_CHANGE_NOT_ALLOWED").message}
+        return _page(request, staff, applicant, carry, status=403, errors=errors)
     if step == "confirm":
         return _page(request, staff, applicant, carry, confirm=action, action=action, reason=reason)
     if request.POST.get("expect", "") != _expected(

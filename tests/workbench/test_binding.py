@@ -32,11 +32,14 @@ def post(client, data, **extra):
     return client.post(URL, data, **ZH, **extra)
 
 
-def test_the_page_shows_the_bound_account_masked_and_offers_both_changes(client, world):
+def test_the_page_shows_the_bound_account_masked_and_offers_both_changes(
+    client, world, django_assert_max_num_queries
+):
     case = accepted_case(world)
     bound_account(world)
     sign_in(client, world.pickup)
-    response = post(client, {"case": case.number})
+    with django_assert_max_num_queries(8):
+        response = post(client, {"case": case.number})
     assert response.status_code == 200
     page = text(response)
     assert "138****8000" in page and "13800138000" not in response.content.decode()
@@ -223,3 +226,22 @@ def test_the_intake_panel_and_the_case_page_show_the_binding_to_the_slip_printin
     page = client.get(reverse("workbench:case", args=[case.number]), **ZH)
     assert page.status_code in (200, 404)
     assert 'data-testid="binding-manage"' not in page.content.decode()
+
+
+def test_a_clerk_of_another_center_holding_the_applicant_sees_the_binding_but_may_not_change_it(
+    client, world
+):
+    accepted_case(world)
+    bound_account(world)
+    stranger = StaffFactory(center=ServiceCenterFactory(), roles=[Role.INTAKE_CLERK])
+    sign_in(client, stranger)
+    token = applicant_token(world.applicant)  # found by ID number at the other center's window
+    page = post(client, {"applicant": token})
+    assert page.status_code == 200 and 'data-testid="binding-not-allowed"' in page.content.decode()
+    assert 'data-testid="form-reissue"' not in page.content.decode()
+    for step in ("confirm", "do"):
+        response = post(client, {"applicant": token, "action": "unbind", "step": step, "reason": "x"})
+        assert (
+            response.status_code == 403 and 'data-testid="binding-confirm"' not in response.content.decode()
+        )
+    assert not BindingChange.objects.exists() and PortalAccount.objects.get().verified_at is not None

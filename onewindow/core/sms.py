@@ -261,6 +261,7 @@ def sms_deliver(message_id: int) -> SmsMessage | None:
     the retry task) given the same message send it once; a message not due yet (its next try is
     later) is left alone. A message that expired before it could be sent is not sent (state
     expired, its text erased). A refusal no retry can change fails it for good; any other error
+    (a backend that raises something else counts as BACKEND_ERROR)
     keeps it queued with the next try's time, until settings.SMS_SEND_ATTEMPTS tries were made. The
     last error and the number of tries stay on the row (the admin shows them)."""
     chosen = backend()
@@ -283,7 +284,9 @@ def sms_deliver(message_id: int) -> SmsMessage | None:
         sms = Sms(mobile=message.mobile, text=message.text, purpose=message.purpose, params=message.params)
         try:
             message.provider_id = chosen.send(sms)[:100]
-        except SmsError as exc:
+        except Exception as exc:  # noqa: BLE001 - any failure is kept on the row and retried, bounded
+            if not isinstance(exc, SmsError):  # a backend's own bug or an unexpected library error
+                exc = SmsError("BACKEND_ERROR", f"{type(exc).__name__}: {exc}")
             message.error = str(exc)[:ERROR_MAX]
             if exc.code in PERMANENT_ERRORS or message.attempts >= settings.SMS_SEND_ATTEMPTS:
                 message.state = SmsMessage.State.FAILED

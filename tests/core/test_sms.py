@@ -350,3 +350,35 @@ def test_sent_texts_are_erased_after_the_retention_period_and_queued_ones_kept(s
     assert old.text == "" and old.params == {} and old.erased_at == start and old.state == "sent"
     assert old.masked_mobile == "138****8000"  # the row stays, the number still masked
     assert queued.text == "keep" and recent.text == "验证码 778899"
+
+
+class FlakyBackend:
+    """A backend with a bug that shows twice (not an SmsError), then sends."""
+
+    name = "flaky"
+    inline = False
+    keeps_text = False
+    calls = 0
+
+    def send(self, sms_):
+        type(self).calls += 1
+        if type(self).calls <= 2:
+            raise RuntimeError("connection pool exhausted")
+        return "ok-1"
+
+
+def test_a_backend_that_raises_anything_is_retried_like_a_refusal_and_bounded(settings):
+    settings.SMS_BACKEND = "tests.core.test_sms.FlakyBackend"
+    FlakyBackend.calls = 0
+    start = clock.now()
+    with clock.frozen(start):
+        message = sms.send(mobile="13800138000", text="x", purpose="signup_code", params={"code": "1"})
+        _worker()
+    message.refresh_from_db()
+    assert message.state == "queued" and message.attempts == 1
+    assert message.error == "BACKEND_ERROR: RuntimeError: connection pool exhausted"
+    for seconds in (31, 92):
+        with clock.frozen(start + dt.timedelta(seconds=seconds)):
+            _retry_tick()
+    message.refresh_from_db()
+    assert message.state == "sent" and message.attempts == 3 and message.provider_id == "ok-1"

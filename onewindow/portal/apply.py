@@ -36,7 +36,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from onewindow.cases import channels, files, selectors
 from onewindow.cases.errors import CaseError
 from onewindow.cases.models import Application, ApplicationMaterial, CaseState, MaterialFile
-from onewindow.cases.presenters import case_trail
+from onewindow.cases.presenters import citizen_trail
 from onewindow.cases.selectors import VersionPlan, version_plan
 from onewindow.catalog import selectors as catalog
 from onewindow.catalog.models import Bundle, DeliveryMethod, ServiceItem, ServiceItemVersion
@@ -521,7 +521,8 @@ def _status_context(applicant: Applicant, application: Application) -> dict[str,
             asked_rows.append({"code": code, "name": name, "files": new, "error": ""})
     trail = []
     for case in application.cases.all():
-        trail.append({"case": case, "lines": case_trail(events=selectors.case_timeline(case=case))})
+        # the applicant's trail, as in My cases: the window or department, never a member of staff
+        trail.append({"case": case, "lines": citizen_trail(events=selectors.case_timeline(case=case))})
     return {
         "application": application,
         "status": status,

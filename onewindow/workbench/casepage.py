@@ -204,6 +204,9 @@ def build_panel(
             return
         add(PanelItem(action, label, reason=why or reason, extra=extra), make)
 
+    # An accepted case waits for the window to hand it to the back office (every task of its
+    # procedure opens at once); the main action while it applies.
+    simple("route", _("Send to the back office"), lambda: cf.RouteForm(initial=initial))
     simple("opinion", _("Record an opinion"), lambda: cf.OpinionForm(initial=initial))
     stages = _stages(case) if case.state == CaseState.IN_PROGRESS else []
     if stages:
@@ -283,7 +286,7 @@ def build_panel(
         "complete", _("Complete the case"), lambda: cf.CompleteForm(initial=initial), reason=complete_reason
     )
     mains = [i for i in items if i.main and not i.reason] or [
-        i for i in items if i.action in ("decide", "complete") and not i.reason
+        i for i in items if i.action in ("route", "decide", "complete") and not i.reason
     ]
     if mains:
         mains[0].main = True
@@ -400,6 +403,7 @@ def case_page(request: HttpRequest, number: str) -> HttpResponse:
 # ----------------------------------------------------------------------------- actions
 
 FORMS: dict[str, type[cf.ActionForm]] = {
+    "route": cf.RouteForm,
     "task_claim": cf.ClaimForm,
     "task_complete": cf.TaskForm,
     "report_back": cf.TaskForm,
@@ -416,6 +420,7 @@ FORMS: dict[str, type[cf.ActionForm]] = {
     "complete": cf.CompleteForm,
 }
 DONE = {
+    "route": gettext_lazy("The case went to the back office: its departments' tasks are open."),
     "task_claim": gettext_lazy("You claimed the task."),
     "task_complete": gettext_lazy("Your opinion on the task is recorded."),
     "report_back": gettext_lazy("The case went back to the center that reported it."),
@@ -464,7 +469,9 @@ def run_action(staff: Staff, case: Case, action: str, data: dict[str, Any]) -> N
     """Take the action through the engine, after locking the case as the form saw it."""
     with transaction.atomic():
         case = services.case_lock_unchanged(case=case, event_count=data["seq"])
-        if action in ("task_claim", "task_complete", "report_back"):
+        if action == "route":
+            services.case_route(case=case, actor=staff)
+        elif action in ("task_claim", "task_complete", "report_back"):
             task = _task(case, data["task"])
             if action == "task_claim":
                 services.task_claim(task=task, actor=staff)

@@ -7,18 +7,13 @@ import pytest
 
 from onewindow.cases.models import Application, CaseEvent
 from onewindow.org.accounts import account_create
-from tests.e2e.conftest import COUNTER_SCREEN, SCREENSHOTS, sign_in
+from tests.e2e.conftest import COUNTER_SCREEN, PHONE, SCREENSHOTS, sign_in, upload
 from tests.factories.cases import make_world
 from tests.factories.org import with_id_check_digit
 from tests.portal.conftest import FIELDS, MATERIALS, PDF, PNG
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PASSWORD = "qiuju-daguansi-1992"
-PHONE = {"width": 390, "height": 844}
-
-
-def upload(name, body, mime):
-    return {"name": name, "mimeType": mime, "buffer": body}
 
 
 @pytest.mark.parametrize("device", ["desktop", "phone"])

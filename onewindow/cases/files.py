@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
@@ -165,6 +167,75 @@ def material_file_get(*, actor: Staff, pk: int) -> MaterialFile | None:
     if proxy_applications(agent=actor).filter(pk=row.application_id).exists():
         return row
     return None
+
+
+def material_files_of(*, application_id: int) -> list[MaterialFile]:
+    """Every file of an application, the replaced ones included (staff pages show them marked
+    with when they were replaced), in upload order; one query. For a page whose scope is
+    already checked: each link goes through `material_file_get` all the same."""
+    return list(
+        MaterialFile.objects.filter(application_id=application_id)
+        .only(
+            "pk",
+            "material_code",
+            "original_name",
+            "content_type",
+            "size",
+            "uploaded_at",
+            "superseded_at",
+            "superseded_by_id",
+        )
+        .order_by("pk")
+    )
+
+
+def material_files_current(*, application: Application) -> list[MaterialFile]:
+    """The files that count for the application's materials (not replaced), in upload order:
+    what the applicant sees."""
+    return list(application.files.filter(superseded_at__isnull=True).order_by("pk"))
+
+
+def material_files_supersede(
+    *,
+    application: Application,
+    code: str,
+    by: MaterialFile,
+    keep: Iterable[int] = (),
+    before: datetime | None = None,
+) -> int:
+    """A replacement `by` came for material `code` a one-time notice sent back: the files of the
+    material still current (those uploaded before the notice `before`, or all but `keep`) are
+    marked replaced by it, at its upload time. Nothing is deleted: the trail and the staff
+    pages keep them. The caller holds the application's lock. How many were marked."""
+    qs = MaterialFile.objects.filter(
+        application_id=application.pk, material_code=code, superseded_at__isnull=True
+    ).exclude(pk__in=[by.pk, *keep])
+    if before is not None:
+        qs = qs.filter(uploaded_at__lt=before)
+    return qs.update(superseded_at=by.uploaded_at, superseded_by=by)
+
+
+def material_file_unsupersede(*, removed: MaterialFile, since: datetime) -> None:
+    """A replacement not yet sent is removed: what it replaced is replaced by another file of the
+    material uploaded since the notice (`since`), or counts again when none is left."""
+    if removed.application_id is None:
+        return
+    other = (
+        MaterialFile.objects.filter(
+            application_id=removed.application_id,
+            material_code=removed.material_code,
+            superseded_at__isnull=True,
+            uploaded_at__gte=since,
+        )
+        .exclude(pk=removed.pk)
+        .order_by("pk")
+        .first()
+    )
+    replaced = MaterialFile.objects.filter(superseded_by_id=removed.pk)
+    if other is not None:
+        replaced.update(superseded_by=other, superseded_at=other.uploaded_at)
+    else:
+        replaced.update(superseded_by=None, superseded_at=None)
 
 
 def material_file_get_own(*, applicant: Applicant, pk: int) -> MaterialFile | None:

@@ -512,7 +512,7 @@ def _status_context(applicant: Applicant, application: Application) -> dict[str,
     asked = channels.supplement_asked(application)
     states = {c.state for c in application.cases.all()}
     by_code: dict[str, list[MaterialFile]] = {}
-    for f in application.files.order_by("pk"):
+    for f in files.material_files_current(application=application):  # a replaced file no longer shows
         by_code.setdefault(f.material_code, []).append(f)
     asked_rows = []
     if asked is not None:

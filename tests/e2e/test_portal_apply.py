@@ -109,6 +109,9 @@ def test_a_citizen_applies_online_answers_the_notice_and_the_clerk_accepts(
         sign_in(clerk, world.clerk.user.username)
     clerk.goto(f"/workbench/prereview/{number}/")
     assert clerk.locator("[data-testid=prereview-file]").count() == 3
+    # the licence sent back stays beside its replacement, marked 已退回/已替换
+    assert clerk.locator("[data-testid=prereview-file][data-file-state=superseded]").count() == 1
+    assert "已退回/已替换" in clerk.inner_text("[data-testid=prereview-material-licence]")
     if device == "desktop":
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         clerk.screenshot(path=str(SCREENSHOTS / "portal-apply-prereview.png"), full_page=True)

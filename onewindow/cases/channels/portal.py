@@ -401,7 +401,7 @@ def _states(application: Application) -> set[str]:
 
 
 def _files_held(application: Application, code: str, since: Any = None) -> int:
-    qs = application.files.filter(material_code=code)
+    qs = application.files.filter(material_code=code, superseded_at__isnull=True)
     if since is not None:
         qs = qs.filter(uploaded_at__gte=since)
     return qs.count()
@@ -454,6 +454,8 @@ def portal_material_upload(
         row.status = ApplicationMaterial.Status.RECEIVED
         row.received_at = clock.now()
         row.save(update_fields=["status", "received_at"])
+    if since is not None:  # a replacement of what the notice sent back: the old files stop counting
+        files.material_files_supersede(application=application, code=code, by=stored, before=since)
     return stored
 
 
@@ -474,6 +476,7 @@ def portal_material_remove(*, application: Application, actor: Applicant, file_i
         if asked is None or row.uploaded_at < asked.at:
             raise channel_error("NOT_A_DRAFT")
         draft = False
+        files.material_file_unsupersede(removed=row, since=asked.at)
     else:
         raise channel_error("NOT_A_DRAFT")
     code = row.material_code

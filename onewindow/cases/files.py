@@ -31,6 +31,7 @@ from onewindow.cases.errors import CaseError, case_error
 from onewindow.cases.models import Application, MaterialFile
 from onewindow.cases.selectors import case_list, proxy_applications
 from onewindow.core import clock
+from onewindow.org.access import scope_proxy_checked
 from onewindow.org.models import Applicant, Staff
 
 # The scan of the signed 容缺受理承诺书 is kept under this code (cases.actions.intake).
@@ -155,8 +156,10 @@ def material_files_attach(*, application: Application, file_ids: list[int], acto
 
 def material_file_get(*, actor: Staff, pk: int) -> MaterialFile | None:
     """The scan if `actor` may see it: an attached one when they may see one of its
-    application's cases (the case selectors' scope) or filed its application as a proxy
-    agent; a loose one only by who uploaded it."""
+    application's cases (the case selectors' scope), filed its application as a proxy
+    agent, or check it at the township above the agent's village station
+    (`org.access.scope_proxy_checked`: the hall's case is out of the township's case scope,
+    its scans are not); a loose one only by who uploaded it."""
     row = MaterialFile.objects.filter(pk=pk).first()
     if row is None:
         return None
@@ -165,6 +168,8 @@ def material_file_get(*, actor: Staff, pk: int) -> MaterialFile | None:
     if case_list(actor=actor).filter(application_id=row.application_id).exists():
         return row
     if proxy_applications(agent=actor).filter(pk=row.application_id).exists():
+        return row
+    if scope_proxy_checked(Application.objects.filter(pk=row.application_id), actor).exists():
         return row
     return None
 

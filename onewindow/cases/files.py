@@ -144,7 +144,7 @@ def material_file_store(
         raise
 
 
-def material_files_attach(*, application: Application, file_ids: list[int], actor: Staff) -> int:
+def material_files_attach(*, application: Application, file_ids: Iterable[int], actor: Staff) -> int:
     """Attach the scans `actor` uploaded (not yet attached) to the application their intake
     created, for materials the application asks for (and the signed commitment letter,
     COMMITMENT_CODE). Others' or attached files are left."""

@@ -389,6 +389,19 @@ def supplement_asked(application: Application) -> SupplementAsked | None:
     return SupplementAsked(materials=ordered, note="；".join(notes), at=at, needed=frozenset(needed))
 
 
+def supplement_waiting(application: Application) -> SupplementAsked:
+    """The newest notice of an application answered now (`supplement_asked`); when nothing
+    waits (answered already: a double click), TRANSITION_NOT_ALLOWED and nothing changes."""
+    asked = supplement_asked(application)
+    if asked is None:
+        raise case_error(
+            "TRANSITION_NOT_ALLOWED",
+            action=rules.action_label("supplement"),
+            state=_("no case waiting for supplement"),
+        )
+    return asked
+
+
 def _lock_own(application: Application, actor: Applicant) -> Application:
     """The applicant's own portal application, its row locked (application → case order)."""
     _check_citizen(actor)
@@ -496,13 +509,7 @@ def portal_supplement_submit(*, application: Application, actor: Applicant) -> l
     pre-review with one chained 'supplement' event each. Sent twice, the second finds nothing
     waiting (TRANSITION_NOT_ALLOWED) and changes nothing."""
     application = _lock_own(application, actor)
-    asked = supplement_asked(application)
-    if asked is None:
-        raise case_error(
-            "TRANSITION_NOT_ALLOWED",
-            action=rules.action_label("supplement"),
-            state=_("no case waiting for supplement"),
-        )
+    asked = supplement_waiting(application)
     handed = []
     for code, name in asked.materials:
         if _files_held(application, code, asked.at):

@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from onewindow.cases import rules, selectors, services
+from onewindow.cases import files, rules, selectors, services
 from onewindow.cases.errors import CaseError
 from onewindow.cases.models import ApplicationMaterial, Case, CaseMaterial, CaseState, CaseTask, MaterialFile
 from onewindow.cases.notices import commitment_record_text
@@ -302,7 +302,7 @@ def _materials(case: Case) -> list[CaseMaterial]:
         .order_by("requirement__order", "pk")
     )
     scans: dict[str, list[MaterialFile]] = {}
-    for scan in selectors.application_files(application_id=case.application_id):
+    for scan in files.material_files_of(application_id=case.application_id):
         scans.setdefault(scan.material_code, []).append(scan)
     today = clock.today()
     for row in rows:

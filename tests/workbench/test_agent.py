@@ -289,12 +289,25 @@ def test_the_agent_answers_a_one_time_notice_by_uploading_what_it_asks(client, d
     # a scan of a material the notice did not ask for is refused by the engine
     unknown = scan(client, "no_such_material")
     assert client.post(url, {"scans": [str(unknown)]}).status_code == 400
+    # a scan of a material of the application the notice did not list (the ID card) is refused
+    id_again = scan(client, "id_card")
+    refused = client.post(url, {"scans": [str(id_again)]})
+    assert refused.status_code == 400 and "一次性告知" in text(refused)
+    assert application.cases.get().state == CaseState.PENDING_SUPPLEMENT
+    old = MaterialFile.objects.get(application=application, material_code="licence")
     fresh = scan(client, "licence")
     assert client.post(url, {"scans": [str(fresh)]}).status_code == 302
     case = application.cases.get()
-    assert case.state == CaseState.SUBMITTED
+    # back to the hall's pre-review (the township has checked it), as an answer on the portal
+    assert case.state == CaseState.PREREVIEW
+    assert application in channels.prereview_waiting(actor=desk.world.clerk)
+    assert CaseEvent.objects.filter(case=case, action="supplement", data__prereview=True).exists()
     assert application.materials.get(code="licence").status == "received"
     assert MaterialFile.objects.get(pk=fresh).application_id == application.pk
+    old.refresh_from_db()
+    assert old.superseded_by_id == fresh and old.superseded_at is not None  # kept, marked, not counted
+    page = client.get(f"/workbench/agent/applications/{application.number}/").content.decode()
+    assert page.count('data-file-state="superseded"') == 1 and "supplement-submit" not in page
     assert client.post(url, {"scans": [str(scan(client, "licence"))]}).status_code == 400  # answered once
 
 

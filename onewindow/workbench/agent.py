@@ -26,7 +26,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from onewindow.cases import channels, files, services
-from onewindow.cases.documents import NoticeKind, render_notice
+from onewindow.cases.documents.notice import NoticeKind
+from onewindow.cases.documents.render import render_notice
 from onewindow.cases.errors import CaseError
 from onewindow.cases.models import Application, ApplicationMaterial, CaseEvent, CaseState
 from onewindow.cases.notices import proxy_slip_notice

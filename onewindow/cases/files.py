@@ -29,7 +29,8 @@ from django.utils.translation import gettext as _
 
 from onewindow.cases.errors import CaseError, case_error
 from onewindow.cases.models import Application, MaterialFile
-from onewindow.cases.selectors import case_list, proxy_applications
+from onewindow.cases.proxyselectors import proxy_applications
+from onewindow.cases.selectors import case_list
 from onewindow.core import clock
 from onewindow.org.access import scope_proxy_checked
 from onewindow.org.models import Applicant, Staff

@@ -38,8 +38,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from onewindow.cases import channels, files, selectors
 from onewindow.cases.errors import CaseError
 from onewindow.cases.models import Application, ApplicationMaterial, CaseState, MaterialFile
+from onewindow.cases.plans import VersionPlan, version_plan
 from onewindow.cases.presenters import citizen_trail
-from onewindow.cases.selectors import VersionPlan, version_plan
 from onewindow.catalog import selectors as catalog
 from onewindow.catalog.models import Bundle, DeliveryMethod, ServiceItem, ServiceItemVersion
 from onewindow.core.inputs import form_check

@@ -10,7 +10,7 @@ the hall asked; a one-time notice is answered here by uploading what it asks for
 The applicant lookup and registration, the item search, the unified form and the scans
 are the intake screen's (`workbench.intake`): the same code and partials, with the county
 hall above the station as the center. An agent sees only the applications they filed
-(`cases.selectors.proxy_applications`): anything else is a 404.
+(`cases.proxyselectors.proxy_applications`): anything else is a 404.
 """
 
 from __future__ import annotations
@@ -26,17 +26,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from onewindow.cases import channels, files, services
-from onewindow.cases.documents import NoticeKind, render_notice
+from onewindow.cases.documents.notice import NoticeKind
+from onewindow.cases.documents.render import render_notice
 from onewindow.cases.errors import CaseError
 from onewindow.cases.models import Application, CaseEvent, CaseState
 from onewindow.cases.notices import proxy_slip_notice
-from onewindow.cases.selectors import (
-    CaseCursor,
+from onewindow.cases.proxyselectors import (
     proxy_application_asked,
     proxy_application_get,
     proxy_application_page,
     proxy_counts,
 )
+from onewindow.cases.selectors import CaseCursor
 from onewindow.catalog import selectors as catalog
 from onewindow.catalog.models import DeliveryMethod, FormField
 from onewindow.core.inputs import DocumentKind

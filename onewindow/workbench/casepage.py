@@ -33,8 +33,8 @@ from onewindow.cases import files, rules, selectors, services
 from onewindow.cases.errors import CaseError
 from onewindow.cases.models import ApplicationMaterial, Case, CaseMaterial, CaseState, CaseTask, MaterialFile
 from onewindow.cases.notices import commitment_record_text
+from onewindow.cases.plans import version_plan
 from onewindow.cases.presenters import case_trail
-from onewindow.cases.selectors import version_plan
 from onewindow.core import clock
 from onewindow.core.fields import mask_name
 from onewindow.core.personal import PersonalDataError, personal_data_reveal, personal_fields, personal_masked

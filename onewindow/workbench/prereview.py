@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET, require_POST
 from onewindow.cases import channels, files, selectors, services
 from onewindow.cases.errors import CaseError
 from onewindow.cases.models import Application, Case
+from onewindow.cases.plans import version_plan
 from onewindow.core.fields import mask_name
 from onewindow.core.personal import personal_fields, personal_masked
 from onewindow.org.models import Role, Staff
@@ -129,7 +130,7 @@ def _form_rows(application: Application) -> list[dict[str, str]]:
     rows = []
     seen: set[str] = set()
     for case in cases:
-        for f in selectors.version_plan(case.version_id).form_fields:
+        for f in version_plan(case.version_id).form_fields:
             if f.key in seen:
                 continue
             seen.add(f.key)

@@ -14,7 +14,7 @@ import pytest
 
 from onewindow.cases import services
 from onewindow.cases.models import Case
-from onewindow.cases.selectors import version_plan_cache_clear
+from onewindow.cases.plans import version_plan_cache_clear
 from onewindow.core import clock
 from onewindow.org.models import Role, ServiceCenter
 from tests.e2e.conftest import action, agree, sign_in, switch_to, top

@@ -24,7 +24,7 @@ from pypdf import PdfWriter
 
 from onewindow.cases import services
 from onewindow.cases.models import Case
-from onewindow.cases.selectors import version_plan_cache_clear
+from onewindow.cases.plans import version_plan_cache_clear
 from onewindow.catalog.search import search_keys_refresh
 from tests.e2e.conftest import PHONE, action, agree, pdf_text, screenshot, sign_in, top, upload
 from tests.factories.cases import SITUATION_MATERIALS, SITUATION_QUESTIONS, make_world, submit

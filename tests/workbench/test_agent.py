@@ -101,10 +101,10 @@ def test_the_home_lists_state_and_what_was_asked_in_a_fixed_number_of_queries(
 
 
 def test_the_home_pages_by_keyset_and_a_malformed_cursor_is_the_first_page(client, desk, monkeypatch):
-    from onewindow.cases import selectors
+    from onewindow.cases import proxyselectors
 
-    monkeypatch.setattr(selectors, "AGENT_PAGE", 2)
-    monkeypatch.setattr(selectors.proxy_application_page, "__kwdefaults__", {"after": None, "size": 2})
+    monkeypatch.setattr(proxyselectors, "AGENT_PAGE", 2)
+    monkeypatch.setattr(proxyselectors.proxy_application_page, "__kwdefaults__", {"after": None, "size": 2})
     sign_in(client, desk.agent)
     made = [filed(client, desk, idempotency_key=f"page-{n}") for n in range(3)]
     html = client.get("/workbench/").content.decode()
@@ -347,7 +347,7 @@ def test_the_agent_registers_a_new_villager_with_the_intake_code(client, desk):
 
 
 def test_the_agent_answers_the_items_situation_questions_and_the_application_keeps_them(client, desk):
-    from onewindow.cases.selectors import version_plan_cache_clear
+    from onewindow.cases.plans import version_plan_cache_clear
     from onewindow.catalog.models import SituationQuestion
 
     SituationQuestion.objects.create(

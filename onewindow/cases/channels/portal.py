@@ -37,7 +37,7 @@ from onewindow.cases.models import (
     Channel,
     MaterialFile,
 )
-from onewindow.cases.selectors import version_plan
+from onewindow.cases.plans import version_plan
 from onewindow.catalog.models import Bundle, ServiceItem, ServiceItemVersion
 from onewindow.core import clock
 from onewindow.org.models import Applicant, ServiceCenter

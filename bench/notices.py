@@ -1,4 +1,4 @@
-"""PDF notices: `documents.render_notice` for every notice kind, cold and warm.
+"""PDF notices: `documents.render.render_notice` for every notice kind, cold and warm.
 
 The renderer needs no database (the engine hands it plain dataclasses), so this benchmark
 configures Django and touches no database. It measures, on one thread with
@@ -34,7 +34,13 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def _notices() -> list:
-    from onewindow.cases.documents import MaterialStatus, Notice, NoticeKind, NoticeMaterial, NoticeParty
+    from onewindow.cases.documents.notice import (
+        MaterialStatus,
+        Notice,
+        NoticeKind,
+        NoticeMaterial,
+        NoticeParty,
+    )
 
     base = {
         "case_number": "AHX-20261123-0007",
@@ -100,11 +106,11 @@ def _notices() -> list:
 
 
 def _font_description() -> str:
-    from onewindow.cases import documents
+    from onewindow.cases.documents import render
 
-    fonts = getattr(documents, "notice_fonts", None)
+    fonts = getattr(render, "notice_fonts", None)
     if fonts is None:  # the renderer before decision 0012
-        return f"font: {getattr(documents, 'FONT', '?')} (not embedded)"
+        return f"font: {getattr(render, 'FONT', '?')} (not embedded)"
     return "font: " + fonts().describe()
 
 
@@ -113,7 +119,7 @@ def main(size: int) -> None:
     import django
 
     django.setup()
-    from onewindow.cases.documents import render_notice, render_notices
+    from onewindow.cases.documents.render import render_notice, render_notices
 
     notices = _notices()
     start = time.perf_counter()

@@ -10,10 +10,19 @@ one wrong or missing character, a code, a keyword, punctuation and spaces) are r
 `item_search_public` and through the search page, and 200 guide pages are opened, each
 timed alone. Targets: search p99 < 50 ms (issue 10), guide page p99 < 300 ms (the
 workbench's page budget, docs/decisions/0013-workbench-foundation.md).
+
+My cases: the demo county is loaded into the same database (`load_demo`) and grown by the
+case generator (`generate_cases`, BENCH_PORTAL_CASES cases, default 10,000; the copies keep
+their applicants, so a busy applicant has ~100 cases). A portal account is bound to the
+applicant with the most cases through a window binding code, signs in through the real
+sign-in page (/account/login/), and opens its list (/my/cases/, every page by its keyset
+link) and 200 of its case pages, each timed alone. Target: p99 < 300 ms, the same budget.
 """
 
 import os
 import random
+import re
+import tempfile
 import time
 
 from bench import common
@@ -111,7 +120,71 @@ def _percentiles(samples: list[float]) -> str:
     )
 
 
+DEFAULT_CASES = 10_000
+
+
+def my_cases(client_class: type, cases: int) -> dict[str, list[float]]:
+    """Time My cases for an account bound to the busiest applicant, after `cases` more cases."""
+    from django.core.management import call_command
+    from django.db.models import Count
+
+    from onewindow.cases.models import Case
+    from onewindow.org.accounts import account_bind, account_create, binding_code_current
+    from onewindow.org.models import Applicant
+
+    started = time.perf_counter()
+    call_command("load_demo", verbosity=0)
+    call_command("trail_keygen", if_missing=True, verbosity=0)
+    call_command("generate_cases", count=cases, verbosity=0)
+    busiest = (
+        Case.objects.values("application__applicant_id")
+        .annotate(n=Count("id"))
+        .order_by("-n", "application__applicant_id")
+        .first()
+    )
+    assert busiest is not None
+    applicant = Applicant.objects.get(pk=busiest["application__applicant_id"])
+    print(
+        f"my cases: demo county + {cases} generated cases in {time.perf_counter() - started:.0f} s; "
+        f"{Case.objects.count()} cases, the busiest applicant has {busiest['n']}"
+    )
+    mobile, password = "13900001234", "bench-Portal-2026"
+    account = account_create(mobile=mobile, password=password)
+    account_bind(account=account, code=binding_code_current(applicant=applicant).code, address="127.0.0.1")
+    client = client_class()
+    response = client.post("/account/login/", {"username": mobile, "password": password})
+    assert response.status_code == 302, "the bench account could not sign in"
+
+    lists: list[float] = []
+    numbers: list[str] = []
+    path = "/my/cases/"
+    while path:
+        t = time.perf_counter()
+        response = client.get(path)
+        lists.append(time.perf_counter() - t)
+        assert response.status_code == 200
+        html = response.content.decode()
+        numbers += re.findall(r'href="/my/cases/([A-Z0-9_-]+)/"', html)
+        following = re.search(r'href="\?after=([^"]+)"', html)
+        path = f"/my/cases/?after={following.group(1)}" if following else ""
+    assert len(set(numbers)) == busiest["n"], "the list did not show every case of the applicant"
+    for _ in range(max(0, 100 - len(lists))):  # the first page again, to have enough samples
+        t = time.perf_counter()
+        assert client.get("/my/cases/").status_code == 200
+        lists.append(time.perf_counter() - t)
+    pages: list[float] = []
+    rng = random.Random(20261202)
+    for number in [rng.choice(numbers) for _ in range(200)]:
+        t = time.perf_counter()
+        response = client.get(f"/my/cases/{number}/")
+        pages.append(time.perf_counter() - t)
+        assert response.status_code == 200
+    return {"list": lists, "case": pages}
+
+
 def main(size: int) -> None:
+    # The demo's trail keys and checkpoints, files and secret key go to a throwaway directory.
+    os.environ.setdefault("ONEWINDOW_DATA_DIR", tempfile.mkdtemp(prefix="onewindow-bench-data-"))
     common.setup()
     print(common.environment())
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
@@ -222,6 +295,11 @@ def main(size: int) -> None:
     print(f"search page /services/?q= (200, whole request in-process): {_percentiles(page)}")
     print(f"guide page /services/<code>/ (200): {_percentiles(guide)}")
     print(f"browse page /services/?page= (50): {_percentiles(browse)}")
+    print(f"load average after the search: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    mine = my_cases(Client, int(os.environ.get("BENCH_PORTAL_CASES", DEFAULT_CASES)))
+    print("what: a bound account's My cases; target p99 < 300 ms (the workbench's page budget)")
+    print(f"my cases list /my/cases/ (every page, then the first): {_percentiles(mine['list'])}")
+    print(f"my case page /my/cases/<number>/ (200): {_percentiles(mine['case'])}")
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     p99 = sorted(selector)[int(0.99 * len(selector))] * 1000
     common.report("portal_search_p99", p99, "ms", "< 50 ms on 5,000 items")

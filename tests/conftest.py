@@ -1,7 +1,7 @@
 import pytest
 from django.db import connection
 
-from onewindow.cases.selectors import version_plan_cache_clear
+from onewindow.cases.plans import version_plan_cache_clear
 from onewindow.core.calendar import calendar_reload
 
 

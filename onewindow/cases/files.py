@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
@@ -27,8 +29,10 @@ from django.utils.translation import gettext as _
 
 from onewindow.cases.errors import CaseError, case_error
 from onewindow.cases.models import Application, MaterialFile
-from onewindow.cases.selectors import case_list, proxy_applications
+from onewindow.cases.proxyselectors import proxy_applications
+from onewindow.cases.selectors import case_list
 from onewindow.core import clock
+from onewindow.org.access import scope_proxy_checked
 from onewindow.org.models import Applicant, Staff
 
 # The scan of the signed 容缺受理承诺书 is kept under this code (cases.actions.intake).
@@ -141,7 +145,7 @@ def material_file_store(
         raise
 
 
-def material_files_attach(*, application: Application, file_ids: list[int], actor: Staff) -> int:
+def material_files_attach(*, application: Application, file_ids: Iterable[int], actor: Staff) -> int:
     """Attach the scans `actor` uploaded (not yet attached) to the application their intake
     created, for materials the application asks for (and the signed commitment letter,
     COMMITMENT_CODE). Others' or attached files are left."""
@@ -153,8 +157,10 @@ def material_files_attach(*, application: Application, file_ids: list[int], acto
 
 def material_file_get(*, actor: Staff, pk: int) -> MaterialFile | None:
     """The scan if `actor` may see it: an attached one when they may see one of its
-    application's cases (the case selectors' scope) or filed its application as a proxy
-    agent; a loose one only by who uploaded it."""
+    application's cases (the case selectors' scope), filed its application as a proxy
+    agent, or check it at the township above the agent's village station
+    (`org.access.scope_proxy_checked`: the hall's case is out of the township's case scope,
+    its scans are not); a loose one only by who uploaded it."""
     row = MaterialFile.objects.filter(pk=pk).first()
     if row is None:
         return None
@@ -164,7 +170,78 @@ def material_file_get(*, actor: Staff, pk: int) -> MaterialFile | None:
         return row
     if proxy_applications(agent=actor).filter(pk=row.application_id).exists():
         return row
+    if scope_proxy_checked(Application.objects.filter(pk=row.application_id), actor).exists():
+        return row
     return None
+
+
+def material_files_of(*, application_id: int) -> list[MaterialFile]:
+    """Every file of an application, the replaced ones included (staff pages show them marked
+    with when they were replaced), in upload order; one query. For a page whose scope is
+    already checked: each link goes through `material_file_get` all the same."""
+    return list(
+        MaterialFile.objects.filter(application_id=application_id)
+        .only(
+            "pk",
+            "material_code",
+            "original_name",
+            "content_type",
+            "size",
+            "uploaded_at",
+            "superseded_at",
+            "superseded_by_id",
+        )
+        .order_by("pk")
+    )
+
+
+def material_files_current(*, application: Application) -> list[MaterialFile]:
+    """The files that count for the application's materials (not replaced), in upload order:
+    what the applicant sees."""
+    return list(application.files.filter(superseded_at__isnull=True).order_by("pk"))
+
+
+def material_files_supersede(
+    *,
+    application: Application,
+    code: str,
+    by: MaterialFile,
+    keep: Iterable[int] = (),
+    before: datetime | None = None,
+) -> int:
+    """A replacement `by` came for material `code` a one-time notice sent back: the files of the
+    material still current (those uploaded before the notice `before`, or all but `keep`) are
+    marked replaced by it, at its upload time. Nothing is deleted: the trail and the staff
+    pages keep them. The caller holds the application's lock. How many were marked."""
+    qs = MaterialFile.objects.filter(
+        application_id=application.pk, material_code=code, superseded_at__isnull=True
+    ).exclude(pk__in=[by.pk, *keep])
+    if before is not None:
+        qs = qs.filter(uploaded_at__lt=before)
+    return qs.update(superseded_at=by.uploaded_at, superseded_by=by)
+
+
+def material_file_unsupersede(*, removed: MaterialFile, since: datetime) -> None:
+    """A replacement not yet sent is removed: what it replaced is replaced by another file of the
+    material uploaded since the notice (`since`), or counts again when none is left."""
+    if removed.application_id is None:
+        return
+    other = (
+        MaterialFile.objects.filter(
+            application_id=removed.application_id,
+            material_code=removed.material_code,
+            superseded_at__isnull=True,
+            uploaded_at__gte=since,
+        )
+        .exclude(pk=removed.pk)
+        .order_by("pk")
+        .first()
+    )
+    replaced = MaterialFile.objects.filter(superseded_by_id=removed.pk)
+    if other is not None:
+        replaced.update(superseded_by=other, superseded_at=other.uploaded_at)
+    else:
+        replaced.update(superseded_by=None, superseded_at=None)
 
 
 def material_file_get_own(*, applicant: Applicant, pk: int) -> MaterialFile | None:

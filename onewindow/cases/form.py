@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from onewindow.cases.errors import CaseError
-from onewindow.cases.selectors import VersionPlan
+from onewindow.cases.plans import VersionPlan
 from onewindow.core.errors import InputInvalid
 from onewindow.core.inputs import form_validate
 from onewindow.core.personal import looks_personal

@@ -212,6 +212,17 @@ class MaterialFile(models.Model):
         related_name="+",
     )
     uploaded_at = models.DateTimeField(_("uploaded at"))
+    # A file of a material a one-time notice sent back, once a replacement came (cases.files
+    # `material_files_supersede`): kept for the trail, no longer counted for the material.
+    superseded_at = models.DateTimeField(_("replaced at"), null=True, blank=True)
+    superseded_by = models.ForeignKey(
+        "self",
+        verbose_name=_("replaced by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["pk"]
@@ -222,7 +233,12 @@ class MaterialFile(models.Model):
                 condition=Q(uploaded_by__isnull=False, uploaded_by_applicant__isnull=True)
                 | Q(uploaded_by__isnull=True, uploaded_by_applicant__isnull=False),
                 name="material_file_one_uploader",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(superseded_at__isnull=True, superseded_by__isnull=True)
+                | Q(superseded_at__isnull=False, superseded_by__isnull=False),
+                name="material_file_superseded_both",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,6 +1,6 @@
-"""Build the `documents.Notice` of a case (or of an application) from its rows and events.
+"""Build the `documents.notice.Notice` of a case (or of an application) from its rows and events.
 
-The renderer (`documents.py`) knows nothing about models; the engine's events carry what a
+The renderer (`cases/documents/`) knows nothing about models; the engine's events carry what a
 notice prints (docs/cases.md, "Events a notice or report can rely on"). Each function reads
 a fixed number of queries whatever the number of materials or events, and dates the notice
 by the event it documents, so printing the same notice twice gives the same paper.
@@ -24,7 +24,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from onewindow.cases.documents import (
+from onewindow.cases.documents.notice import (
     MaterialStatus,
     Notice,
     NoticeKind,
@@ -54,7 +54,7 @@ MESSAGES = {
     "NOTHING_TO_SUPPLEMENT": gettext_lazy("Application %(application)s is not missing any material."),
 }
 
-# Notice wording is Chinese by regulation (see documents.py): the form and copies column.
+# Notice wording is Chinese by regulation (see cases/documents/): the form and copies column.
 FORM_TEXT = {
     MaterialRequirement.Form.ORIGINAL: "原件",
     MaterialRequirement.Form.COPY: "复印件",

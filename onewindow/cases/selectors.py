@@ -1,8 +1,7 @@
 """Reads of applications, cases, tasks and events, each scoped to the actor asking.
 
-Also the in-process plan of a published item version (`version_plan`): its limits,
-materials and procedure, read once per process and version, because a published version
-never changes and the engine needs it on every route and task transition.
+The plan of a published item version is `cases.plans`, the home pages' counts `cases.counts`,
+a proxy agent's own applications `cases.proxyselectors`.
 """
 
 from __future__ import annotations
@@ -10,15 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 import secrets
-import threading
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
-from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -33,187 +29,15 @@ from onewindow.cases.models import (
     CaseState,
     CaseTask,
     Channel,
-    MaterialFile,
     ToleranceCommitment,
 )
-from onewindow.catalog.models import (
-    DeliveryMethod,
-    MaterialRequirement,
-    Procedure,
-    ServiceItem,
-    ServiceItemVersion,
-    SituationQuestion,
-    Stage,
-    StageTask,
-)
-from onewindow.catalog.selectors import Question, material_applies, question_of
+from onewindow.catalog.models import ServiceItem
 from onewindow.core import clock
 from onewindow.core.errors import FIELD_INVALID, OUT_OF_RANGE, FieldError
 from onewindow.core.inputs import Choice, DateValue, Integer, Schema, YesNo, input_check, refused
 from onewindow.core.models import Job
-from onewindow.core.personal import field_is_personal
 from onewindow.org.access import scope_applications, scope_by_center, scope_cases
 from onewindow.org.models import Applicant, Department, PortalAccount, Staff
-
-# --------------------------------------------------------------------------- version plans
-
-
-@dataclass(frozen=True)
-class TaskPlan:
-    stage_task_id: int
-    name: str
-    action: str
-    department_id: int
-    role: str
-    limit_days: int
-
-
-@dataclass(frozen=True)
-class StagePlan:
-    order: int
-    name: str
-    tasks: tuple[TaskPlan, ...]
-
-
-@dataclass(frozen=True)
-class MaterialPlan:
-    requirement_id: int
-    code: str
-    name: str
-    required: bool
-    tolerable: bool
-    tolerance_days: int
-    # The 情形 it applies under ((question, (choices…)), …); empty: always.
-    applies_when: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    commitment_allowed: bool = False
-
-
-@dataclass(frozen=True)
-class FieldPlan:
-    key: str
-    label: str
-    kind: str
-    required: bool
-    choices: tuple[str, ...]
-    personal: bool = False  # the answer is personal data: stored encrypted (cases.form.form_columns)
-
-
-@dataclass(frozen=True)
-class VersionPlan:
-    id: int
-    item_id: int
-    item_name: str
-    center_id: int
-    department_id: int
-    case_kind: str
-    limit_unit: str
-    promised_limit_days: int
-    legal_limit_days: int
-    delivery_methods: tuple[str, ...]
-    materials: tuple[MaterialPlan, ...]
-    stages: tuple[StagePlan, ...]  # only stages with at least one task, in order
-    form_fields: tuple[FieldPlan, ...] = ()
-    questions: tuple[Question, ...] = ()
-
-    def materials_for(self, answers: Mapping[str, str]) -> tuple[MaterialPlan, ...]:
-        """The materials that apply under these (checked) 情形 answers: the catalog's rule."""
-        return tuple(m for m in self.materials if material_applies(dict(m.applies_when), answers))
-
-    def stage(self, order: int) -> StagePlan | None:
-        for s in self.stages:
-            if s.order == order:
-                return s
-        return None
-
-    def next_stage(self, order: int) -> StagePlan | None:
-        for s in self.stages:
-            if s.order > order:
-                return s
-        return None
-
-
-_plans: dict[int, VersionPlan] = {}
-_plans_lock = threading.Lock()
-
-
-def version_plan(version_id: int) -> VersionPlan:
-    """The plan of a version; memoised per process once the version is frozen (published or retired)."""
-    plan = _plans.get(version_id)
-    if plan is not None:
-        return plan
-    version = ServiceItemVersion.objects.select_related("item").get(pk=version_id)
-    materials = tuple(
-        MaterialPlan(
-            m.pk,
-            m.code,
-            m.name,
-            m.required,
-            m.tolerable,
-            m.tolerance_days,
-            tuple((q, tuple(c)) for q, c in (m.applies_when or {}).items()),
-            m.commitment_allowed,
-        )
-        for m in version.materials.order_by("order", "id")
-    )
-    questions = tuple(question_of(q) for q in version.questions.order_by("order", "id"))
-    form_fields = tuple(
-        FieldPlan(
-            f.key, f.label, f.kind, f.required, tuple(str(c) for c in f.choices or ()), field_is_personal(f)
-        )
-        for f in version.form_fields.order_by("order", "id")
-    )
-    stages: list[StagePlan] = []
-    procedure = getattr(version, "procedure", None)  # reverse one-to-one: None when there is none
-    if procedure is not None:
-        for stage in procedure.stages.prefetch_related("tasks").order_by("order"):
-            tasks = tuple(
-                TaskPlan(t.pk, t.name, t.action, t.department_id, t.role, t.limit_days)
-                for t in sorted(stage.tasks.all(), key=lambda t: t.pk)
-            )
-            if tasks:
-                stages.append(StagePlan(stage.order, stage.name, tasks))
-    plan = VersionPlan(
-        id=version.pk,
-        item_id=version.item_id,
-        item_name=version.item.name,
-        center_id=version.item.center_id,
-        department_id=version.item.department_id,
-        case_kind=version.case_kind,
-        limit_unit=version.limit_unit,
-        promised_limit_days=version.promised_limit_days,
-        legal_limit_days=version.legal_limit_days,
-        delivery_methods=tuple(version.delivery_methods or ()),
-        materials=materials,
-        stages=tuple(stages),
-        form_fields=form_fields,
-        questions=questions,
-    )
-    if version.is_frozen:
-        with _plans_lock:
-            _plans[version_id] = plan
-    return plan
-
-
-def version_plan_cache_clear() -> None:
-    """Forget every memoised plan (tests that reuse ids after a rollback; catalog reloads)."""
-    with _plans_lock:
-        _plans.clear()
-
-
-def _forget_plans(sender: Any, **kwargs: Any) -> None:
-    version_plan_cache_clear()
-
-
-# Cache invalidation, not business logic: a published version never changes, but ids come
-# back after a rolled-back transaction (SQLite reuses the largest rowid), so any catalog row
-# a plan is made of being saved or deleted in this process empties the memo. Rare in
-# production (publishing), constant in tests, where it keeps plans from leaking between them.
-for _model in (ServiceItemVersion, MaterialRequirement, SituationQuestion, Procedure, Stage, StageTask):
-    post_save.connect(_forget_plans, sender=_model, dispatch_uid=f"cases.forget_plans.{_model.__name__}")
-    post_delete.connect(
-        _forget_plans, sender=_model, dispatch_uid=f"cases.forget_plans.del.{_model.__name__}"
-    )
-
 
 # --------------------------------------------------------------------------- scoping
 
@@ -581,166 +405,6 @@ def task_list(
     )
 
 
-# --------------------------------------------------------------------------- counts (the home pages)
-#
-# Each function is ONE aggregate query over the rows the actor sees (`org.access.scope_cases`,
-# one SQL filter), whatever the number of cases: the home pages show them to every member of
-# staff on every visit. "Soon" is decided by the caller (the workbench's yellow light).
-
-# Cases not yet finished: from waiting at the window to decided, and completed but not yet
-# delivered (drafts and the final states are not work anyone still owes).
-UNFINISHED_STATES = (
-    CaseState.SUBMITTED,
-    CaseState.PREREVIEW,
-    CaseState.PENDING_SUPPLEMENT,
-    *OPEN_STATES,
-    CaseState.COMPLETED,
-)
-ONLINE_CHANNELS = (Channel.PORTAL, Channel.PROXY)
-TOP_ITEMS = 10
-
-
-def intake_counts(*, actor: Staff, today: dt.date | None = None) -> dict[str, int]:
-    """The intake clerk's day at their own center: cases accepted today (by anyone, by the clerk),
-    waiting at the window (submitted), waiting for a supplement, and the online (portal and
-    proxy) applications waiting for pre-review. One query.
-
-    It reads only the rows that can count (accepted today, or in one of the three waiting
-    states), through the (center, accepted_at) and (center, state, deadline) indexes: an
-    aggregate over every case of the center took 2.4 s at 363,000 cases (bench pages)."""
-    start = _day_start(today or clock.today())
-    end = start + dt.timedelta(days=1)
-    today_q = Q(accepted_at__gte=start, accepted_at__lt=end)
-    waiting_states = (CaseState.SUBMITTED, CaseState.PENDING_SUPPLEMENT, CaseState.PREREVIEW)
-    qs = scope_cases(
-        Case.objects.filter(Q(center_id=actor.center_id) & (today_q | Q(state__in=waiting_states))), actor
-    )
-    counts: dict[str, int] = qs.aggregate(
-        accepted_today=Count("pk", filter=today_q),
-        accepted_today_by_me=Count("pk", filter=today_q & Q(accepted_by_id=actor.pk)),
-        waiting=Count("pk", filter=Q(state=CaseState.SUBMITTED)),
-        pending_supplement=Count("pk", filter=Q(state=CaseState.PENDING_SUPPLEMENT)),
-        prereview=Count(
-            "application_id",
-            distinct=True,
-            filter=Q(state=CaseState.PREREVIEW, application__channel__in=ONLINE_CHANNELS),
-        ),
-    )
-    return counts
-
-
-def task_counts(*, actor: Staff, soon_before: dt.datetime) -> dict[str, int]:
-    """The approver's department inbox: open (unclaimed) tasks, those claimed by the actor, and
-    of all unfinished ones those due before `soon_before` and those already overdue. One query."""
-    if actor.department_id is None:
-        return dict.fromkeys(("open", "claimed_by_me", "claimed_by_others", "due_soon", "overdue"), 0)
-    now = clock.now()
-    qs = scope_cases(
-        CaseTask.objects.filter(
-            department_id=actor.department_id, state__in=[CaseTask.State.OPEN, CaseTask.State.CLAIMED]
-        ),
-        actor,
-        prefix="case__",
-    )
-    counts: dict[str, int] = qs.aggregate(
-        open=Count("pk", filter=Q(state=CaseTask.State.OPEN)),
-        claimed_by_me=Count("pk", filter=Q(state=CaseTask.State.CLAIMED, assignee_id=actor.pk)),
-        claimed_by_others=Count("pk", filter=Q(state=CaseTask.State.CLAIMED) & ~Q(assignee_id=actor.pk)),
-        due_soon=Count("pk", filter=Q(due_at__gte=now, due_at__lt=soon_before)),
-        overdue=Count("pk", filter=Q(due_at__lt=now)),
-    )
-    return counts
-
-
-def department_case_counts(*, actor: Staff, soon_before: dt.datetime) -> dict[str, int]:
-    """The chief representative's department: cases ready for the decision (every task of the
-    stage done), decided but not completed, suspended, and among the running ones those due
-    before `soon_before` and those past the promised deadline. One query."""
-    if actor.department_id is None:
-        return dict.fromkeys(("ready_to_decide", "decided", "suspended", "due_soon", "overdue"), 0)
-    now = clock.now()
-    running = Q(state__in=OPEN_STATES)
-    qs = scope_cases(Case.objects.filter(department_id=actor.department_id, state__in=OPEN_STATES), actor)
-    counts: dict[str, int] = qs.aggregate(
-        ready_to_decide=Count("pk", filter=Q(state=CaseState.IN_PROGRESS, open_tasks=0)),
-        decided=Count("pk", filter=Q(state=CaseState.DECIDED)),
-        suspended=Count("pk", filter=Q(state=CaseState.SUSPENDED)),
-        due_soon=Count("pk", filter=running & Q(deadline__gte=now, deadline__lt=soon_before)),
-        overdue=Count("pk", filter=running & ~Q(state=CaseState.SUSPENDED) & Q(deadline__lt=now)),
-    )
-    return counts
-
-
-def pickup_counts(*, actor: Staff) -> dict[str, int]:
-    """The pickup window: completed cases of the actor's own center whose result has not been
-    delivered yet, in all and by the delivery the applicant chose. One query."""
-    qs = scope_cases(Case.objects.filter(center_id=actor.center_id, state=CaseState.COMPLETED), actor)
-    method = "application__delivery_method"
-    counts: dict[str, int] = qs.aggregate(
-        ready=Count("pk"),
-        pickup=Count("pk", filter=Q(**{method: DeliveryMethod.PICKUP}) | Q(**{method: ""})),
-        mail=Count("pk", filter=Q(**{method: DeliveryMethod.MAIL})),
-        electronic=Count("pk", filter=Q(**{method: DeliveryMethod.ELECTRONIC})),
-    )
-    return counts
-
-
-def case_counts(*, actor: Any, by: str) -> list[dict[str, Any]]:
-    """Unfinished cases the actor sees (own center and below), grouped `by` "state", "item" (the
-    ten items with most) or "department": each row {key, label, center (for departments), n,
-    overdue (running cases past their promised deadline)}, largest first. One query."""
-    now = clock.now()
-    qs = _scoped_cases(actor).filter(state__in=UNFINISHED_STATES).order_by()
-    overdue = Count(
-        "pk",
-        filter=Q(state__in=[CaseState.ACCEPTED, CaseState.IN_PROGRESS, CaseState.DECIDED], deadline__lt=now),
-    )
-    if by == "state":
-        labels = dict(CaseState.choices)
-        rows = qs.values("state").annotate(n=Count("pk"), overdue=overdue)
-        order = {state: i for i, state in enumerate(UNFINISHED_STATES)}
-        return sorted(
-            (
-                {
-                    "key": r["state"],
-                    "label": str(labels[r["state"]]),
-                    "center": "",
-                    "n": r["n"],
-                    "overdue": r["overdue"],
-                }
-                for r in rows
-            ),
-            key=lambda r: order[r["key"]],
-        )
-    if by == "item":
-        rows = (
-            qs.values("item_id", label=F("item__name"))
-            .annotate(n=Count("pk"), overdue=overdue)
-            .order_by("-n", "label", "item_id")[:TOP_ITEMS]
-        )
-        return [
-            {"key": r["item_id"], "label": r["label"], "center": "", "n": r["n"], "overdue": r["overdue"]}
-            for r in rows
-        ]
-    if by == "department":
-        rows = (
-            qs.values("department_id", label=F("department__name"), center_name=F("department__center__name"))
-            .annotate(n=Count("pk"), overdue=overdue)
-            .order_by("-n", "center_name", "label", "department_id")
-        )
-        return [
-            {
-                "key": r["department_id"],
-                "label": r["label"],
-                "center": r["center_name"],
-                "n": r["n"],
-                "overdue": r["overdue"],
-            }
-            for r in rows
-        ]
-    raise ValueError(f"case_counts(by={by!r}): state, item or department")
-
-
 def pending_materials_overdue(*, center: Any, today: dt.date | None = None) -> QuerySet[Case]:
     """Open cases of the center whose tolerated materials were due before `today` and have not arrived."""
     today = today or clock.today()
@@ -905,144 +569,10 @@ def application_get(*, actor: Staff, number: str) -> Application | None:
     return scope_applications(Application.objects.filter(number=number), actor).first()
 
 
-def application_files(*, application_id: int) -> list[MaterialFile]:
-    """The scans attached to an application (for a case page whose scope is already checked;
-    each link goes through the permission-checked file view all the same)."""
-    return list(
-        MaterialFile.objects.filter(application_id=application_id)
-        .only("pk", "material_code", "original_name", "content_type", "size", "uploaded_at")
-        .order_by("pk")
-    )
-
-
 def application_commitment(*, application_id: int) -> ToleranceCommitment | None:
     """The application's signed 容缺受理承诺书, with who recorded it and its scan, or None."""
     return (
         ToleranceCommitment.objects.select_related("recorded_by", "file")
         .filter(application_id=application_id)
-        .first()
-    )
-
-
-# --------------------------------------------------------------------------- a proxy agent's own
-
-AGENT_PAGE = 20
-# The actions whose event says what the township or the hall asked of the agent, or why not.
-ASKED_ACTIONS = ("township_return", "prereview_return", "request_supplement", "refuse")
-
-
-def proxy_applications(*, agent: Staff) -> QuerySet[Application]:
-    """The applications the proxy agent filed themselves (`Application.proxy_agent`), newest
-    first: the one scope of an agent's pages. Nobody else's, whatever the center: an agent
-    of the same village, township or hall sees none of them here (they have their own
-    scope through `case_list`, where a proxy agent sees nothing)."""
-    if not isinstance(agent, Staff) or not agent.is_active:
-        return Application.objects.none()
-    return Application.objects.filter(proxy_agent_id=agent.pk, channel=Channel.PROXY).order_by(
-        "-created_at", "-pk"
-    )
-
-
-def proxy_application_get(*, agent: Staff, number: str) -> Application | None:
-    """One application the agent filed, by number (None for anyone else's)."""
-    return proxy_applications(agent=agent).filter(number=str(number)[:40]).select_related("applicant").first()
-
-
-@dataclass(frozen=True)
-class AgentRow:
-    application: Application
-    cases: list[Case]
-    asked: CaseEvent | None  # the latest return, one-time notice or refusal, if any
-    township_checked: bool  # the township center passed it on to the hall
-
-    @property
-    def waiting_for(self) -> str:
-        """Who has the application in pre-review: "township", "hall", or "" (past it)."""
-        if not any(c.state == CaseState.PREREVIEW for c in self.cases):
-            return ""
-        return "hall" if self.township_checked else "township"
-
-
-@dataclass(frozen=True)
-class AgentPage:
-    rows: list[AgentRow]
-    next_after: CaseCursor | None
-
-
-def proxy_application_page(
-    *, agent: Staff, after: CaseCursor | None = None, size: int = AGENT_PAGE
-) -> AgentPage:
-    """One keyset page of the agent's applications with their cases (state, deadlines) and
-    what the township or the hall last asked: three queries whatever the page holds."""
-    qs = proxy_applications(agent=agent)
-    if after is not None:
-        qs = qs.filter(created_at__lte=after.created_at).filter(
-            Q(created_at__lt=after.created_at) | Q(pk__lt=after.pk)
-        )
-    cases = Case.objects.select_related("item").only(
-        "pk",
-        "application_id",
-        "number",
-        "state",
-        "deadline",
-        "accepted_at",
-        "pending_materials_due",
-        "item__name",
-        "item__code",
-    )
-    applications = list(
-        qs.select_related("applicant")
-        .only("pk", "number", "created_at", "delivery_method", "applicant__name", "applicant__kind")
-        .prefetch_related(Prefetch("cases", queryset=cases.order_by("pk")))[: size + 1]
-    )
-    more = len(applications) > size
-    applications = applications[:size]
-    asked: dict[int, CaseEvent] = {}
-    checked: set[int] = set()
-    if applications:
-        events = (
-            CaseEvent.objects.filter(
-                case__application_id__in=[a.pk for a in applications],
-                action__in=(*ASKED_ACTIONS, "township_check"),
-            )
-            .annotate(application_pk=F("case__application_id"))
-            .only("pk", "action", "data", "opinion", "at")
-            .order_by("pk")
-        )
-        for event in events:
-            pk = event.application_pk
-            if event.action == "township_check":
-                checked.add(pk)
-            else:
-                asked[pk] = event  # the latest wins
-    rows = [AgentRow(a, list(a.cases.all()), asked.get(a.pk), a.pk in checked) for a in applications]
-    last = applications[-1] if more else None
-    return AgentPage(rows, CaseCursor(last.created_at, last.pk) if last is not None else None)
-
-
-def proxy_counts(*, agent: Staff) -> dict[str, int]:
-    """The agent's applications by where they stand (an application counts once per state
-    of its cases): one query."""
-    qs = Case.objects.filter(application__in=proxy_applications(agent=agent).order_by())
-    counts: dict[str, int] = qs.aggregate(
-        filed=Count("application_id", distinct=True),
-        prereview=Count("application_id", distinct=True, filter=Q(state=CaseState.PREREVIEW)),
-        supplement=Count("application_id", distinct=True, filter=Q(state=CaseState.PENDING_SUPPLEMENT)),
-        returned=Count("application_id", distinct=True, filter=Q(state=CaseState.RETURNED)),
-        handling=Count("application_id", distinct=True, filter=Q(state__in=OPEN_STATES)),
-        finished=Count(
-            "application_id",
-            distinct=True,
-            filter=Q(state__in=(CaseState.COMPLETED, CaseState.DELIVERED, CaseState.CLOSED)),
-        ),
-    )
-    return counts
-
-
-def proxy_application_asked(*, application: Application) -> CaseEvent | None:
-    """The latest return, one-time notice or refusal of the application (what was asked)."""
-    return (
-        CaseEvent.objects.filter(case__application_id=application.pk, action__in=ASKED_ACTIONS)
-        .order_by("-pk")
         .first()
     )

@@ -27,6 +27,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
 from onewindow.catalog.models import SearchKey, ServiceItem, ServiceItemVersion
@@ -39,6 +40,11 @@ MAX_QUERY_KEYS = 32
 KEY_MAX_LENGTH = 80
 CODE_TAIL = 10
 CANDIDATES = 100
+ANALYZE_AFTER = 10_000
+"""A refresh writing at least this many keys (an import of ~150 items or more) refreshes the
+planner's statistics of the key table in the same transaction. Without them, the first
+searches after a large import (before autovacuum's next round) had PostgreSQL scan the whole
+table: 20 ms instead of 2 ms a search on 5,000 items (docs/decisions/0020-service-search.md)."""
 RESULTS_MAX = 50
 _DROP = re.compile(r"[\W_]+", re.UNICODE)
 _SPLIT_KEYWORDS = re.compile(r"[\s,，、;；/|]+")
@@ -107,7 +113,8 @@ def search_keys_refresh(*, item_ids: Iterable[int]) -> int:
     (withdrawn, inactive, nothing published) none. Returns the number of keys written.
 
     The caller's transaction covers it (the services and the import are atomic), so a search
-    never sees an item half-keyed. Two queries and one bulk insert per 1,000 items."""
+    never sees an item half-keyed. Two queries and one bulk insert per 1,000 items, and an
+    `ANALYZE` of the table after a large refresh (`ANALYZE_AFTER`)."""
     ids = sorted(set(item_ids))
     written = 0
     for start in range(0, len(ids), 1000):
@@ -131,6 +138,9 @@ def search_keys_refresh(*, item_ids: Iterable[int]) -> int:
         ]
         SearchKey.objects.bulk_create(batch, batch_size=2000)
         written += len(batch)
+    if written >= ANALYZE_AFTER:
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(SearchKey._meta.db_table)}")
     return written
 
 

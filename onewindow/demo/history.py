@@ -43,7 +43,7 @@ from django.db.models import Count, Q
 from onewindow.cases import services
 from onewindow.cases.errors import CaseError
 from onewindow.cases.models import Application, Case, CaseState, CaseTask, Channel, Suspension
-from onewindow.cases.selectors import VersionPlan, version_plan
+from onewindow.cases.plans import VersionPlan, version_plan
 from onewindow.catalog.models import CaseKind, DeliveryMethod, ServiceItemVersion
 from onewindow.core import calendar, clock
 from onewindow.org.models import Applicant, Role, ServiceCenter, Staff

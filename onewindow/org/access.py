@@ -11,6 +11,9 @@ The rules (docs/access.md):
 * **Cases**: the center-wide roles (center admin, supervisor, intake and pickup clerk) see
   the cases of their centers and those reported to them; department staff (approver, chief
   representative) see their department's cases and every case with an opened task in it.
+* **Scans of a proxy application** are also seen by the center-wide roles of the township
+  center (or any center) above the village station of the agent who filed it: the township
+  checks them before the hall, whose cases they are (`scope_proxy_checked`).
 * **Applicants** are seen by staff when they have an application in a center the staff
   member sees (department staff: a case they see).
 * **Roles** are granted and withdrawn only in one's own center and below, by a center
@@ -283,6 +286,22 @@ def scope_applications(qs: QuerySet[M], actor: Actor | Scope) -> QuerySet[M]:
         return qs.filter(center_id__in=center_ids_subquery(scope))
     cases = scope_cases(_related(qs.model, "cases").objects.filter(application_id=OuterRef("pk")), scope)
     return qs.filter(Exists(cases))
+
+
+def scope_proxy_checked(qs: QuerySet[M], actor: Actor | Scope) -> QuerySet[M]:
+    """Applications filed by village proxy agents whose station is strictly below the actor's center,
+    for the center-wide roles there: the township center above a station checks what its
+    agents file (`cases.channels.proxy_application_check`) and opens their scans, although
+    the cases are the county hall's and outside the township's case scope. Nothing else of
+    the hall's is reached by this rule (the case pages stay the hall's)."""
+    scope = actor_scope(actor)
+    if scope.is_superuser:
+        return qs
+    if scope.sees_nothing or not scope.center_wide:
+        return qs.none()
+    return qs.filter(channel="proxy", proxy_agent__center_id__in=center_ids_subquery(scope)).exclude(
+        proxy_agent__center_id=scope.center_id  # strictly above the station: its own staff do not check
+    )
 
 
 def scope_applicants(qs: QuerySet[Applicant], actor: Actor | Scope) -> QuerySet[Applicant]:

@@ -16,7 +16,9 @@ applicant's own portal applications (`portal_application_get`: anything else is 
 
 The material list the form shows is computed in one place, `form_materials`: the items' 情形
 (situation) questions are answered before the draft is made, and the answers pick the materials
-(the catalog's rule, as at the window and in the guide); a draft keeps its answers.
+(the catalog's rule, as at the window and in the guide); a draft keeps its answers and may
+change them (`/my/applications/<number>/situation/`: the list is computed again, the uploads of
+materials no longer asked are removed and named); a submitted application may not.
 """
 
 from __future__ import annotations
@@ -36,8 +38,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from onewindow.cases import channels, files, selectors
 from onewindow.cases.errors import CaseError
 from onewindow.cases.models import Application, ApplicationMaterial, CaseState, MaterialFile
-from onewindow.cases.presenters import case_trail
-from onewindow.cases.selectors import VersionPlan, version_plan
+from onewindow.cases.plans import VersionPlan, version_plan
+from onewindow.cases.presenters import citizen_trail
 from onewindow.catalog import selectors as catalog
 from onewindow.catalog.models import Bundle, DeliveryMethod, ServiceItem, ServiceItemVersion
 from onewindow.core.inputs import form_check
@@ -309,7 +311,7 @@ def apply_bundle(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _situations_of(application: Application | None, given: dict[str, str] | None) -> dict[str, str]:
-    """A draft's 情形 answers (fixed when it was made), or those a new form was given."""
+    """A draft's 情形 answers (changed on their own page), or those a new form was given."""
     if application is not None:
         return dict(application.situation_answers or {})
     return dict(given or {})
@@ -464,6 +466,8 @@ def _save(request: HttpRequest, applicant: Applicant, application: Application, 
         )
     )
     application = channels.portal_application_get(actor=applicant, number=application.number) or application
+    if action == "situation" and not errors:  # saved as typed: now change the 情形 answers
+        return redirect("portal:application_situation", number=application.number)
     if action == "submit":  # every fault at once: the answers, the materials, the key
         errors.update(_field_errors(plan, answers))
         for name, message in _missing_required(
@@ -512,7 +516,7 @@ def _status_context(applicant: Applicant, application: Application) -> dict[str,
     asked = channels.supplement_asked(application)
     states = {c.state for c in application.cases.all()}
     by_code: dict[str, list[MaterialFile]] = {}
-    for f in application.files.order_by("pk"):
+    for f in files.material_files_current(application=application):  # a replaced file no longer shows
         by_code.setdefault(f.material_code, []).append(f)
     asked_rows = []
     if asked is not None:
@@ -521,7 +525,8 @@ def _status_context(applicant: Applicant, application: Application) -> dict[str,
             asked_rows.append({"code": code, "name": name, "files": new, "error": ""})
     trail = []
     for case in application.cases.all():
-        trail.append({"case": case, "lines": case_trail(events=selectors.case_timeline(case=case))})
+        # the applicant's trail, as in My cases: the window or department, never a member of staff
+        trail.append({"case": case, "lines": citizen_trail(events=selectors.case_timeline(case=case))})
     return {
         "application": application,
         "status": status,
@@ -570,6 +575,97 @@ def application_page(request: HttpRequest, number: str) -> HttpResponse:
     if request.method == "POST":
         return redirect("portal:application", number=application.number)  # a stale draft form
     return _status_page(request, applicant, application)
+
+
+def _situation_page(
+    request: HttpRequest,
+    application: Application,
+    plan: Plan,
+    chosen: dict[str, str],
+    errors: dict[str, str],
+    *,
+    status: int = 200,
+    preview: channels.SituationChange | None = None,
+) -> HttpResponse:
+    """The 情形 questions of a draft, pre-filled, with what the draft holds now; `preview`
+    (what new answers would drop) asks to confirm before uploads are removed."""
+    context = {
+        "plan": plan,
+        "application": application,
+        "situations": [
+            {"q": q, "answer": chosen.get(q.code, ""), "error": errors.get(f"s_{q.code}", "")}
+            for q in plan.situations
+        ],
+        "materials": _materials_with_files(plan, application),
+        "errors": errors,
+        "other_errors": [v for k, v in errors.items() if not k.startswith("s_")],
+        "preview": preview,
+        "confirm": _answers_key(chosen) if preview is not None else "",
+    }
+    return render(request, "portal/apply/situation.html", context, status=status)
+
+
+def _answers_key(answers: dict[str, str]) -> str:
+    """What a confirmation confirms: these answers (changed on the page again, it asks again)."""
+    return urlencode(sorted(answers.items()))
+
+
+def _names(pairs: list[tuple[str, str]]) -> str:
+    return "、".join(name for _code, name in pairs)
+
+
+@portal_required
+@require_http_methods(["GET", "POST"])
+def situation_change(request: HttpRequest, number: str) -> HttpResponse:
+    """Change a draft's 情形 answers: the same questions, pre-filled; saving recomputes the
+    materials with the catalog's rule. When uploads of materials the new answers no longer
+    ask for would go, the page names them and asks to confirm first; after the change a
+    message names what was removed and what is now asked too. A submitted application keeps
+    its answers (the page says so and shows the status)."""
+    applicant, application = _own(request, number)
+    if {c.state for c in application.cases.all()} != {S.DRAFT}:
+        messages.error(
+            request, _("A submitted application keeps its situation answers: they cannot be changed.")
+        )
+        return redirect("portal:application", number=application.number)
+    plan = _application_plan(application)
+    if not plan.situations:
+        raise Http404(_("This service asks no situation questions."))
+    if request.method == "GET":
+        return _situation_page(request, application, plan, dict(application.situation_answers or {}), {})
+    answers, errors = situation_answers_in(plan, request.POST)
+    if errors:
+        return _situation_page(request, application, plan, answers, errors, status=400)
+    try:
+        preview = channels.situation_change_preview(application=application, answers=answers)
+        if preview.removed_files and request.POST.get("confirm") != _answers_key(answers):
+            return _situation_page(request, application, plan, answers, {}, preview=preview)
+        change = channels.portal_draft_situation_change(
+            application=application, actor=applicant, answers=answers
+        )
+    except CaseError as exc:
+        if exc.code == "NOT_A_DRAFT":  # submitted meanwhile
+            messages.error(
+                request, _("A submitted application keeps its situation answers: they cannot be changed.")
+            )
+            return redirect("portal:application", number=application.number)
+        name = exc.field.replace("situation.", "s_", 1) if exc.field.startswith("situation.") else "all"
+        return _situation_page(request, application, plan, answers, {name: exc.message}, status=400)
+    if not change.changed:
+        messages.info(request, _("The answers are saved; the materials stay the same."))
+    else:
+        messages.success(request, _("The answers are changed: the list of materials follows them now."))
+    if change.removed_files:
+        messages.warning(
+            request,
+            _("No longer needed, so their uploads were removed from the draft: %(files)s.")
+            % {"files": "、".join(f"{material}（{name}）" for material, name in change.removed_files)},
+        )
+    elif change.dropped:
+        messages.info(request, _("No longer needed: %(materials)s.") % {"materials": _names(change.dropped)})
+    if change.added:
+        messages.info(request, _("Now needed too: %(materials)s.") % {"materials": _names(change.added)})
+    return redirect("portal:application", number=application.number)
 
 
 @portal_required

@@ -15,6 +15,8 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -58,7 +60,9 @@ def published_guide(code: str) -> ServiceItemVersion:
 def guide_situations(version: ServiceItemVersion, query: Any) -> dict[str, Any]:
     """The context of the two partials: `questions` (with the answers given), `materials`
     (those that apply; every material, each with its 情形 in words, until all questions are
-    answered), `answered`, `error` (a chosen value that is no choice of its question)."""
+    answered), `answered`, `error` (a chosen value that is no choice of its question), and
+    `apply_url`: the online form with the answers given (its `s_<question>`), for an item
+    that can be applied for online ('' otherwise)."""
     questions = catalog.version_questions(version)
     rows = [GuideQuestion(q.code, q.text, list(q.choices)) for q in questions]
     error = ""
@@ -86,7 +90,13 @@ def guide_situations(version: ServiceItemVersion, query: Any) -> dict[str, Any]:
             if q is not None and qcode not in answers:
                 when.append(f"{q.text}：{'、'.join(q.label_of(c) for c in choices)}")
         materials.append(GuideMaterial(m, when))
+    apply_url = ""
+    if version.online_available:
+        apply_url = reverse("portal:apply", args=[version.item.code])
+        if answers:
+            apply_url += "?" + urlencode({f"s_{code}": answer for code, answer in answers.items()})
     return {
+        "apply_url": apply_url,
         "item_code": version.item.code,
         "questions": rows,
         "materials": materials,

@@ -18,7 +18,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from onewindow.cases.documents import NoticeKind, render_notice
+from onewindow.cases.documents.notice import NoticeKind
+from onewindow.cases.documents.render import render_notice
 from onewindow.cases.errors import CaseError
 from onewindow.cases.models import Case, CaseEvent
 from onewindow.cases.notices import case_notice

@@ -28,6 +28,7 @@ urlpatterns = [
     path("apply/<str:code>/", apply.apply_item, name="apply"),
     path("my/applications/", apply.application_list, name="applications"),
     path("my/applications/<str:number>/", apply.application_page, name="application"),
+    path("my/applications/<str:number>/situation/", apply.situation_change, name="application_situation"),
     path("my/applications/<str:number>/supplement/", apply.supplement, name="application_supplement"),
     path("my/applications/<str:number>/withdraw/", apply.withdraw, name="application_withdraw"),
     path(

@@ -10,7 +10,7 @@ the hall asked; a one-time notice is answered here by uploading what it asks for
 The applicant lookup and registration, the item search, the unified form and the scans
 are the intake screen's (`workbench.intake`): the same code and partials, with the county
 hall above the station as the center. An agent sees only the applications they filed
-(`cases.selectors.proxy_applications`): anything else is a 404.
+(`cases.proxyselectors.proxy_applications`): anything else is a 404.
 """
 
 from __future__ import annotations
@@ -26,17 +26,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from onewindow.cases import channels, files, services
-from onewindow.cases.documents import NoticeKind, render_notice
+from onewindow.cases.documents.notice import NoticeKind
+from onewindow.cases.documents.render import render_notice
 from onewindow.cases.errors import CaseError
-from onewindow.cases.models import Application, ApplicationMaterial, CaseEvent, CaseState
+from onewindow.cases.models import Application, CaseEvent, CaseState
 from onewindow.cases.notices import proxy_slip_notice
-from onewindow.cases.selectors import (
-    CaseCursor,
+from onewindow.cases.proxyselectors import (
     proxy_application_asked,
     proxy_application_get,
     proxy_application_page,
     proxy_counts,
 )
+from onewindow.cases.selectors import CaseCursor
 from onewindow.catalog import selectors as catalog
 from onewindow.catalog.models import DeliveryMethod, FormField
 from onewindow.core.inputs import DocumentKind
@@ -301,23 +302,21 @@ def _application_context(application: Application, **extra: Any) -> dict[str, An
     cases = list(application.cases.select_related("item").order_by("pk"))
     materials = list(application.materials.order_by("pk"))
     scans: dict[str, list[Any]] = {}
-    for row in application.files.order_by("pk"):
+    for row in files.material_files_of(application_id=application.pk):
         scans.setdefault(row.material_code, []).append(row)
-    waiting = any(c.state == CaseState.PENDING_SUPPLEMENT for c in cases)
     in_prereview = any(c.state == CaseState.PREREVIEW for c in cases)
     checked = CaseEvent.objects.filter(case__application_id=application.pk, action="township_check").exists()
-    to_supplement = [
-        m
-        for m in materials
-        if m.status in (ApplicationMaterial.Status.MISSING, ApplicationMaterial.Status.REJECTED)
-    ]
+    notice = channels.supplement_asked(application)  # what the newest one-time notice lists
+    listed = {code for code, _name in notice.materials} if notice is not None else set()
+    to_supplement = [m for m in materials if m.code in listed]
     return {
         "application": application,
         "cases": cases,
         "materials": [{"row": m, "scans": scans.get(m.code, [])} for m in materials],
         "asked": proxy_application_asked(application=application),
         "consent": channels.proxy_consent(application),
-        "supplement": to_supplement if waiting else [],
+        "supplement": to_supplement,
+        "needed": notice.needed if notice is not None else frozenset(),
         "returned": any(c.state == CaseState.RETURNED for c in cases),
         "waiting_for": ("hall" if checked else "township") if in_prereview else "",
         "errors": extra.pop("errors", {}),
@@ -335,7 +334,8 @@ def application_page(request: HttpRequest, number: str) -> HttpResponse:
 @require_POST
 @agents
 def supplement(request: HttpRequest, number: str) -> HttpResponse:
-    """Answer the one-time notice: the scans uploaded for what it asks are handed in."""
+    """Answer the one-time notice: the scans uploaded for what it asks are handed in, replacing
+    what it sent back; the application goes back to the hall's pre-review."""
     staff, application = _filed(request, number)
     scans = files.material_files_loose(actor=staff, ids=_ids(request.POST.getlist("scans")[: MAX_ITEMS * 5]))
     codes = list(dict.fromkeys(s.material_code for s in scans))
@@ -344,15 +344,12 @@ def supplement(request: HttpRequest, number: str) -> HttpResponse:
         errors["scans"] = _("Attach a scan of each material the notice asks for.")
     else:
         try:
-            with transaction.atomic():
-                channels.proxy_application_supplement(
-                    application=application,
-                    actor=staff,
-                    materials=[services.MaterialIn(code=c, note=_("scan attached")) for c in codes],
-                )
-                files.material_files_attach(
-                    application=application, file_ids=[s.pk for s in scans], actor=staff
-                )
+            channels.proxy_application_supplement(
+                application=application,
+                actor=staff,
+                materials=[services.MaterialIn(code=c, note=_("scan attached")) for c in codes],
+                scans=scans,
+            )
         except CaseError as exc:
             errors["scans"] = exc.message
     if errors:

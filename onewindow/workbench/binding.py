@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from onewindow.cases.documents import render_binding_slip
+from onewindow.cases.documents.render import render_binding_slip
 from onewindow.cases.errors import CaseError
 from onewindow.cases.selectors import case_get
 from onewindow.core import clock

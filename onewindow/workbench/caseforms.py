@@ -171,6 +171,10 @@ class DecideForm(ActionForm):
         return cleaned
 
 
+class RouteForm(ActionForm):
+    """Send an accepted case to the back office: nothing to fill in but the case's seq."""
+
+
 class CompleteForm(ActionForm):
     opinion = _text(_("Opinion"), required=False)
 

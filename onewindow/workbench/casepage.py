@@ -29,12 +29,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from onewindow.cases import rules, selectors, services
+from onewindow.cases import files, rules, selectors, services
 from onewindow.cases.errors import CaseError
 from onewindow.cases.models import ApplicationMaterial, Case, CaseMaterial, CaseState, CaseTask, MaterialFile
 from onewindow.cases.notices import commitment_record_text
+from onewindow.cases.plans import version_plan
 from onewindow.cases.presenters import case_trail
-from onewindow.cases.selectors import version_plan
 from onewindow.core import clock
 from onewindow.core.fields import mask_name
 from onewindow.core.personal import PersonalDataError, personal_data_reveal, personal_fields, personal_masked
@@ -206,6 +206,9 @@ def build_panel(
             return
         add(PanelItem(action, label, reason=why or reason, extra=extra), make)
 
+    # An accepted case waits for the window to hand it to the back office (every task of its
+    # procedure opens at once); the main action while it applies.
+    simple("route", _("Send to the back office"), lambda: cf.RouteForm(initial=initial))
     simple("opinion", _("Record an opinion"), lambda: cf.OpinionForm(initial=initial))
     stages = _stages(case) if case.state == CaseState.IN_PROGRESS else []
     if stages:
@@ -285,7 +288,7 @@ def build_panel(
         "complete", _("Complete the case"), lambda: cf.CompleteForm(initial=initial), reason=complete_reason
     )
     mains = [i for i in items if i.main and not i.reason] or [
-        i for i in items if i.action in ("decide", "complete") and not i.reason
+        i for i in items if i.action in ("route", "decide", "complete") and not i.reason
     ]
     if mains:
         mains[0].main = True
@@ -301,7 +304,7 @@ def _materials(case: Case) -> list[CaseMaterial]:
         .order_by("requirement__order", "pk")
     )
     scans: dict[str, list[MaterialFile]] = {}
-    for scan in selectors.application_files(application_id=case.application_id):
+    for scan in files.material_files_of(application_id=case.application_id):
         scans.setdefault(scan.material_code, []).append(scan)
     today = clock.today()
     for row in rows:
@@ -404,6 +407,7 @@ def case_page(request: HttpRequest, number: str) -> HttpResponse:
 # ----------------------------------------------------------------------------- actions
 
 FORMS: dict[str, type[cf.ActionForm]] = {
+    "route": cf.RouteForm,
     "task_claim": cf.ClaimForm,
     "task_complete": cf.TaskForm,
     "report_back": cf.TaskForm,
@@ -420,6 +424,7 @@ FORMS: dict[str, type[cf.ActionForm]] = {
     "complete": cf.CompleteForm,
 }
 DONE = {
+    "route": gettext_lazy("The case went to the back office: its departments' tasks are open."),
     "task_claim": gettext_lazy("You claimed the task."),
     "task_complete": gettext_lazy("Your opinion on the task is recorded."),
     "report_back": gettext_lazy("The case went back to the center that reported it."),
@@ -468,7 +473,9 @@ def run_action(staff: Staff, case: Case, action: str, data: dict[str, Any]) -> N
     """Take the action through the engine, after locking the case as the form saw it."""
     with transaction.atomic():
         case = services.case_lock_unchanged(case=case, event_count=data["seq"])
-        if action in ("task_claim", "task_complete", "report_back"):
+        if action == "route":
+            services.case_route(case=case, actor=staff)
+        elif action in ("task_claim", "task_complete", "report_back"):
             task = _task(case, data["task"])
             if action == "task_claim":
                 services.task_claim(task=task, actor=staff)

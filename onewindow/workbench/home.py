@@ -1,6 +1,6 @@
 """The home page: each member of staff lands on their own work, one panel per role they hold.
 
-Every number comes from one aggregate selector of the case engine (`cases.selectors.*_counts`),
+Every number comes from one aggregate selector of the case engine (`cases.counts.*_counts`),
 scoped by `org.access`; the page costs the same few queries whatever the number of cases. A panel
 links to the screen where the work is done; screens not built yet are left unlinked (`_url`), so
 the page never breaks on a missing URL name.
@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from onewindow.cases.selectors import (
+from onewindow.cases.counts import (
     TOP_ITEMS,
     case_counts,
     department_case_counts,

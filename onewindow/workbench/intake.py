@@ -23,16 +23,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from onewindow.cases import files, services
-from onewindow.cases.documents import render_notice
+from onewindow.cases.documents.render import render_notice
 from onewindow.cases.errors import CaseError
 from onewindow.cases.models import Application, ApplicationMaterial, CaseState
 from onewindow.cases.notices import commitment_draft_notice
-from onewindow.cases.selectors import (
-    VersionPlan,
-    applicant_materials_on_file,
-    application_get,
-    version_plan,
-)
+from onewindow.cases.plans import VersionPlan, version_plan
+from onewindow.cases.selectors import applicant_materials_on_file, application_get
 from onewindow.catalog import selectors as catalog
 from onewindow.catalog.models import CaseKind, DeliveryMethod, FormField
 from onewindow.core import calendar, clock

@@ -24,9 +24,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from onewindow.cases import channels, selectors, services
+from onewindow.cases import channels, files, selectors, services
 from onewindow.cases.errors import CaseError
 from onewindow.cases.models import Application, Case
+from onewindow.cases.plans import version_plan
 from onewindow.core.fields import mask_name
 from onewindow.core.personal import personal_fields, personal_masked
 from onewindow.org.models import Role, Staff
@@ -129,7 +130,7 @@ def _form_rows(application: Application) -> list[dict[str, str]]:
     rows = []
     seen: set[str] = set()
     for case in cases:
-        for f in selectors.version_plan(case.version_id).form_fields:
+        for f in version_plan(case.version_id).form_fields:
             if f.key in seen:
                 continue
             seen.add(f.key)
@@ -147,9 +148,10 @@ def _material_choices(application: Application) -> list[tuple[str, str]]:
 
 def _materials(application: Application) -> list[dict[str, Any]]:
     """Each material with the files uploaded for it (opened through the permission-checked
-    file view, `workbench:file`), newest last."""
+    file view, `workbench:file`), newest last; a file a replacement superseded stays, marked
+    with when it was replaced."""
     by_code: dict[str, list[Any]] = {}
-    for f in application.files.order_by("pk"):
+    for f in files.material_files_of(application_id=application.pk):
         by_code.setdefault(f.material_code, []).append(f)
     return [{"material": m, "files": by_code.get(m.code, [])} for m in application.materials.all()]
 

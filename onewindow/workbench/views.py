@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from onewindow.cases import channels
-from onewindow.cases.documents import NoticeKind, render_notice
+from onewindow.cases.documents.notice import NoticeKind
+from onewindow.cases.documents.render import render_notice
 from onewindow.cases.errors import CaseError
 from onewindow.cases.notices import case_notice
 from onewindow.cases.selectors import case_get

@@ -15,7 +15,8 @@ import pytest
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 
-from onewindow.cases.documents import NoticeKind, NoticeParty, render_notice, render_notices
+from onewindow.cases.documents.notice import NoticeKind, NoticeParty
+from onewindow.cases.documents.render import render_notice, render_notices
 from onewindow.core.fonts import REPLACEMENT, NoticeFontError
 from tests.cases.test_documents import _every_kind, _notice, _text
 
@@ -84,7 +85,7 @@ def test_a_bundle_of_every_kind_embeds_only_truetype_subsets():
 
 def test_a_long_notice_embeds_the_footer_and_the_qr_caption_font_too():
     """The page footer (第 i 页 共 n 页) and the number under the QR code are drawn on the canvas."""
-    from onewindow.cases.documents import MaterialStatus, NoticeMaterial
+    from onewindow.cases.documents.notice import MaterialStatus, NoticeMaterial
 
     materials = [NoticeMaterial(f"申请材料第{i}项", "原件1份", MaterialStatus.MISSING) for i in range(1, 60)]
     pdf = render_notice(_notice(NoticeKind.SUPPLEMENT, materials=materials))

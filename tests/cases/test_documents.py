@@ -14,7 +14,7 @@ import pytest
 import segno
 from pypdf import PdfReader
 
-from onewindow.cases.documents import (
+from onewindow.cases.documents.notice import (
     DEFAULT_REMEDIES,
     MaterialStatus,
     Notice,
@@ -23,9 +23,8 @@ from onewindow.cases.documents import (
     NoticeParty,
     qr_url,
     remedies_text,
-    render_notice,
-    render_notices,
 )
+from onewindow.cases.documents.render import render_notice, render_notices
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 ID_NUMBER = "110105198001010012"

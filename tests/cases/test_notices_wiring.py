@@ -8,7 +8,8 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from onewindow.cases import services
-from onewindow.cases.documents import chinese_date, render_notice
+from onewindow.cases.documents.notice import chinese_date
+from onewindow.cases.documents.render import render_notice
 from onewindow.cases.errors import CaseError
 from onewindow.cases.notices import application_supplement_notice, case_notice
 from tests.factories.cases import (

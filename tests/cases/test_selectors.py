@@ -62,13 +62,13 @@ def test_filters_and_timeline(django_assert_max_num_queries):
 
 
 def test_saving_a_catalog_row_forgets_memoised_version_plans():
-    from onewindow.cases import selectors
+    from onewindow.cases import plans
     from tests.factories.catalog import StageTaskFactory
 
     world = make_world()
-    plan = selectors.version_plan(world.version.pk)
-    assert selectors._plans[world.version.pk] is plan
+    plan = plans.version_plan(world.version.pk)
+    assert plans._plans[world.version.pk] is plan
     stage = world.version.procedure.stages.get()
     StageTaskFactory(stage=stage, department=world.department)
-    assert world.version.pk not in selectors._plans
-    assert len(selectors.version_plan(world.version.pk).stages[0].tasks) == 2
+    assert world.version.pk not in plans._plans
+    assert len(plans.version_plan(world.version.pk).stages[0].tasks) == 2

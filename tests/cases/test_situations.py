@@ -9,7 +9,7 @@ import pytest
 from pypdf import PdfReader
 
 from onewindow.cases import channels, services
-from onewindow.cases.documents import render_notice
+from onewindow.cases.documents.render import render_notice
 from onewindow.cases.errors import CaseError
 from onewindow.cases.models import ApplicationMaterial, CaseEvent, CaseMaterial
 from onewindow.cases.notices import case_notice

@@ -3,7 +3,9 @@ items the portal shows, and only for them; rewritten when the name, the activity
 published version changes."""
 
 import pytest
+from django.db import connection
 
+from onewindow.catalog import search
 from onewindow.catalog.models import SearchKey, ServiceItem
 from onewindow.catalog.search import keys_for, normalise, query_keys, search_keys_refresh
 from onewindow.catalog.services import (
@@ -94,3 +96,28 @@ def test_new_keywords_count_once_their_version_is_published(org):
 def test_refreshing_an_unknown_or_empty_list_of_items_writes_nothing(org):
     assert search_keys_refresh(item_ids=[]) == 0
     assert search_keys_refresh(item_ids=[987654]) == 0
+
+
+def _planner_rows() -> float:
+    """How many rows the database's planner believes the key table holds (its statistics)."""
+    table = SearchKey._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [table])
+            return float(cursor.fetchone()[0])
+        cursor.execute("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'")
+        if not cursor.fetchone()[0]:
+            return -1.0
+        cursor.execute("SELECT stat FROM sqlite_stat1 WHERE tbl = %s", [table])
+        row = cursor.fetchone()
+        return float(row[0].split()[0]) if row else -1.0
+
+
+@pytest.mark.django_db
+def test_a_large_import_leaves_the_planner_knowing_the_key_table(org, monkeypatch):
+    # A small catalog stands in for a large one: the threshold is what makes it "large".
+    catalog_import(center=org, data=catalog_document(2))
+    assert _planner_rows() != SearchKey.objects.count()
+    monkeypatch.setattr(search, "ANALYZE_AFTER", 1)
+    catalog_import(center=org, data=catalog_document(5))
+    assert _planner_rows() == SearchKey.objects.count()

@@ -14,7 +14,7 @@ from django.utils import translation
 
 from onewindow.cases.chain import chain_verify_all
 from onewindow.cases.models import Application, Case, CaseEvent, CaseState, CaseTask
-from onewindow.cases.selectors import version_plan_cache_clear
+from onewindow.cases.plans import version_plan_cache_clear
 from onewindow.demo import bulk
 from onewindow.demo.county import DEMO_PASSWORD
 from onewindow.demo.county_data import HALL_CODE

@@ -15,7 +15,7 @@ from django.db.models import F
 
 from onewindow.cases.chain import chain_verify_all
 from onewindow.cases.models import Application, Case, CaseEvent, CaseTask, Extension, Suspension
-from onewindow.cases.selectors import version_plan_cache_clear
+from onewindow.cases.plans import version_plan_cache_clear
 from onewindow.catalog.models import CaseKind
 from onewindow.core import calendar
 from onewindow.demo.county_data import HALL_CODE

@@ -1,11 +1,14 @@
 """Page tests in a real browser: Playwright driving the system's Chromium against live_server."""
 
+import io
 import os
 import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM calls made from
 # the test itself (fixtures, assertions) are still synchronous and safe here.
@@ -42,8 +45,9 @@ def browser():
         browser.close()
 
 
-# The counter screen the workbench is built for.
+# The counter screen the workbench is built for, and a phone (the portal's citizens).
 COUNTER_SCREEN = {"width": 1366, "height": 768}
+PHONE = {"width": 390, "height": 844}
 # Where journeys save their screenshots: var/screenshots by default; `make screenshots` points it at
 # docs/screenshots, which the user guides show.
 SCREENSHOTS = Path(
@@ -52,13 +56,10 @@ SCREENSHOTS = Path(
 PASSWORD = "onewindow-test"
 
 
-@pytest.fixture
-def page(browser, live_server):
-    """A counter-sized page that fails the test on any Content-Security-Policy violation or script error."""
-    context = browser.new_context(locale="zh-CN", base_url=live_server.url, viewport=COUNTER_SCREEN)
+def _watched(context, problems: list[str]):
+    """A new page of `context` whose Content-Security-Policy violations and script errors go to `problems`."""
     page = context.new_page()
     page.set_default_timeout(15_000)
-    problems: list[str] = []
     page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
     page.on(
         "console",
@@ -68,22 +69,67 @@ def page(browser, live_server):
             else None
         ),
     )
-    yield page
+    return page
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A counter-sized page that fails the test on any Content-Security-Policy violation or script error."""
+    context = browser.new_context(locale="zh-CN", base_url=live_server.url, viewport=COUNTER_SCREEN)
+    problems: list[str] = []
+    yield _watched(context, problems)
     context.close()
     assert not problems, problems
 
 
 @pytest.fixture
+def person(browser, live_server) -> Callable:
+    """`person(viewport=PHONE)`: another person's browser (its own cookies), a page watched as
+    `page` is; closed at the end of the test."""
+    contexts, problems = [], []
+
+    def open_browser(viewport: dict | None = None):
+        context = browser.new_context(
+            locale="zh-CN", base_url=live_server.url, viewport=viewport or COUNTER_SCREEN
+        )
+        contexts.append(context)
+        return _watched(context, problems)
+
+    yield open_browser
+    for context in contexts:
+        context.close()
+    assert not problems, problems
+
+
+def screenshot(page, name: str) -> Path:
+    """Save a full-page screenshot of `page` as SCREENSHOTS/<name>.png."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+@pytest.fixture
 def shot(page):
     """`shot("intake-accepted")` saves a full-page screenshot under SCREENSHOTS."""
+    return lambda name: screenshot(page, name)
 
-    def save(name: str) -> Path:
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        path = SCREENSHOTS / f"{name}.png"
-        page.screenshot(path=str(path), full_page=True)
-        return path
 
-    return save
+def top(page) -> None:
+    """Scroll to the top before a full-page screenshot (the fixed bars are drawn where the view is)."""
+    page.evaluate("window.scrollTo(0, 0)")
+
+
+def upload(name: str, body: bytes, mime: str) -> dict:
+    """A file as a person picks it in the browser's file dialog."""
+    return {"name": name, "mimeType": mime, "buffer": body}
+
+
+def pdf_text(response) -> str:
+    """The text of a PDF response (asserting it is one), blanks removed."""
+    assert response.headers["content-type"] == "application/pdf"
+    assert response.body().startswith(b"%PDF-")
+    return "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.body())).pages).replace(" ", "")
 
 
 def sign_in(page, username: str, password: str = PASSWORD) -> None:
@@ -93,3 +139,25 @@ def sign_in(page, username: str, password: str = PASSWORD) -> None:
     page.fill("#id_password", password)
     page.press("#id_password", "Enter")
     page.wait_for_selector("[data-testid=who]")
+
+
+def switch_to(page, username: str) -> None:
+    """Sign out with the top bar's button, then sign in as someone else through the real page."""
+    page.click("header form[action$='/logout/'] button")
+    page.wait_for_selector("#id_username")
+    sign_in(page, username)
+
+
+def action(page, name: str):
+    """The case page panel's form of an action, opened (its <details>) if it was closed."""
+    item = page.locator(f"details[data-testid=action-{name}]")
+    if item.get_attribute("open") is None:
+        item.locator("summary").click()
+    return item
+
+
+def agree(page, opinion: str) -> None:
+    """Agree on the first open task of the case page, with an opinion."""
+    panel = page.locator("[data-testid=action-task_complete]").first
+    panel.locator("textarea[name=opinion]").fill(opinion)
+    panel.locator("[data-testid=submit-task_complete]").click()

@@ -13,12 +13,11 @@ import pytest
 from pypdf import PdfReader
 
 from onewindow.cases.models import Application
-from onewindow.cases.selectors import version_plan_cache_clear
-from tests.e2e.conftest import PASSWORD
+from onewindow.cases.plans import version_plan_cache_clear
+from tests.e2e.conftest import PASSWORD, PHONE
 from tests.factories.agent import agent_desk
 
 pytestmark = pytest.mark.django_db(transaction=True)
-PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture

@@ -14,10 +14,10 @@ import pytest
 
 from onewindow.cases import services
 from onewindow.cases.models import Case
-from onewindow.cases.selectors import version_plan_cache_clear
+from onewindow.cases.plans import version_plan_cache_clear
 from onewindow.core import clock
 from onewindow.org.models import Role, ServiceCenter
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import action, agree, sign_in, switch_to, top
 from tests.factories.cases import item_with_procedure
 from tests.factories.org import ApplicantFactory, DepartmentFactory, ServiceCenterFactory, StaffFactory
 
@@ -83,32 +83,6 @@ def routed_case(h: Hall, *, joint: bool) -> Case:
     )
     case = services.application_intake(application=application, actor=h.clerk).cases[0]
     return services.case_route(case=case, actor=h.clerk)
-
-
-def top(page) -> None:
-    """Scroll to the top before a full-page screenshot (the fixed bars are drawn where the view is)."""
-    page.evaluate("window.scrollTo(0, 0)")
-
-
-def switch_to(page, username: str) -> None:
-    """Sign out with the top bar's button, then sign in as someone else through the real page."""
-    page.click("header form[action$='/logout/'] button")
-    page.wait_for_selector("#id_username")
-    sign_in(page, username)
-
-
-def action(page, name: str):
-    """The panel's form of an action, opened (its <details>) if it was closed."""
-    item = page.locator(f"details[data-testid=action-{name}]")
-    if item.get_attribute("open") is None:
-        item.locator("summary").click()
-    return item
-
-
-def agree(page, opinion: str) -> None:
-    panel = page.locator("[data-testid=action-task_complete]").first
-    panel.locator("textarea[name=opinion]").fill(opinion)
-    panel.locator("[data-testid=submit-task_complete]").click()
 
 
 def test_two_departments_approve_in_a_joint_stage_and_the_case_is_decided(page, shot):

@@ -13,7 +13,7 @@ import pytest
 from pypdf import PdfReader
 
 from onewindow.cases.models import Application, CaseEvent
-from onewindow.cases.selectors import version_plan_cache_clear
+from onewindow.cases.plans import version_plan_cache_clear
 from tests.e2e.conftest import sign_in
 from tests.factories.intake import earlier_intake, intake_desk
 from tests.factories.org import ApplicantFactory

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from onewindow.cases.models import Application, ApplicationMaterial, CaseEvent
-from onewindow.cases.selectors import version_plan_cache_clear
+from onewindow.cases.plans import version_plan_cache_clear
 from tests.e2e.conftest import sign_in
 from tests.factories.cases import situation_world
 from tests.factories.org import ApplicantFactory

@@ -5,27 +5,19 @@ screen and on a phone."""
 
 from __future__ import annotations
 
-import io
 import re
 
 import pytest
-from pypdf import PdfReader
 
 from onewindow.org.models import Applicant, PortalAccount
-from tests.e2e.conftest import SCREENSHOTS, sign_in
+from tests.e2e.conftest import PHONE, SCREENSHOTS, pdf_text, sign_in
 from tests.factories.cases import accepted_case, make_world
 from tests.factories.org import ApplicantFactory
 from tests.portal.sms import texted_code
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PHONE = {"width": 390, "height": 844}
 PASSWORD = "qiuju-daguansi-1992"
-
-
-def pdf_text(response) -> str:
-    assert response.headers["content-type"] == "application/pdf"
-    return "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.body())).pages).replace(" ", "")
 
 
 @pytest.fixture

@@ -7,18 +7,13 @@ import pytest
 
 from onewindow.cases.models import Application, CaseEvent
 from onewindow.org.accounts import account_create
-from tests.e2e.conftest import COUNTER_SCREEN, SCREENSHOTS, sign_in
+from tests.e2e.conftest import COUNTER_SCREEN, PHONE, SCREENSHOTS, sign_in, upload
 from tests.factories.cases import make_world
 from tests.factories.org import with_id_check_digit
 from tests.portal.conftest import FIELDS, MATERIALS, PDF, PNG
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PASSWORD = "qiuju-daguansi-1992"
-PHONE = {"width": 390, "height": 844}
-
-
-def upload(name, body, mime):
-    return {"name": name, "mimeType": mime, "buffer": body}
 
 
 @pytest.mark.parametrize("device", ["desktop", "phone"])
@@ -109,6 +104,9 @@ def test_a_citizen_applies_online_answers_the_notice_and_the_clerk_accepts(
         sign_in(clerk, world.clerk.user.username)
     clerk.goto(f"/workbench/prereview/{number}/")
     assert clerk.locator("[data-testid=prereview-file]").count() == 3
+    # the licence sent back stays beside its replacement, marked 已退回/已替换
+    assert clerk.locator("[data-testid=prereview-file][data-file-state=superseded]").count() == 1
+    assert "已退回/已替换" in clerk.inner_text("[data-testid=prereview-material-licence]")
     if device == "desktop":
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         clerk.screenshot(path=str(SCREENSHOTS / "portal-apply-prereview.png"), full_page=True)
@@ -121,3 +119,49 @@ def test_a_citizen_applies_online_answers_the_notice_and_the_clerk_accepts(
     assert "已受理" in page.inner_text("[data-testid=applications]")
     shot(f"portal-apply-list{suffix}")
     clerk.context.close()
+
+
+def test_a_citizen_changes_the_drafts_situation_answers_and_confirms_what_goes(
+    page, shot, live_server, settings, tmp_path
+):
+    """The draft's 情形 answers change on the same questions: a licence uploaded for 企业 is named
+    before it goes when the citizen answers 个人, and named again once removed."""
+    from tests.factories.cases import SITUATION_MATERIALS, SITUATION_QUESTIONS
+
+    settings.ONEWINDOW_FILES_DIR = tmp_path / "files"
+    world = make_world(questions=SITUATION_QUESTIONS, materials=SITUATION_MATERIALS)
+    account_create(mobile="13800138000", password=PASSWORD)
+    page.goto(f"/apply/{world.item.code}/")
+    page.wait_for_selector("#f-username")
+    page.fill("#f-username", "13800138000")
+    page.fill("#f-password", PASSWORD)
+    page.press("#f-password", "Enter")
+    page.wait_for_selector("#f-id_number")
+    page.fill("#f-name", "秋菊")
+    page.fill("#f-id_number", with_id_check_digit("11010519491231002"))
+    page.click("button[type=submit]")
+    page.wait_for_selector("#s_who-org")
+    page.check("#s_apply_kind-new")
+    page.check("#s_who-org")
+    page.click("[data-testid=save-draft]")
+    page.wait_for_selector("#file_business_licence")
+    page.set_input_files("#file_business_licence", [upload("营业执照-秋菊.pdf", PDF, "application/pdf")])
+    page.click("[data-testid=save-draft]")
+    page.wait_for_selector("text=营业执照-秋菊.pdf")
+
+    page.click("[data-testid=situation-change]")
+    page.wait_for_selector("#s_who-person")
+    assert page.is_checked("#s_who-org") and page.is_checked("#s_apply_kind-new")  # pre-filled
+    page.check("#s_who-person")
+    page.click("[data-testid=situation-save]")
+    page.wait_for_selector("[data-testid=situation-confirm]")
+    assert "营业执照-秋菊.pdf" in page.inner_text("[data-testid=situation-confirm]")
+    shot("portal-apply-situation-confirm")
+    page.click("[data-testid=situation-confirm-submit]")
+    page.wait_for_selector("[data-testid=situation-change]")
+    assert "营业执照（营业执照-秋菊.pdf）" in page.inner_text("main")
+    assert page.locator("[data-testid=material-business_licence]").count() == 0
+    assert page.inner_text("[data-testid=situation-who]") == "个人"
+    application = Application.objects.get()
+    assert application.situation_answers == {"apply_kind": "new", "who": "person"}
+    assert not application.files.exists()

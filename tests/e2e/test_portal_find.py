@@ -9,11 +9,10 @@ from django.core.files.base import ContentFile
 from onewindow.catalog.drafts import material_files_set
 from onewindow.catalog.models import ServiceItem
 from onewindow.catalog.services import version_draft_create, version_publish
+from tests.e2e.conftest import PHONE, top
 from tests.portal.conftest import catalog, center, fresh_facets  # noqa: F401 - the portal's fixtures
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture
@@ -39,12 +38,12 @@ def test_find_by_initials_open_the_guide_and_download_the_template(page, shot, l
     first = page.locator("[data-testid=results] .pt-item a").first
     first.wait_for()
     assert first.inner_text() == "营业执照核发"
-    page.evaluate("window.scrollTo(0, 0)")
+    top(page)
     shot(f"portal-find-yyzz-{screen}")
     first.click()
     page.wait_for_selector("[data-testid=guide]")
     assert "设定依据" in page.inner_text("[data-testid=guide]")
-    page.evaluate("window.scrollTo(0, 0)")
+    top(page)
     shot(f"portal-guide-{screen}")
     with page.expect_download() as download:
         page.click("[data-testid=template-application_form]")

@@ -148,6 +148,36 @@ def test_department_staff_see_their_departments_cases_only(net):
     ]
 
 
+def test_the_township_above_a_village_station_reaches_only_its_agents_applications(net):
+    """`scope_proxy_checked`: the hall's proxy applications filed by agents of the stations
+    below the actor's center, for center-wide roles strictly above the station — not the
+    station's own staff, not department staff, not another township, not window applications."""
+    agent = StaffFactory(center=net.village.center, roles=[Role.PROXY_AGENT])
+    elsewhere = StaffFactory(
+        center=ServiceCenterFactory(tier=ServiceCenter.Tier.VILLAGE, parent=net.other_township.center),
+        roles=[Role.PROXY_AGENT],
+    )
+    mine, theirs = net.county.applications[0], net.village.applications[0]
+    Application.objects.filter(pk=mine.pk).update(channel="proxy", proxy_agent=agent)
+    Application.objects.filter(pk=theirs.pk).update(channel="proxy", proxy_agent=elsewhere)
+    everything = Application.objects.all()
+    assert list(access.scope_proxy_checked(everything, net.township.clerk)) == [mine]
+    assert list(access.scope_proxy_checked(everything, net.township.admin)) == [mine]
+    assert list(access.scope_proxy_checked(everything, net.other_township.clerk)) == [theirs]
+    assert not access.scope_proxy_checked(everything, net.village.clerk).exists()  # the station itself
+    assert not access.scope_proxy_checked(everything, agent).exists()  # agents: proxy_applications
+    approver = StaffFactory(
+        center=net.township.center, department=net.township.department, roles=[Role.APPROVER]
+    )
+    assert not access.scope_proxy_checked(everything, approver).exists()
+    assert not access.scope_proxy_checked(everything, UserFactory()).exists()
+    assert not access.scope_proxy_checked(everything, None).exists()
+    Application.objects.filter(pk=mine.pk).update(channel="window")  # not filed by an agent
+    assert not access.scope_proxy_checked(everything, net.township.clerk).exists()
+    # the township's case scope is unchanged: the hall's case stays out of it
+    assert not access.scope_cases(Case.objects.filter(application=mine), net.township.clerk).exists()
+
+
 def test_scope_queryset_knows_every_center_bound_model(net):
     admin = net.township.admin
     assert codes(access.scope_queryset(ServiceItem.objects.all(), admin)) == {

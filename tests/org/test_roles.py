@@ -65,9 +65,9 @@ def test_roles_sync_is_idempotent_and_resets_hand_edits():
 
 
 def test_roles_sync_skips_permissions_of_models_not_installed_yet(monkeypatch):
-    from onewindow.org import services
+    from onewindow.org.actions import roles
 
-    monkeypatch.setattr(services, "CATALOG_MODELS", (*services.CATALOG_MODELS, "notyetamodel"))
+    monkeypatch.setattr(roles, "CATALOG_MODELS", (*roles.CATALOG_MODELS, "notyetamodel"))
     groups = roles_sync()
     assert set(groups) == set(Role.values)
     assert "catalog.view_notyetamodel" not in perms(Role.APPROVER)

@@ -72,6 +72,7 @@ COVERED_ELSEWHERE = {
     "applications": "tests/portal/test_apply_access.py",
     "application": "tests/portal/test_apply_access.py",
     "application_supplement": "tests/portal/test_apply_access.py",
+    "application_situation": "tests/portal/test_apply_access.py",
     "application_withdraw": "tests/portal/test_apply_access.py",
     "application_file_remove": "tests/portal/test_apply_access.py",
     "file": "tests/portal/test_apply_access.py",

@@ -11,7 +11,7 @@ from django.core.cache import cache
 from onewindow.catalog.services import catalog_import
 from onewindow.org.accounts import account_create, account_declare_applicant
 from onewindow.org.models import Applicant, PortalAccount
-from tests.factories.cases import World, make_world
+from tests.factories.cases import SITUATION_MATERIALS, SITUATION_QUESTIONS, World, make_world
 from tests.factories.catalog import item_data
 from tests.factories.org import DepartmentFactory, SectorFactory, ServiceCenterFactory, with_id_check_digit
 
@@ -118,6 +118,13 @@ def desk(db, settings, tmp_path) -> World:
     world.item.name = "食品经营许可（新办）"
     world.item.save()
     return world
+
+
+@pytest.fixture
+def situation_desk(db, settings, tmp_path) -> World:
+    """An online item asking the two 情形 questions (tests/factories/cases.SITUATION_QUESTIONS)."""
+    settings.ONEWINDOW_FILES_DIR = tmp_path / "files"
+    return make_world(questions=SITUATION_QUESTIONS, materials=SITUATION_MATERIALS)
 
 
 @pytest.fixture

@@ -424,6 +424,17 @@ def test_answering_the_notice_moves_it_back_to_prereview_with_one_chained_event(
     assert "预审" in text(page)
 
 
+def test_the_application_page_names_the_window_never_a_member_of_staff(signed_in, desk):
+    desk.clerk.name = "张敏"
+    desk.clerk.save()
+    application = submitted(signed_in, desk)
+    notice(desk, application, note="请上传清晰的营业执照")
+    page = text(signed_in.get(reverse("portal:application", args=[application.number]), **ZH))
+    assert desk.center.name in page and "一次性告知" in page  # the window that acted
+    assert "张敏" not in page  # as in My cases: no staff name
+    assert "请上传清晰的营业执照" in page  # the notice's own words stay
+
+
 # ------------------------------------------------------------------ withdrawal
 
 

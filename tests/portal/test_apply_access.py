@@ -26,6 +26,8 @@ def _urls(desk, application, file_id):
         ("get", reverse("portal:application", args=[n])),
         ("post", reverse("portal:application", args=[n])),
         ("post", reverse("portal:application_supplement", args=[n])),
+        ("get", reverse("portal:application_situation", args=[n])),
+        ("post", reverse("portal:application_situation", args=[n])),
         ("post", reverse("portal:application_withdraw", args=[n])),
         ("post", reverse("portal:application_file_remove", args=[n, file_id])),
         ("get", reverse("portal:file", args=[file_id])),
@@ -34,6 +36,7 @@ def _urls(desk, application, file_id):
 
 OWN_ONLY = {
     "application",
+    "application_situation",
     "application_supplement",
     "application_withdraw",
     "application_file_remove",
@@ -76,7 +79,9 @@ def test_every_apply_url_as_visitor_staff_other_account_and_owner(signed_in, des
 
     for method, url in urls:
         if method == "get":
-            assert getattr(signed_in, method)(url).status_code == 200, url
+            # a submitted application's answers are not changed: its situation page sends it back
+            code = 302 if _name(url) == "application_situation" else 200
+            assert getattr(signed_in, method)(url).status_code == code, url
     assert MaterialFile.objects.filter(pk=file_id).exists()
     assert channels.supplement_asked(application) is not None  # nothing the others sent changed it
     assert application.cases.get().state == "pending_supplement"

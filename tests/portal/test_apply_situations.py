@@ -8,23 +8,18 @@ import pytest
 from django.urls import reverse
 
 from onewindow.cases.models import Application
-from tests.factories.cases import SITUATION_MATERIALS, SITUATION_QUESTIONS, make_world
 
 ZH = {"HTTP_ACCEPT_LANGUAGE": "zh-hans"}
 
 
-@pytest.fixture
-def world(db, settings, tmp_path):
-    settings.ONEWINDOW_FILES_DIR = tmp_path / "files"
-    return make_world(questions=SITUATION_QUESTIONS, materials=SITUATION_MATERIALS)
+def url(situation_desk):
+    return reverse("portal:apply", args=[situation_desk.item.code])
 
 
-def url(world):
-    return reverse("portal:apply", args=[world.item.code])
-
-
-def test_the_form_asks_the_questions_and_lists_only_what_applies_whatever_the_answers(signed_in, world):
-    body = signed_in.get(url(world), **ZH).content.decode()
+def test_the_form_asks_the_questions_and_lists_only_what_applies_whatever_the_answers(
+    signed_in, situation_desk
+):
+    body = signed_in.get(url(situation_desk), **ZH).content.decode()
     assert 'name="s_apply_kind"' in body and 'name="s_who"' in body and "个人还是企业？" in body
     assert 'data-testid="material-id_card"' in body
     assert 'data-testid="material-change_proof"' not in body
@@ -32,8 +27,10 @@ def test_the_form_asks_the_questions_and_lists_only_what_applies_whatever_the_an
 
 
 @pytest.mark.parametrize("who", ["", "robot", "<script>", "x" * 5000, "个人"])
-def test_an_unanswered_or_hostile_answer_is_named_and_no_draft_is_made(signed_in, world, who):
-    response = signed_in.post(url(world), {"action": "save", "s_apply_kind": "new", "s_who": who}, **ZH)
+def test_an_unanswered_or_hostile_answer_is_named_and_no_draft_is_made(signed_in, situation_desk, who):
+    response = signed_in.post(
+        url(situation_desk), {"action": "save", "s_apply_kind": "new", "s_who": who}, **ZH
+    )
     body = response.content.decode()
     assert response.status_code == 400
     assert 'data-testid="error-s_who"' in body and 'data-testid="error-s_apply_kind"' not in body
@@ -41,8 +38,10 @@ def test_an_unanswered_or_hostile_answer_is_named_and_no_draft_is_made(signed_in
     assert not Application.objects.exists()
 
 
-def test_the_draft_keeps_its_answers_and_asks_the_materials_they_pick(signed_in, world):
-    response = signed_in.post(url(world), {"action": "save", "s_apply_kind": "change", "s_who": "org"}, **ZH)
+def test_the_draft_keeps_its_answers_and_asks_the_materials_they_pick(signed_in, situation_desk):
+    response = signed_in.post(
+        url(situation_desk), {"action": "save", "s_apply_kind": "change", "s_who": "org"}, **ZH
+    )
     assert response.status_code in (200, 302), response.content[:300]
     draft = Application.objects.get()
     assert draft.situation_answers == {"apply_kind": "change", "who": "org"}

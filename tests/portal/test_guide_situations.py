@@ -1,6 +1,9 @@
 """The guide's 情形 partial and its materials view (/services/<code>/materials/): public, the
 list follows the answers by the catalog's one rule, hostile input gets a clear answer."""
 
+import html
+import re
+
 import pytest
 
 from tests.factories.cases import situation_world
@@ -71,3 +74,31 @@ def test_a_draft_only_or_inactive_item_is_not_shown(client, world):
     world.item.is_active = False
     world.item.save()
     assert client.get(url(world)).status_code == 404
+
+
+def apply_link(body: str) -> str | None:
+    match = re.search(r'href="([^"]*)" data-testid="apply-online"', body)
+    return html.unescape(match[1]) if match else None
+
+
+def test_the_guide_applies_online_with_the_answers_given(client, world):
+    code = world.item.code
+    assert apply_link(client.get(f"/services/{code}/").content.decode()) == f"/apply/{code}/"
+    answered = client.get(url(world), {"q_apply_kind": "change", "q_who": "org"}, **HX).content.decode()
+    assert apply_link(answered) == f"/apply/{code}/?s_apply_kind=change&s_who=org"
+    hostile = client.get(url(world), {"q_apply_kind": "new", "q_who": "<b>x</b>"}, **HX).content.decode()
+    assert apply_link(hostile) == f"/apply/{code}/?s_apply_kind=new"  # only a real choice is carried
+
+
+def test_the_link_opens_the_form_with_the_answers_chosen_and_their_materials(signed_in, world):
+    body = signed_in.get(f"/apply/{world.item.code}/?s_apply_kind=change&s_who=person").content.decode()
+    assert 'value="change" checked' in body and 'value="person" checked' in body
+    assert 'data-testid="material-change_proof"' in body
+    assert 'data-testid="material-business_licence"' not in body
+
+
+def test_an_item_not_applied_for_online_has_no_apply_button(client, world):
+    world.version.online_available = False
+    world.version.save()
+    assert apply_link(client.get(f"/services/{world.item.code}/").content.decode()) is None
+    assert apply_link(client.get(url(world), **HX).content.decode()) is None

@@ -164,7 +164,7 @@ def test_home_page_asks_for_the_number_and_the_query_code(client):
 
 
 def test_the_notices_qr_code_carries_the_number_and_the_code(case):
-    from onewindow.cases.documents import qr_url
+    from onewindow.cases.documents.notice import qr_url
 
     url = qr_url(case.number, case.query_code)
     assert url.endswith(f"/progress/?number={case.number}&code={case.query_code}")

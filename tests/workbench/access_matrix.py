@@ -304,6 +304,10 @@ AGENT_ACTORS = {
     "township_agent": "a proxy agent of the township center",
     "other_township_agent": "a proxy agent of a village of another township",
     "township_clerk": "the township's intake clerk (checks it, has no agent pages)",
+    "township_admin": "the township's center admin",
+    "township_approver": "an approver of a department of the township",
+    "village_clerk": "an intake clerk at the filing agent's own village station",
+    "other_township_clerk": "the intake clerk of another township",
     "county_clerk": "the county hall's intake clerk (pre-reviews it, has no agent pages)",
     "approver": "an approver of the department the item is routed to",
     "center_admin": "the county hall's center admin",
@@ -313,10 +317,14 @@ AGENT_ACTORS = {
 def agent_expected(route: str, actor: str, method: str) -> set[int]:
     """Who opens a filed application's agent pages: its agent; other agents get a 404 (as for
     an application that does not exist); staff of other roles a 403. Its scan (`file`) follows
-    the case scope too: the county's clerk, admin and the item's department see it, the township
-    (below the case's center) and the other agents do not."""
+    the case scope (the county's clerk, admin and the item's department see it) and the
+    township's check (`org.access.scope_proxy_checked`: the center-wide staff of the township
+    above the agent's station open it although the case is the hall's); the station's own
+    staff, the township's department staff, another township and the other agents do not."""
     if route == "file":
         if actor in ("filing_agent", "county_clerk", "center_admin", "approver"):
+            return {200}
+        if actor in ("township_clerk", "township_admin"):
             return {200}
         return {404}
     if actor == "filing_agent":

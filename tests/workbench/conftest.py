@@ -1,6 +1,6 @@
 import pytest
 
-from onewindow.cases.selectors import version_plan_cache_clear
+from onewindow.cases.plans import version_plan_cache_clear
 from tests.cases.channels.sheets import nurse_item
 from tests.factories.cases import make_world
 

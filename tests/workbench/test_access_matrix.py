@@ -148,6 +148,10 @@ def test_a_filed_application_opens_only_for_its_agent(client, db, settings, tmp_
             village(other_township.center, "AHX-T02-V01"), Role.PROXY_AGENT, "ota"
         ),
         "township_clerk": township.clerk,
+        "township_admin": township.admin,
+        "township_approver": person(township.center, Role.APPROVER, "t_approver", township.department),
+        "village_clerk": network.village.clerk,
+        "other_township_clerk": other_township.clerk,
         "county_clerk": county.clerk,
         "approver": person(county.center, Role.APPROVER, "approver", county.department),
         "center_admin": county.admin,

@@ -101,10 +101,10 @@ def test_the_home_lists_state_and_what_was_asked_in_a_fixed_number_of_queries(
 
 
 def test_the_home_pages_by_keyset_and_a_malformed_cursor_is_the_first_page(client, desk, monkeypatch):
-    from onewindow.cases import selectors
+    from onewindow.cases import proxyselectors
 
-    monkeypatch.setattr(selectors, "AGENT_PAGE", 2)
-    monkeypatch.setattr(selectors.proxy_application_page, "__kwdefaults__", {"after": None, "size": 2})
+    monkeypatch.setattr(proxyselectors, "AGENT_PAGE", 2)
+    monkeypatch.setattr(proxyselectors.proxy_application_page, "__kwdefaults__", {"after": None, "size": 2})
     sign_in(client, desk.agent)
     made = [filed(client, desk, idempotency_key=f"page-{n}") for n in range(3)]
     html = client.get("/workbench/").content.decode()
@@ -289,12 +289,25 @@ def test_the_agent_answers_a_one_time_notice_by_uploading_what_it_asks(client, d
     # a scan of a material the notice did not ask for is refused by the engine
     unknown = scan(client, "no_such_material")
     assert client.post(url, {"scans": [str(unknown)]}).status_code == 400
+    # a scan of a material of the application the notice did not list (the ID card) is refused
+    id_again = scan(client, "id_card")
+    refused = client.post(url, {"scans": [str(id_again)]})
+    assert refused.status_code == 400 and "一次性告知" in text(refused)
+    assert application.cases.get().state == CaseState.PENDING_SUPPLEMENT
+    old = MaterialFile.objects.get(application=application, material_code="licence")
     fresh = scan(client, "licence")
     assert client.post(url, {"scans": [str(fresh)]}).status_code == 302
     case = application.cases.get()
-    assert case.state == CaseState.SUBMITTED
+    # back to the hall's pre-review (the township has checked it), as an answer on the portal
+    assert case.state == CaseState.PREREVIEW
+    assert application in channels.prereview_waiting(actor=desk.world.clerk)
+    assert CaseEvent.objects.filter(case=case, action="supplement", data__prereview=True).exists()
     assert application.materials.get(code="licence").status == "received"
     assert MaterialFile.objects.get(pk=fresh).application_id == application.pk
+    old.refresh_from_db()
+    assert old.superseded_by_id == fresh and old.superseded_at is not None  # kept, marked, not counted
+    page = client.get(f"/workbench/agent/applications/{application.number}/").content.decode()
+    assert page.count('data-file-state="superseded"') == 1 and "supplement-submit" not in page
     assert client.post(url, {"scans": [str(scan(client, "licence"))]}).status_code == 400  # answered once
 
 
@@ -334,7 +347,7 @@ def test_the_agent_registers_a_new_villager_with_the_intake_code(client, desk):
 
 
 def test_the_agent_answers_the_items_situation_questions_and_the_application_keeps_them(client, desk):
-    from onewindow.cases.selectors import version_plan_cache_clear
+    from onewindow.cases.plans import version_plan_cache_clear
     from onewindow.catalog.models import SituationQuestion
 
     SituationQuestion.objects.create(

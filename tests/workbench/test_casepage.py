@@ -14,6 +14,7 @@ from onewindow.core import clock
 from onewindow.core.models import PersonalDataAccess
 from onewindow.org.models import Role
 from tests.factories.cases import (
+    accepted_case,
     decided_case,
     in_progress_case,
     item_with_procedure,
@@ -119,6 +120,30 @@ def test_the_panel_shows_what_this_person_may_do(client, world):
 
 
 # ----------------------------------------------------------------------------- the actions
+
+
+def test_the_window_sends_an_accepted_case_to_the_back_office_once(client, world):
+    case = accepted_case(world)
+    sign_in(client, world.approver)  # not the approver's step: no button
+    assert 'data-testid="action-route"' not in client.get(url(case)).content.decode()
+    assert post(client, case, "route").status_code == 400
+    sign_in(client, world.clerk)
+    page = client.get(url(case)).content.decode()
+    assert 'data-testid="action-route"' in page and "送后台办理" in page
+    seen = Case.objects.get(pk=case.pk).event_count
+    done = client.post(url(case, "route"), {"seq": seen})
+    assert done.status_code == 302
+    page = client.get(url(case)).content.decode()
+    assert "办件已送后台办理" in page and "传送至后台办理" in page  # the message, the trail
+    assert 'data-testid="action-route"' not in page
+    again = client.post(url(case, "route"), {"seq": seen})  # a double click
+    assert again.status_code == 400 and events(case).count("route") == 1
+    hostile = client.post(url(case, "route"), {"seq": "-1<script>"})
+    assert hostile.status_code == 400 and events(case).count("route") == 1
+    case.refresh_from_db()
+    assert case.state == "in_progress" and case.open_tasks == 1
+    sign_in(client, world.approver)
+    assert 'data-testid="action-task_complete"' in client.get(url(case)).content.decode()
 
 
 def test_an_opinion_is_required_bounded_and_kept_as_typed(client, world):

@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone
 
 from onewindow.cases import services
+from onewindow.cases.counts import case_counts
 from onewindow.cases.models import CaseTask
-from onewindow.cases.selectors import case_counts
 from onewindow.core import clock
 from onewindow.org.models import Role
 from onewindow.org.services import staff_create
@@ -187,7 +187,7 @@ def test_the_item_breakdown_is_the_items_with_most_cases_first(net, monkeypatch)
     admin = net.county.admin
     rows = case_counts(actor=admin, by="item")
     assert len(rows) == 4 and rows[0]["n"] == 3  # the village's item first
-    monkeypatch.setattr("onewindow.cases.selectors.TOP_ITEMS", 2)
+    monkeypatch.setattr("onewindow.cases.counts.TOP_ITEMS", 2)
     top = case_counts(actor=admin, by="item")
     assert [r["n"] for r in top] == [3, 1]
     assert top[0]["key"] == net.village.item.pk

@@ -22,7 +22,7 @@ from onewindow.cases.actions.checks import check_case
 from onewindow.cases.errors import case_error
 from onewindow.cases.events import append_event
 from onewindow.cases.models import Case, CaseEvent, CaseState, Extension, Suspension
-from onewindow.cases.selectors import version_plan
+from onewindow.cases.plans import version_plan
 from onewindow.catalog.models import LimitUnit
 from onewindow.core import calendar, clock
 from onewindow.org.models import Staff

@@ -27,7 +27,7 @@ from onewindow.cases.models import (
     CaseTask,
     Decision,
 )
-from onewindow.cases.selectors import version_plan
+from onewindow.cases.plans import version_plan
 from onewindow.catalog.models import DeliveryMethod
 from onewindow.core import clock
 from onewindow.core.fields import mask_id_number

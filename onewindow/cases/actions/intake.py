@@ -34,7 +34,7 @@ from onewindow.cases.models import (
     MaterialFile,
     ToleranceCommitment,
 )
-from onewindow.cases.selectors import version_plan
+from onewindow.cases.plans import version_plan
 from onewindow.catalog.models import CaseKind
 from onewindow.core import calendar, clock
 from onewindow.org.models import Applicant, Staff

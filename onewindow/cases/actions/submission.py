@@ -29,7 +29,7 @@ from onewindow.cases.models import (
     CaseState,
     Channel,
 )
-from onewindow.cases.selectors import VersionPlan, version_plan
+from onewindow.cases.plans import VersionPlan, version_plan
 from onewindow.catalog.models import Bundle, ServiceItem, ServiceItemVersion
 from onewindow.catalog.selectors import SituationError, situation_answers_check
 from onewindow.core import clock

@@ -23,7 +23,7 @@ from onewindow.cases.actions.clock import task_due
 from onewindow.cases.errors import case_error
 from onewindow.cases.events import append_event
 from onewindow.cases.models import Case, CaseState, CaseTask
-from onewindow.cases.selectors import StagePlan, version_plan
+from onewindow.cases.plans import StagePlan, version_plan
 from onewindow.core import clock
 from onewindow.org import selectors as org_selectors
 from onewindow.org.models import Department, Role, Staff

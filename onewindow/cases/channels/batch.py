@@ -25,7 +25,7 @@ from onewindow.cases.channels.errors import ORG_CODES, channel_error
 from onewindow.cases.channels.sheet import BatchColumn
 from onewindow.cases.errors import CaseError, case_error
 from onewindow.cases.models import ApplicationMaterial, BatchJobRow
-from onewindow.cases.selectors import VersionPlan
+from onewindow.cases.plans import VersionPlan
 from onewindow.catalog.models import ServiceItem
 from onewindow.core.errors import FIELD_INVALID, TOO_LONG, family, input_message
 from onewindow.core.inputs import form_check, is_blank, parse_text, shown

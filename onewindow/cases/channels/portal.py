@@ -18,7 +18,12 @@ from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
 from onewindow.cases import files, locks, rules, services
-from onewindow.cases.actions.submission import MaterialIn, material_inputs
+from onewindow.cases.actions.submission import (
+    MaterialIn,
+    applicable_materials,
+    check_answers,
+    material_inputs,
+)
 from onewindow.cases.channels.errors import channel_error, require
 from onewindow.cases.errors import CaseError, case_error
 from onewindow.cases.form import form_columns
@@ -27,11 +32,12 @@ from onewindow.cases.models import (
     ApplicationMaterial,
     Case,
     CaseEvent,
+    CaseMaterial,
     CaseState,
     Channel,
     MaterialFile,
 )
-from onewindow.cases.selectors import version_plan
+from onewindow.cases.plans import version_plan
 from onewindow.catalog.models import Bundle, ServiceItem, ServiceItemVersion
 from onewindow.core import clock
 from onewindow.org.models import Applicant, ServiceCenter
@@ -120,8 +126,8 @@ def portal_draft_create(
 ) -> Application:
     """A citizen starts an online application: a draft (no event) the citizen may still edit.
 
-    The 情形 `answers` are given here, once: they pick the draft's materials (a citizen who
-    answers differently starts another draft)."""
+    The 情形 `answers` are given here: they pick the draft's materials; the draft may change
+    them later (`portal_draft_situation_change`), a submitted application may not."""
     return _apply_online(
         actor=actor,
         center=center,
@@ -188,6 +194,91 @@ def portal_draft_update(
         if "delivery_method" in changes:
             Case.objects.filter(pk__in=[c.pk for c in cases]).update(delivery_method=method)
     return application
+
+
+@dataclass(frozen=True)
+class SituationChange:
+    """What changing a draft's 情形 answers did: the materials no longer asked (code, name),
+    the files of theirs removed (material name, file name), the materials now asked too."""
+
+    dropped: list[tuple[str, str]]
+    removed_files: list[tuple[str, str]]
+    added: list[tuple[str, str]]
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.dropped or self.added)
+
+
+def situation_change_preview(*, application: Application, answers: dict[str, Any]) -> SituationChange:
+    """What `portal_draft_situation_change` would do with these (checked) answers, written
+    nowhere: the page asks the applicant to confirm before uploads are removed."""
+    plans = [version_plan(v) for v in application.cases.order_by("pk").values_list("version_id", flat=True)]
+    return _situation_diff(application, applicable_materials(plans, check_answers(plans, answers)))
+
+
+def _situation_diff(application: Application, applicable: dict[str, Any]) -> SituationChange:
+    rows = list(ApplicationMaterial.objects.filter(application_id=application.pk).order_by("pk"))
+    dropped = [(m.code, m.name) for m in rows if m.code not in applicable]
+    names = {code for code, _name in dropped}
+    have = {m.code for m in rows}
+    material_names = {m.code: m.name for m in rows}
+    removed = [
+        (material_names[f.material_code], f.original_name)
+        for f in application.files.filter(material_code__in=names).order_by("pk")
+    ]
+    added = [(code, name) for code, (name, _allowed) in applicable.items() if code not in have]
+    return SituationChange(dropped=dropped, removed_files=removed, added=added)
+
+
+@transaction.atomic
+def portal_draft_situation_change(
+    *, application: Application, actor: Applicant, answers: dict[str, Any]
+) -> SituationChange:
+    """Change a draft's 情形 answers: checked by the engine's rule (`check_answers`, every
+    question answered with one of its choices), then the draft's materials become exactly
+    those the catalog's rule (`materials_for`) asks under the new answers — a material no
+    longer asked loses its row, its cases' links and its uploads (the rows now, the bytes in
+    the file store once the transaction commits: a draft has no trail that refers to them),
+    a newly asked one is added as missing; the others keep their status and files.
+
+    Only a draft (NOT_A_DRAFT otherwise): a submitted application keeps the answers the
+    pre-review and the trail saw. Locks the application row, then its draft cases (the
+    order `portal_draft_submit` takes), so a change and a submit never interleave; the same
+    answers again change nothing."""
+    application = _lock_own(application, actor)
+    cases = locks.lock_cases(application_id=application.pk, states=[S.DRAFT])
+    if not cases or _states(application) != {S.DRAFT}:
+        raise channel_error("NOT_A_DRAFT")
+    plans = [version_plan(case.version_id) for case in cases]
+    situation = check_answers(plans, answers)
+    applicable = applicable_materials(plans, situation)
+    change = _situation_diff(application, applicable)
+    dropped = [code for code, _name in change.dropped]
+    for row in application.files.filter(material_code__in=dropped):
+        files.material_file_discard(row)
+    CaseMaterial.objects.filter(case__in=cases).delete()
+    ApplicationMaterial.objects.filter(application_id=application.pk, code__in=dropped).delete()
+    ApplicationMaterial.objects.bulk_create(
+        [
+            ApplicationMaterial(
+                application=application, code=code, name=name, status=ApplicationMaterial.Status.MISSING
+            )
+            for code, name in change.added
+        ]
+    )
+    by_code = {m.code: m for m in ApplicationMaterial.objects.filter(application_id=application.pk)}
+    CaseMaterial.objects.bulk_create(
+        [
+            CaseMaterial(case=case, requirement_id=m.requirement_id, material=by_code[m.code])
+            for case, plan in zip(cases, plans, strict=True)
+            for m in plan.materials_for(situation)
+        ]
+    )
+    if situation != (application.situation_answers or {}):
+        Application.objects.filter(pk=application.pk).update(situation_answers=situation)
+        application.situation_answers = situation
+    return change
 
 
 def _replace_materials(application: Application, handed: list[MaterialIn]) -> None:
@@ -389,6 +480,19 @@ def supplement_asked(application: Application) -> SupplementAsked | None:
     return SupplementAsked(materials=ordered, note="；".join(notes), at=at, needed=frozenset(needed))
 
 
+def supplement_waiting(application: Application) -> SupplementAsked:
+    """The newest notice of an application answered now (`supplement_asked`); when nothing
+    waits (answered already: a double click), TRANSITION_NOT_ALLOWED and nothing changes."""
+    asked = supplement_asked(application)
+    if asked is None:
+        raise case_error(
+            "TRANSITION_NOT_ALLOWED",
+            action=rules.action_label("supplement"),
+            state=_("no case waiting for supplement"),
+        )
+    return asked
+
+
 def _lock_own(application: Application, actor: Applicant) -> Application:
     """The applicant's own portal application, its row locked (application → case order)."""
     _check_citizen(actor)
@@ -401,7 +505,7 @@ def _states(application: Application) -> set[str]:
 
 
 def _files_held(application: Application, code: str, since: Any = None) -> int:
-    qs = application.files.filter(material_code=code)
+    qs = application.files.filter(material_code=code, superseded_at__isnull=True)
     if since is not None:
         qs = qs.filter(uploaded_at__gte=since)
     return qs.count()
@@ -454,6 +558,8 @@ def portal_material_upload(
         row.status = ApplicationMaterial.Status.RECEIVED
         row.received_at = clock.now()
         row.save(update_fields=["status", "received_at"])
+    if since is not None:  # a replacement of what the notice sent back: the old files stop counting
+        files.material_files_supersede(application=application, code=code, by=stored, before=since)
     return stored
 
 
@@ -474,6 +580,7 @@ def portal_material_remove(*, application: Application, actor: Applicant, file_i
         if asked is None or row.uploaded_at < asked.at:
             raise channel_error("NOT_A_DRAFT")
         draft = False
+        files.material_file_unsupersede(removed=row, since=asked.at)
     else:
         raise channel_error("NOT_A_DRAFT")
     code = row.material_code
@@ -493,13 +600,7 @@ def portal_supplement_submit(*, application: Application, actor: Applicant) -> l
     pre-review with one chained 'supplement' event each. Sent twice, the second finds nothing
     waiting (TRANSITION_NOT_ALLOWED) and changes nothing."""
     application = _lock_own(application, actor)
-    asked = supplement_asked(application)
-    if asked is None:
-        raise case_error(
-            "TRANSITION_NOT_ALLOWED",
-            action=rules.action_label("supplement"),
-            state=_("no case waiting for supplement"),
-        )
+    asked = supplement_waiting(application)
     handed = []
     for code, name in asked.materials:
         if _files_held(application, code, asked.at):

@@ -16,13 +16,14 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from onewindow.cases import locks, rules, services
+from onewindow.cases import files, locks, rules, services
 from onewindow.cases.actions.checks import check_case
-from onewindow.cases.actions.submission import MaterialIn
+from onewindow.cases.actions.submission import MaterialIn, material_inputs
 from onewindow.cases.channels.errors import channel_error
 from onewindow.cases.channels.portal import _check_online as check_online
+from onewindow.cases.channels.portal import supplement_waiting
 from onewindow.cases.errors import case_error
-from onewindow.cases.models import Application, Case, CaseEvent, CaseState, Channel
+from onewindow.cases.models import Application, Case, CaseEvent, CaseState, Channel, MaterialFile
 from onewindow.catalog.models import Bundle, ServiceItem
 from onewindow.core import clock
 from onewindow.org.models import Applicant, Role, ServiceCenter, Staff
@@ -112,19 +113,54 @@ def proxy_application_submit(
 
 @transaction.atomic
 def proxy_application_supplement(
-    *, application: Application, actor: Staff, materials: Iterable[MaterialIn | str | dict[str, Any]]
+    *,
+    application: Application,
+    actor: Staff,
+    materials: Iterable[MaterialIn | str | dict[str, Any]],
+    scans: Sequence[MaterialFile] = (),
 ) -> list[Case]:
     """The agent answers a one-time notice (一次性告知) on an application they filed: the
-    materials it asked for are recorded as received and the cases go back to `submitted`
-    (the engine's `application_supplement`; the table lets the filing agent act although
-    the cases are the hall's). Someone else's application: NOT_OWN_APPLICATION."""
+    materials it asked for are recorded as received and the cases go back to the hall's
+    pre-review, as an answer on the portal does (the engine's `application_supplement` with
+    `prereview=True`; the table lets the filing agent act although the cases are the hall's;
+    the township has checked it already, so it is in the hall's queue at once).
+
+    Only what the newest notice lists (`portal.supplement_waiting`: MATERIAL_NOT_ASKED), and
+    everything it needs before acceptance (FIELD_REQUIRED `material.<code>`; a 容缺 one may
+    follow). `scans` (the agent's loose uploads) are attached, and each replaces the files
+    of its material the notice sent back (`files.material_files_supersede`: kept, marked).
+    Locks the application row, then the engine its cases. Someone else's application:
+    NOT_OWN_APPLICATION; answered twice, the second finds nothing waiting."""
     if application.channel != Channel.PROXY:
         raise channel_error("NOT_PROXY_APPLICATION")
     if application.proxy_agent_id != actor.pk:
         raise case_error("NOT_OWN_APPLICATION")
-    handed = list(materials)
+    handed = material_inputs(materials)
     rules.require(handed, "materials")
-    return services.application_supplement(application=application, materials=handed, actor=actor)
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    asked = supplement_waiting(application)
+    names = dict(asked.materials)
+    for i, m in enumerate(handed):
+        if m.code not in names:
+            known = application.materials.filter(code=m.code).values_list("name", flat=True).first()
+            raise channel_error(
+                "MATERIAL_NOT_ASKED", field=f"materials[{i}].code", material=known or m.code[:40]
+            )
+    given = {m.code for m in handed}
+    for code, name in asked.materials:
+        if code in asked.needed and code not in given:
+            raise case_error("FIELD_REQUIRED", field=f"material.{code}", label=name)
+    cases = services.application_supplement(
+        application=application, materials=handed, actor=actor, prereview=True
+    )
+    ids = [s.pk for s in scans]
+    files.material_files_attach(application=application, file_ids=ids, actor=actor)
+    attached = list(MaterialFile.objects.filter(pk__in=ids, application_id=application.pk).order_by("pk"))
+    for newest in {f.material_code: f for f in attached}.values():
+        files.material_files_supersede(
+            application=application, code=newest.material_code, by=newest, keep=ids
+        )
+    return cases
 
 
 def proxy_consent(application: Application) -> dict[str, Any] | None:

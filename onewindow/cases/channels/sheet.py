@@ -35,7 +35,7 @@ from pydantic_core import PydanticCustomError
 from onewindow.cases.channels.errors import channel_error
 from onewindow.cases.errors import CaseError, case_error
 from onewindow.cases.models import ApplicationMaterial
-from onewindow.cases.selectors import VersionPlan, version_plan
+from onewindow.cases.plans import VersionPlan, version_plan
 from onewindow.catalog.models import DeliveryMethod, FormField, ServiceItem
 from onewindow.catalog.selectors import item_published_version
 from onewindow.core import xlsx as workbook

@@ -221,3 +221,61 @@ def test_hall_prereview_inbox_shows_proxy_applications_only_after_the_township(w
     services.application_prereview_pass(application=portal, actor=world.clerk)
     assert list(channels.prereview_waiting(actor=world.clerk)) == [proxy]
     assert list(channels.prereview_waiting(actor=network["township_clerk"])) == []
+
+
+def _asked_back(world, network):
+    """A proxy application the township passed and the hall's pre-review sent back (its ID card)."""
+    application = _apply(world, network)
+    channels.proxy_application_check(application=application, actor=network["township_clerk"], approve=True)
+    services.application_request_supplement(
+        application=application, actor=world.clerk, materials=["id_card"], note="身份证复印件模糊"
+    )
+    return application
+
+
+def test_the_agents_answer_goes_back_to_the_halls_prereview_with_only_what_was_asked(world, network):
+    application = _asked_back(world, network)
+    agent = network["agent"]
+    hostile = (
+        ([], "FIELD_REQUIRED"),
+        (["no_such"], "MATERIAL_NOT_ASKED"),
+        (["身份证\u202e"], "MATERIAL_NOT_ASKED"),
+    )
+    for materials, code in hostile:
+        with pytest.raises(CaseError) as exc:
+            channels.proxy_application_supplement(application=application, actor=agent, materials=materials)
+        assert exc.value.code == code
+    other = StaffFactory(center=network["village"], roles=[Role.PROXY_AGENT])
+    with pytest.raises(CaseError) as exc:
+        channels.proxy_application_supplement(application=application, actor=other, materials=["id_card"])
+    assert exc.value.code == "NOT_OWN_APPLICATION"
+    assert application.cases.get().state == "pending_supplement"
+    (case,) = channels.proxy_application_supplement(
+        application=application, actor=agent, materials=["id_card"]
+    )
+    assert case.state == "prereview"
+    assert list(channels.prereview_waiting(actor=world.clerk)) == [
+        application
+    ]  # the township checked it once
+    assert CaseEvent.objects.get(case=case, action="supplement").data == {
+        "received": ["id_card"],
+        "prereview": True,
+    }
+    assert chain_verify(case) == []
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_answers_to_one_notice_at_once_make_one(world, network):
+    application = _asked_back(world, network)
+
+    def answer():
+        return channels.proxy_application_supplement(
+            application=application, actor=network["agent"], materials=["id_card"]
+        )
+
+    results = race([answer, answer, answer])
+    errors = [r for r in results if isinstance(r, Exception)]
+    assert len(errors) == 2 and all(isinstance(e, CaseError) for e in errors), results
+    assert CaseEvent.objects.filter(case__application=application, action="supplement").count() == 1
+    assert application.cases.get().state == "prereview"

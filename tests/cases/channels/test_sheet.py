@@ -115,7 +115,7 @@ def test_a_material_cell_is_read_as_the_material_status(cell, mark):
 
 def _demo_plans():
     """The version plan of every item of the demo catalog, built in memory from its document."""
-    from onewindow.cases.selectors import FieldPlan, MaterialPlan, VersionPlan
+    from onewindow.cases.plans import FieldPlan, MaterialPlan, VersionPlan
     from onewindow.demo.catalog_data import build_catalog_data
 
     for n, item in enumerate(build_catalog_data()["items"]):

@@ -14,7 +14,7 @@ from django.core.management import CommandError, call_command
 
 from onewindow.cases import channels
 from onewindow.cases.channels import sheet
-from onewindow.cases.documents import render_notice
+from onewindow.cases.documents.render import render_notice
 from onewindow.cases.errors import CaseError
 from onewindow.cases.models import Application, Case
 from onewindow.cases.notices import case_notice

@@ -227,12 +227,17 @@ def test_the_progress_form_ties_each_error_to_its_field(page):
     assert page.locator("#id_last4").is_visible()  # the error is not hidden in a closed <details>
 
 
-@pytest.mark.parametrize("screen", ["home", "intake"])
+WORKBENCH_SCREENS = {"home": "/workbench/", "intake": "/workbench/intake/", "search": "/workbench/cases/"}
+
+
+@pytest.mark.parametrize("screen", list(WORKBENCH_SCREENS))
 def test_the_workbench_base_layout_passes_axe_for_a_signed_in_clerk(page, screen):
-    """Staff pages keep their dense layout (no display switch): run for what the shared layout does."""
+    """Staff pages keep their dense layout (no display switch): run for what the shared layout
+    does, and for the case search with a result row (its filters and its table)."""
     world = make_world()
+    accepted_case(world)
     sign_in(page, world.clerk.user.username)
-    page.goto("/workbench/" if screen == "home" else "/workbench/intake/")
+    page.goto(WORKBENCH_SCREENS[screen])
     assert page.locator("html").get_attribute("lang") == "zh-Hans"
     assert_no_axe_violations(page, where=f"workbench {screen}")
 

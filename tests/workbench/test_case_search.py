@@ -7,11 +7,19 @@ import re
 import pytest
 from django.utils import timezone
 
+from onewindow.cases import services
 from onewindow.cases.models import Case
 from onewindow.cases.selectors import CaseCursor, case_page
 from onewindow.org.models import Role
-from tests.factories.cases import accepted_case, completed_case, make_world
-from tests.factories.org import ServiceCenterFactory, StaffFactory
+from tests.factories.cases import (
+    accepted_case,
+    completed_case,
+    item_with_procedure,
+    make_world,
+    open_tasks,
+    submit,
+)
+from tests.factories.org import DepartmentFactory, ServiceCenterFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "onewindow-test"
@@ -155,3 +163,96 @@ def test_another_centers_staff_never_see_the_case(client, world):
         assert case.number not in client.get(PAGE).content.decode()
         assert case.number not in client.get(PAGE, {"item": world.item.pk}).content.decode()
         client.post("/workbench/logout/")
+
+
+def cells(page: str, number: str) -> list[str]:
+    """The text of each cell of the row of case `number`, markup stripped, entities kept."""
+    row = re.search(
+        r'<tr data-testid="case-row">((?:(?!</tr>).)*' + re.escape(number) + r"(?:(?!</tr>).)*)</tr>",
+        page,
+        re.S,
+    )
+    assert row, number
+    return [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td>(.*?)</td>", row[1], re.S)]
+
+
+def test_each_row_shows_its_labels_acceptance_time_and_deadline_light(client, world):
+    """Open: the light with the working days left; paused: 已暂停; ended or not yet accepted: —."""
+    open_case = accepted_case(world)
+    paused = accepted_case(world)
+    Case.objects.filter(pk=paused.pk).update(state="suspended", suspended_since=timezone.now())
+    overdue = accepted_case(world)
+    Case.objects.filter(pk=overdue.pk).update(deadline=timezone.now() - dt.timedelta(days=10))
+    ended = completed_case(world)
+    sign_in(client, world.clerk)
+    page = client.get(PAGE).content.decode()
+    number, item, department, applicant, channel, state, accepted, deadline = cells(page, open_case.number)
+    assert (item, department, channel, state) == (
+        world.item.name,
+        world.department.name,
+        "综合受理窗口",
+        "已受理",
+    )
+    assert applicant == world.applicant.name[0] + "*" * (len(world.applicant.name) - 1)
+    assert accepted == f"{timezone.localtime(open_case.accepted_at):%Y-%m-%d %H:%M}"
+    assert re.fullmatch(r"剩 \d+ 个工作日", deadline) and "wb-light-" in page
+    assert f'href="/workbench/cases/{open_case.number}/"' in page
+    assert cells(page, paused.number)[5] == "特别程序中" and cells(page, paused.number)[7] == "已暂停"
+    assert re.fullmatch(r"已超期 \d+ 个工作日", cells(page, overdue.number)[7])
+    assert cells(page, ended.number)[5] == "已办结" and cells(page, ended.number)[7] == "—"
+
+
+def test_the_rows_read_in_english_when_the_staff_member_switches(client, world):
+    case = accepted_case(world)
+    sign_in(client, world.clerk)
+    page = client.get("/en" + PAGE).content.decode()
+    row = cells(page, case.number)
+    assert row[4:6] == ["intake window", "accepted"] and re.fullmatch(r"\d+ working days? left", row[7])
+    assert f'href="/en/workbench/cases/{case.number}/"' in page
+
+
+def test_hostile_names_are_escaped_in_the_rows_and_the_filters(client, world):
+    hostile = "<script>alert(\"x\")</script> & '审批' " + "长" * 150  # within the 200 characters a name holds
+    world.item.name = hostile
+    world.item.save(update_fields=["name"])
+    world.department.name = "<b>局</b>"
+    world.department.save(update_fields=["name"])
+    world.applicant.name = "<i>张三</i>"
+    world.applicant.save(update_fields=["name"])
+    accepted_case(world)
+    sign_in(client, world.clerk)
+    page = client.get(PAGE, {"item": world.item.pk}).content.decode()
+    assert "<script>" not in page and "<b>局</b>" not in page and "<i>" not in page
+    escaped = html.escape(hostile)
+    assert f'<option value="{world.item.pk}" selected>{escaped}</option>' in page
+    assert page.count(f"<td>{escaped}</td>") == 1 and "<td>&lt;b&gt;局&lt;/b&gt;</td>" in page
+    assert "<td>&lt;" + "*" * (len(world.applicant.name) - 1) + "</td>" in page
+    assert page.count(" selected>") == 1  # the chosen item only; "Any" stays unselected elsewhere
+
+
+def test_an_unknown_or_empty_choice_selects_no_option(client, world):
+    accepted_case(world)
+    sign_in(client, world.clerk)
+    assert " selected>" not in client.get(PAGE).content.decode()
+    missing = client.get(PAGE, {"item": 2**31 - 2}).content.decode()
+    assert " selected>" not in missing and 'data-testid="no-results"' in missing
+
+
+def test_another_departments_approver_finds_the_case_once_its_task_opens(client, world):
+    """Department staff see a case with an opened task of theirs (the scope the task index serves);
+    a task still waiting for its stage does not count."""
+    other = DepartmentFactory(center=world.center)
+    item, _version = item_with_procedure(
+        center=world.center, department=world.department, stages=[[world.department], [other]]
+    )
+    colleague = StaffFactory(center=world.center, department=other, roles=[Role.APPROVER])
+    application = submit(world, items=[item])
+    accepted = services.application_intake(application=application, actor=world.clerk).cases[0]
+    case = services.case_route(case=accepted, actor=world.clerk)
+    sign_in(client, colleague)
+    assert case.number not in client.get(PAGE).content.decode()  # its task waits for stage 1
+    for task in open_tasks(case):
+        services.task_complete(task=task, actor=world.approver, opinion="同意")
+    assert case.number in client.get(PAGE).content.decode()
+    assert case.number in client.get(PAGE, {"state": "in_progress"}).content.decode()
+    assert case.number not in client.get(PAGE, {"state": "completed"}).content.decode()

@@ -1,13 +1,16 @@
-"""Template helpers every workbench page shares: the deadline light and role checks."""
+"""Template helpers every workbench page shares: the deadline light, role checks, select options."""
 
 from __future__ import annotations
 
 import datetime as dt
+import html
+from collections.abc import Iterable
 from typing import Any
 
 from django import template
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.safestring import SafeData, SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -32,7 +35,12 @@ def days_left(deadline: dt.date | dt.datetime | None, today: dt.date | None = No
 @register.simple_tag
 def light(deadline: dt.date | dt.datetime | None, paused: bool = False) -> Any:
     """A green, yellow or red dot with the working days left written beside it (never colour alone)."""
-    left = days_left(deadline)
+    return light_html(days_left(deadline), bool(paused))
+
+
+def light_html(left: int | None, paused: bool = False) -> SafeString | str:
+    """The light for `left` working days (`days_left`); "" without a deadline. A list computes
+    today once and calls this per row (`light` asks the clock again for every call)."""
     if left is None:
         return ""
     if paused:
@@ -52,6 +60,23 @@ def light(deadline: dt.date | dt.datetime | None, paused: bool = False) -> Any:
         colour,
         text,
     )
+
+
+@register.simple_tag
+def options(choices: Iterable[tuple[Any, Any]], selected: Any = "") -> SafeString:
+    """A select's `<option>`s, the one whose value reads as `selected` marked, escaped as the
+    template's autoescape would (`html.escape`, what `django.utils.html.escape` applies; safe
+    text left as it is). One pass in Python: the case search offers every item of the center
+    (hundreds), and the same loop in the template cost more than the page's 50 rows
+    (docs/performance.md)."""
+    chosen = str(selected)
+    parts = []
+    for code, text in choices:
+        value = str(code)
+        mark = " selected" if value == chosen else ""
+        label = text if isinstance(text, SafeData) else html.escape(str(text))
+        parts.append(f'<option value="{html.escape(value)}"{mark}>{label}</option>')
+    return mark_safe("".join(parts))  # noqa: S308 - every value and text escaped above
 
 
 @register.filter

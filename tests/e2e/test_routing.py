@@ -42,8 +42,10 @@ def test_the_clerk_sends_the_waiting_cases_and_the_supervisor_saw_the_late_one(p
     assert rows.count() == 2
     assert old.number in rows.nth(0).inner_text() and "个工作日" in rows.nth(0).inner_text()
     assert new.number in rows.nth(1).inner_text() and "今日受理" in rows.nth(1).inner_text()
-    for n in range(2):
-        rows.nth(n).locator('input[type="checkbox"]').check()
+    rows.nth(0).locator('input[type="checkbox"]').check()
+    assert page.evaluate("document.getElementById('pick-all').indeterminate")
+    page.get_by_label("勾选列表中的全部办件").check()  # the header's box ticks the rest
+    assert rows.nth(1).locator('input[type="checkbox"]').is_checked()
     top(page)
     shot("routing-list")
     page.get_by_role("button", name="勾选的办件送后台办理").click()

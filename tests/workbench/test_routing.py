@@ -290,3 +290,12 @@ def test_waiting_counts_the_official_calendar_across_national_day():
         2026, 11, 23
     )  # the weekend's waited Mon, Tue
     assert unrouted_late_before(dt.date(2026, 11, 23)).date() == dt.date(2026, 11, 20)
+
+
+@pytest.mark.parametrize("back", ["https://evil.example/", "//evil.example", "../admin/", "列表", "x" * 5000])
+def test_an_unknown_back_page_returns_to_the_list(client, world, waiting, back):
+    friday = waiting[0]
+    sign_in(client, world.clerk)
+    response = client.post(SEND, {"case": pick(friday), "back": back})
+    assert response.status_code == 302 and response["Location"] == LIST
+    assert states(friday) == ["in_progress"]

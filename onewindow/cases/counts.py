@@ -15,7 +15,7 @@ from django.db.models import Count, F, Q
 from onewindow.cases.models import OPEN_STATES, Case, CaseState, CaseTask, Channel
 from onewindow.cases.selectors import _day_start, _scoped_cases
 from onewindow.catalog.models import DeliveryMethod
-from onewindow.core import clock
+from onewindow.core import calendar, clock
 from onewindow.org.access import scope_cases
 from onewindow.org.models import Staff
 
@@ -34,16 +34,23 @@ TOP_ITEMS = 10
 
 def intake_counts(*, actor: Staff, today: dt.date | None = None) -> dict[str, int]:
     """The intake clerk's day at their own center: cases accepted today (by anyone, by the clerk),
-    waiting at the window (submitted), waiting for a supplement, and the online (portal and
+    waiting at the window (submitted), waiting for a supplement, accepted but not yet sent to
+    the back office (`unrouted`, 已受理未送后台), and the online (portal and
     proxy) applications waiting for pre-review. One query.
 
-    It reads only the rows that can count (accepted today, or in one of the three waiting
-    states), through the (center, accepted_at) and (center, state, deadline) indexes: an
-    aggregate over every case of the center took 2.4 s at 363,000 cases (bench pages)."""
+    It reads only the rows that can count (accepted today, or in one of the waiting states,
+    accepted but not routed among them), through the (center, accepted_at) and (center, state,
+    deadline) indexes: an aggregate over every case of the center took 2.4 s at 363,000 cases
+    (bench pages)."""
     start = _day_start(today or clock.today())
     end = start + dt.timedelta(days=1)
     today_q = Q(accepted_at__gte=start, accepted_at__lt=end)
-    waiting_states = (CaseState.SUBMITTED, CaseState.PENDING_SUPPLEMENT, CaseState.PREREVIEW)
+    waiting_states = (
+        CaseState.SUBMITTED,
+        CaseState.PENDING_SUPPLEMENT,
+        CaseState.PREREVIEW,
+        CaseState.ACCEPTED,
+    )
     qs = scope_cases(
         Case.objects.filter(Q(center_id=actor.center_id) & (today_q | Q(state__in=waiting_states))), actor
     )
@@ -52,6 +59,7 @@ def intake_counts(*, actor: Staff, today: dt.date | None = None) -> dict[str, in
         accepted_today_by_me=Count("pk", filter=today_q & Q(accepted_by_id=actor.pk)),
         waiting=Count("pk", filter=Q(state=CaseState.SUBMITTED)),
         pending_supplement=Count("pk", filter=Q(state=CaseState.PENDING_SUPPLEMENT)),
+        unrouted=Count("pk", filter=Q(state=CaseState.ACCEPTED)),
         prereview=Count(
             "application_id",
             distinct=True,
@@ -59,6 +67,25 @@ def intake_counts(*, actor: Staff, today: dt.date | None = None) -> dict[str, in
         ),
     )
     return counts
+
+
+# An accepted case should reach the back office the day it is accepted; one that has waited
+# longer than this many working days is a warning on the supervisor's page.
+UNROUTED_WARNING_DAYS = 1
+
+
+def unrouted_late_before(today: dt.date | None = None) -> dt.datetime:
+    """The start of the latest day whose acceptances have waited more than
+    `UNROUTED_WARNING_DAYS` working days by `today` (the official calendar): a case accepted
+    before it and still accepted is late. Waiting counts the working days after the acceptance
+    day up to today, as the routing list shows it."""
+    today = today or clock.today()
+    day = today - dt.timedelta(days=1)
+    for _ in range(60):  # the longest official holiday is far shorter than two months
+        if calendar.working_days_between(day, today) > UNROUTED_WARNING_DAYS:
+            break
+        day -= dt.timedelta(days=1)
+    return _day_start(day + dt.timedelta(days=1))
 
 
 def task_counts(*, actor: Staff, soon_before: dt.datetime) -> dict[str, int]:
@@ -117,10 +144,14 @@ def pickup_counts(*, actor: Staff) -> dict[str, int]:
     return counts
 
 
-def case_counts(*, actor: Any, by: str) -> list[dict[str, Any]]:
+def case_counts(*, actor: Any, by: str, today: dt.date | None = None) -> list[dict[str, Any]]:
     """Unfinished cases the actor sees (own center and below), grouped `by` "state", "item" (the
     ten items with most) or "department": each row {key, label, center (for departments), n,
-    overdue (running cases past their promised deadline)}, largest first. One query."""
+    overdue (running cases past their promised deadline)}, largest first. One query.
+
+    By state, each row also counts `unrouted_late`: accepted cases waiting more than
+    `UNROUTED_WARNING_DAYS` working days to be sent to the back office (non-zero on the
+    accepted row only), so the supervisor's warning costs no query of its own."""
     now = clock.now()
     qs = _scoped_cases(actor).filter(state__in=UNFINISHED_STATES).order_by()
     overdue = Count(
@@ -129,7 +160,8 @@ def case_counts(*, actor: Any, by: str) -> list[dict[str, Any]]:
     )
     if by == "state":
         labels = dict(CaseState.choices)
-        rows = qs.values("state").annotate(n=Count("pk"), overdue=overdue)
+        late = Count("pk", filter=Q(state=CaseState.ACCEPTED, accepted_at__lt=unrouted_late_before(today)))
+        by_state = qs.values("state").annotate(n=Count("pk"), overdue=overdue, unrouted_late=late)
         order = {state: i for i, state in enumerate(UNFINISHED_STATES)}
         return sorted(
             (
@@ -139,8 +171,9 @@ def case_counts(*, actor: Any, by: str) -> list[dict[str, Any]]:
                     "center": "",
                     "n": r["n"],
                     "overdue": r["overdue"],
+                    "unrouted_late": r["unrouted_late"],
                 }
-                for r in rows
+                for r in by_state
             ),
             key=lambda r: order[r["key"]],
         )

@@ -71,6 +71,14 @@ MESSAGES = {
     "CASE_CHANGED": _(
         "Someone acted on this case after you opened it. Check the case as it is now and submit again."
     ),
+    "ROUTE_NONE": _("Tick at least one case to send to the back office."),
+    "ROUTE_MALFORMED": _("The list of ticked cases is not valid; reload the page and tick them again."),
+    "ROUTE_TOO_MANY": _("At most %(max)d cases can be sent to the back office at a time."),
+    "ROUTE_DUPLICATE": _("A case is ticked more than once; reload the page and tick them again."),
+    "ROUTE_NOT_YOURS": _(
+        "A ticked case is not among your center's cases; reload the page and tick them again."
+    ),
+    "ROUTE_NOT_ACCEPTED": _("%(number)s is not waiting to be sent to the back office (it is “%(state)s”)."),
     "EXPORT_LIMIT": _("You already have %(count)d exports waiting or running; wait until one is finished."),
     "INVALID_STATE_ARGUMENT": _("An application can only be created as draft, submitted or in pre-review."),
 }

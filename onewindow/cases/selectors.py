@@ -306,6 +306,20 @@ def case_page(*, actor: Any, filters: dict[str, Any] | None = None, size: int = 
     return CasePage(rows, CaseCursor(last.created_at, last.pk) if last is not None else None)
 
 
+def case_list_unrouted(*, actor: Staff, limit: int = 100) -> tuple[list[Case], int]:
+    """The actor's own center's accepted cases not yet sent to the back office (已受理未送后台),
+    oldest acceptance first (the one whose clock has run longest), at most `limit`, and how many
+    there are in all. Two queries on the (center, state, deadline) index; list columns only."""
+    qs = scope_cases(Case.objects.filter(center_id=actor.center_id, state=CaseState.ACCEPTED), actor)
+    rows = list(
+        qs.select_related("item", "department", "application__applicant")
+        .only(*CASE_ROW_FIELDS, "event_count")
+        .order_by("accepted_at", "pk")[:limit]
+    )
+    total = len(rows) if len(rows) < limit else qs.count()
+    return rows, total
+
+
 def case_get(*, actor: Any, pk: int | None = None, number: str | None = None) -> Case:
     """One case the actor may see, by id or number; CASE_NOT_FOUND otherwise (also when out of scope)."""
     lookup: dict[str, int | str | None] = {"pk": pk} if pk is not None else {"number": number}

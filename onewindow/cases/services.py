@@ -51,6 +51,7 @@ from onewindow.cases.actions.intake import (
     case_record,
     case_refuse,
 )
+from onewindow.cases.actions.routing import ROUTE_BATCH_MAX, RouteBatch, cases_route
 from onewindow.cases.actions.submission import AgentIn, MaterialIn, application_create, application_submit
 from onewindow.cases.actions.tasks import (
     DEFAULT_INSPECTION_DAYS,
@@ -106,6 +107,9 @@ __all__ = [
     "case_resume",
     "case_return",
     "case_route",
+    "cases_route",
+    "ROUTE_BATCH_MAX",
+    "RouteBatch",
     "case_send_back",
     "case_suspend",
     "case_withdraw",

@@ -21,12 +21,14 @@ from django.views.decorators.http import require_GET
 
 from onewindow.cases.counts import (
     TOP_ITEMS,
+    UNROUTED_WARNING_DAYS,
     case_counts,
     department_case_counts,
     intake_counts,
     pickup_counts,
     task_counts,
 )
+from onewindow.cases.models import CaseState
 from onewindow.core import calendar, clock
 from onewindow.org.models import Role, Staff
 from onewindow.workbench import agent
@@ -84,6 +86,12 @@ def _intake(staff: Staff) -> Panel:
                 "warning" if c["prereview"] else "",
             ),
             Count(_("Waiting for a supplement"), c["pending_supplement"], intake),
+            Count(
+                _("Accepted, not sent to the back office"),
+                c["unrouted"],
+                _url("routing"),
+                "warning" if c["unrouted"] else "",
+            ),
         ],
         intake,
         _("Open the intake screen"),
@@ -165,7 +173,9 @@ def _oversight(staff: Staff) -> Panel:
     by_department = case_counts(actor=staff, by="department")
     total = sum(r["n"] for r in by_state)
     overdue = sum(r["overdue"] for r in by_state)
+    unrouted_late = sum(r["unrouted_late"] for r in by_state)
     cases = _url("case_search")
+    accepted = f"{cases}?state={CaseState.ACCEPTED}" if cases else ""
     tables: list[dict[str, Any]] = [
         {"key": "state", "title": _("Unfinished cases by state"), "rows": by_state, "head": _("State")},
         {
@@ -196,6 +206,13 @@ def _oversight(staff: Staff) -> Panel:
         [
             Count(_("Unfinished cases"), total, cases),
             Count(_("Past the promised deadline"), overdue, cases, "danger" if overdue else ""),
+            Count(
+                _("Accepted, waiting more than %(n)d working day to be sent to the back office")
+                % {"n": UNROUTED_WARNING_DAYS},
+                unrouted_late,
+                accepted,
+                "warning" if unrouted_late else "",
+            ),
         ],
         cases,
         _("Search the cases"),

@@ -531,6 +531,7 @@ class Outcome:
     cases: list[Any]
     kind: str  # accepted / accepted_with_pending / completed / supplement / refused / voided
     missing: list[dict[str, Any]] = field(default_factory=list)
+    unrouted: list[Any] = field(default_factory=list)  # accepted, for the back office: 送后台办理 next
 
 
 def _outcome_of(application: Application) -> Outcome:
@@ -548,7 +549,8 @@ def _outcome_of(application: Application) -> Outcome:
         kind = "accepted_with_pending"
     else:
         kind = "accepted"
-    return Outcome(application=application, cases=cases, kind=kind)
+    unrouted = [c for c in cases if c.state == CaseState.ACCEPTED]
+    return Outcome(application=application, cases=cases, kind=kind, unrouted=unrouted)
 
 
 @require_POST

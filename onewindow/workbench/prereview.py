@@ -20,13 +20,15 @@ from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from onewindow.cases import channels, files, selectors, services
 from onewindow.cases.errors import CaseError
-from onewindow.cases.models import Application, Case
+from onewindow.cases.models import Application, Case, CaseState
 from onewindow.cases.plans import version_plan
 from onewindow.core.fields import mask_name
 from onewindow.core.personal import personal_fields, personal_masked
@@ -106,8 +108,21 @@ def prereview_list(request: HttpRequest) -> HttpResponse:
             "township": _rows(township[:QUEUE_MAX]),
             "township_more": len(township) > QUEUE_MAX,
             "queue_max": QUEUE_MAX,
+            "unrouted": _just_accepted(staff, request.GET.get("accepted", "")),
         },
     )
+
+
+def _just_accepted(staff: Staff, number: str) -> list[Case]:
+    """The accepted cases of the application the clerk has just passed and accepted
+    (`?accepted=<number>`), still waiting to be sent to the back office: the page offers
+    送后台办理 for them. Nothing for an unknown, foreign or already routed application."""
+    if not number or len(number) > 40:
+        return []
+    application = selectors.application_get(actor=staff, number=number)
+    if application is None or application.center_id != staff.center_id:
+        return []
+    return list(application.cases.filter(state=CaseState.ACCEPTED).order_by("pk"))
 
 
 def _waiting(staff: Staff, number: str) -> tuple[Application, str]:
@@ -266,4 +281,6 @@ def prereview_act(request: HttpRequest, number: str, action: str) -> HttpRespons
         "township_return": _("%(number)s was returned to the proxy agent with your reasons."),
     }[action]
     messages.success(request, done % {"number": application.number})
+    if action == "accept":  # the next step is the back office: offered on the queue's page
+        return redirect(f"{reverse('workbench:prereview')}?{urlencode({'accepted': application.number})}")
     return redirect("workbench:prereview")

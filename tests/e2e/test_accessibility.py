@@ -227,7 +227,12 @@ def test_the_progress_form_ties_each_error_to_its_field(page):
     assert page.locator("#id_last4").is_visible()  # the error is not hidden in a closed <details>
 
 
-WORKBENCH_SCREENS = {"home": "/workbench/", "intake": "/workbench/intake/", "search": "/workbench/cases/"}
+WORKBENCH_SCREENS = {
+    "home": "/workbench/",
+    "intake": "/workbench/intake/",
+    "search": "/workbench/cases/",
+    "routing": "/workbench/routing/",
+}
 
 
 @pytest.mark.parametrize("screen", list(WORKBENCH_SCREENS))

@@ -142,6 +142,13 @@ def test_a_returning_applicant_with_a_tolerated_material_is_accepted_from_the_ke
     assert event.data["commitment"]["id"] == commitment.pk
     filed = notice_text(page, "commitment")  # the filed copy: with the case number and its QR code
     assert "容缺受理承诺书" in filed and case.number in filed.replace("\n", "")
+    # the next step is right there: one click sends the case to the back office
+    assert "还没有送到部门" in page.get_by_test_id("route-next").inner_text()
+    page.get_by_test_id("route-now").click()
+    page.wait_for_url("**/workbench/intake/")
+    assert "1件已送后台办理" in page.inner_text("body")
+    case.refresh_from_db()
+    assert case.state == "in_progress"
 
 
 def test_a_walk_in_is_registered_and_refused_with_its_notice(page, shot, desk):

@@ -211,6 +211,10 @@ ROUTES: list[Route] = [
         method="POST",  # without materials or a note: 400, no notice sent
         visible=own_center_only,
     ),
+    # 已受理未送后台: the clerk's own center's accepted cases; a POST with nothing ticked is a
+    # 400 with nothing routed (tests/workbench/test_routing.py covers other centers' ids).
+    Route("routing", roles=frozenset({Role.INTAKE_CLERK})),
+    Route("routing_send", roles=frozenset({Role.INTAKE_CLERK}), method="POST"),
     Route("inbox", roles=DEPARTMENT),
     Route(
         "task_claim",

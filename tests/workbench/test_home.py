@@ -67,6 +67,7 @@ def test_the_intake_clerk_sees_todays_intakes_and_the_prereview_queue(
         "窗口待受理": 1,
         "待预审的网上申请": 2,
         "等待补正": 0,
+        "已受理未送后台": 2,
     }
     assert 'data-testid="panel-approver"' not in html
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from django.utils import translation
@@ -148,6 +149,23 @@ def test_accept_with_everything_in(client, desk):
     application = Application.objects.get(applicant=desk.applicant)
     assert application.cases.get().state == "accepted"
     assert "notice/acceptance.pdf" in body
+
+
+def test_the_acceptance_offers_the_back_office_as_the_next_step(client, desk):
+    sign_in(client, desk.clerk)
+    body = post_intake(client, desk).content.decode()
+    case = Application.objects.get(applicant=desk.applicant).cases.get()
+    box = re.search(r'data-testid="route-next">(.*?)</div>', body, re.S).group(1)
+    assert "还没有送到部门" in box and "承诺时限照常计算" in box and "送后台办理" in box
+    assert f'value="{case.pk}:{case.event_count}"' in box and 'name="back" value="intake"' in box
+    routed = client.post(
+        "/workbench/routing/send/", {"case": f"{case.pk}:{case.event_count}", "back": "intake"}
+    )
+    assert routed.status_code == 302 and routed["Location"] == "/workbench/intake/"
+    case.refresh_from_db()
+    assert case.state == "in_progress"
+    assert CaseEvent.objects.filter(case=case, action="route").count() == 1
+    assert "1件已送后台办理" in client.get("/workbench/intake/").content.decode()
 
 
 def test_a_double_clicked_accept_makes_one_case(client, desk):
@@ -391,6 +409,7 @@ def test_an_immediate_item_completes_on_the_spot(client, db, settings, tmp_path)
         },
     ).content.decode()
     assert 'data-outcome="completed"' in body
+    assert 'data-testid="route-next"' not in body  # decided at the window: no back office
 
 
 def test_void_the_same_day_by_the_clerk_later_by_an_admin(client, desk):

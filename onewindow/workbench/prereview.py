@@ -20,6 +20,8 @@ from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -265,5 +267,17 @@ def prereview_act(request: HttpRequest, number: str, action: str) -> HttpRespons
         "township_pass": _("%(number)s was checked and sent on to the hall."),
         "township_return": _("%(number)s was returned to the proxy agent with your reasons."),
     }[action]
-    messages.success(request, done % {"number": application.number})
+    text = done % {"number": application.number}
+    if action == "accept" and outcome is not None and outcome.cases:
+        # Accepted is not the end of the clerk's part: the case waits on its page for
+        # 送后台办理. Its number links there, so the next step is one click, not a search.
+        links = format_html_join(
+            "、",
+            '<a href="{}" data-testid="accepted-case">{}</a>',
+            ((reverse("workbench:case", args=[case.number]), case.number) for case in outcome.cases),
+        )
+        text = format_html(
+            "{} {}", text, format_html(_("Next: open {cases} and send it to the back office."), cases=links)
+        )
+    messages.success(request, text)
     return redirect("workbench:prereview")

@@ -116,3 +116,22 @@ def test_the_township_checks_a_village_proxy_application_before_the_hall(client,
     assert application.number in text(client.get("/workbench/prereview/"))
     assert client.post(f"/workbench/prereview/{application.number}/pass/").status_code == 302
     assert application.cases.get().state == "submitted"
+
+
+def test_accepting_links_the_case_so_the_clerk_can_send_it_to_the_back_office(client, world):
+    application = online(world)
+    sign_in(client, world.clerk)
+    page = client.post(f"/workbench/prereview/{application.number}/accept/", follow=True)
+    case = application.cases.get()
+    assert case.state == "accepted"
+    body = page.content.decode()
+    assert f'<a href="/workbench/cases/{case.number}/" data-testid="accepted-case">{case.number}</a>' in body
+    assert "下一步" in text(page) and "送后台办理" in text(page)
+    assert client.get(f"/workbench/cases/{case.number}/").status_code == 200  # the link opens
+
+
+def test_passing_to_the_window_links_no_case(client, world):
+    application = online(world)
+    sign_in(client, world.clerk)
+    page = client.post(f"/workbench/prereview/{application.number}/pass/", follow=True)
+    assert 'data-testid="accepted-case"' not in page.content.decode()

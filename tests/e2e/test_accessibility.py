@@ -270,6 +270,23 @@ def test_the_pre_review_of_an_online_application_passes_axe(page):
     assert_no_axe_violations(page, where="workbench pre-review")
 
 
+@pytest.mark.parametrize("address", ["/", "/services/"])
+def test_in_the_elderly_friendly_mode_the_search_label_sits_above_a_wide_field_on_a_phone(
+    page, live_server, address
+):
+    """The mode shows the search box's hidden label; beside the field it left "事项名称、关" on a phone."""
+    set_mode(page, live_server, ELDER)
+    page.set_viewport_size(PHONE)
+    page.goto(address)
+    label = page.locator("form.pt-search label[for=pt-q]").bounding_box()
+    field = page.locator("#pt-q").bounding_box()
+    form = page.locator("form.pt-search").bounding_box()
+    assert label and field and form
+    assert label["y"] + label["height"] <= field["y"] + 1  # on its own line, above
+    assert field["width"] >= form["width"] * 0.5  # the field keeps most of the line
+    assert horizontal_overflow(page) == 0
+
+
 def test_in_the_elderly_friendly_mode_what_would_pop_up_stays_in_the_page(page, live_server):
     """A dialog, a toast, a menu or a collapsed part a later page brings is laid out inline, in reading order."""
     set_mode(page, live_server, ELDER)

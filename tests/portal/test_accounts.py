@@ -191,3 +191,15 @@ def test_an_organisation_account_declares_its_organisation(client):
     assert response.status_code == 302
     applicant = Applicant.objects.get()
     assert applicant.kind == "organisation" and applicant.uscc == uscc
+
+
+def test_my_account_labels_end_with_the_languages_own_colon(signed_in):
+    """Chinese labels take the full-width colon (手机号码：), English ones the ASCII colon."""
+    from tests.workbench.helpers import text
+
+    chinese = signed_in.get(reverse("portal:my"), **ZH).content.decode()
+    assert '手机号码：<span data-testid="account-mobile">138****8000' in chinese
+    assert '申请人：<strong data-testid="account-applicant">秋菊' in chinese
+    assert "手机号码:" not in chinese
+    english = text(signed_in.get("/en/my/"))
+    assert "Mobile phone number: 138****8000" in english and "Acting for: 秋菊" in english

@@ -2,8 +2,10 @@
 lockout), the decorator's answers, and declaring who a new account is."""
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils import translation
 
 from onewindow.org.accounts import account_create
 from onewindow.org.models import Applicant, PortalAccount
@@ -201,5 +203,8 @@ def test_my_account_labels_end_with_the_languages_own_colon(signed_in):
     assert '手机号码：<span data-testid="account-mobile">138****8000' in chinese
     assert '申请人：<strong data-testid="account-applicant">秋菊' in chinese
     assert "手机号码:" not in chinese
-    english = text(signed_in.get("/en/my/"))
+    with translation.override(
+        settings.LANGUAGE_CODE
+    ):  # English stays active otherwise (see tests/core/test_admin.py)
+        english = text(signed_in.get("/en/my/"))
     assert "Mobile phone number: 138****8000" in english and "Acting for: 秋菊" in english

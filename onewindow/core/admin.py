@@ -18,7 +18,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
-from onewindow.core import calendar, services
+from onewindow.core import calendar, services, sms
 from onewindow.core.models import CalendarDay, Counter, SmsMessage
 from onewindow.core.serviceadmin import ViewOnlyMixin
 
@@ -157,7 +157,7 @@ class SmsMessageAdmin(ViewOnlyMixin, _SmsMessageAdmin):
 
     list_display = (
         "masked_mobile",
-        "purpose",
+        "purpose_shown",
         "state",
         "attempts",
         "backend",
@@ -169,7 +169,7 @@ class SmsMessageAdmin(ViewOnlyMixin, _SmsMessageAdmin):
     list_filter = ("state", "purpose", "backend")
     fields = (
         "masked_mobile",
-        "purpose",
+        "purpose_shown",
         "shown_text",
         "state",
         "backend",
@@ -191,6 +191,10 @@ class SmsMessageAdmin(ViewOnlyMixin, _SmsMessageAdmin):
     @admin.display(description=_("mobile phone"))
     def masked_mobile(self, obj: SmsMessage) -> str:
         return obj.masked_mobile
+
+    @admin.display(description=_("purpose"), ordering="purpose")
+    def purpose_shown(self, obj: SmsMessage) -> str:
+        return sms.purpose_label(obj.purpose)
 
     @admin.display(description=_("text"))
     def shown_text(self, obj: SmsMessage) -> str:

@@ -223,7 +223,9 @@ class SmsMessage(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.masked_mobile} · {self.purpose} · {self.get_state_display()}"
+        from onewindow.core.sms import purpose_label  # sms imports this module
+
+        return f"{self.masked_mobile} · {purpose_label(self.purpose)} · {self.get_state_display()}"
 
     @property
     def masked_mobile(self) -> str:

@@ -337,6 +337,22 @@ def sms_bodies_prune(*, keep_days: int) -> int:
     return erased
 
 
+# What each purpose reads as in the admin's outbox. Core sends for others and knows none of their
+# purposes: the app that sends one names it from its AppConfig.ready (`purpose_label_set`).
+_PURPOSE_LABELS: dict[str, Any] = {}
+
+
+def purpose_label_set(purpose: str, label: Any) -> None:
+    """Name a purpose (a translatable string: it is read in the viewer's language)."""
+    _PURPOSE_LABELS[purpose] = label
+
+
+def purpose_label(purpose: str) -> str:
+    """The purpose's name in the active language; an unnamed purpose reads as its code."""
+    label = _PURPOSE_LABELS.get(purpose)
+    return str(label) if label is not None else purpose
+
+
 def message_list(*, mobile: str, purpose: str = "", limit: int = 10) -> list[SmsMessage]:
     """The latest messages to a number (the local backend's inbox), newest first."""
     qs = SmsMessage.objects.filter(mobile_digest=personal_digest(normalise_mobile(mobile)))

@@ -117,7 +117,7 @@ def _materials(rng: random.Random, t: T, variant: str, immediate_variant: bool) 
     return materials
 
 
-def _form_fields(t: T, sector: str, methods: list[str]) -> list[dict[str, Any]]:
+def _form_fields(t: T, sector: str) -> list[dict[str, Any]]:
     fields = [
         {"key": "applicant_name", "label": "申请人名称", "kind": "text", "required": True, "choices": []},
         {"key": "contact_phone", "label": "联系电话", "kind": "text", "required": True, "choices": []},
@@ -164,16 +164,8 @@ def _form_fields(t: T, sector: str, methods: list[str]) -> list[dict[str, Any]]:
                 "choices": [],
             }
         )
-    if "mail" in methods:
-        fields.append(
-            {
-                "key": "delivery_preference",
-                "label": "结果送达方式",
-                "kind": "choice",
-                "required": True,
-                "choices": ["窗口领取", "邮寄送达"],
-            }
-        )
+    # No "结果送达方式" field: every application form asks how the result reaches the applicant
+    # in its own section (the item's delivery methods); a form field would ask it twice.
     return fields
 
 
@@ -300,7 +292,7 @@ def _item(rng: random.Random, t: T, variant: str, first_variant: bool, code: str
             "result_licence_type": "" if immediate_variant else t.lic,
             "notes": "本事项实行容缺受理。" if has_tolerable and not immediate_variant else "",
             "materials": _materials(rng, t, variant, immediate_variant),
-            "form_fields": _form_fields(t, sector, methods),
+            "form_fields": _form_fields(t, sector),
             "stages": _stages(t, kind, promised, calendar),
         },
     }

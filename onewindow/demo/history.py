@@ -274,7 +274,7 @@ class _Player:
             "applicant": applicant,
             "items": [plan.item_id],
             "channel": channel,
-            "form_data": _fill_form(plan, applicant, method),
+            "form_data": _fill_form(plan, applicant),
             "materials": handed,
             "answers": answers,
             "delivery_method": method,
@@ -561,7 +561,7 @@ def _situation_answers(plan: Any, applicant: Any) -> dict[str, str]:
     return answers
 
 
-def _fill_form(plan: VersionPlan, applicant: Applicant, method: str) -> dict[str, Any]:
+def _fill_form(plan: VersionPlan, applicant: Applicant) -> dict[str, Any]:
     """The item's form filled in as an applicant would: every required field, some optional ones.
 
     Its own generator, seeded by applicant and item, leaves the story's random stream (and so
@@ -575,8 +575,6 @@ def _fill_form(plan: VersionPlan, applicant: Applicant, method: str) -> dict[str
             form[f.key] = applicant.name
         elif f.key == "contact_phone":
             form[f.key] = applicant.mobile or "0543-5388000"
-        elif f.key == "delivery_preference" and f.choices:
-            form[f.key] = f.choices[-1] if method == DeliveryMethod.MAIL else f.choices[0]
         elif f.kind == "number":
             form[f.key] = rng.choice([60, 85, 120, 300, 1200, 4500])
         elif f.kind == "date":

@@ -28,6 +28,10 @@ class OrgConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(sync_roles_after_migrate, dispatch_uid="onewindow.org.sync_roles")
+        from onewindow.core import sms
         from onewindow.org import personal
+        from onewindow.org.models import MobileCode
 
         personal.register()
+        for purpose, label in MobileCode.Purpose.choices:  # the admin's outbox names them
+            sms.purpose_label_set(purpose, label)

@@ -85,7 +85,15 @@ def progress(request: HttpRequest, number: str = "") -> HttpResponse:
         else:
             context["case"] = case
             labels = dict(CaseState.choices)
-            context["steps"] = [(labels.get(e.to_state, e.to_state), e.at) for e in case.events.all()]
+            # One step per change of state: the back office's task events keep the case 办理中,
+            # and a list of 办理中, 办理中, 办理中… tells the applicant nothing.
+            steps: list[tuple[str, Any]] = []
+            last = None
+            for event in case.events.all():
+                if event.to_state != last:
+                    steps.append((labels.get(event.to_state, event.to_state), event.at))
+                    last = event.to_state
+            context["steps"] = steps
     response = render(request, "portal/progress.html", context, status=status)
     response["Cache-Control"] = "private, no-store"
     response["Referrer-Policy"] = "no-referrer"  # the address holds the query code

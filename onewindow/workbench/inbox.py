@@ -42,13 +42,21 @@ def _may_claim(staff: Staff, task: CaseTask) -> bool:
 def _row(staff: Staff, task: CaseTask) -> dict[str, Any]:
     case = task.case
     due = timezone.localtime(task.due_at).strftime("%m-%d") if task.due_at else ""
+    may_claim = _may_claim(staff, task)
     return {
         "due": _("task due %(due)s") % {"due": due} if due else "",
         "task": task,
         "case": case,
         "applicant": mask_name(case.application.applicant.name),
         "paused": case.state == CaseState.SUSPENDED,
-        "may_claim": _may_claim(staff, task),
+        "may_claim": may_claim,
+        # An open task one's role may not claim says whose it is, so its missing button is no riddle.
+        "claim_role": Role(task.role).label
+        if not may_claim
+        and task.state == CaseTask.State.OPEN
+        and case.state == CaseState.IN_PROGRESS
+        and task.role in Role.values
+        else "",
         "mine": task.assignee_id == staff.pk,
     }
 

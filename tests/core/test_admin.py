@@ -1,7 +1,9 @@
 import datetime as dt
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
 from onewindow.core import calendar, clock
 from onewindow.core.models import CalendarDay, Counter
@@ -110,3 +112,35 @@ def test_counters_are_read_only(admin_client):
     assert response.status_code == 403
     counter.refresh_from_db()
     assert counter.value == 41
+
+
+def _section_names(html: str) -> list[str]:
+    import re
+
+    return [
+        re.sub(r"<[^>]+>", "", name).strip() for name in re.findall(r"<caption>(.*?)</caption>", html, re.S)
+    ]
+
+
+def test_the_libraries_sections_of_the_admin_read_in_chinese(admin_client):
+    """django-axes and django-tasks-db ship no Chinese: their sections read 登录锁定 and 后台任务执行."""
+    html = admin_client.get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    sections = _section_names(html)
+    assert "登录锁定" in sections and "后台任务执行" in sections
+    assert "Axes" not in sections and "Tasks Database Backend" not in sections
+    for name in ("登录尝试（锁定计数）", "登录失败记录", "登录日志", "任务执行结果"):
+        assert f">{name}</a>" in html
+    for english in ("Access attempts", "Access failures", "Access logs", "Task Results"):
+        assert english not in html
+    changelist = admin_client.get(reverse("admin:axes_accessattempt_changelist")).content.decode()
+    assert "登录尝试（锁定计数）" in changelist
+
+
+def test_in_english_the_libraries_sections_keep_english_names(admin_client):
+    # The admin's English request leaves English active in this thread for later tests' pages
+    # (seen with tests/portal after this file); the override restores the language afterwards.
+    with translation.override(settings.LANGUAGE_CODE):
+        html = admin_client.get("/en/admin/").content.decode()
+    sections = _section_names(html)
+    assert "sign-in lockout" in sections and "task worker" in sections  # as the other apps: lower case
+    assert ">Access attempts</a>" in html and ">Task Results</a>" in html

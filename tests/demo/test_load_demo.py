@@ -253,3 +253,31 @@ def test_a_handful_of_demo_items_ask_situation_questions(hall):
         version__item__center=hall, version__status="published", commitment_allowed=True
     )
     assert committed.filter(applies_when={"apply_kind": ["change"]}).exists()
+
+
+def test_no_online_form_asks_twice_how_the_result_is_delivered(hall):
+    """The application page has its own delivery section (the item's methods); a demo form field
+    "结果送达方式" asked it a second time, required, with other choices."""
+    labels = FormField.objects.filter(version__item__center=hall, version__status="published")
+    assert labels.exists()
+    assert not labels.filter(label__contains="送达").exists()
+    assert not labels.filter(key="delivery_preference").exists()
+
+
+def test_the_readme_examples_exist(hall):
+    """README's walk-through: the food licence filed online is checked by `ahx_scjg_1` and decided by
+    `ahx_scjg_chief` of 市场监督管理局; AHX-RSJ-XK-009's materials depend on the `who` answer."""
+    approver = Staff.objects.get(user__username="ahx_scjg_1")
+    chief = Staff.objects.get(user__username="ahx_scjg_chief")
+    assert approver.department == chief.department and "市场监督管理局" in approver.department.name
+    assert Role.APPROVER in approver.roles and Role.CHIEF_REPRESENTATIVE in chief.roles
+    food = ServiceItemVersion.objects.get(item__code="AHX-SCJG-XK-023", status="published")
+    assert food.item.department == approver.department and food.online_available
+    roles = list(
+        StageTask.objects.filter(stage__procedure__version=food)
+        .order_by("stage__order")
+        .values_list("role", flat=True)
+    )
+    assert roles[-1] == Role.CHIEF_REPRESENTATIVE and Role.APPROVER in roles
+    school = ServiceItemVersion.objects.get(item__code="AHX-RSJ-XK-009", status="published")
+    assert set(school.questions.values_list("code", flat=True)) == {"who"}

@@ -247,6 +247,51 @@ def test_the_workbench_base_layout_passes_axe_for_a_signed_in_clerk(page, screen
     assert_no_axe_violations(page, where=f"workbench {screen}")
 
 
+def test_the_pre_review_of_an_online_application_passes_axe(page):
+    """Its one-time-notice button was Bootstrap's yellow outline (1.6:1 on white) and its material
+    checkboxes 21 px apart (axe's target size wants 24 px): the clerk's most frequent screen after intake."""
+    from onewindow.cases import services
+
+    world = make_world(
+        materials=[
+            {"code": "id_card", "name": "身份证明"},
+            {"code": "lease", "name": "经营场所租赁合同"},
+            {"code": "plan", "name": "设备布局和操作流程"},
+        ]
+    )
+    application = services.application_create(
+        center=world.center,
+        applicant=world.applicant,
+        items=[world.item],
+        channel="portal",
+        materials=["id_card", "lease", "plan"],
+        actor=world.applicant,
+        state="prereview",
+    )
+    sign_in(page, world.clerk.user.username)
+    page.goto(f"/workbench/prereview/{application.number}/")
+    assert page.locator("[data-testid=prereview-supplement]").is_visible()
+    assert page.locator("input[name=materials]").count() == 3
+    assert_no_axe_violations(page, where="workbench pre-review")
+
+
+@pytest.mark.parametrize("address", ["/", "/services/"])
+def test_in_the_elderly_friendly_mode_the_search_label_sits_above_a_wide_field_on_a_phone(
+    page, live_server, address
+):
+    """The mode shows the search box's hidden label; beside the field it left "事项名称、关" on a phone."""
+    set_mode(page, live_server, ELDER)
+    page.set_viewport_size(PHONE)
+    page.goto(address)
+    label = page.locator("form.pt-search label[for=pt-q]").bounding_box()
+    field = page.locator("#pt-q").bounding_box()
+    form = page.locator("form.pt-search").bounding_box()
+    assert label and field and form
+    assert label["y"] + label["height"] <= field["y"] + 1  # on its own line, above
+    assert field["width"] >= form["width"] * 0.5  # the field keeps most of the line
+    assert horizontal_overflow(page) == 0
+
+
 def test_in_the_elderly_friendly_mode_what_would_pop_up_stays_in_the_page(page, live_server):
     """A dialog, a toast, a menu or a collapsed part a later page brings is laid out inline, in reading order."""
     set_mode(page, live_server, ELDER)

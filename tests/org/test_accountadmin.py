@@ -147,3 +147,18 @@ def test_accounts_are_searched_by_an_exact_number_only(root, filled, term):
     rows = list(page(root, "org_portalaccount", q=term).context["cl"].result_list)
     expected = [account] if term in ("13800138000", "+86 138-0013-8000", "") else []
     assert rows == expected
+
+
+def test_the_outbox_names_each_purpose_in_the_readers_language(root):
+    """The list read `signup_code`; it reads 注册 (the purpose org names), and an unnamed one its code."""
+    named = sms.send(
+        mobile="13800138000", text="验证码 271828", purpose="signup_code", params={"code": "271828"}
+    )
+    sms.send(mobile="13800138000", text="你好", purpose="some_other_app", params={})
+    listing = page(root, "core_smsmessage").content.decode()
+    label = "注册"  # MobileCode.Purpose.SIGNUP, in the admin's Chinese
+    assert f'<td class="field-purpose_shown">{label}</td>' in listing
+    assert "some_other_app" in listing  # unnamed: its code
+    assert ">signup_code<" not in listing.split('id="changelist-filter"')[0]
+    detail = page(root, "core_smsmessage", named.pk).content.decode()
+    assert label in detail and "· signup_code ·" not in detail

@@ -2,8 +2,10 @@
 lockout), the decorator's answers, and declaring who a new account is."""
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils import translation
 
 from onewindow.org.accounts import account_create
 from onewindow.org.models import Applicant, PortalAccount
@@ -191,3 +193,18 @@ def test_an_organisation_account_declares_its_organisation(client):
     assert response.status_code == 302
     applicant = Applicant.objects.get()
     assert applicant.kind == "organisation" and applicant.uscc == uscc
+
+
+def test_my_account_labels_end_with_the_languages_own_colon(signed_in):
+    """Chinese labels take the full-width colon (手机号码：), English ones the ASCII colon."""
+    from tests.workbench.helpers import text
+
+    chinese = signed_in.get(reverse("portal:my"), **ZH).content.decode()
+    assert '手机号码：<span data-testid="account-mobile">138****8000' in chinese
+    assert '申请人：<strong data-testid="account-applicant">秋菊' in chinese
+    assert "手机号码:" not in chinese
+    with translation.override(
+        settings.LANGUAGE_CODE
+    ):  # English stays active otherwise (see tests/core/test_admin.py)
+        english = text(signed_in.get("/en/my/"))
+    assert "Mobile phone number: 138****8000" in english and "Acting for: 秋菊" in english

@@ -435,6 +435,15 @@ def test_the_application_page_names_the_window_never_a_member_of_staff(signed_in
     assert "请上传清晰的营业执照" in page  # the notice's own words stay
 
 
+def test_the_application_page_links_each_case_to_its_page_in_my_cases(signed_in, desk):
+    application = submitted(signed_in, desk)
+    case = application.cases.get()
+    page = signed_in.get(reverse("portal:application", args=[application.number]), **ZH).content.decode()
+    link = reverse("portal:my_case", args=[case.number])
+    assert f'href="{link}" data-testid="case-link">{case.number}</a>' in page
+    assert signed_in.get(link, **ZH).status_code == 200  # the case page opens for its owner
+
+
 # ------------------------------------------------------------------ withdrawal
 
 

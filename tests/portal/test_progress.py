@@ -1,6 +1,7 @@
 """The public progress page: a case opens only with its number and the query code on its notice
 (or the applicant's name and the ID number's last four), never shows a name, and rate-limits guesses."""
 
+import re
 import threading
 
 import pytest
@@ -169,3 +170,18 @@ def test_the_notices_qr_code_carries_the_number_and_the_code(case):
     url = qr_url(case.number, case.query_code)
     assert url.endswith(f"/progress/?number={case.number}&code={case.query_code}")
     assert Case.objects.filter(query_code=case.query_code).count() == 1
+
+
+def test_the_steps_name_each_change_of_state_once(client, db):
+    """The back office's task events (claim, agree…) keep the case 办理中: the list says so once,
+    in the order the case went, each with the time it got there."""
+    from tests.factories.cases import decided_case
+
+    case = decided_case(make_world())
+    states = list(case.events.order_by("seq").values_list("to_state", flat=True))
+    assert states.count("in_progress") > 1  # the case's own trail repeats the state
+    body = look_up(client, number=case.number, code=case.query_code).content.decode()
+    steps = re.findall(r'<li class="list-group-item[^"]*"><span>([^<]+)</span>', body)
+    assert steps.count("办理中") == 1
+    assert steps[-2:] == ["办理中", "已决定"]
+    assert all(a != b for a, b in zip(steps, steps[1:], strict=False))

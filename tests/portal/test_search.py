@@ -126,6 +126,15 @@ def test_browse_by_each_facet(catalog, client):
         assert body.count('class="list-group-item pt-item"') == expected, params
 
 
+def test_the_category_buttons_start_with_a_capital_in_english(catalog, client):
+    """The categories are the model's lower-case choices: a button reads "Administrative licensing"."""
+    body = client.get("/en/services/").content.decode()
+    assert '?category=licensing">Administrative licensing <span' in body
+    assert ">administrative licensing <" not in body
+    chinese = client.get("/services/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert '?category=licensing">行政许可 <span' in chinese
+
+
 @pytest.mark.parametrize(
     "params", [{"sector": "abc"}, {"category": "nope"}, {"bundle": "9" * 30}, {"page": "x"}]
 )

@@ -60,6 +60,16 @@ def test_the_page_shows_both_deadlines_the_trail_in_sentences_and_masked_data(cl
     assert world.applicant.mobile not in page
 
 
+def test_a_materials_status_is_kept_on_one_line(client, world):
+    """已收取 in a narrow column broke as 已收 / 取 at the counter's 1366 px: the status never wraps."""
+    case = in_progress_case(world)
+    sign_in(client, world.approver)
+    body = client.get(url(case)).content.decode()
+    statuses = body.count('<span class="text-nowrap" data-testid="material-status">')
+    assert statuses == case.materials.count() > 0
+    assert '<span class="text-nowrap" data-testid="material-status">已收取</span>' in body
+
+
 def test_the_page_costs_a_fixed_number_of_queries(client, world, django_assert_max_num_queries):
     case = in_progress_case(world)
     sign_in(client, world.approver)

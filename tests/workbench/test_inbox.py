@@ -97,3 +97,26 @@ def test_claim_from_the_list_and_a_second_click_is_harmless(client, world):
     assert world.approver.name in text(taken) and "已由" in text(taken)
     assert CaseTask.objects.get(pk=task.pk).assignee_id == world.approver.pk
     assert client.post("/workbench/tasks/99999999/claim/").status_code == 404
+
+
+def test_a_task_for_another_role_says_whose_it_is_instead_of_a_claim_button(client, world):
+    case = in_progress_case(world)
+    task = open_tasks(case)[0]
+    CaseTask.objects.filter(pk=task.pk).update(role=Role.CHIEF_REPRESENTATIVE)  # the decision stage's task
+    sign_in(client, world.approver)
+    page = client.get("/workbench/inbox/")
+    body = page.content.decode()
+    assert case.number in body and 'data-testid="claim"' not in body
+    assert "由首席代表签收" in text(page)
+    assert client.post(f"/workbench/tasks/{task.pk}/claim/", follow=True).status_code in (200, 400)
+    assert CaseTask.objects.get(pk=task.pk).assignee_id is None  # the hint is true: the approver cannot
+    sign_in(client, world.chief)
+    body = client.get("/workbench/inbox/").content.decode()
+    assert 'data-testid="claim"' in body and 'data-testid="claim-role"' not in body
+
+
+def test_ones_own_role_shows_the_claim_button_and_no_hint(client, world):
+    in_progress_case(world)
+    sign_in(client, world.approver)
+    body = client.get("/workbench/inbox/").content.decode()
+    assert 'data-testid="claim"' in body and 'data-testid="claim-role"' not in body

@@ -187,6 +187,7 @@ def test_a_visitor_switches_to_the_elderly_friendly_mode_from_the_keyboard_and_i
     page.focus("[data-testid=display-elder]")
     page.keyboard.press("Enter")
     page.wait_for_selector("[data-testid=display-standard]")
+    page.wait_for_load_state("load")  # the new page's style sheets, before reading its font size
     assert page.url.endswith("/")
     assert page.locator("link[data-display-mode=elder]").count() == 1
     assert page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)") >= 18

@@ -1,5 +1,7 @@
 import pytest
+from django.conf import settings as django_settings
 from django.db import connection
+from django.utils import translation
 
 from onewindow.cases.plans import version_plan_cache_clear
 from onewindow.core.calendar import calendar_reload
@@ -54,6 +56,14 @@ def fresh_calendar(request, settings):
     yield
     calendar_reload()
     version_plan_cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the site's language (Chinese): a request to an /en/ page activates
+    English in the test's thread, and nothing in Django switches it back after the response."""
+    with translation.override(django_settings.LANGUAGE_CODE):
+        yield
 
 
 @pytest.fixture(autouse=True)

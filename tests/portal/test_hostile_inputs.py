@@ -416,3 +416,18 @@ def test_two_submits_of_one_draft_at_once_make_one_submission(desk, qiuju, same_
     assert Application.objects.count() == 1
     assert application.cases.get().state == "prereview"
     assert CaseEvent.objects.filter(case__application=application, action="submit").count() == 1
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["abc", "portal:my", "my", "https://evil.example/", "//evil.example/x", "javascript:alert(1)", MB],
+)
+def test_a_next_that_is_not_a_path_of_the_site_goes_to_my_page(client, bare, target):
+    response = client.post("/my/identity/", {**IDENTITY, "next": target}, **ZH)
+    assert response.status_code == 302 and response["Location"] == reverse("portal:my")
+    assert Applicant.objects.filter(name="秋菊").exists()
+
+
+def test_a_next_that_is_a_path_of_the_site_is_followed(client, bare):
+    response = client.post("/my/identity/", {**IDENTITY, "next": "/my/cases/"}, **ZH)
+    assert response.status_code == 302 and response["Location"] == "/my/cases/"

@@ -80,7 +80,7 @@ def test_the_progress_search_answers_any_value(client, catalog, param, value):
 def test_the_guide_and_its_situation_answers_take_any_value(client, situation_desk, value):
     code = situation_desk.item.code
     for url in (f"/services/{code}/", f"/services/{code}/materials/"):
-        response = client.get(url, {"s_q1": value, "s_q2": value, "s_nosuch": value}, **ZH)
+        response = client.get(url, {"s_apply_kind": value, "s_who": value, "s_nosuch": value}, **ZH)
         assert response.status_code in (200, 404)
 
 
@@ -374,7 +374,9 @@ def test_a_nul_in_a_withdrawal_reason_is_a_400_and_nothing_changes(signed_in, de
 
 def test_a_nul_in_a_situation_answer_is_a_400_naming_it(signed_in, situation_desk):
     url = reverse("portal:apply", args=[situation_desk.item.code])
-    nul_refused(signed_in.post(url, {"s_q1": "a\x00", "action": "save"}, **ZH), "s_q1")
+    nul_refused(
+        signed_in.post(url, {"s_who": "org\x00", "s_apply_kind": "new", "action": "save"}, **ZH), "s_who"
+    )
     assert not Application.objects.exists()
 
 
@@ -431,3 +433,22 @@ def test_a_next_that_is_not_a_path_of_the_site_goes_to_my_page(client, bare, tar
 def test_a_next_that_is_a_path_of_the_site_is_followed(client, bare):
     response = client.post("/my/identity/", {**IDENTITY, "next": "/my/cases/"}, **ZH)
     assert response.status_code == 302 and response["Location"] == "/my/cases/"
+
+
+@pytest.mark.parametrize("value", [*ODD.values(), "org\x00"], ids=[*ODD, "nul"])
+@pytest.mark.parametrize("question", ["apply_kind", "who"])
+def test_a_situation_change_refuses_any_odd_answer_and_keeps_the_draft(
+    signed_in, situation_desk, question, value
+):
+    from tests.portal.test_apply_situation_change import change, codes, draft
+
+    application = draft(signed_in, situation_desk, who="org", kind="new")
+    before = codes(application), Application.objects.get(pk=application.pk).situation_answers
+    answers = {"apply_kind": "new", "who": "org", question: value}
+    response = change(signed_in, application, **answers)
+    assert response.status_code == 400
+    if "\x00" in value:
+        nul_refused(response, f"s_{question}")
+    else:
+        assert "决定" in text(response) or 'data-testid="error-' in response.content.decode()
+    assert (codes(application), Application.objects.get(pk=application.pk).situation_answers) == before

@@ -452,3 +452,47 @@ def test_a_situation_change_refuses_any_odd_answer_and_keeps_the_draft(
     else:
         assert "决定" in text(response) or 'data-testid="error-' in response.content.decode()
     assert (codes(application), Application.objects.get(pk=application.pk).situation_answers) == before
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"action": "send\x00"}, "action"),
+        ({"action": "send", "file_licence\x00": "x"}, "file_licence"),
+        ({"action": list(ODD.values())}, None),
+        ({"action": "send", "file_licence": SimpleUploadedFile("x.pdf", b"", "application/pdf")}, None),
+        ({"action": "send", "file_licence": SimpleUploadedFile("x.pdf", b"GIF89a%PDF-", "image/gif")}, None),
+        ({"action": "send", "file_id_card": pdf("not-asked.pdf")}, None),
+    ],
+)
+def test_answering_a_notice_with_hostile_input_changes_nothing(signed_in, desk, data, field):
+    from tests.portal.test_apply import notice, submitted
+
+    application = submitted(signed_in, desk)
+    notice(desk, application)
+    kept = MaterialFile.objects.count()
+    url = reverse("portal:application_supplement", args=[application.number])
+    response = signed_in.post(url, data, **ZH)
+    if isinstance(data["action"], list):  # not "send": the page is shown again, nothing is sent
+        assert response.status_code == 302
+    else:
+        assert response.status_code == 400
+    if field:
+        nul_refused(response, field)
+    assert application.cases.get().state == "pending_supplement"
+    assert MaterialFile.objects.count() == kept
+
+
+@pytest.mark.parametrize("value", list(ODD.values()), ids=list(ODD))
+@pytest.mark.parametrize("field", ["code", "password", "password_again"])
+def test_a_password_reset_refuses_any_bad_value_and_keeps_the_password(client, qiuju, field, value):
+    assert client.post("/account/reset/", {"step": "send", "mobile": "13800138000"}).status_code == 200
+    data = {
+        "step": "set",
+        "code": "000000",
+        "password": "a-new-pass-2026",
+        "password_again": "a-new-pass-2026",
+    }
+    assert client.post("/account/reset/", {**data, field: value}, **ZH).status_code == 400
+    qiuju.account.user.refresh_from_db()
+    assert qiuju.account.user.check_password(PASSWORD)

@@ -287,3 +287,23 @@ def test_the_workbench_sign_in_refuses_a_nul_by_field(client, world):
         "password",
     )
     assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.parametrize("value", [*ODD.values(), "1,2,3", "0"], ids=[*ODD, "list", "zero"])
+@pytest.mark.parametrize(
+    ("url", "param"),
+    [
+        ("/workbench/agent/apply/", "again"),
+        ("/workbench/agent/items/", "q"),
+        ("/workbench/agent/work/", "items"),
+        ("/workbench/agent/work/", "add"),
+        ("/workbench/agent/work/", "applicant"),
+        ("/workbench/", "after"),
+        ("/workbench/prereview/", "page"),
+    ],
+)
+def test_the_agent_and_prereview_pages_answer_any_parameter(client, desk, url, param, value):
+    sign_in(client, desk.world.clerk if "prereview" in url else desk.agent)
+    response = client.get(url, {param: value}, **ZH)
+    assert response.status_code in (200, 302, 400, 404)
+    assert not Application.objects.exists()

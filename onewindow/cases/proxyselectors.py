@@ -32,6 +32,14 @@ def proxy_application_get(*, agent: Staff, number: str) -> Application | None:
     return proxy_applications(agent=agent).filter(number=str(number)[:40]).select_related("applicant").first()
 
 
+def proxy_application_by_key(*, agent: Staff, key: str | None) -> Application | None:
+    """The application the agent already filed with this submission key (a double click or a
+    resend after its scans were attached), or None."""
+    if not key:
+        return None
+    return proxy_applications(agent=agent).filter(idempotency_key=str(key)[:64]).first()
+
+
 @dataclass(frozen=True)
 class AgentRow:
     application: Application

@@ -40,6 +40,10 @@ NOT_AN_OBJECT = "NOT_AN_OBJECT"
 NOT_A_LIST = "NOT_A_LIST"
 UNKNOWN_FIELD = "UNKNOWN_FIELD"
 INVALID_DOCUMENT_NUMBER = "INVALID_DOCUMENT_NUMBER"
+NUL_CHARACTER = "NUL_CHARACTER"
+TOO_MANY_FIELDS = "TOO_MANY_FIELDS"
+TOO_LARGE = "TOO_LARGE"
+FORM_UNREADABLE = "FORM_UNREADABLE"
 
 CODES = (
     FIELD_REQUIRED,
@@ -55,6 +59,10 @@ CODES = (
     NOT_A_LIST,
     UNKNOWN_FIELD,
     INVALID_DOCUMENT_NUMBER,
+    NUL_CHARACTER,
+    TOO_MANY_FIELDS,
+    TOO_LARGE,
+    FORM_UNREADABLE,
 )
 
 # Message templates by message key: the code, or the code and a variant after a dot.
@@ -75,6 +83,14 @@ MESSAGES: dict[str, Promise] = {
     NOT_A_LIST: _("“%(label)s” must be a list."),
     UNKNOWN_FIELD: _("“%(label)s” is not a field of this input."),
     INVALID_DOCUMENT_NUMBER: _("“%(label)s” is not a valid %(kind)s number: %(reason)s"),
+    NUL_CHARACTER: _(
+        "“%(label)s” holds an invisible NUL character, which cannot be stored: remove it and send again."
+    ),
+    TOO_MANY_FIELDS: _("The form sent too many fields or files at once: send it again from the page."),
+    TOO_LARGE: _("The form sent is too large: send less at once (files one by one)."),
+    FORM_UNREADABLE: _(
+        "The form sent cannot be read (a file name may be too long): shorten it and send again."
+    ),
 }
 
 

@@ -3,9 +3,16 @@
 Each class refuses one kind of value that would otherwise reach code that cannot take it and
 end in a server error (500) instead of a clear answer:
 
-- `RejectNulCharacters`: a NUL character in the path, the query string or a cookie. No address,
-  parameter or session key of OneWindow contains one, and PostgreSQL cannot store or compare it
-  in text (psycopg raises before the query runs), so every filter or lookup given one would fail.
+- `RejectNulCharacters`: a NUL character in the path, the query string, a cookie, or a posted form
+  field (its name or value). No address, parameter, form value or
+  session key of OneWindow contains one, and PostgreSQL cannot store or compare it in text
+  (psycopg raises before the query runs), so every filter, lookup or write given one would
+  fail. The 400 names the field (`NUL_CHARACTER`); a form Django will not parse at all (more
+  than `DATA_UPLOAD_MAX_NUMBER_FIELDS` fields or files, a body past
+  `DATA_UPLOAD_MAX_MEMORY_SIZE`, a multipart body it cannot read, such as a file name whose
+  part headers pass its size limit) is a 400 that says so (`TOO_MANY_FIELDS`, `TOO_LARGE`,
+  `FORM_UNREADABLE`).
+  A client that asks for JSON gets `{"errors": [{"field", "code", "message"}]}`.
 - `AdminParameterCheck`: parameters Django's admin trusts too far. An empty `_to_field` skips
   the admin's own check and then names no field; a date hierarchy's year, month and day are
   turned into datetimes and moved to UTC without a range check (year 9999 has no next year,
@@ -31,30 +38,96 @@ from django.contrib.admin.exceptions import DisallowedModelAdminToField
 from django.contrib.admin.options import TO_FIELD_VAR
 from django.contrib.admin.views.main import ERROR_FLAG
 from django.contrib.auth import logout
-from django.core.exceptions import BadRequest
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.core.exceptions import (
+    BadRequest,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse, QueryDict
+from django.http.multipartparser import MultiPartParserError
+from django.template import loader
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from onewindow.core.errors import (
+    FORM_UNREADABLE,
+    NUL_CHARACTER,
+    TOO_LARGE,
+    TOO_MANY_FIELDS,
+    FieldError,
+    field_error,
+    input_message,
+)
 
 NUL = "\x00"
 
 
 class RejectNulCharacters:
-    """400 for a NUL anywhere in the path, the query string (names and values) or the cookies."""
+    """400 for a NUL anywhere in the path, the query string (names and values), the cookies, a
+    posted field (names and values); 400 for a form too big to parse.
+
+    Reading `request.POST` here parses the body once, as `CsrfViewMiddleware` would a moment
+    later; Django caches it for the view. A multipart body is streamed to temporary files by
+    Django's upload handlers, so a large upload costs disk, not memory."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if NUL in request.path or _has_nul(request.GET) or _has_nul(request.COOKIES):
+        if NUL in request.path:
             raise BadRequest("NUL character in the request")
+        try:
+            field = _nul_field(request)
+        except (TooManyFieldsSent, TooManyFilesSent):
+            return refusal(
+                request, field_error("", input_message(TOO_MANY_FIELDS, label=""), TOO_MANY_FIELDS)
+            )
+        except RequestDataTooBig:
+            return refusal(request, field_error("", input_message(TOO_LARGE, label=""), TOO_LARGE))
+        except MultiPartParserError:  # a part's headers past Django's limit (a very long file name)
+            return refusal(
+                request, field_error("", input_message(FORM_UNREADABLE, label=""), FORM_UNREADABLE)
+            )
+        if field is not None:
+            return refusal(
+                request, field_error(field, input_message(NUL_CHARACTER, label=field), NUL_CHARACTER)
+            )
         return self.get_response(request)
 
 
-def _has_nul(values: QueryDict | dict[str, str]) -> bool:
-    if isinstance(values, QueryDict):
-        return any(NUL in key or any(NUL in v for v in vs) for key, vs in values.lists())
-    return any(NUL in key or NUL in value for key, value in values.items())
+def _nul_field(request: HttpRequest) -> str | None:
+    """The name of the first parameter holding a NUL (its name shown without the NUL), or None."""
+    sources: list[QueryDict | dict[str, str]] = [request.GET, request.COOKIES]
+    if request.method == "POST":
+        sources.append(request.POST)
+    for values in sources:
+        found = _has_nul(values)
+        if found is not None:
+            return found
+    return None  # an uploaded file's name: Django's multipart parser already drops a NUL from it
+
+
+def _has_nul(values: QueryDict | dict[str, str]) -> str | None:
+    pairs = values.lists() if isinstance(values, QueryDict) else ((k, [v]) for k, v in values.items())
+    for key, vs in pairs:
+        if NUL in key or any(NUL in v for v in vs):
+            return key.replace(NUL, "") or "?"
+    return None
+
+
+def wants_json(request: HttpRequest) -> bool:
+    accept = request.headers.get("Accept", "")
+    return "application/json" in accept or request.content_type == "application/json"
+
+
+def refusal(request: HttpRequest, error: FieldError) -> HttpResponse:
+    """A 400 naming the field: JSON `{"errors": [...]}` for a client that asks for it, else the
+    400 page with the message (rendered without the database, as every error page)."""
+    if wants_json(request):
+        return JsonResponse({"errors": [error]}, status=400, json_dumps_params={"ensure_ascii": False})
+    body = loader.get_template("errors/400.html").render({"reason": error["message"]})
+    return HttpResponse(body, status=400, content_type="text/html; charset=utf-8")
 
 
 class AdminParameterCheck:

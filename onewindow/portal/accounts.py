@@ -80,10 +80,19 @@ def portal_required(view: View) -> View:
     return cast(View, wrapper)
 
 
+NEXT_MAX_LENGTH = 2000
+
+
 def _safe_next(request: HttpRequest, default: str) -> str:
+    """Where to go after the form: a path of this site only. A bare word ("my") is not one:
+    `redirect()` would take it for a view name and fail (a 500), so it falls back to `default`."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    if (
+        0 < len(target) <= NEXT_MAX_LENGTH
+        and target.startswith("/")
+        and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         return target
     return default

@@ -33,6 +33,7 @@ from onewindow.cases.models import Application, CaseEvent, CaseState
 from onewindow.cases.notices import proxy_slip_notice
 from onewindow.cases.proxyselectors import (
     proxy_application_asked,
+    proxy_application_by_key,
     proxy_application_get,
     proxy_application_page,
     proxy_counts,
@@ -197,6 +198,15 @@ def work(request: HttpRequest) -> HttpResponse:
     return render(request, "workbench/agent/work.html", _context(current, applicant))
 
 
+def _to_application(request: HttpRequest, application: Application) -> HttpResponse:
+    url = reverse("workbench:agent_application", args=[application.number])
+    if request.headers.get("HX-Request"):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
+
+
 @require_POST
 @agents
 def submit(request: HttpRequest) -> HttpResponse:
@@ -207,6 +217,10 @@ def submit(request: HttpRequest) -> HttpResponse:
     if hall is None:
         return HttpResponse(problem, status=400)
     post = request.POST
+    key = _short(post.get("idempotency_key"), 64) or None
+    earlier = proxy_application_by_key(agent=staff, key=key)
+    if earlier is not None:  # sent again: its scans are attached by now, so show what was filed
+        return _to_application(request, earlier)
     applicant = intake._applicant(staff, post.get("applicant"))
     current = _agent_work(staff, hall, _ids(post.getlist("items")), applicant, intake._answers_in(post))
     form_data = {f["key"]: _short(post.get(f"f_{f['key']}"), 2100) for f in current.fields}
@@ -232,7 +246,6 @@ def submit(request: HttpRequest) -> HttpResponse:
         errors["consent"] = _(
             "Tick that the villager agreed to be represented (the signed 代办委托书) before submitting."
         )
-    key = _short(post.get("idempotency_key"), 64) or None
     if not errors:
         assert applicant is not None
         handed = [
@@ -261,12 +274,7 @@ def submit(request: HttpRequest) -> HttpResponse:
             name = exc.field.removeprefix("form_data.") if exc.field.startswith("form_data.") else exc.field
             errors[name or "action"] = exc.message
         else:
-            url = reverse("workbench:agent_application", args=[application.number])
-            if request.headers.get("HX-Request"):
-                response = HttpResponse(status=204)
-                response["HX-Redirect"] = url
-                return response
-            return redirect(url)
+            return _to_application(request, application)
     context = _context(
         current,
         applicant,

@@ -116,7 +116,6 @@ def test_saving_keeps_a_draft_on_the_server_that_a_new_session_reopens(client, s
         ({"f_staff_count": "9" * 3000}, "staff_count", "从业人数"),
         ({"f_opening_date": "2026-02-30"}, "opening_date", "开业日期"),
         ({"f_opening_date": "明天"}, "opening_date", "开业日期"),
-        ({"f_business_name": "\x00", "f_staff_count": "3\x00"}, "business_name", "经营者名称"),
     ],
 )
 def test_submit_refuses_each_bad_answer_beside_its_field_and_keeps_what_was_typed(
@@ -127,7 +126,7 @@ def test_submit_refuses_each_bad_answer_beside_its_field_and_keeps_what_was_type
     body = response.content.decode()
     assert response.status_code == 400
     assert f'data-testid="error-{field}"' in body and words in text(response)
-    typed = next(iter(data.values()))[:2000].replace("\x00", "").strip()
+    typed = next(iter(data.values()))[:2000].strip()
     if typed:
         assert f'value="{typed}"' in body
     assert application.cases.get().state == "draft"
@@ -447,7 +446,7 @@ def test_the_application_page_links_each_case_to_its_page_in_my_cases(signed_in,
 # ------------------------------------------------------------------ withdrawal
 
 
-@pytest.mark.parametrize("reason", ["", "   ", "很" * 501, "\x00"])
+@pytest.mark.parametrize("reason", ["", "   ", "很" * 501])  # a NUL: tests/portal/test_hostile_inputs.py
 def test_withdrawal_needs_a_short_reason(signed_in, desk, reason):
     application = submitted(signed_in, desk)
     response = signed_in.post(

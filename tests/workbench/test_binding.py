@@ -125,7 +125,7 @@ def test_going_back_from_the_confirmation_changes_nothing(client, world):
 
 @pytest.mark.parametrize(
     "reason",
-    ["", "   ", "\x00", "丢" * 201, "x" * 100_000],
+    ["", "   ", "丢" * 201, "x" * 100_000],  # a NUL: tests/workbench/test_hostile_inputs.py
 )
 def test_a_missing_or_oversized_reason_is_named_on_its_field_and_nothing_changes(client, world, reason):
     case = accepted_case(world)

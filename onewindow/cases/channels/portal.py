@@ -157,15 +157,18 @@ def portal_draft_update(
     `delivery_method` / `delivery_address` replace the old ones when given, checked by the
     engine's delivery rule against every item.
 
-    Locks the draft's cases first (`locks.lock_cases`, the rows `application_submit`
-    locks), so an edit and a submit of the same draft never interleave. A draft's cases are
-    all drafts or none is: they are created and submitted together.
+    Locks the application row, then the draft's cases (`locks.lock_cases`, the rows
+    `application_submit` locks): the application → case order of every portal action, so an
+    edit and a submit of the same draft never interleave nor deadlock (taking the cases first
+    and then writing the row did, against a submit holding the row: two submits of one draft
+    at once on PostgreSQL). A draft's cases are all drafts or none is: they are created and
+    submitted together.
     """
     _check_own(application, actor)
+    application = Application.objects.select_for_update().get(pk=application.pk)
     cases = locks.lock_cases(application_id=application.pk, states=[S.DRAFT])
     if not cases:
         raise channel_error("NOT_A_DRAFT")
-    application = Application.objects.get(pk=application.pk)
     changes: dict[str, Any] = {}
     plans = [version_plan(case.version_id) for case in cases]
     if form_data is not None:

@@ -208,7 +208,7 @@ def test_inline_errors_keep_what_was_typed_and_a_mistaken_intake_is_voided(page,
     page.wait_for_selector("[data-intake-result][data-outcome=accepted]")
     page.on("dialog", lambda dialog: dialog.accept())
     page.fill("#void-reason-now", "事项选错，申请人要办的是变更")
-    page.click("[data-intake-result] form button[type=submit]")
+    page.click("[data-testid=intake-void]")
     page.wait_for_selector("[data-intake-result][data-outcome=voided]")
     shot("intake-voided")
     case = Application.objects.get(applicant=desk.applicant).cases.get()

@@ -3,6 +3,8 @@ are, fills the unified form with uploads, saves a draft and submits it; the cler
 the workbench's real page, pre-reviews it with a one-time notice; the citizen uploads what it
 asks for; the clerk passes the pre-review and accepts. On a desktop and on a phone."""
 
+import re
+
 import pytest
 
 from onewindow.cases.models import Application, CaseEvent
@@ -111,7 +113,8 @@ def test_a_citizen_applies_online_answers_the_notice_and_the_clerk_accepts(
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         clerk.screenshot(path=str(SCREENSHOTS / "portal-apply-prereview.png"), full_page=True)
     clerk.click("[data-testid=prereview-accept]")
-    clerk.wait_for_url("**/workbench/prereview/")
+    clerk.wait_for_url(re.compile(r".*/workbench/prereview/\?accepted="))  # offers 送后台办理 next
+    assert "送后台办理" in clerk.inner_text("body")
     assert {c.state for c in application.cases.all()} == {"accepted"}
 
     page.goto("/my/applications/")

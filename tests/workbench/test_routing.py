@@ -121,7 +121,7 @@ def test_ticked_cases_are_routed_each_with_its_own_event(client, world, waiting)
     assert shown(response) == [f"2件已送后台办理：{friday.number}、{monday.number}。"]
     for case in (friday, monday):  # each event on its own case's chain, by the clerk
         event = CaseEvent.objects.get(case=case, action="route")
-        assert event.actor_id == world.clerk.pk
+        assert event.actor_id == world.clerk.user_id
     rows = "".join(re.findall(r'data-testid="routing-row">.*?</tr>', client.get(LIST).content.decode(), re.S))
     assert tuesday.number in rows and friday.number not in rows
 

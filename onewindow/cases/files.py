@@ -25,6 +25,7 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.db import transaction
+from django.http import FileResponse
 from django.utils.translation import gettext as _
 
 from onewindow.cases.errors import CaseError, case_error
@@ -259,8 +260,14 @@ def material_file_discard(row: MaterialFile) -> None:
     transaction.on_commit(lambda: (files_dir() / stored).unlink(missing_ok=True))
 
 
-def material_file_open(row: MaterialFile) -> IO[bytes]:
-    return (files_dir() / row.stored_name).open("rb")
+def material_file_response(row: MaterialFile) -> FileResponse:
+    """A stored file as the portal and the workbench serve it, once their scope check found it:
+    shown in the browser as the type its content was checked to be, never cached, never sniffed."""
+    response = FileResponse((files_dir() / row.stored_name).open("rb"), content_type=row.content_type)
+    response["Content-Disposition"] = "inline"
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def material_files_loose(*, actor: Staff, ids: list[int]) -> list[MaterialFile]:

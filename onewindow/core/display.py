@@ -11,14 +11,14 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
+
+from onewindow.core.views import safe_next
 
 COOKIE = "onewindow_display"
 ELDER = "elder"
 STANDARD = "standard"
 MODES = (STANDARD, ELDER)
-MAX_NEXT = 2000  # an address longer than this is no page of ours: the home page instead
 COOKIE_MAX_AGE = 365 * 24 * 3600  # a year: the choice of a person who needs large text rarely changes
 
 
@@ -30,22 +30,13 @@ def display_mode(request: HttpRequest | None) -> str:
     return value if value in MODES else STANDARD
 
 
-def _safe_next(request: HttpRequest) -> str:
-    target = request.POST.get("next", "")
-    if 0 < len(target) <= MAX_NEXT and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return "/"
-
-
 @require_POST
 def display_mode_set(request: HttpRequest) -> HttpResponse:
     """Remember the mode posted by the switch and go back to the page it was on (303).
 
     An unknown mode changes nothing; `next` must be an address on this site (as Django's
     `set_language` checks it), else the visitor lands on the home page."""
-    response = HttpResponseRedirect(_safe_next(request), status=303)
+    response = HttpResponseRedirect(safe_next(request, request.POST.get("next", ""), "/"), status=303)
     mode = request.POST.get("mode", "")
     if mode in MODES:
         response.set_cookie(

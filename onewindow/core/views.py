@@ -11,6 +11,24 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.template import loader
+from django.utils.http import url_has_allowed_host_and_scheme
+
+NEXT_MAX_LENGTH = 2000  # an address longer than this is no page of ours
+
+
+def safe_next(request: HttpRequest, target: str, default: str) -> str:
+    """`target` when it is a path of this site (where a form goes back to, as Django's
+    `set_language` checks it), else `default`. A bare word ("my") is not a path: `redirect()`
+    would take it for a view name and fail (a 500)."""
+    if (
+        0 < len(target) <= NEXT_MAX_LENGTH
+        and target.startswith("/")
+        and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+    ):
+        return target
+    return default
 
 
 def _page(template: str, status: int, *, reason: str = "") -> HttpResponse:

@@ -55,6 +55,18 @@ def _clean_account_mobile(mobile: str) -> str:
     return mobile
 
 
+def _new_account_checks(*, mobile: str, kind: str) -> tuple[str, str]:
+    """The cleaned number and its digest, for a number that has no account yet and a known kind
+    (MOBILE_REQUIRED / INVALID_MOBILE, UNKNOWN_ACCOUNT_KIND, ACCOUNT_EXISTS)."""
+    mobile = _clean_account_mobile(mobile)
+    if kind not in PortalAccount.Kind.values:
+        raise org_error("UNKNOWN_ACCOUNT_KIND", "kind", value=kind)
+    digest = personal_digest(mobile)
+    if PortalAccount.objects.filter(mobile_digest=digest).exists():
+        raise org_error("ACCOUNT_EXISTS", "mobile")
+    return mobile, digest
+
+
 def clean_new_password(password: str, *, user: User | None = None, again: str | None = None) -> str:
     """The rules every portal password follows: given, not too long, the configured
     validators (AUTH_PASSWORD_VALIDATORS), and typed twice alike when `again` is given."""
@@ -82,14 +94,8 @@ def account_create(
     Errors: MOBILE_REQUIRED / INVALID_MOBILE (mobile), ACCOUNT_EXISTS (mobile), UNKNOWN_ACCOUNT_KIND
     (kind), PASSWORD_* (password, password_again). The unique digest backs the duplicate check
     up when two sign-ups for one number race."""
-    mobile = _clean_account_mobile(mobile)
-    if kind not in PortalAccount.Kind.values:
-        raise org_error("UNKNOWN_ACCOUNT_KIND", "kind", value=kind)
-    digest = personal_digest(mobile)
-    if PortalAccount.objects.filter(mobile_digest=digest).exists():
-        raise org_error("ACCOUNT_EXISTS", "mobile")
-    user_model = get_user_model()
-    user = user_model(username=portal_username(digest))
+    mobile, digest = _new_account_checks(mobile=mobile, kind=kind)
+    user = get_user_model()(username=portal_username(digest))
     password = clean_new_password(password, user=user, again=password_again)
     user.set_password(password)
     try:
@@ -273,12 +279,7 @@ def account_sign_up(
 
     The password and the kind are checked before the code, so a weak password does not spend a
     try. Errors: those of `account_create`, SMS_CODE_* (code)."""
-    mobile = _clean_account_mobile(mobile)
-    if kind not in PortalAccount.Kind.values:
-        raise org_error("UNKNOWN_ACCOUNT_KIND", "kind", value=kind)
-    digest = personal_digest(mobile)
-    if PortalAccount.objects.filter(mobile_digest=digest).exists():
-        raise org_error("ACCOUNT_EXISTS", "mobile")
+    mobile, digest = _new_account_checks(mobile=mobile, kind=kind)
     clean_new_password(
         password, user=get_user_model()(username=portal_username(digest)), again=password_again
     )

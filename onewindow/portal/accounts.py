@@ -24,7 +24,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
@@ -33,6 +32,7 @@ from onewindow.core.fields import mask_phone
 from onewindow.core.inputs import DocumentKind
 from onewindow.core.ratelimit import client_address
 from onewindow.core.validators import normalise_mobile
+from onewindow.core.views import safe_next
 from onewindow.org.accounts import (
     CODE_MINUTES,
     account_applicant,
@@ -80,22 +80,9 @@ def portal_required(view: View) -> View:
     return cast(View, wrapper)
 
 
-NEXT_MAX_LENGTH = 2000
-
-
 def _safe_next(request: HttpRequest, default: str) -> str:
-    """Where to go after the form: a path of this site only. A bare word ("my") is not one:
-    `redirect()` would take it for a view name and fail (a 500), so it falls back to `default`."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if (
-        0 < len(target) <= NEXT_MAX_LENGTH
-        and target.startswith("/")
-        and url_has_allowed_host_and_scheme(
-            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        )
-    ):
-        return target
-    return default
+    """Where to go after the form (`next`, posted or in the address): a path of this site only."""
+    return safe_next(request, request.POST.get("next") or request.GET.get("next") or "", default)
 
 
 class AccountSignInForm(AuthenticationForm):

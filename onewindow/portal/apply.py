@@ -732,8 +732,4 @@ def file_get(request: HttpRequest, pk: int) -> FileResponse:
     row = files.material_file_get_own(applicant=applicant, pk=pk) if applicant is not None else None
     if row is None:
         raise Http404(_("No such file."))
-    response = FileResponse(files.material_file_open(row), content_type=row.content_type)
-    response["Content-Disposition"] = "inline"
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return files.material_file_response(row)

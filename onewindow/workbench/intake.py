@@ -659,7 +659,9 @@ def commitment_pdf(request: HttpRequest) -> HttpResponse:
     applicant = _applicant(staff, query.get("print_applicant"))
     if applicant is None:
         return HttpResponseBadRequest(_("Find or register the applicant first (section 1)."))
-    current = _work(staff, _ids(query.getlist("items")), _one_id(query.get("bundle")), applicant)
+    current = _work(
+        staff, _ids(query.getlist("items")), _one_id(query.get("bundle")), applicant, _answers_in(query)
+    )
     rows = [
         r
         for r in current.materials
@@ -785,8 +787,4 @@ def file_get(request: HttpRequest, pk: int) -> FileResponse:
     row = files.material_file_get(actor=_staff(request), pk=pk)
     if row is None:
         raise Http404(_("No such file."))
-    response = FileResponse(files.material_file_open(row), content_type=row.content_type)
-    response["Content-Disposition"] = "inline"
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return files.material_file_response(row)

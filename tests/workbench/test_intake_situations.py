@@ -100,3 +100,41 @@ def test_a_commitment_where_the_item_does_not_allow_it_is_refused(client, desk):
     body = submit(client, desk, s_apply_kind="new", s_who="person", m_id_card="committed").content.decode()
     assert 'data-testid="error-m_id_card"' in body and "不适用告知承诺" in body
     assert not Application.objects.exists()
+
+
+def test_the_commitment_letter_follows_the_answers_typed_on_the_checklist(client, db, settings, tmp_path):
+    # A 容缺 material asked only for a change: the letter printed before acceptance carries it
+    # when the checklist's answers ask for it (the answers travel with the print button's GET).
+    settings.ONEWINDOW_FILES_DIR = tmp_path / "files"
+    from tests.factories.cases import SITUATION_QUESTIONS, make_world
+
+    world = make_world(
+        questions=SITUATION_QUESTIONS,
+        materials=[
+            {"code": "id_card", "name": "身份证明"},
+            {
+                "code": "change_proof",
+                "name": "变更证明",
+                "applies_when": {"apply_kind": ["change"]},
+                "tolerable": True,
+                "tolerance_days": 5,
+            },
+        ],
+    )
+    sign_in(client, world.clerk)
+    query = {
+        "print_applicant": applicant_token(world.applicant),
+        "items": [str(world.item.pk)],
+        "s_apply_kind": "change",
+        "s_who": "person",
+        "m_id_card": "paper",
+        "m_change_proof": "tolerated",
+    }
+    response = client.get("/workbench/intake/commitment.pdf", query)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    from tests.cases.test_documents import _text
+
+    assert "变更证明" in _text(response.content)
+    # For a first application the change proof is not asked: nothing marked 容缺 to print.
+    response = client.get("/workbench/intake/commitment.pdf", {**query, "s_apply_kind": "new"})
+    assert response.status_code == 400

@@ -139,6 +139,9 @@ def sign_in(page, username: str, password: str = PASSWORD) -> None:
     page.fill("#id_password", password)
     page.press("#id_password", "Enter")
     page.wait_for_selector("[data-testid=who]")
+    # The bar is drawn before the scripts at the end of the body have run: wait for them, or a
+    # key pressed next (? for the keys dialog, / for search) finds no listener.
+    page.wait_for_load_state("load")
 
 
 def switch_to(page, username: str) -> None:

@@ -39,7 +39,7 @@ from onewindow.cases import channels, files, selectors
 from onewindow.cases.errors import CaseError
 from onewindow.cases.models import Application, ApplicationMaterial, CaseState, MaterialFile
 from onewindow.cases.plans import VersionPlan, version_plan
-from onewindow.cases.presenters import citizen_trail
+from onewindow.cases.presenters import citizen_trails
 from onewindow.catalog import selectors as catalog
 from onewindow.catalog.models import Bundle, DeliveryMethod, ServiceItem, ServiceItemVersion
 from onewindow.core.inputs import form_check
@@ -523,10 +523,10 @@ def _status_context(applicant: Applicant, application: Application) -> dict[str,
         for code, name in asked.materials:
             new = [f for f in by_code.get(code, []) if f.uploaded_at >= asked.at]
             asked_rows.append({"code": code, "name": name, "files": new, "error": ""})
-    trail = []
-    for case in application.cases.all():
-        # the applicant's trail, as in My cases: the window or department, never a member of staff
-        trail.append({"case": case, "lines": citizen_trail(events=selectors.case_timeline(case=case))})
+    # the applicant's trail, as in My cases: the window or department, never a member of staff;
+    # the events of every case in one query (a bundle of five items is not five)
+    lines = citizen_trails(events=selectors.application_timeline(application=application))
+    trail = [{"case": case, "lines": lines.get(case.pk, [])} for case in application.cases.all()]
     return {
         "application": application,
         "status": status,

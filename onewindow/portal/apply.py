@@ -352,7 +352,7 @@ def _render_form(
     situations: dict[str, str] | None = None,
     prefilled: set[str] | frozenset[str] = frozenset(),
 ) -> HttpResponse:
-    """The form; `prefilled`: the keys whose answers the account gave, not the applicant (marked)."""
+    """The form; `prefilled`: the keys answered from what the account knows, marked as such."""
     chosen = _situations_of(application, situations)
     if delivery is None:
         delivery = (

@@ -291,14 +291,14 @@ def application_supplement_notice(
     case: Case | int | None = None,
     ordinal: int | None = None,
 ) -> Notice:
-    """一次性告知: one notice listing every material still missing across the application's cases.
+    """一次性告知: one notice listing every material missing across the application's cases.
 
     A notice that was issued is reprinted as it was issued, whatever happened after (the
     materials handed in since, accepted or not): what its `request_supplement` events asked
     for (`missing`, with `rejected` and the clerk's `notes` on a refused one), dated by them,
     signed by the clerk who sent it, numbered by how-manieth it was for the first case
-    (docs/notices.md). `ordinal` picks the case's n-th one-time notice (`case`, default the
-    application's first), the latest by default; one it never had is NOTICE_NOT_AVAILABLE.
+    (docs/notices.md). `ordinal` picks the n-th one-time notice of `case` (of the application
+    without one), the latest by default; one it never had is NOTICE_NOT_AVAILABLE.
     Without any such event (a draft, a pre-review) it lists the required materials not handed
     in yet (NOTHING_TO_SUPPLEMENT when there are none). 4 queries.
     """
@@ -314,10 +314,10 @@ def application_supplement_notice(
         list(CaseEvent.objects.filter(case__application_id=pk, action="request_supplement").order_by("pk"))
     )
     rows = {m.code: m for m in ApplicationMaterial.objects.filter(application_id=pk)}
-    if not rounds:
+    if not rounds and ordinal is None:
         return _supplement_preview(cases, rows, issued_at=issued_at)
     case_id = (case.pk if isinstance(case, Case) else case) or cases[0].pk
-    mine = [r for r in rounds if any(e.case_id == case_id for e in r)]
+    mine = rounds if case is None else [r for r in rounds if any(e.case_id == case_id for e in r)]
     if not mine or (ordinal is not None and not 1 <= ordinal <= len(mine)):
         number = next((c.number for c in cases if c.pk == case_id), cases[0].number)
         raise _error("NOTICE_NOT_AVAILABLE", kind=NoticeKind.SUPPLEMENT.label, case=number)

@@ -72,11 +72,11 @@ def case_list(request: HttpRequest) -> HttpResponse:
 def _notices(events: list[CaseEvent]) -> list[tuple[str, str, int | None]]:
     """(kind, label, n): each one-time notice the case had is its own paper (?n=), the rest once."""
     done = {e.action for e in events}
+    rounds = sum(1 for e in events if e.action == "request_supplement")
     out: list[tuple[str, str, int | None]] = []
     for kind, actions in NOTICE_ACTIONS.items():
         if not done & set(actions):
             continue
-        rounds = sum(1 for e in events if e.action == "request_supplement")
         if kind == NoticeKind.SUPPLEMENT and rounds > 1:
             out += [
                 (kind.value, _("%(notice)s (no. %(n)d)") % {"notice": kind.label, "n": n}, n)

@@ -15,7 +15,7 @@ broken file. The end is checked while the chunks stream, keeping only the last `
 The end must come after the magic bytes (the magic alone, or a JPEG's FFD8FFD9, is refused).
 Nothing deeper (decision 0029): pypdf is only a test dependency, and parsing a hostile PDF is
 not bounded in time or memory (cross-reference loops, inflating streams); Pillow's `verify`
-only reaches this far for PNG (chunk CRCs) and nothing for JPEG. A dropped connection cuts
+adds only the chunk CRCs of a PNG and next to nothing for a JPEG. A dropped connection cuts
 the end off, which is what this check sees; the approver's browser renders what is kept.
 
 It is stored under a generated name in `settings.ONEWINDOW_FILES_DIR` (under

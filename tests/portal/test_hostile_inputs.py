@@ -68,7 +68,7 @@ def test_a_client_asking_for_json_gets_the_stable_error_shape(client, catalog):
     assert response.status_code == 400 and response["Content-Type"] == "application/json"
     (error,) = json.loads(response.content)["errors"]
     assert error["field"] == "q" and error["code"] == "NUL_CHARACTER"
-    assert error["message"].startswith("“q”中含有不可见的空字符")
+    assert error["message"] == "“搜索内容”中含有不可见的空字符（NUL），无法保存：请删除后重新提交。"
 
 
 @pytest.mark.parametrize("value", list(ODD.values()), ids=list(ODD))

@@ -21,6 +21,9 @@ ODD = {
 
 
 def nul_refused(response, field: str) -> None:
-    """The edge's answer to a NUL (core.middleware): a 400 whose Chinese message names the field."""
+    """The edge's answer to a NUL (core.middleware): a 400 whose Chinese message says so and
+    names the field as the page labels it (core.fieldlabels), never by its raw name."""
     assert response.status_code == 400
-    assert f"“{field}”中含有不可见的空字符" in text(response)
+    page = text(response)
+    assert "不可见的空字符（NUL）" in page
+    assert f"“{field}”" not in page and f"{field}中含有" not in page

@@ -2,7 +2,23 @@
 
 A scan is what the window's camera or scanner gives: a PDF, JPEG or PNG. Its type is
 decided by its first bytes (magic numbers), never by its name or the browser's content
-type; it is stored under a generated name in `settings.ONEWINDOW_FILES_DIR` (under
+type, and it must be **whole**: its last bytes must be the end its format writes, so a
+truncated upload (a phone's connection dropped, a half-copied file) or bytes that only start
+like a scan are refused (FILE_INVALID, field `file`) instead of reaching the approver as a
+broken file. The end is checked while the chunks stream, keeping only the last `TAIL` bytes:
+
+* PDF: `%%EOF` within the last `PDF_EOF_WINDOW` (1,024) bytes, as readers look for it, once
+  the whitespace and NULs a scanner pads with are set aside;
+* JPEG: the end-of-image marker FFD9, once trailing zero padding is set aside;
+* PNG: the 12-byte IEND chunk (length 0, `IEND`, its CRC), nothing after it.
+
+The end must come after the magic bytes (the magic alone, or a JPEG's FFD8FFD9, is refused).
+Nothing deeper (decision 0029): pypdf is only a test dependency, and parsing a hostile PDF is
+not bounded in time or memory (cross-reference loops, inflating streams); Pillow's `verify`
+adds only the chunk CRCs of a PNG and next to nothing for a JPEG. A dropped connection cuts
+the end off, which is what this check sees; the approver's browser renders what is kept.
+
+It is stored under a generated name in `settings.ONEWINDOW_FILES_DIR` (under
 DATA_DIR, not MEDIA_ROOT: nothing serves that directory), and read back only through
 `material_file_get(actor=…)`, which applies the case selectors' scope (staff), or
 `material_file_get_own` (the applicant, for the files of their own applications). Limits:
@@ -42,18 +58,45 @@ MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_FILES_PER_MATERIAL = 5
 CHUNK = 64 * 1024
 
-# (magic bytes, content type, extension)
-SIGNATURES: tuple[tuple[bytes, str, str], ...] = (
-    (b"%PDF-", "application/pdf", "pdf"),
-    (b"\xff\xd8\xff", "image/jpeg", "jpg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
-)
+TAIL = 4 * 1024
+"""How many of the last bytes are kept while streaming, to check the file's end."""
+PDF_EOF_WINDOW = 1024
+PDF_PADDING = b" \t\r\n\f\x00"
+JPEG_EOI = b"\xff\xd9"
+PNG_IEND = b"\x00\x00\x00\x00IEND\xaeB`\x82"
 
 
 @dataclass(frozen=True)
 class Sniffed:
     content_type: str
     extension: str
+    label: str
+    magic: bytes = b""
+
+    def whole(self, tail: bytes, size: int) -> bool:
+        """Whether a file of `size` bytes whose last bytes are `tail` ends as its format
+        writes, after its magic bytes, followed only by the padding the format's writers add."""
+        if self.extension == "pdf":
+            content = tail.rstrip(PDF_PADDING)
+            end = content.rfind(b"%%EOF", max(len(content) - PDF_EOF_WINDOW, 0))
+        elif self.extension == "jpg":
+            content = tail.rstrip(b"\x00")
+            end = len(content) - len(JPEG_EOI) if content.endswith(JPEG_EOI) else -1
+        else:
+            end = len(tail) - len(PNG_IEND) if tail.endswith(PNG_IEND) else -1
+        # where the end marker starts in the file: past the magic, not overlapping it
+        return end >= 0 and size - len(tail) + end >= len(self.magic)
+
+
+# (magic bytes, type); the end each must have is `Sniffed.whole`
+SIGNATURES: tuple[tuple[bytes, Sniffed], ...] = tuple(
+    (magic, Sniffed(content_type, extension, label, magic))
+    for magic, content_type, extension, label in (
+        (b"%PDF-", "application/pdf", "pdf", "PDF"),
+        (b"\xff\xd8\xff", "image/jpeg", "jpg", "JPEG"),
+        (b"\x89PNG\r\n\x1a\n", "image/png", "png", "PNG"),
+    )
+)
 
 
 def files_dir() -> Path:
@@ -64,9 +107,9 @@ def files_dir() -> Path:
 
 def sniff(head: bytes) -> Sniffed | None:
     """The type of a file from its first bytes, or None when it is none we take."""
-    for magic, content_type, extension in SIGNATURES:
+    for magic, kind in SIGNATURES:
         if head.startswith(magic):
-            return Sniffed(content_type, extension)
+            return kind
     return None
 
 
@@ -92,8 +135,10 @@ def material_file_store(
     """Check and keep one scan uploaded by `actor` for the material `material_code`.
 
     Refused (`FILE_INVALID`, field `file`) when empty, larger than MAX_FILE_BYTES, not a
-    PDF, JPEG or PNG by its content, or when `held` files of the material are already
-    kept for this intake. The bytes are read in chunks and never more than the limit.
+    PDF, JPEG or PNG by its content, not whole (`Sniffed.whole`: its end is missing), or when
+    `held` files of the material are already kept for this intake. The bytes are read in
+    chunks, never more than the limit, keeping only the last TAIL bytes in memory; a refused
+    file's bytes are removed at once and no row is written.
     An applicant always uploads into one of their applications (`application`, attached at
     once; the caller checks it is theirs and locks it, so `held` is counted under the lock)."""
     if isinstance(actor, Applicant) and (application is None or application.applicant_id != actor.pk):
@@ -103,7 +148,9 @@ def material_file_store(
         raise CaseError("FIELD_REQUIRED", _("Choose the material the scan belongs to."), "material")
     if held >= MAX_FILES_PER_MATERIAL:
         raise _refuse(_("At most %(n)d scans per material.") % {"n": MAX_FILES_PER_MATERIAL})
-    head = upload.read(16)
+    head = b""
+    while len(head) < 16 and (piece := upload.read(16 - len(head))):
+        head += piece  # a stream may hand over fewer bytes than asked
     kind = sniff(head)
     if not head:
         raise _refuse(_("The file is empty."))
@@ -113,6 +160,7 @@ def material_file_store(
     target = files_dir() / stored
     digest = hashlib.sha256(head)
     size = len(head)
+    tail = head
     try:
         with target.open("xb") as out:
             out.write(head)
@@ -122,6 +170,15 @@ def material_file_store(
                     raise _refuse(_("The file is larger than %(mb)d MB.") % {"mb": MAX_FILE_BYTES // 2**20})
                 digest.update(chunk)
                 out.write(chunk)
+                tail = (tail + chunk[-TAIL:])[-TAIL:]
+        if not kind.whole(tail, size):
+            raise _refuse(
+                _(
+                    "The %(kind)s file is not whole (its end is missing): it was probably cut off "
+                    "while uploading or copying. Upload it again, or scan it again."
+                )
+                % {"kind": kind.label}
+            )
     except BaseException:
         target.unlink(missing_ok=True)
         raise

@@ -7,9 +7,11 @@ end in a server error (500) instead of a clear answer:
   field (its name or value). No address, parameter, form value or
   session key of OneWindow contains one, and PostgreSQL cannot store or compare it in text
   (psycopg raises before the query runs), so every filter, lookup or write given one would
-  fail. The 400 names the field (`NUL_CHARACTER`); a form Django will not parse at all (more
-  than `DATA_UPLOAD_MAX_NUMBER_FIELDS` fields or files, a body past
-  `DATA_UPLOAD_MAX_MEMORY_SIZE`, a multipart body it cannot read, such as a file name whose
+  fail. The 400 names the field (`NUL_CHARACTER`): the JSON `field` is the raw parameter,
+  the message a person reads names it by its label on the page, by what it is, or not at
+  all (`core.fieldlabels.nul_message`: never the raw `m_id_card` or `form-0-name`); a form
+  Django will not parse at all (more than `DATA_UPLOAD_MAX_NUMBER_FIELDS` fields or files, a
+  body past `DATA_UPLOAD_MAX_MEMORY_SIZE`, a multipart body it cannot read, such as a file name whose
   part headers pass its size limit) is a 400 that says so (`TOO_MANY_FIELDS`, `TOO_LARGE`,
   `FORM_UNREADABLE`).
   A client that asks for JSON gets `{"errors": [{"field", "code", "message"}]}`.
@@ -59,6 +61,7 @@ from onewindow.core.errors import (
     field_error,
     input_message,
 )
+from onewindow.core.fieldlabels import nul_message
 
 NUL = "\x00"
 
@@ -90,21 +93,22 @@ class RejectNulCharacters:
                 request, field_error("", input_message(FORM_UNREADABLE, label=""), FORM_UNREADABLE)
             )
         if field is not None:
-            return refusal(
-                request, field_error(field, input_message(NUL_CHARACTER, label=field), NUL_CHARACTER)
-            )
+            name, cookie = field
+            message = nul_message(name, path=request.path_info, cookie=cookie)
+            return refusal(request, field_error(name, message, NUL_CHARACTER))
         return self.get_response(request)
 
 
-def _nul_field(request: HttpRequest) -> str | None:
-    """The name of the first parameter holding a NUL (its name shown without the NUL), or None."""
-    sources: list[QueryDict | dict[str, str]] = [request.GET, request.COOKIES]
+def _nul_field(request: HttpRequest) -> tuple[str, bool] | None:
+    """The name of the first parameter holding a NUL (without the NUL) and whether it is a
+    cookie, or None."""
+    sources: list[tuple[QueryDict | dict[str, str], bool]] = [(request.GET, False), (request.COOKIES, True)]
     if request.method == "POST":
-        sources.append(request.POST)
-    for values in sources:
+        sources.append((request.POST, False))
+    for values, cookie in sources:
         found = _has_nul(values)
         if found is not None:
-            return found
+            return found, cookie
     return None  # an uploaded file's name: Django's multipart parser already drops a NUL from it
 
 

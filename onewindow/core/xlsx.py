@@ -11,7 +11,9 @@ an error the caller words for its user, never in a traceback:
   at most `MAX_ZIP_MEMBERS` parts, and no XML part declaring a document type (`<!DOCTYPE`,
   where entity bombs and external entities live; Excel never writes one). `zipfile` never
   inflates a part past its declared size (it stops and fails the CRC), so the declared sizes
-  bound what is read. A refusal is `WorkbookRefused` (`code` ZIP_TOO_LARGE or NOT_XLSX).
+  bound what is read. A file that starts as a zip but whose directory, written at its end,
+  cannot be read is truncated (an upload or a copy cut off) and refused saying so. A refusal
+  is `WorkbookRefused` (`code` ZIP_TOO_LARGE or NOT_XLSX).
 * `open_workbook` opens it with openpyxl in read-only mode; with defusedxml installed (a
   dependency) openpyxl parses every part with it, so an entity the prolog check missed is
   refused as well, never expanded. openpyxl turns some parts into objects whole (the
@@ -56,6 +58,7 @@ from openpyxl.worksheet._reader import FORMULA_TAG, ROW_TAG, WorkSheetParser
 from openpyxl.xml.constants import SHARED_STRINGS
 from openpyxl.xml.functions import iterparse
 
+ZIP_MAGIC = b"PK\x03\x04"
 MAX_UNZIPPED_BYTES = 100 * 1024 * 1024
 MAX_RATIO = 100
 MAX_ZIP_MEMBERS = 1_000
@@ -115,12 +118,21 @@ def _declares_doctype(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bool
 
 def check_archive(content: bytes) -> None:
     """Refuse a workbook whose parts would inflate past the bounds (ZIP_TOO_LARGE) or whose
-    XML declares a document type (NOT_XLSX) before openpyxl opens it. Bytes that are not a
-    zip archive are left to openpyxl's refusal."""
+    XML declares a document type (NOT_XLSX) before openpyxl opens it. A file that starts as a
+    zip archive but whose directory (written last) cannot be read is not whole: cut off while
+    uploading or copying (NOT_XLSX, saying so). Other bytes are left to openpyxl's refusal."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
         members = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        if content.startswith(ZIP_MAGIC):
+            raise WorkbookRefused(
+                "NOT_XLSX",
+                _(
+                    "The workbook is not whole or is damaged (it was probably cut off while uploading "
+                    "or copying): save it again in Excel and upload it again."
+                ),
+            ) from None
         return
     total, limit, ratio = 0, max_unzipped_bytes(), max_ratio()
     if len(members) > MAX_ZIP_MEMBERS:

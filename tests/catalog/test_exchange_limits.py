@@ -499,3 +499,16 @@ def test_a_zip_that_is_not_a_workbook_and_a_broken_zip_are_not_xlsx():
     for content in (out.getvalue(), out.getvalue()[:40], b"PK\x03\x04" + b"\0" * 100):
         _, report = xlsx_to_data(content)
         assert [p.code for p in report.problems] == ["NOT_XLSX"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("keep", [0.5, -22, -1], ids=["half", "directory-end", "last-byte"])
+def test_a_catalog_workbook_cut_off_is_refused_as_not_whole_and_imports_nothing(org, keep):
+    content = data_to_xlsx(document(2))
+    cut = content[: int(len(content) * keep)] if isinstance(keep, float) else content[:keep]
+    with pytest.raises(CatalogImportError) as exc:
+        catalog_import_file(center=org, content=cut, filename="catalog.xlsx")
+    (problem,) = exc.value.report.problems
+    assert problem.code == "NOT_XLSX"
+    assert problem.message.startswith("工作簿不完整或已损坏（可能在上传或复制时中断）")
+    assert not ServiceItem.objects.exists()

@@ -70,3 +70,96 @@ def test_the_calendar_year_filter_ignores_a_year_without_dates(admin_client, yea
     response = admin_client.get(reverse("admin:core_calendarday_changelist"), {"year": year})
     assert response.status_code == 200
     assert "2031" in response.content.decode()
+
+
+# ---------------------------------------------------------------- a NUL, worded for people
+
+ZH = {"HTTP_ACCEPT_LANGUAGE": "zh-hans"}
+NUL_TYPED = "中含有不可见的空字符（NUL），无法保存：请删除后重新提交。"
+
+
+def refusal_text(response) -> str:
+    assert response.status_code == 400
+    return response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "data", "shown"),
+    [
+        ("post", "/account/login/", {"username": "13800138000", "password": "pw\x00"}, "“密码”"),
+        ("post", "/account/signup/", {"step": "create", "code": "12\x0034"}, "“短信验证码”"),
+        ("post", "/my/bind/", {"code": "ABCD\x00"}, "“绑定码”"),
+        ("get", "/progress/?number=SQ1&code=%00", None, "“查询码”"),
+        ("get", "/services/?q=%00", None, "“搜索内容”"),
+        ("post", "/workbench/intake/", {"m_id_card": "received\x00"}, "一项材料的选择"),
+        ("post", "/services/x/apply/", {"f_business_name": "秋菊\x00"}, "申请表中的一个填写项"),
+        ("post", "/workbench/intake/", {"s_who": "org\x00"}, "一个情形问题的回答"),
+        ("post", "/admin/catalog/serviceitem/add/", {"form-0-name": "a\x00"}, "“姓名或名称（第1行）”"),
+        ("post", "/admin/catalog/serviceitem/add/", {"materials-2-zzz": "a\x00"}, "第3行中的一项"),
+    ],
+    ids=[
+        "password",
+        "sms-code",
+        "binding-code",
+        "query-code",
+        "search",
+        "material",
+        "form",
+        "situation",
+        "row",
+        "row-unknown",
+    ],
+)
+def test_a_nul_is_named_by_what_the_page_calls_the_field_never_its_raw_name(client, method, url, data, shown):
+    response = getattr(client, method)(url, data, **ZH) if data else client.get(url, **ZH)
+    page = refusal_text(response)
+    assert f"{shown}{NUL_TYPED}" in page
+    raw = next(iter(data)) if data else url.rsplit("&", 1)[-1].split("=")[0].split("?")[-1]
+    assert f"“{raw}”" not in page
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"expect": "x\x00"},
+        {"idempotency_key": "k\x00"},
+        {"next": "/my/\x00"},
+        {"no_such_field": "\x00"},
+        {"x\x00": "1"},
+    ],
+    ids=["expect", "key", "next", "unknown", "in-the-name"],
+)
+def test_a_nul_in_a_value_nobody_types_says_the_page_sent_it(client, data):
+    page = refusal_text(client.post("/account/login/", data, **ZH))
+    assert "页面提交的内容中含有不可见的空字符（NUL），无法保存：请刷新页面后重新提交。" in page
+
+
+def test_a_nul_in_a_cookie_asks_to_clear_the_sites_cookies(client):
+    client.cookies["sessionid"] = "abcdefgh\x00"
+    page = refusal_text(client.get("/", **ZH))
+    assert "浏览器为本站保存的Cookie中含有不可见的空字符（NUL）：请清除本站的Cookie后重试。" in page
+    assert "sessionid" not in page
+
+
+@pytest.mark.parametrize(
+    ("url", "data", "field", "message"),
+    [
+        ("/workbench/intake/", {"m_id_card": "received\x00"}, "m_id_card", "一项材料的选择" + NUL_TYPED),
+        (
+            "/admin/catalog/serviceitem/add/",
+            {"form-0-name": "a\x00"},
+            "form-0-name",
+            "“姓名或名称（第1行）”" + NUL_TYPED,
+        ),
+        ("/account/login/", {"password": "\x00"}, "password", "“密码”" + NUL_TYPED),
+    ],
+)
+def test_json_clients_keep_the_raw_field_name_with_the_readable_message(client, url, data, field, message):
+    response = client.post(url, data, HTTP_ACCEPT="application/json", **ZH)
+    assert response.status_code == 400 and response["Content-Type"] == "application/json"
+    assert response.json() == {"errors": [{"field": field, "code": "NUL_CHARACTER", "message": message}]}
+
+
+def test_an_english_page_words_the_refusal_in_english(client):
+    page = refusal_text(client.get("/en/progress/?number=SQ1&code=%00", HTTP_ACCEPT_LANGUAGE="en"))
+    assert "“Query code” holds an invisible NUL character" in page

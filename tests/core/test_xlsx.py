@@ -125,3 +125,17 @@ def test_an_archive_of_too_many_parts_is_refused():
     with pytest.raises(xlsx.WorkbookRefused) as exc:
         xlsx.check_archive(content)
     assert exc.value.code == "ZIP_TOO_LARGE"
+
+
+@pytest.mark.parametrize("keep", [0.5, 0.99, -22, -1], ids=["half", "most", "directory-end", "last-byte"])
+def test_a_workbook_cut_off_is_refused_saying_it_is_not_whole(keep):
+    content = workbook({"事项": sheet_xml([["编码", "名称"], ["A", "甲"]])})
+    cut = content[: int(len(content) * keep)] if isinstance(keep, float) else content[:keep]
+    with pytest.raises(xlsx.WorkbookRefused) as exc:
+        xlsx.check_archive(cut)
+    assert exc.value.code == "NOT_XLSX"
+    assert (
+        exc.value.message == "工作簿不完整或已损坏（可能在上传或复制时中断）：请在Excel中重新保存后再上传。"
+    )
+    xlsx.check_archive(content)  # the whole file passes
+    xlsx.check_archive(b"name,id\n")  # not a zip at all: left to openpyxl's own refusal

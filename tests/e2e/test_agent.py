@@ -16,6 +16,7 @@ from onewindow.cases.models import Application
 from onewindow.cases.plans import version_plan_cache_clear
 from tests.e2e.conftest import PASSWORD, PHONE
 from tests.factories.agent import agent_desk
+from tests.factories.scans import pdf
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -29,7 +30,7 @@ def desk(db, settings, tmp_path):
     scans = tmp_path / "scans"
     scans.mkdir()
     for name in ("身份证.pdf", "营业执照.pdf"):
-        (scans / name).write_bytes(b"%PDF-1.4\n% a scan taken at the village station\n")
+        (scans / name).write_bytes(pdf(b"a scan taken at the village station"))
     world.scans = scans  # type: ignore[attr-defined]
     yield world
     version_plan_cache_clear()

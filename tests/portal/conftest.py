@@ -14,6 +14,7 @@ from onewindow.org.models import Applicant, PortalAccount
 from tests.factories.cases import SITUATION_MATERIALS, SITUATION_QUESTIONS, World, make_world
 from tests.factories.catalog import item_data
 from tests.factories.org import DepartmentFactory, SectorFactory, ServiceCenterFactory, with_id_check_digit
+from tests.factories.scans import pdf, png
 
 NAMES = {
     "371082-XK-0001": "营业执照核发",
@@ -94,8 +95,8 @@ MATERIALS = [
     {"code": "licence", "name": "营业执照"},
     {"code": "site", "name": "经营场所使用证明", "tolerable": True, "tolerance_days": 5},
 ]
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PDF = pdf(b"id")
+PNG = png()
 
 
 @dataclass

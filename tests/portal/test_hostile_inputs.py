@@ -18,8 +18,10 @@ from django.urls import reverse
 from onewindow.cases import files
 from onewindow.cases.models import Application, CaseEvent, MaterialFile
 from onewindow.org.models import Applicant, MobileCode, PortalAccount
+from tests.factories.scans import jpeg
+from tests.factories.scans import pdf as scan_pdf
 from tests.hostile import MB, ODD, nul_refused
-from tests.portal.conftest import PASSWORD, PDF
+from tests.portal.conftest import PASSWORD, PDF, PNG
 from tests.portal.test_apply import GOOD, apply_url, full_draft, pdf, start
 from tests.threads import race
 from tests.workbench.helpers import text
@@ -66,7 +68,7 @@ def test_a_client_asking_for_json_gets_the_stable_error_shape(client, catalog):
     assert response.status_code == 400 and response["Content-Type"] == "application/json"
     (error,) = json.loads(response.content)["errors"]
     assert error["field"] == "q" and error["code"] == "NUL_CHARACTER"
-    assert error["message"].startswith("“q”中含有不可见的空字符")
+    assert error["message"] == "“搜索内容”中含有不可见的空字符（NUL），无法保存：请删除后重新提交。"
 
 
 @pytest.mark.parametrize("value", list(ODD.values()), ids=list(ODD))
@@ -326,6 +328,9 @@ def test_a_nul_in_an_upload_name_never_reaches_the_database(signed_in, desk):
     [
         ("empty.pdf", b"", "application/pdf"),
         ("polyglot.pdf", b"GIF89a" + PDF, "application/pdf"),
+        ("cut.pdf", PDF[: len(PDF) // 2], "application/pdf"),
+        ("cut.png", PNG[:-4], "image/png"),
+        ("cut.jpg", jpeg()[:-2], "image/jpeg"),
         ("html.pdf", b"<!doctype html><script>alert(1)</script>", "application/pdf"),
         ("zip.pdf", b"PK\x03\x04" + b"\x00" * 100, "application/pdf"),
         ("elf.png", b"\x7fELF" + b"\x00" * 100, "image/png"),
@@ -342,11 +347,11 @@ def test_empty_truncated_polyglot_and_mislabelled_files_are_refused_by_material(
 
 def test_a_file_one_byte_over_the_limit_is_refused_and_one_at_the_limit_is_kept(signed_in, desk, monkeypatch):
     monkeypatch.setattr(files, "MAX_FILE_BYTES", 4096)
-    over = pdf("over.pdf", PDF + b"0" * (4096 - len(PDF) + 1))
+    over = pdf("over.pdf", scan_pdf(b"0" * (4096 - len(scan_pdf(b"")) + 1)))
     _application, response = start(signed_in, desk, file_id_card=over)
     assert response.status_code == 400 and "MB" in text(response)
     assert not MaterialFile.objects.exists()
-    at = pdf("at.pdf", PDF + b"0" * (4096 - len(PDF)))
+    at = pdf("at.pdf", scan_pdf(b"0" * (4096 - len(scan_pdf(b"")))))
     application = Application.objects.get()
     url = reverse("portal:application", args=[application.number])
     assert signed_in.post(url, {**GOOD, "action": "save", "file_id_card": at}, **ZH).status_code == 302
@@ -462,6 +467,10 @@ def test_a_situation_change_refuses_any_odd_answer_and_keeps_the_draft(
         ({"action": list(ODD.values())}, None),
         ({"action": "send", "file_licence": SimpleUploadedFile("x.pdf", b"", "application/pdf")}, None),
         ({"action": "send", "file_licence": SimpleUploadedFile("x.pdf", b"GIF89a%PDF-", "image/gif")}, None),
+        (
+            {"action": "send", "file_licence": SimpleUploadedFile("cut.pdf", PDF[:-8], "application/pdf")},
+            None,
+        ),
         ({"action": "send", "file_id_card": pdf("not-asked.pdf")}, None),
     ],
 )

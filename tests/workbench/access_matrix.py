@@ -23,6 +23,7 @@ from typing import Any
 
 from onewindow.org.models import Role
 from tests.factories.access import Hall
+from tests.factories.scans import pdf
 
 ANY_STAFF: frozenset[str] = frozenset(Role.values)
 # Roles that see every case of their center and the centers below it.
@@ -162,7 +163,7 @@ def first_scan(hall: Hall) -> dict[str, Any]:
     row = application.files.first()
     if row is None:
         row = files.material_file_store(
-            upload=io.BytesIO(b"%PDF-1.4 scan"), name="scan.pdf", material_code="id_card", actor=hall.clerk
+            upload=io.BytesIO(pdf(b"scan")), name="scan.pdf", material_code="id_card", actor=hall.clerk
         )
         files.material_files_attach(application=application, file_ids=[row.pk], actor=hall.clerk)
     return {"pk": row.pk}

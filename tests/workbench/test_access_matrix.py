@@ -9,6 +9,7 @@ from onewindow.org.models import Role
 from onewindow.org.services import staff_create
 from tests.factories.access import county_network
 from tests.factories.org import UserFactory
+from tests.factories.scans import pdf
 from tests.workbench.access_matrix import (
     ABOVE,
     AGENT_ACTORS,
@@ -160,7 +161,7 @@ def test_a_filed_application_opens_only_for_its_agent(client, db, settings, tmp_
     agent = actors["filing_agent"]
     applicant = ApplicantFactory()
     row = files.material_file_store(
-        upload=io.BytesIO(b"%PDF-1.4 scan"), name="scan.pdf", material_code="id_card", actor=agent
+        upload=io.BytesIO(pdf(b"scan")), name="scan.pdf", material_code="id_card", actor=agent
     )
     application = channels.proxy_application_submit(
         actor=agent,

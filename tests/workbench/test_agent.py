@@ -18,10 +18,11 @@ from onewindow.workbench.intake import applicant_token
 from tests.factories.agent import agent_desk
 from tests.factories.intake import MATERIALS
 from tests.factories.org import ApplicantFactory, StaffFactory
+from tests.factories.scans import pdf, png
 from tests.workbench.helpers import sign_in, text
 
 pytestmark = pytest.mark.django_db
-PDF = b"%PDF-1.4 a scanned ID card"
+PDF = pdf(b"a scanned ID card")
 
 
 @pytest.fixture
@@ -191,7 +192,7 @@ def test_scans_are_checked_by_content_and_size(client, desk, settings):
     sign_in(client, desk.agent)
     assert scan(client, "id_card", b"MZ\x90\x00 not a scan", "scan.pdf") is None
     assert scan(client, "id_card", b"", "empty.pdf") is None
-    assert scan(client, "id_card", b"\x89PNG\r\n\x1a\n" + b"0" * 64, "照片 🙂.png") is not None
+    assert scan(client, "id_card", png(), "照片 🙂.png") is not None
     response = client.post("/workbench/agent/scans/", {"material": "id_card"})
     assert "PDF" in text(response)
     big = io.BytesIO(b"%PDF-" + b"0" * (10 * 1024 * 1024 + 1))

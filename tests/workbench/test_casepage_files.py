@@ -17,10 +17,12 @@ from onewindow.core import clock
 from onewindow.org.models import Role
 from tests.factories.cases import item_with_procedure, submit
 from tests.factories.org import DepartmentFactory, ServiceCenterFactory, StaffFactory
+from tests.factories.scans import pdf, png
 from tests.workbench.helpers import sign_in
 
 pytestmark = pytest.mark.django_db
 TZ = ZoneInfo("Asia/Shanghai")
+SCAN = pdf(b"scan")
 MONDAY = dt.datetime(2026, 11, 23, 10, tzinfo=TZ)
 MATERIALS = [
     {"code": "id_card", "name": "身份证明"},
@@ -34,7 +36,7 @@ def scans_dir(settings, tmp_path):
     return tmp_path / "files"
 
 
-def _scan(world, code: str, content: bytes = b"%PDF-1.4 scan", name: str = "scan.pdf") -> MaterialFile:
+def _scan(world, code: str, content: bytes = SCAN, name: str = "scan.pdf") -> MaterialFile:
     return files.material_file_store(
         upload=io.BytesIO(content), name=name, material_code=code, actor=world.clerk
     )
@@ -48,7 +50,7 @@ def _tolerated_case(world, *, signed_scan: bool = False) -> Case:
     ids = [_scan(world, "id_card", name="身份证.pdf").pk]
     commitment = services.CommitmentIn(confirmed=True)
     if signed_scan:
-        letter = _scan(world, services.COMMITMENT_CODE, b"\x89PNG\r\n\x1a\nsigned", "承诺书.png")
+        letter = _scan(world, services.COMMITMENT_CODE, png(b"signed"), "承诺书.png")
         ids.append(letter.pk)
         commitment = services.CommitmentIn(file_id=letter.pk)
     files.material_files_attach(application=application, file_ids=ids, actor=world.clerk)
@@ -74,7 +76,7 @@ def test_every_stored_scan_links_to_the_checked_file_view_in_a_new_tab(client, w
     assert "身份证.pdf" in page
     opened = client.get(f"/workbench/files/{scan.pk}/")
     assert opened.status_code == 200 and opened["Content-Type"] == "application/pdf"
-    assert b"".join(opened.streaming_content) == b"%PDF-1.4 scan"
+    assert b"".join(opened.streaming_content) == SCAN
 
 
 def test_staff_outside_the_case_scope_get_404_for_its_files(client, world, scans_dir):

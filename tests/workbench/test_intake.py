@@ -20,6 +20,7 @@ from tests.factories.org import (
     StaffFactory,
     with_id_check_digit,
 )
+from tests.factories.scans import pdf, png
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "onewindow-test"
@@ -217,7 +218,7 @@ def _upload(client, code, content, name="signed.pdf", scans=()):
 
 def test_the_scan_of_the_signed_letter_records_the_commitment(client, desk):
     sign_in(client, desk.clerk)
-    assert "data-scan-error" not in _upload(client, "_commitment", b"%PDF-1.4 signed").content.decode()
+    assert "data-scan-error" not in _upload(client, "_commitment", pdf(b"signed")).content.decode()
     scan = MaterialFile.objects.get(material_code="_commitment")
     body = post_intake(
         client, desk, "accept_with_pending", m_site="tolerated", scans=[str(scan.pk)]
@@ -237,8 +238,14 @@ def test_the_scan_of_the_signed_letter_records_the_commitment(client, desk):
 
 @pytest.mark.parametrize(
     ("content", "name"),
-    [(b"MZ\x90\x00 an exe", "signed.pdf"), (b"", "signed.png"), (b"GIF89a", "signed.gif")],
-    ids=["exe-named-pdf", "empty", "gif"],
+    [
+        (b"MZ\x90\x00 an exe", "signed.pdf"),
+        (b"", "signed.png"),
+        (b"GIF89a", "signed.gif"),
+        (pdf(b"signed")[:-6], "signed.pdf"),
+        (png()[:-1], "signed.png"),
+    ],
+    ids=["exe-named-pdf", "empty", "gif", "cut-pdf", "cut-png"],
 )
 def test_a_signed_letter_of_the_wrong_type_is_refused_and_records_nothing(client, desk, content, name):
     sign_in(client, desk.clerk)
@@ -253,7 +260,7 @@ def test_a_huge_signed_letter_is_refused(client, desk, monkeypatch):
 
     monkeypatch.setattr(files, "MAX_FILE_BYTES", 64 * 1024)
     sign_in(client, desk.clerk)
-    body = _upload(client, "_commitment", b"%PDF-1.4 " + b"0" * (200 * 1024)).content.decode()
+    body = _upload(client, "_commitment", pdf(b"0" * (200 * 1024))).content.decode()
     assert "data-scan-error" in body
     assert not MaterialFile.objects.exists()
     assert not [p for p in files.files_dir().iterdir() if p.is_file()]  # nothing half-written kept
@@ -264,7 +271,7 @@ def test_someone_elses_scan_is_no_commitment(client, desk):
     other.user.set_password(PASSWORD)
     other.user.save()
     sign_in(client, other)
-    _upload(client, "_commitment", b"%PDF-1.4 theirs")
+    _upload(client, "_commitment", pdf(b"theirs"))
     theirs = MaterialFile.objects.get()
     client.logout()
     sign_in(client, desk.clerk)
@@ -462,9 +469,9 @@ def test_scans_are_checked_by_content_stored_outside_media_and_scoped(client, de
     assert (
         "data-scan-error" in client.post("/workbench/intake/scans/", {"material": "id_card"}).content.decode()
     )
-    png = io.BytesIO(b"\x89PNG\r\n\x1a\n" + b"0" * 100)
-    png.name = "../../etc/passwd"
-    body = client.post("/workbench/intake/scans/", {"material": "id_card", "file": png}).content.decode()
+    photo = io.BytesIO(png())
+    photo.name = "../../etc/passwd"
+    body = client.post("/workbench/intake/scans/", {"material": "id_card", "file": photo}).content.decode()
     scan = MaterialFile.objects.get()
     assert scan.content_type == "image/png" and scan.original_name == "passwd"
     assert (settings.ONEWINDOW_FILES_DIR / scan.stored_name).exists()
@@ -483,10 +490,10 @@ def test_too_many_scans_for_one_material_are_refused(client, desk):
     sign_in(client, desk.clerk)
     ids = []
     for n in range(6):
-        pdf = io.BytesIO(b"%PDF-1.4 " + bytes([n]))
-        pdf.name = f"{n}.pdf"
+        scan = io.BytesIO(pdf(bytes([n])))
+        scan.name = f"{n}.pdf"
         body = client.post(
-            "/workbench/intake/scans/", {"material": "id_card", "file": pdf, "scans": ids}
+            "/workbench/intake/scans/", {"material": "id_card", "file": scan, "scans": ids}
         ).content.decode()
         if n < 5:
             ids.append(str(MaterialFile.objects.latest("pk").pk))

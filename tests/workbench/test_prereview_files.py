@@ -17,10 +17,11 @@ from onewindow.cases.models import Application, CaseState, MaterialFile
 from onewindow.org.models import Role, ServiceCenter
 from tests.factories.agent import agent_desk
 from tests.factories.org import ServiceCenterFactory, StaffFactory
+from tests.factories.scans import pdf
 from tests.workbench.helpers import sign_in, text
 
 pytestmark = pytest.mark.django_db
-PDF = b"%PDF-1.4 a scanned licence"
+PDF = pdf(b"a scanned licence")
 
 
 @pytest.fixture
@@ -107,7 +108,7 @@ def test_a_material_sent_back_by_the_hall_is_answered_by_the_agent_and_the_old_s
     assert application.number in home and "营业执照" in home
     page = client.get(f"/workbench/agent/applications/{application.number}/")
     assert "营业执照照片模糊" in text(page) and 'data-testid="supplement-submit"' in page.content.decode()
-    upload = io.BytesIO(b"%PDF-1.4 a sharp licence")
+    upload = io.BytesIO(pdf(b"a sharp licence"))
     upload.name = "营业执照-新.pdf"
     client.post("/workbench/agent/scans/", {"material": "licence", "file": upload})
     fresh = MaterialFile.objects.get(original_name="营业执照-新.pdf")

@@ -152,6 +152,15 @@ def test_bytes_that_are_not_a_workbook_are_refused(world, nurse, content, code):
     assert refused(world, nurse, content).code == code
 
 
+@pytest.mark.parametrize("keep", [0.5, -22, -1], ids=["half", "directory-end", "last-byte"])
+def test_a_sheet_cut_off_while_uploading_is_refused_as_not_whole_and_creates_nothing(world, nurse, keep):
+    content = xlsx(headers(nurse), [good_row(n) for n in range(5)])
+    cut = content[: int(len(content) * keep)] if isinstance(keep, float) else content[:keep]
+    error = refused(world, nurse, cut)
+    assert error.code == "BATCH_FILE_INVALID" and error.field == "xlsx"
+    assert error.message.startswith("工作簿不完整或已损坏（可能在上传或复制时中断）")
+
+
 def test_header_cells_that_hold_no_text_name_no_column(world, nurse):
     h = headers(nurse)
     header = [Raw("<f>A1</f>"), Raw("<v>#REF!</v>", 't="e"'), "长" * 100_000, True, *h[3:]]

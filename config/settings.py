@@ -311,6 +311,10 @@ ONEWINDOW_BATCH_MAX_ROWS = int(os.environ.get("ONEWINDOW_BATCH_MAX_ROWS", "5000"
 # address and window before it answers 429 (onewindow.core.ratelimit).
 ONEWINDOW_TRACKING_LIMIT = int(os.environ.get("ONEWINDOW_TRACKING_LIMIT", "20"))
 ONEWINDOW_TRACKING_WINDOW_MINUTES = int(os.environ.get("ONEWINDOW_TRACKING_WINDOW_MINUTES", "10"))
+# ... and wrong answers per case number and window, from every address together (many addresses
+# guessing one case's query code); a right answer costs the case nothing.
+ONEWINDOW_TRACKING_CASE_LIMIT = int(os.environ.get("ONEWINDOW_TRACKING_CASE_LIMIT", "10"))
+ONEWINDOW_TRACKING_CASE_WINDOW_MINUTES = int(os.environ.get("ONEWINDOW_TRACKING_CASE_WINDOW_MINUTES", "60"))
 
 # Text messages (onewindow/core/sms.py, docs/operations.md "SMS"): "local" keeps them in the
 # admin's 短信 table (the demo), "aliyun" sends them through Alibaba Cloud's SendSms API.

@@ -7,8 +7,9 @@ by the event it documents, so printing the same notice twice gives the same pape
 
 * acceptance: received materials and the 容缺 ones with their due dates, the promised deadline;
 * refusal: the reasons and the basis of the `refuse` event;
-* supplement: one notice for the whole application listing every material still missing
-  across all its cases (一次性告知), from the latest `request_supplement` events;
+* supplement: one notice for the whole application listing every material missing across all
+  its cases (一次性告知), as the `request_supplement` events of that notice asked for them
+  (a reprint after the materials came is the same paper; a second notice is its own);
 * completion: the decision (and a denial's reasons and basis), the result document, delivery;
 * handover: the delivery method, tracking number or who signed, the result document;
 * commitment (容缺受理承诺书): the tolerated materials and due dates of `accept_with_pending`
@@ -70,6 +71,14 @@ NOTICE_EVENT = {
     NoticeKind.HANDOVER: ("deliver",),
     NoticeKind.COMMITMENT: ("accept_with_pending",),
 }
+
+
+def notice_ordinal(raw: str | None) -> int | None:
+    """The `?n=` of a notice's address (which of the case's one-time notices): None when not
+    given (the latest), 0 when it is not a number a case could have had (the page's 404)."""
+    if raw is None or raw == "":
+        return None
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 3 and int(raw) > 0 else 0
 
 
 def _error(code: str, **params: Any) -> CaseError:
@@ -139,12 +148,15 @@ def _base(case: Case, kind: str, *, issued_at: dt.datetime, clerk_name: str) -> 
     }
 
 
-def case_notice(*, case: Case | int, kind: str, issued_at: dt.datetime | None = None) -> Notice:
+def case_notice(
+    *, case: Case | int, kind: str, issued_at: dt.datetime | None = None, ordinal: int | None = None
+) -> Notice:
     """The notice of `kind` for a case, from the event it documents (4 queries at most).
 
     `issued_at` defaults to the time of that event. A notice the case has not reached
     (an acceptance notice of a refused case…) raises NOTICE_NOT_AVAILABLE. The supplement
-    notice is the application's (`application_supplement_notice`): one list for all cases.
+    notice is the application's (`application_supplement_notice`): one list for all cases;
+    `ordinal` picks the case's n-th one (the latest by default).
     """
     kind = NoticeKind(kind)
     if kind == NoticeKind.PROXY:
@@ -156,7 +168,9 @@ def case_notice(*, case: Case | int, kind: str, issued_at: dt.datetime | None = 
         application_id = (
             case.application_id if isinstance(case, Case) else Case.objects.get(pk=case).application_id
         )
-        return application_supplement_notice(application=application_id, issued_at=issued_at)
+        return application_supplement_notice(
+            application=application_id, issued_at=issued_at, case=case, ordinal=ordinal
+        )
     case = _load_case(case)
     event = (
         CaseEvent.objects.filter(case_id=case.pk, action__in=NOTICE_EVENT[kind])
@@ -256,15 +270,37 @@ def _acceptance_materials(case: Case, data: dict[str, Any]) -> list[NoticeMateri
     return out
 
 
-def application_supplement_notice(
-    *, application: Application | int, issued_at: dt.datetime | None = None
-) -> Notice:
-    """一次性告知: one notice listing every material still missing across the application's cases.
+def supplement_rounds(events: list[CaseEvent]) -> list[list[CaseEvent]]:
+    """The one-time notices of an application in the order they were issued: each is the
+    `request_supplement` events one intake wrote, one per case, at one time (`events` in the
+    order they were written, the application's only)."""
+    rounds: list[list[CaseEvent]] = []
+    for event in events:
+        current = rounds[-1] if rounds else None
+        if current is None or current[0].at != event.at or any(e.case_id == event.case_id for e in current):
+            rounds.append([event])
+        else:
+            current.append(event)
+    return rounds
 
-    Reads the latest `request_supplement` event of each case (what the window asked for)
-    and the application's material rows (what is still missing or was rejected); without
-    such an event (a draft, a pre-review), the required materials not handed in. The
-    notice carries the first case's number and every item's name. 4 queries.
+
+def application_supplement_notice(
+    *,
+    application: Application | int,
+    issued_at: dt.datetime | None = None,
+    case: Case | int | None = None,
+    ordinal: int | None = None,
+) -> Notice:
+    """一次性告知: one notice listing every material missing across the application's cases.
+
+    A notice that was issued is reprinted as it was issued, whatever happened after (the
+    materials handed in since, accepted or not): what its `request_supplement` events asked
+    for (`missing`, with `rejected` and the clerk's `notes` on a refused one), dated by them,
+    signed by the clerk who sent it, numbered by how-manieth it was for the first case
+    (docs/notices.md). `ordinal` picks the n-th one-time notice of `case` (of the application
+    without one), the latest by default; one it never had is NOTICE_NOT_AVAILABLE.
+    Without any such event (a draft, a pre-review) it lists the required materials not handed
+    in yet (NOTHING_TO_SUPPLEMENT when there are none). 4 queries.
     """
     pk = application.pk if isinstance(application, Application) else application
     cases = list(
@@ -274,33 +310,95 @@ def application_supplement_notice(
     )
     if not cases:
         raise Application.DoesNotExist(pk)
-    first = cases[0]
-    events: dict[int, CaseEvent] = {}
-    for event in CaseEvent.objects.filter(case__application_id=pk, action="request_supplement").order_by(
-        "seq"
-    ):
-        events[event.case_id] = event  # the latest round per case
+    rounds = supplement_rounds(
+        list(CaseEvent.objects.filter(case__application_id=pk, action="request_supplement").order_by("pk"))
+    )
     rows = {m.code: m for m in ApplicationMaterial.objects.filter(application_id=pk)}
-    still = (ApplicationMaterial.Status.MISSING, ApplicationMaterial.Status.REJECTED)
+    if not rounds and ordinal is None:
+        return _supplement_preview(cases, rows, issued_at=issued_at)
+    case_id = (case.pk if isinstance(case, Case) else case) or cases[0].pk
+    mine = rounds if case is None else [r for r in rounds if any(e.case_id == case_id for e in r)]
+    if not mine or (ordinal is not None and not 1 <= ordinal <= len(mine)):
+        number = next((c.number for c in cases if c.pk == case_id), cases[0].number)
+        raise _error("NOTICE_NOT_AVAILABLE", kind=NoticeKind.SUPPLEMENT.label, case=number)
+    events = mine[-1 if ordinal is None else ordinal - 1]
+    by_id = {c.pk: c for c in cases}
+    round_cases = [by_id[i] for i in sorted({e.case_id for e in events})]
+    first = round_cases[0]
     asked: dict[str, dict[str, Any]] = {}
-    for event in events.values():
-        for m in (event.data or {}).get("missing", []):
+    rejected: set[str] = set()
+    notes: dict[str, str] = {}
+    recorded = True  # events written before the notes were kept: the rows' notes stand in
+    for event in events:
+        data = event.data or {}
+        for m in data.get("missing", []):
             entry = asked.setdefault(m["code"], {"name": m["name"], "tolerable": True})
             entry["tolerable"] = entry["tolerable"] and m.get("tolerable", False)
-    if not events:
-        for link in CaseMaterial.objects.filter(
-            case__application_id=pk, requirement__required=True
-        ).select_related("requirement"):
-            entry = asked.setdefault(
-                link.requirement.code, {"name": link.requirement.name, "tolerable": True}
+        rejected.update(data.get("rejected", []))
+        notes.update(data.get("notes") or {})
+        recorded = recorded and "notes" in data
+    requirements = _requirements(cases, list(asked))
+    materials = []
+    for code, entry in asked.items():
+        row = rows.get(code)
+        if not recorded and row is not None and row.status == ApplicationMaterial.Status.REJECTED:
+            rejected.add(code)
+            notes.setdefault(code, row.note)
+        refused = code in rejected
+        note = notes.get(code, "") if refused else ""
+        materials.append(
+            NoticeMaterial(
+                name=entry["name"],
+                form=_form(requirements.get(code)),
+                status=MaterialStatus.REJECTED if refused else MaterialStatus.MISSING,
+                note=note or (TOLERABLE_NOTE if entry["tolerable"] else ""),
             )
-            entry["tolerable"] = entry["tolerable"] and link.requirement.tolerable
-    requirements = {
+        )
+    if not materials:
+        raise _error("NOTHING_TO_SUPPLEMENT", application=first.application.number)
+    values = _supplement_values(
+        round_cases, issued_at=issued_at or events[0].at, clerk_name=events[0].actor_name
+    )
+    values["materials"] = materials
+    firsts = [r for r in rounds if any(e.case_id == first.pk for e in r)]
+    values["ordinal"] = next(n for n, r in enumerate(firsts, 1) if r is events)
+    return Notice(**values)
+
+
+def _requirements(cases: list[Case], codes: list[str]) -> dict[str, MaterialRequirement]:
+    return {
         r.code: r
         for r in MaterialRequirement.objects.filter(
-            version_id__in={c.version_id for c in cases}, code__in=list(asked)
+            version_id__in={c.version_id for c in cases}, code__in=codes
         )
     }
+
+
+def _supplement_values(cases: list[Case], *, issued_at: dt.datetime, clerk_name: str) -> dict[str, Any]:
+    first = cases[0]
+    values = _base(first, NoticeKind.SUPPLEMENT, issued_at=issued_at, clerk_name=clerk_name)
+    values["item_name"] = "、".join(dict.fromkeys(c.item.name for c in cases))
+    values["department_name"] = "、".join(dict.fromkeys(c.department.name for c in cases))
+    values["delivery_method"] = ""
+    values.update(_binding(first.application.applicant))
+    if len(cases) > 1:
+        values["legal_basis"] = ""
+    return values
+
+
+def _supplement_preview(
+    cases: list[Case], rows: dict[str, ApplicationMaterial], *, issued_at: dt.datetime | None
+) -> Notice:
+    """The one-time list of an application that has had no notice (a draft, a pre-review): the
+    required materials not handed in yet, dated now."""
+    asked: dict[str, dict[str, Any]] = {}
+    for link in CaseMaterial.objects.filter(
+        case__application_id=cases[0].application_id, requirement__required=True
+    ).select_related("requirement"):
+        entry = asked.setdefault(link.requirement.code, {"name": link.requirement.name, "tolerable": True})
+        entry["tolerable"] = entry["tolerable"] and link.requirement.tolerable
+    still = (ApplicationMaterial.Status.MISSING, ApplicationMaterial.Status.REJECTED)
+    requirements = _requirements(cases, list(asked))
     materials = []
     for code, entry in asked.items():
         row = rows.get(code)
@@ -317,19 +415,9 @@ def application_supplement_notice(
             )
         )
     if not materials:
-        raise _error("NOTHING_TO_SUPPLEMENT", application=first.application.number)
-    latest = max((e.at for e in events.values()), default=None)
-    clerk = max(events.values(), key=lambda e: e.at).actor_name if events else ""
-    values = _base(
-        first, NoticeKind.SUPPLEMENT, issued_at=issued_at or latest or clock.now(), clerk_name=clerk
-    )
-    values["item_name"] = "、".join(dict.fromkeys(c.item.name for c in cases))
-    values["department_name"] = "、".join(dict.fromkeys(c.department.name for c in cases))
+        raise _error("NOTHING_TO_SUPPLEMENT", application=cases[0].application.number)
+    values = _supplement_values(cases, issued_at=issued_at or clock.now(), clerk_name="")
     values["materials"] = materials
-    values["delivery_method"] = ""
-    values.update(_binding(first.application.applicant))
-    if len(cases) > 1:
-        values["legal_basis"] = ""
     return Notice(**values)
 
 

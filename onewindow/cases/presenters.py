@@ -187,8 +187,10 @@ SENTENCES: dict[str, Builder] = {
     "opinion": lambda who, d: _("%(who)s recorded an opinion") % {"who": who},
     "decide": _decide,
     "complete": lambda who, d: _("%(who)s completed the case") % {"who": who},
+    # The post's own name may tell a way of delivery ("统一出件（邮寄送达）"): the sentence says
+    # the method the result went out by after a colon, never as a second parenthesis.
     "deliver": lambda who, d: (
-        _("%(who)s delivered the result (%(method)s)")
+        _("%(who)s handed over the result; it went out by: %(method)s")
         % {"who": who, "method": _label(DeliveryMethod, d.get("method"))}
     ),
     "close": lambda who, d: _("%(who)s archived the case") % {"who": who},
@@ -256,8 +258,26 @@ def case_trail(*, events: Iterable[CaseEvent]) -> list[TrailLine]:
 # recorded, an extension asked for or refused inside the center.
 CITIZEN_HIDDEN = frozenset({"task_claim", "opinion", "extension_request", "extension_refuse", "send_back"})
 
+
+def _citizen_deliver(who: str, data: Mapping[str, Any]) -> str:
+    """How the result reached the applicant, said once: by the method of the event (the post
+    that handed it over is not named, its name may be "统一出件（邮寄送达）" for a pickup)."""
+    method = data.get("method")
+    if method == DeliveryMethod.PICKUP:
+        return _("The result was collected at the window")
+    if method == DeliveryMethod.MAIL:
+        number = str(data.get("tracking_number") or "")
+        if number:
+            return _("The result was sent by post (tracking number %(number)s)") % {"number": number}
+        return _("The result was sent by post")
+    if method == DeliveryMethod.ELECTRONIC:
+        return _("The result was delivered electronically")
+    return _("The result was delivered")
+
+
 CITIZEN_SENTENCES: dict[str, Builder] = {
     **SENTENCES,
+    "deliver": _citizen_deliver,
     # Whether an approver agreed is an internal opinion until the decision; the applicant reads
     # that the step is done.
     "task_complete": lambda who, d: (

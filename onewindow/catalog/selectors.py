@@ -7,6 +7,7 @@ of queries whatever the number of rows (the tests pin those numbers).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import (
@@ -118,6 +119,63 @@ def _bundle_published_versions(bundle: Bundle, prefetch: str) -> list[tuple[Serv
         ).prefetch_related(prefetch)
     }
     return [(link.item, versions[link.item_id]) for link in links if link.item_id in versions]
+
+
+@dataclass(frozen=True)
+class BundleEntry:
+    """One item of a bundle as the portal shows it: its published version (None: nothing is
+    published, so it is not applied for online either)."""
+
+    item: ServiceItem
+    version: ServiceItemVersion | None
+
+    @property
+    def online(self) -> bool:
+        return self.version is not None and self.version.online_available
+
+
+@dataclass(frozen=True)
+class BundlePage:
+    """A bundle (一件事) with its active items in their order."""
+
+    bundle: Bundle
+    entries: list[BundleEntry]
+
+    @property
+    def online(self) -> bool:
+        """The whole bundle can be applied for online with one form: every item can (the rule of
+        the online form, portal/apply.py)."""
+        return bool(self.entries) and all(e.online for e in self.entries)
+
+    @property
+    def at_the_hall(self) -> list[BundleEntry]:
+        return [e for e in self.entries if not e.online]
+
+
+def bundle_public_get(*, code: str) -> BundlePage | None:
+    """The active bundle of an active center with this code (any case), with its active items,
+    each with its department and published version, or None. 3 queries."""
+    bundle = (
+        Bundle.objects.filter(
+            code__iexact=str(code)[:64].replace("\x00", ""), is_active=True, center__is_active=True
+        )
+        .select_related("center")
+        .first()
+    )
+    if bundle is None:
+        return None
+    links = list(
+        BundleItem.objects.filter(bundle=bundle, item__is_active=True)
+        .select_related("item__department", "item__center")
+        .order_by("order", "pk")
+    )
+    versions = {
+        v.item_id: v
+        for v in ServiceItemVersion.objects.filter(
+            item_id__in=[link.item_id for link in links], status=ServiceItemVersion.Status.PUBLISHED
+        )
+    }
+    return BundlePage(bundle, [BundleEntry(link.item, versions.get(link.item_id)) for link in links])
 
 
 def bundle_unified_form(*, bundle: Bundle) -> list[dict[str, Any]]:

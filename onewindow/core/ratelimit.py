@@ -38,6 +38,14 @@ def rate_limited(*, key: str, limit: int, window_seconds: int) -> bool:
     return False
 
 
+def rate_refund(*, key: str, window_seconds: int) -> None:
+    """Give back one use of `key` counted in this window: the use turned out not to be one the
+    limit is about (the progress page counts wrong answers per case number, so it counts every
+    look-up first, exactly under concurrency, and gives the right ones back)."""
+    start = _window(clock.now(), window_seconds)
+    RateBucket.objects.filter(key=key[:120], window_start=start, hits__gt=0).update(hits=F("hits") - 1)
+
+
 def client_address(request: object) -> str:
     """The address a request came from, as Django sees it (behind the documented proxy, the proxy
     passes the client's address through gunicorn's forwarded-allow-ips)."""

@@ -314,9 +314,18 @@ def apply_item(request: HttpRequest, code: str) -> HttpResponse:
     return _start(request, _item_plan(code))
 
 
-@portal_required
 @require_http_methods(["GET", "POST"])
 def apply_bundle(request: HttpRequest, code: str) -> HttpResponse:
+    """The bundle's one form; a bundle with an item that cannot be applied for online goes to
+    its page instead (which items to apply for at the hall, and where), before any sign-in."""
+    page = catalog.bundle_public_get(code=_segment(code))
+    if page is not None and not page.online:
+        return redirect("portal:bundle", code=page.bundle.code)
+    return _apply_bundle(request, code)
+
+
+@portal_required
+def _apply_bundle(request: HttpRequest, code: str) -> HttpResponse:
     return _start(request, _bundle_plan(code))
 
 

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET
 from onewindow.catalog.models import Category
 from onewindow.catalog.selectors import (
     browse_facets,
+    bundle_public_get,
     catalog_list_public_get,
     catalog_list_public_list,
     item_browse_public,
@@ -102,6 +103,16 @@ def guide(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request, "portal/guide/guide.html", context, status=400 if context["situation_error"] else 200
     )
+
+
+@require_GET
+def bundle(request: HttpRequest, code: str) -> HttpResponse:
+    """A life event (一件事): its items, which of them can be applied for online, and 网上申报 for
+    the whole of it when all can; otherwise which must be applied for at the hall, and where."""
+    page = bundle_public_get(code=code)
+    if page is None:
+        raise Http404(_("No life event has this code."))
+    return render(request, "portal/find/bundle.html", {"page": page, "bundle": page.bundle})
 
 
 @require_GET

@@ -22,7 +22,7 @@ from onewindow.cases.documents.notice import NoticeKind
 from onewindow.cases.documents.render import render_notice
 from onewindow.cases.errors import CaseError
 from onewindow.cases.models import Case, CaseEvent
-from onewindow.cases.notices import case_notice
+from onewindow.cases.notices import case_notice, notice_ordinal
 from onewindow.cases.presenters import citizen_trail
 from onewindow.cases.selectors import CaseCursor, case_get, case_page, case_timeline
 from onewindow.core.ratelimit import client_address
@@ -69,9 +69,22 @@ def case_list(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/my/cases.html", context)
 
 
-def _notices(events: list[CaseEvent]) -> list[tuple[str, str]]:
+def _notices(events: list[CaseEvent]) -> list[tuple[str, str, int | None]]:
+    """(kind, label, n): each one-time notice the case had is its own paper (?n=), the rest once."""
     done = {e.action for e in events}
-    return [(kind.value, str(kind.label)) for kind, actions in NOTICE_ACTIONS.items() if done & set(actions)]
+    rounds = sum(1 for e in events if e.action == "request_supplement")
+    out: list[tuple[str, str, int | None]] = []
+    for kind, actions in NOTICE_ACTIONS.items():
+        if not done & set(actions):
+            continue
+        if kind == NoticeKind.SUPPLEMENT and rounds > 1:
+            out += [
+                (kind.value, _("%(notice)s (no. %(n)d)") % {"notice": kind.label, "n": n}, n)
+                for n in range(1, rounds + 1)
+            ]
+        else:
+            out.append((kind.value, str(kind.label), None))
+    return out
 
 
 @portal_required
@@ -100,11 +113,12 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
 def notice_pdf(request: HttpRequest, number: str, kind: str) -> HttpResponse:
     """A notice of one of the account's cases, built by the same code as the window's (404 for
     another's case, or a notice the case has not had)."""
-    if kind not in NoticeKind.values:
+    ordinal = notice_ordinal(request.GET.get("n"))
+    if kind not in NoticeKind.values or ordinal == 0:
         raise Http404(_("No such notice."))
     case = _account_case(request, number)
     try:
-        notice = case_notice(case=case, kind=kind)
+        notice = case_notice(case=case, kind=kind, ordinal=ordinal)
     except (CaseError, ValueError) as exc:
         raise Http404(_("No such notice.")) from exc
     # The binding code is for paper handed over at a window or sent by post: an account that is

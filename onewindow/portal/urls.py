@@ -22,6 +22,7 @@ urlpatterns = [
         find.material_file,
         name="material_file",
     ),
+    path("bundles/<str:code>/", find.bundle, name="bundle"),
     path("lists/", find.lists, name="lists"),
     path("lists/<int:pk>/", find.list_detail, name="list"),
     path("apply/bundle/<str:code>/", apply.apply_bundle, name="apply_bundle"),

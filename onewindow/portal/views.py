@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 
 from onewindow.cases.models import QUERY_CODE_ALPHABET, QUERY_CODE_LENGTH, CaseState
 from onewindow.cases.selectors import case_progress_get
-from onewindow.core.ratelimit import client_address, rate_limited
+from onewindow.core.ratelimit import client_address, rate_limited, rate_refund
 from onewindow.org.selectors import center_list_public
 from onewindow.portal.find import facets
 
@@ -61,7 +61,7 @@ def progress(request: HttpRequest, number: str = "") -> HttpResponse:
     A case opens only with its number and the query code printed on its notices (the QR code
     carries both), or its number with the applicant's name and the last four characters of the
     ID number. A wrong code and a number that does not exist get the same answer, guesses are
-    rate-limited per address, and the page never shows a name."""
+    rate-limited per address and wrong answers per case number, and the page never shows a name."""
     typed, errors = _progress_form(request, number)
     asked = bool(typed["number"].strip()) and bool(
         typed["code"].strip() or (typed["name"].strip() and typed["id_last4"].strip())
@@ -76,9 +76,25 @@ def progress(request: HttpRequest, number: str = "") -> HttpResponse:
                 "Too many look-ups from this network: please try again in %(minutes)d minutes."
             ) % {"minutes": window}
             return render(request, "portal/progress.html", context, status=429)
+        # Per case number too, from every address together: many addresses guessing one case's
+        # code. Each look-up counts first (exact under concurrency), a right answer is given
+        # back, so only wrong answers spend the case's budget; once spent, the right code waits
+        # too (otherwise the limit would tell which guess was right).
+        case_key = f"progress-case:{typed['number'].strip().upper()}"
+        case_window = settings.ONEWINDOW_TRACKING_CASE_WINDOW_MINUTES * 60
+        if rate_limited(
+            key=case_key, limit=settings.ONEWINDOW_TRACKING_CASE_LIMIT, window_seconds=case_window
+        ):
+            context["error"] = _(
+                "This case number has had too many wrong look-ups: to protect it, it can be looked up "
+                "again in %(minutes)d minutes. Signed in, you see it under My cases at any time."
+            ) % {"minutes": settings.ONEWINDOW_TRACKING_CASE_WINDOW_MINUTES}
+            return render(request, "portal/progress.html", context, status=429)
         case = case_progress_get(
             number=typed["number"], query_code=typed["code"], name=typed["name"], id_last4=typed["id_last4"]
         )
+        if case is not None:
+            rate_refund(key=case_key, window_seconds=case_window)
         if case is None:
             context["error"] = _(
                 "No case matches this number and query code (or name and ID number). Check them on your notice."

@@ -354,9 +354,16 @@ def _situations(case: Case) -> list[dict[str, str]]:
     ]
 
 
-def _notices(events: list[Any]) -> list[str]:
+def _notices(events: list[Any]) -> list[tuple[str, int | None]]:
+    """(kind, n): each one-time notice the case had is its own paper (?n=), the others once."""
     done = {e.action for e in events}
-    return [kind for kind, actions in NOTICE_ACTIONS.items() if done & set(actions)]
+    rounds = sum(1 for e in events if e.action == "request_supplement")
+    out: list[tuple[str, int | None]] = []
+    for kind, actions in NOTICE_ACTIONS.items():
+        if done & set(actions):
+            many = kind == "supplement" and rounds > 1
+            out += [(kind, n) for n in range(1, rounds + 1)] if many else [(kind, None)]
+    return out
 
 
 def case_context(

@@ -21,7 +21,7 @@ from onewindow.cases import channels
 from onewindow.cases.documents.notice import NoticeKind
 from onewindow.cases.documents.render import render_notice
 from onewindow.cases.errors import CaseError
-from onewindow.cases.notices import case_notice
+from onewindow.cases.notices import case_notice, notice_ordinal
 from onewindow.cases.selectors import case_get
 from onewindow.catalog.models import ServiceItem
 from onewindow.catalog.selectors import item_get
@@ -60,11 +60,12 @@ def notice_pdf(request: HttpRequest, number: str, kind: str) -> HttpResponse:
     """The notice of `kind` for a case the staff member may see (404 otherwise, or when the
     case has not reached that notice)."""
     staff = _staff(request)
-    if kind not in NoticeKind.values:
+    ordinal = notice_ordinal(request.GET.get("n"))
+    if kind not in NoticeKind.values or ordinal == 0:
         raise Http404(_("No such notice."))
     try:
         case = case_get(actor=staff, number=number)
-        notice = case_notice(case=case, kind=kind)
+        notice = case_notice(case=case, kind=kind, ordinal=ordinal)
     except CaseError as exc:
         raise Http404(exc.message) from exc
     response = HttpResponse(render_notice(notice), content_type="application/pdf")

@@ -80,3 +80,40 @@ def test_a_tolerated_acceptance_says_the_applicant_signed_the_commitment():
     with translation.override("zh-hans"):
         sentence = case_trail(events=selectors.case_timeline(case=case))[1].sentence
     assert "场地租赁合同" in sentence and "容缺受理承诺书" in sentence
+
+
+@pytest.mark.parametrize(
+    ("method", "extra", "says"),
+    [
+        ("pickup", {"signed_by": "张三"}, "办理结果已在窗口领取"),
+        ("mail", {"tracking_number": "SF1234567890"}, "办理结果已邮寄送达（快递单号 SF1234567890）"),
+        ("electronic", {}, "办理结果已电子送达"),
+    ],
+)
+def test_the_citizen_reads_once_how_the_result_went_out_whatever_the_windows_name(method, extra, says):
+    """The demo's pickup window is named 统一出件（邮寄送达）: a result collected there read
+    "统一出件（邮寄送达）送达（窗口领取）", two methods in one line."""
+    from onewindow.cases.presenters import citizen_trail
+    from onewindow.org.models import Window
+    from tests.factories.cases import completed_case
+    from tests.factories.org import WindowFactory
+
+    world = make_world()
+    world.pickup.window = WindowFactory(
+        center=world.center, kind=Window.Kind.PICKUP, name="统一出件（邮寄送达）"
+    )
+    world.pickup.save(update_fields=["window"])
+    if method == "mail":
+        world.applicant.address = "山东省新泰市青云路1号"
+    case = completed_case(world)
+    if method == "mail":
+        case.application.delivery_address = "山东省新泰市青云路1号"
+        case.application.save(update_fields=["delivery_address"])
+    case = services.case_deliver(case=case, actor=world.pickup, method=method, **extra)
+    with translation.override("zh-hans"):
+        citizen = citizen_trail(events=selectors.case_timeline(case=case))[-1].sentence
+        staff = case_trail(events=selectors.case_timeline(case=case))[-1].sentence
+    assert citizen == says
+    assert "邮寄" not in citizen or method == "mail"
+    label = {"pickup": "窗口领取", "mail": "邮寄", "electronic": "电子"}[method]
+    assert staff.endswith(f"出件，送达方式：{label}") and staff.count("（") == 1  # the window's own name only

@@ -78,6 +78,7 @@ COVERED_ELSEWHERE = {
     "file": "tests/portal/test_apply_access.py",
     "material_file": "tests/portal/test_guide.py (templates and samples of the published version only)",
     "list": "tests/portal/test_lists.py (an unpublished or unknown list is 404)",
+    "bundle": "tests/portal/test_bundles.py (public; an inactive or unknown life event is 404)",
 }
 
 

@@ -156,3 +156,53 @@ def test_the_portal_never_hands_out_a_binding_code_on_a_notice(client):
     response = client.get(reverse("portal:my_notice", args=[case.number, "acceptance"]))
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages).replace(" ", "")
     assert response.status_code == 200 and "受理通知书" in text and "绑定码" not in text
+
+
+def test_the_one_time_notice_of_an_online_application_still_prints_once_it_was_answered_and_accepted(client):
+    """Applied online, asked once in pre-review, uploaded and sent, accepted: the button My cases
+    offers still opens the notice as it was sent (it was a 404 once nothing was missing)."""
+    from tests.factories.cases import online
+
+    world = make_world(materials=[{"code": "id_card", "name": "身份证明"}])
+    application = online(world, state="prereview")
+    services.application_request_supplement(
+        application=application, actor=world.clerk, materials=["id_card"], note="照片模糊"
+    )
+    services.application_supplement(
+        application=application, materials=["id_card"], actor=world.applicant, prereview=True
+    )
+    services.application_prereview_pass(application=application, actor=world.clerk)
+    case = services.application_intake(application=application, actor=world.clerk).accepted[0]
+    client.force_login(bound(world).user)
+    page = client.get(reverse("portal:my_case", args=[case.number]), **ZH).content.decode()
+    assert 'data-testid="notice-supplement"' in page and "补正材料一次性告知书" in page
+    response = client.get(reverse("portal:my_notice", args=[case.number, "supplement"]))
+    assert response.status_code == 200
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages).replace(" ", "")
+    assert "一次性告知书" in text and "身份证明" in text and "照片模糊" in text
+    for bad in ("2", "0", "x", "-1", "１", "9" * 50):
+        assert (
+            client.get(reverse("portal:my_notice", args=[case.number, "supplement"]), {"n": bad}).status_code
+            == 404
+        )
+
+
+def test_two_one_time_notices_are_two_buttons_each_with_its_own_paper(client):
+    world = make_world(
+        materials=[{"code": "id_card", "name": "身份证明"}, {"code": "licence", "name": "营业执照"}]
+    )
+    application = submit(world, materials=["id_card"])
+    services.application_intake(application=application, actor=world.clerk)
+    services.application_supplement(application=application, materials=["licence"], actor=world.clerk)
+    services.application_request_supplement(application=application, actor=world.clerk, materials=["licence"])
+    case = Case.objects.get(application=application)
+    client.force_login(bound(world).user)
+    page = client.get(reverse("portal:my_case", args=[case.number]), **ZH).content.decode()
+    assert 'data-testid="notice-supplement-1"' in page and 'data-testid="notice-supplement-2"' in page
+    texts = []
+    for n in ("1", "2"):
+        response = client.get(reverse("portal:my_notice", args=[case.number, "supplement"]), {"n": n})
+        assert response.status_code == 200
+        texts.append("".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages))
+    assert f"{case.number}之2" not in texts[0].replace(" ", "")
+    assert f"{case.number}之2" in texts[1].replace(" ", "")

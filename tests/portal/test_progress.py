@@ -122,10 +122,58 @@ def test_guesses_are_limited_per_address_and_the_limit_holds_for_the_right_code_
     assert other.status_code == 200  # another address is not limited
 
 
+def wrong_code(case) -> str:
+    return "".join(c for c in QUERY_CODE_ALPHABET if c not in case.query_code)[:8]
+
+
+def from_address(client, address, **params):
+    return client.get(PROGRESS, params, HTTP_ACCEPT_LANGUAGE="zh-hans", REMOTE_ADDR=address)
+
+
+def test_wrong_answers_are_limited_per_case_number_from_every_address_together(client, case, settings):
+    settings.ONEWINDOW_TRACKING_CASE_LIMIT = 3
+    settings.ONEWINDOW_TRACKING_CASE_WINDOW_MINUTES = 60
+    for i in range(3):  # three addresses, one guess each: no address is near its own limit
+        assert (
+            from_address(client, f"10.0.0.{i}", number=case.number, code=wrong_code(case)).status_code == 404
+        )
+    # the number typed in another case and with spaces is the same number
+    limited = from_address(client, "10.0.1.1", number=f" {case.number.lower()} ", code=case.query_code)
+    assert limited.status_code == 429  # the right code waits too: the answer tells no guess apart
+    body = limited.content.decode()
+    assert "该办件编号查询错误次数过多" in body and "60分钟" in body and case.item.name not in body
+    assert (
+        from_address(client, "10.0.1.2", number=case.number, name="张三丰", id_last4="0000").status_code
+        == 429
+    )
+    other = accepted_case(make_world())
+    assert from_address(client, "10.0.1.3", number=other.number, code=other.query_code).status_code == 200
+
+
+def test_the_owners_right_answers_never_spend_the_case_numbers_budget(client, case, settings):
+    settings.ONEWINDOW_TRACKING_CASE_LIMIT = 2
+    for _ in range(6):  # the owner opens the QR code again and again
+        assert look_up(client, number=case.number, code=case.query_code).status_code == 200
+    assert from_address(client, "10.0.0.9", number=case.number, code=wrong_code(case)).status_code == 404
+    last4 = case.application.applicant.id_number[-4:]
+    assert look_up(client, number=case.number, name="张三丰", id_last4=last4).status_code == 200
+    assert RateBucket.objects.get(key=f"progress-case:{case.number}").hits == 1
+
+
+def test_an_address_already_refused_spends_nothing_of_the_case_numbers_budget(client, case, settings):
+    settings.ONEWINDOW_TRACKING_LIMIT = 2
+    settings.ONEWINDOW_TRACKING_CASE_LIMIT = 3
+    for _ in range(10):
+        look_up(client, number=case.number, code=wrong_code(case))
+    assert RateBucket.objects.get(key=f"progress-case:{case.number}").hits == 2
+    assert from_address(client, "10.0.0.8", number=case.number, code=case.query_code).status_code == 200
+
+
 @pytest.mark.django_db
 def test_progress_page_queries_are_bounded(client, case, django_assert_max_num_queries):
     look_up(client, number=case.number, code=case.query_code)  # opens this window's rate bucket
-    with django_assert_max_num_queries(3):  # the rate bucket's count, the case, its events
+    # the address's count, the case number's count, the case, its events, the number's count back
+    with django_assert_max_num_queries(5):
         assert look_up(client, number=case.number, code=case.query_code).status_code == 200
 
 
@@ -139,26 +187,43 @@ def test_every_case_gets_its_own_code(db):
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_guesses_from_one_address_never_exceed_the_limit(client, settings):
     settings.ONEWINDOW_TRACKING_LIMIT = 5
+    answers = guesses_at_once(12, address=lambda i: "127.0.0.1")
+    assert answers.count(404) == 5 and answers.count(429) == 7
+    assert RateBucket.objects.get(key__startswith="progress:").hits == 5
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_guesses_of_one_case_number_from_many_addresses_never_exceed_its_limit(settings):
+    settings.ONEWINDOW_TRACKING_CASE_LIMIT = 5
+    answers = guesses_at_once(12, address=lambda i: f"10.1.0.{i}")
+    assert answers.count(404) == 5 and answers.count(429) == 7
+    assert RateBucket.objects.get(key="progress-case:AHX-20260101-000001").hits == 5
+
+
+def guesses_at_once(n, *, address):
+    """`n` wrong guesses of one case number at once, guess i from `address(i)`: their statuses."""
     from django.test import Client
 
     answers: list[int] = []
     lock = threading.Lock()
 
-    def guess():
+    def guess(i):
         try:
-            status = Client().get(PROGRESS, {"number": "AHX-20260101-000001", "code": "ABCDEFGH"}).status_code
+            response = Client(REMOTE_ADDR=address(i)).get(
+                PROGRESS, {"number": "AHX-20260101-000001", "code": "ABCDEFGH"}
+            )
             with lock:
-                answers.append(status)
+                answers.append(response.status_code)
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=guess) for _ in range(12)]
+    threads = [threading.Thread(target=guess, args=(i,)) for i in range(n)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    assert answers.count(404) == 5 and answers.count(429) == 7
-    assert RateBucket.objects.get().hits == 5
+    return answers
 
 
 @pytest.mark.django_db

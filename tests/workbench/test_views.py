@@ -145,3 +145,38 @@ def test_batch_upload_over_the_size_limit_is_a_400_naming_the_limit(client, worl
     assert response.status_code == 400
     assert "批量受理表最大为0.0 MiB" in response.content.decode()
     assert not Application.objects.exists()
+
+
+def test_the_supplement_notice_still_prints_after_the_case_was_accepted(client, world):
+    from onewindow.cases import services
+
+    application = submit(world, materials=[])
+    services.application_intake(application=application, actor=world.clerk)
+    services.application_supplement(application=application, materials=["id_card"], actor=world.clerk)
+    case = services.application_intake(application=application, actor=world.clerk).accepted[0]
+    client.force_login(world.clerk.user)
+    page = client.get(f"/workbench/cases/{case.number}/").content.decode()
+    assert f'href="/workbench/cases/{case.number}/notice/supplement.pdf"' in page
+    response = client.get(f"/workbench/cases/{case.number}/notice/supplement.pdf")
+    assert response.status_code == 200
+    text = pdf_text(response.content).replace(" ", "")
+    assert "一次性告知书" in text and "身份证明" in text
+    assert client.get(f"/workbench/cases/{case.number}/notice/supplement.pdf?n=2").status_code == 404
+    assert client.get(f"/workbench/cases/{case.number}/notice/supplement.pdf?n=zz").status_code == 404
+
+
+def test_two_one_time_notices_are_two_links_on_the_case_page(client, world):
+    from onewindow.cases import services
+
+    application = submit(world, materials=[])
+    services.application_intake(application=application, actor=world.clerk)
+    services.application_supplement(application=application, materials=["id_card"], actor=world.clerk)
+    services.application_request_supplement(application=application, actor=world.clerk, materials=["id_card"])
+    case = application.cases.get()
+    client.force_login(world.clerk.user)
+    page = client.get(f"/workbench/cases/{case.number}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    for n in (1, 2):
+        assert f'href="/workbench/cases/{case.number}/notice/supplement.pdf?n={n}"' in page
+        assert f"一次性告知（第{n}份）" in page
+    second = pdf_text(client.get(f"/workbench/cases/{case.number}/notice/supplement.pdf?n=2").content)
+    assert f"{case.number}之2" in second.replace(" ", "") and "不符合要求" in second.replace(" ", "")

@@ -169,6 +169,7 @@ def application_intake(
                         {"code": g.code, "name": g.name, "tolerable": g.tolerable} for g in missing + pending
                     ],
                     "application_missing": [m["code"] for m in result.missing],
+                    **_rejected_as_asked([g.code for g in missing], materials),
                 },
             )
         return result
@@ -227,6 +228,14 @@ def application_intake(
     for code, due in pending_due.items():
         ApplicationMaterial.objects.filter(pk=materials[code].pk).update(status=M.PENDING, due_date=due)
     return result
+
+
+def _rejected_as_asked(codes: list[str], rows: dict[str, ApplicationMaterial]) -> dict[str, Any]:
+    """What a one-time notice says of the materials it asks for that were refused (what is
+    wrong with each, as the clerk wrote it then): the event keeps it, so a reprint of the
+    notice says what this one said whatever the rows say later (cases/notices.py)."""
+    rejected = [c for c in codes if c in rows and rows[c].status == M.REJECTED]
+    return {"rejected": rejected, "notes": {c: rows[c].note for c in rejected if rows[c].note}}
 
 
 def _complete_immediate(case: Case, *, actor: Staff, at: dt.datetime) -> None:
@@ -304,8 +313,11 @@ def application_request_supplement(
             opinion=note,
             data={
                 "missing": mine,
-                "rejected": [m.code for m in handed],
                 "application_missing": sorted(listed),
+                # the refused ones first as the clerk named them, then those refused before
+                **_rejected_as_asked(
+                    list(dict.fromkeys([m.code for m in handed] + [g.code for g in missing + pending])), rows
+                ),
             },
         )
     result.missing = list(listed.values())

@@ -223,6 +223,9 @@ class Notice:
     proxy_agent_name: str = ""  # the 代办员 of a proxy slip
     proxy_station: str = ""  # the village station the agent works at
     consented_at: dt.datetime | None = None  # when the agent recorded the applicant's consent
+    # The how-manieth notice of its kind the case had: a second one-time notice (the supplemented
+    # materials were refused again) is its own paper with its own number (…之2).
+    ordinal: int = 1
     extra: Sequence[str] = field(default=())
 
     def __post_init__(self) -> None:
@@ -271,6 +274,8 @@ class Notice:
             for m in self.materials:
                 if m.status != MaterialStatus.PENDING or m.due_date is None:
                     raise ValueError(f"material {m.name!r} is not tolerated with a due date")
+        if self.ordinal < 1:
+            raise ValueError("a notice's ordinal starts at 1")
         if kind == NoticeKind.PROXY and not (self.proxy_agent_name.strip() and self.proxy_station.strip()):
             raise ValueError("a proxy slip needs the agent and the station")
 
@@ -288,13 +293,18 @@ class Notice:
 
     @property
     def notice_number(self) -> str:
-        """〔2026〕受字第 <case number> 号: unique because the case number is, readable at the window."""
+        """〔2026〕受字第 <case number> 号: unique because the case number is, readable at the window;
+        the case's second notice of a kind (a second one-time notice) is 〔2026〕补字第 <number>之2 号."""
         year = timezone.localtime(self.issued_at).year
-        return f"〔{year}〕{NUMBER_WORDS[self.kind]}字第 {self.case_number or NUMBER_AFTER_ACCEPTANCE} 号"
+        number = self.case_number or NUMBER_AFTER_ACCEPTANCE
+        if self.ordinal > 1:
+            number = f"{number}之{self.ordinal}"
+        return f"〔{year}〕{NUMBER_WORDS[self.kind]}字第 {number} 号"
 
     @property
     def filename(self) -> str:
-        return f"{self.case_number or 'draft'}-{NoticeKind(self.kind).value}.pdf"
+        suffix = f"-{self.ordinal}" if self.ordinal > 1 else ""
+        return f"{self.case_number or 'draft'}-{NoticeKind(self.kind).value}{suffix}.pdf"
 
 
 def qr_url(case_number: str, query_code: str = "") -> str:

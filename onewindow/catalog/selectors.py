@@ -6,7 +6,7 @@ of queries whatever the number of rows (the tests pin those numbers).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -358,20 +358,8 @@ SituationError = situations.SituationError
 question_of = situations.question_of
 
 
-def situation_answers_check(
-    questions: Sequence[situations.Question], answers: Mapping[str, Any] | None
-) -> dict[str, str]:
-    """Answers to exactly these questions, each one of its choices (`SituationError` otherwise)."""
-    return situations.answers_check(questions, answers)
-
-
 def material_applies(applies_when: Mapping[str, Any] | None, answers: Mapping[str, str]) -> bool:
     return situations.applies(applies_when, answers)
-
-
-def situation_questions_merge(groups: Iterable[Sequence[situations.Question]]) -> list[situations.Question]:
-    """The questions of several items, each code asked once (a bundle)."""
-    return situations.merge_questions(groups)
 
 
 # --------------------------------------------------------------------------- the portal

@@ -3,7 +3,8 @@
 One set of pure rules, used by the catalog (checking a guide, the import, the admin), by
 `catalog.selectors.materials_for` (the portal's guide) and by the engine (the materials an
 application is checked against at intake, whatever the channel), so the guide, the online
-form and the window's checklist can never disagree.
+form and the window's checklist can never disagree. Several items applied for together
+(their questions merged, the answers that count) are the engine's: `cases.plans`.
 
 * A question has a code, a text and 2–`MAX_CHOICES` choices (`{"code", "label"}`), codes
   unique in the question; a version asks at most `MAX_QUESTIONS` questions.
@@ -215,16 +216,6 @@ def applies(applies_when: Mapping[str, Any] | None, answers: Mapping[str, str]) 
         if answers.get(qcode) not in set(choices or ()):
             return False
     return True
-
-
-def merge_questions(groups: Iterable[Sequence[Question]]) -> list[Question]:
-    """The questions of several items asked once each (a bundle): the first item's text and
-    choices for a code several items ask, as the unified form does for its fields."""
-    out: dict[str, Question] = {}
-    for questions in groups:
-        for q in questions:
-            out.setdefault(q.code, q)
-    return list(out.values())
 
 
 # ------------------------------------------------------------------ one cell each

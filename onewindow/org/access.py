@@ -400,6 +400,15 @@ BELONGS_TO: dict[str, str] = {
 }
 # Not any center's: every account whose role has the permission sees them.
 SHARED = frozenset({"core.calendarday", "core.counter"})
+# Models with a scope rule of their own.
+SPECIAL: dict[str, Callable[[Any, Scope], Any]] = {
+    "org.region": scope_regions,
+    "org.applicant": scope_applicants,
+    "org.portalaccount": scope_portal_accounts,
+    "cases.application": scope_applications,
+    "cases.case": scope_cases,
+    "core.job": scope_jobs,
+}
 
 
 def scope_queryset(qs: QuerySet[M], actor: Actor | Scope) -> QuerySet[M]:
@@ -411,16 +420,8 @@ def scope_queryset(qs: QuerySet[M], actor: Actor | Scope) -> QuerySet[M]:
         return qs
     if label in CENTER_PATHS:
         return scope_by_center(qs, actor, CENTER_PATHS[label])
-    special: dict[str, Callable[[Any, Scope], Any]] = {
-        "org.region": scope_regions,
-        "org.applicant": scope_applicants,
-        "org.portalaccount": scope_portal_accounts,
-        "cases.application": scope_applications,
-        "cases.case": scope_cases,
-        "core.job": scope_jobs,
-    }
-    if label in special:
-        scoped: QuerySet[M] = special[label](qs, actor)
+    if label in SPECIAL:
+        scoped: QuerySet[M] = SPECIAL[label](qs, actor)
         return scoped
     if label in BELONGS_TO:
         fk = BELONGS_TO[label]
@@ -434,13 +435,7 @@ def scope_queryset(qs: QuerySet[M], actor: Actor | Scope) -> QuerySet[M]:
 def scoped_model(model: type[models.Model]) -> bool:
     """Whether the rules know `model` (its rows belong to centers, or are shared)."""
     label = model._meta.label_lower
-    return (
-        label in CENTER_PATHS
-        or label in BELONGS_TO
-        or label in SHARED
-        or label
-        in {"org.region", "org.applicant", "org.portalaccount", "cases.application", "cases.case", "core.job"}
-    )
+    return label in CENTER_PATHS or label in BELONGS_TO or label in SHARED or label in SPECIAL
 
 
 # --------------------------------------------------------------------------- what one may do

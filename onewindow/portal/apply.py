@@ -38,10 +38,19 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from onewindow.cases import channels, files, selectors
 from onewindow.cases.errors import CaseError
 from onewindow.cases.models import Application, ApplicationMaterial, CaseState, MaterialFile
-from onewindow.cases.plans import VersionPlan, version_plan
+from onewindow.cases.plans import (
+    FieldPlan,
+    VersionPlan,
+    answers_chosen,
+    merged_delivery_methods,
+    merged_fields,
+    merged_materials,
+    merged_questions,
+    version_plan,
+)
 from onewindow.cases.presenters import citizen_trails
 from onewindow.catalog import selectors as catalog
-from onewindow.catalog.models import Bundle, DeliveryMethod, ServiceItem, ServiceItemVersion
+from onewindow.catalog.models import Bundle, ServiceItem, ServiceItemVersion
 from onewindow.core.inputs import form_check
 from onewindow.org.accounts import account_applicant
 from onewindow.org.models import Applicant, ServiceCenter
@@ -51,15 +60,6 @@ from onewindow.portal.accounts import AccountRequest, portal_required
 S = CaseState
 MAX_VALUE = 2000  # characters of one answer; the form's own rules decide the rest
 MAX_REASON = 500
-
-
-@dataclass
-class Question:
-    key: str
-    label: str
-    kind: str
-    required: bool
-    choices: list[str]
 
 
 @dataclass
@@ -82,45 +82,19 @@ class Plan:
     items: list[ServiceItem]
     bundle: Bundle | None
     plans: list[VersionPlan]
-    questions: list[Question]
+    questions: list[FieldPlan]  # the unified form (`merged_fields`)
     delivery_methods: list[tuple[str, str]]
     situations: list[catalog.Question] = field(default_factory=list)  # 情形, each code once
 
 
-def form_questions(plans: list[VersionPlan]) -> list[Question]:
-    """The unified form: every key once, required if any item requires it (as the engine checks)."""
-    questions: dict[str, Question] = {}
-    for plan in plans:
-        for f in plan.form_fields:
-            q = questions.setdefault(f.key, Question(f.key, f.label, f.kind, False, list(f.choices)))
-            q.required = q.required or f.required
-    return list(questions.values())
-
-
 def form_materials(plans: list[VersionPlan], answers: dict[str, Any] | None = None) -> list[MaterialLine]:
-    """The materials the form asks for, each code once, in the items' order: required if any
-    item requires it, tolerable (容缺) only if every item requiring it tolerates it.
-
-    The one place the list is computed: an item with 情形 questions contributes the materials
-    that apply under `answers` (`VersionPlan.materials_for`, the catalog's rule); until they are
-    given, only the materials that apply whatever the answers."""
-    lines: dict[str, MaterialLine] = {}
-    for plan in plans:
-        for m in plan.materials_for(answers or {}):  # a material without a condition always applies
-            line = lines.setdefault(m.code, MaterialLine(m.code, m.name, False, True))
-            if m.required:
-                line.required = True
-                line.tolerable = line.tolerable and m.tolerable
-    return list(lines.values())
-
-
-def _delivery_methods(plans: list[VersionPlan]) -> list[tuple[str, str]]:
-    """The methods every item offers (an item listing none offers every one)."""
-    offered = [v for v, _label in DeliveryMethod.choices]
-    for plan in plans:
-        if plan.delivery_methods:
-            offered = [v for v in offered if v in plan.delivery_methods]
-    return [(v, str(DeliveryMethod(v).label)) for v in offered]
+    """The materials the form asks for under `answers`, as the engine merges them
+    (`cases.plans.merged_materials`: each code once, in the items' order; required if any
+    item requires it, 容缺 only if every item requiring it tolerates it); until the 情形
+    answers are given, only the materials that apply whatever the answers."""
+    return [
+        MaterialLine(m.code, m.name, m.required, m.tolerable) for m in merged_materials(plans, answers or {})
+    ]
 
 
 def _online_versions(item_ids: list[int]) -> dict[int, int]:
@@ -143,9 +117,9 @@ def _plan(*, items: list[ServiceItem], bundle: Bundle | None, center: ServiceCen
         items,
         bundle,
         plans,
-        form_questions(plans),
-        _delivery_methods(plans),
-        catalog.situation_questions_merge([p.questions for p in plans]),
+        merged_fields(plans),
+        merged_delivery_methods(plans),
+        merged_questions(plans),
     )
 
 
@@ -188,24 +162,21 @@ def _application_plan(application: Application) -> Plan:
         items,
         application.bundle,
         plans,
-        form_questions(plans),
-        _delivery_methods(plans),
-        catalog.situation_questions_merge([p.questions for p in plans]),
+        merged_fields(plans),
+        merged_delivery_methods(plans),
+        merged_questions(plans),
     )
 
 
 def situation_answers_in(plan: Plan, query: Any) -> tuple[dict[str, str], dict[str, str]]:
     """(the answers given to the plan's 情形 questions, errors by `s_<code>` for the others)."""
-    answers: dict[str, str] = {}
-    errors: dict[str, str] = {}
-    for q in plan.situations:
-        value = _text(query.get(f"s_{q.code}", ""), 40)
-        if value in {code for code, _label in q.choices}:
-            answers[q.code] = value
-        else:
-            errors[f"s_{q.code}"] = _("Answer “%(question)s”: it decides which materials you hand in.") % {
-                "question": q.text
-            }
+    answers = answers_chosen(plan.situations, {q.code: query.get(f"s_{q.code}", "") for q in plan.situations})
+    errors = {
+        f"s_{q.code}": _("Answer “%(question)s”: it decides which materials you hand in.")
+        % {"question": q.text}
+        for q in plan.situations
+        if q.code not in answers
+    }
     return answers, errors
 
 
@@ -247,8 +218,7 @@ def _text(value: object, length: int) -> str:
 
 def _field_errors(plan: Plan, answers: dict[str, str]) -> dict[str, str]:
     """Every answer's fault, by the engine's own form rules (its Chinese messages), by key."""
-    fields = [f for p in plan.plans for f in p.form_fields]
-    _clean, errors = form_check(fields, {k: v for k, v in answers.items() if v}, path="form_data")
+    _clean, errors = form_check(plan.questions, {k: v for k, v in answers.items() if v}, path="form_data")
     return {e["field"].removeprefix("form_data."): e["message"] for e in errors}
 
 

@@ -20,6 +20,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from onewindow.cases.plans import answers_chosen
 from onewindow.catalog import selectors as catalog
 from onewindow.catalog.models import MaterialRequirement, ServiceItemVersion
 
@@ -66,18 +67,16 @@ def guide_situations(version: ServiceItemVersion, query: Any) -> dict[str, Any]:
     `apply_url`: the online form with the answers given (its `s_<question>`), for an item
     that can be applied for online ('' otherwise)."""
     questions = catalog.version_questions(version)
-    rows = [GuideQuestion(q.code, q.text, list(q.choices)) for q in questions]
+    given = {q.code: str(query.get(f"q_{q.code}", "") or "").strip()[:MAX_ANSWER] for q in questions}
+    answers = answers_chosen(questions, given)
+    rows = [GuideQuestion(q.code, q.text, list(q.choices), answers.get(q.code, "")) for q in questions]
     error = ""
-    for row in rows:
-        value = str(query.get(f"q_{row.code}", "") or "").strip()[:MAX_ANSWER]
-        if value and value not in {c for c, _label in row.choices}:
+    for q in questions:
+        if given[q.code] and q.code not in answers:
             error = _("“%(value)s” is not a choice of “%(question)s”.") % {
-                "value": value,
-                "question": row.text,
+                "value": given[q.code],
+                "question": q.text,
             }
-            continue
-        row.answer = value
-    answers = {r.code: r.answer for r in rows if r.answer}
     answered = all(r.answer for r in rows)
     by_code = {q.code: q for q in questions}
     if answered:

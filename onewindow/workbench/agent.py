@@ -223,7 +223,7 @@ def submit(request: HttpRequest) -> HttpResponse:
         return _to_application(request, earlier)
     applicant = intake._applicant(staff, post.get("applicant"))
     current = _agent_work(staff, hall, _ids(post.getlist("items")), applicant, intake._answers_in(post))
-    form_data = {f["key"]: _short(post.get(f"f_{f['key']}"), 2100) for f in current.fields}
+    form_data = {f.key: _short(post.get(f"f_{f.key}"), 2100) for f in current.fields}
     form_data = {k: v for k, v in form_data.items() if v}
     scans = files.material_files_loose(actor=staff, ids=_ids(post.getlist("scans")[: MAX_ITEMS * 5]))
     scanned = {s.material_code for s in scans}

@@ -27,10 +27,19 @@ from onewindow.cases.documents.render import render_notice
 from onewindow.cases.errors import CaseError
 from onewindow.cases.models import Application, ApplicationMaterial, CaseState
 from onewindow.cases.notices import commitment_draft_notice
-from onewindow.cases.plans import VersionPlan, version_plan
+from onewindow.cases.plans import (
+    FieldPlan,
+    VersionPlan,
+    answers_chosen,
+    merged_delivery_methods,
+    merged_fields,
+    merged_materials,
+    merged_questions,
+    version_plan,
+)
 from onewindow.cases.selectors import applicant_materials_on_file, application_get
 from onewindow.catalog import selectors as catalog
-from onewindow.catalog.models import CaseKind, DeliveryMethod, FormField
+from onewindow.catalog.models import CaseKind, FormField
 from onewindow.core import calendar, clock
 from onewindow.core.inputs import DocumentKind, form_check, normalise_document_number
 from onewindow.org import selectors as org_selectors
@@ -259,7 +268,7 @@ class Work:
     items: list[Any]
     bundle: Any
     plans: list[VersionPlan]
-    fields: list[dict[str, Any]]
+    fields: list[FieldPlan]
     materials: list[MaterialRow]
     delivery_methods: list[tuple[str, str]]
     immediate: bool
@@ -304,7 +313,8 @@ def _work(
     """The screen's work for these items of `center` (the staff member's own by default; a proxy
     agent's is the county hall above the station) under these 情形 answers: a question answered
     with no choice of it counts as unanswered, and a material shows only once the answers it
-    depends on are given and pick it (the catalog's rule, `VersionPlan.materials_for`)."""
+    depends on are given and pick it. Every merge of the items is the engine's own
+    (`cases.plans.merged_*`, `answers_chosen`): what is 容缺 or 告知承诺 here is accepted at intake."""
     center = center or staff.center
     bundle = catalog.bundle_get(center=center, pk=bundle_id) if bundle_id else None
     if bundle is not None:
@@ -313,62 +323,34 @@ def _work(
     versions = catalog.published_version_ids(item_ids=[i.pk for i in items])
     items = [i for i in items if i.pk in versions]
     plans = [version_plan(versions[i.pk]) for i in items]
-    fields: dict[str, dict[str, Any]] = {}
-    for plan in plans:
-        for f in plan.form_fields:
-            question = fields.setdefault(
-                f.key,
-                {
-                    "key": f.key,
-                    "label": f.label,
-                    "kind": f.kind,
-                    "required": False,
-                    "choices": list(f.choices),
-                },
-            )
-            question["required"] = question["required"] or f.required
-    situations = [
-        SituationRow(q.code, q.text, list(q.choices))
-        for q in catalog.situation_questions_merge([p.questions for p in plans])
-    ]
-    given = answers or {}
-    for row_q in situations:
-        if given.get(row_q.code) in {c for c, _label in row_q.choices}:
-            row_q.answer = given[row_q.code]
-    chosen = {s.code: s.answer for s in situations if s.answer}
-    materials: dict[str, MaterialRow] = {}
+    questions = merged_questions(plans)
+    chosen = answers_chosen(questions, answers)
+    situations = [SituationRow(q.code, q.text, list(q.choices), chosen.get(q.code, "")) for q in questions]
     today = clock.today()
-    for plan in plans:
-        for m in plan.materials_for(chosen):
-            row = materials.get(m.code)
-            if row is None:
-                row = materials[m.code] = MaterialRow(m.code, m.name, False, True)
-            row.commitment_allowed = row.commitment_allowed and m.commitment_allowed
-            if m.required:
-                row.tolerable = row.tolerable and m.tolerable
-                row.required = True
-                if m.tolerable:
-                    due = calendar.add_working_days(today, m.tolerance_days)
-                    row.due = min(row.due, due) if row.due else due
-    for row in materials.values():
-        row.tolerable = row.tolerable and row.required
-        row.choice = RECEIVED_PAPER if row.required else MISSING
+    materials = {
+        m.code: MaterialRow(
+            m.code,
+            m.name,
+            m.required,
+            m.tolerable,
+            due=calendar.add_working_days(today, m.tolerance_days) if m.tolerable else None,
+            choice=RECEIVED_PAPER if m.required else MISSING,
+            commitment_allowed=m.commitment_allowed,
+        )
+        for m in merged_materials(plans, chosen)
+    }
     if applicant is not None:
         on_file = applicant_materials_on_file(actor=staff, applicant_id=applicant.pk, codes=list(materials))
         for code, material in on_file.items():
             materials[code].on_file = material
             materials[code].choice = REUSED
-    offered = set(DeliveryMethod.values)
-    for plan in plans:
-        if plan.delivery_methods:
-            offered &= set(plan.delivery_methods)
     return Work(
         items=items,
         bundle=bundle,
         plans=plans,
-        fields=list(fields.values()),
+        fields=merged_fields(plans),
         materials=list(materials.values()),
-        delivery_methods=[(v, str(label)) for v, label in DeliveryMethod.choices if v in offered],
+        delivery_methods=merged_delivery_methods(plans),
         immediate=bool(plans) and all(p.case_kind == CaseKind.IMMEDIATE for p in plans),
         situations=situations,
     )
@@ -390,9 +372,7 @@ def _prefill(work: Work, applicant: Applicant | None) -> dict[str, Any]:
     agent's own); nothing before an applicant is found."""
     if applicant is None:
         return {}
-    return dict(
-        org_selectors.applicant_form_answers(applicant=applicant, keys=[f["key"] for f in work.fields])
-    )
+    return dict(org_selectors.applicant_form_answers(applicant=applicant, keys=[f.key for f in work.fields]))
 
 
 def _work_context(
@@ -431,7 +411,7 @@ def work(request: HttpRequest) -> HttpResponse:
     applicant = _applicant(staff, request.GET.get("applicant"))
     current = _work(staff, ids, _one_id(request.GET.get("bundle")), applicant, _answers_in(request.GET))
     # A changed 情形 answer re-renders the checklist: keep what was typed in the form.
-    typed = {f["key"]: _short(request.GET.get(f"f_{f['key']}"), 2100) for f in current.fields}
+    typed = {f.key: _short(request.GET.get(f"f_{f.key}"), 2100) for f in current.fields}
     typed = {k: v for k, v in typed.items() if v}
     return render(
         request, "workbench/intake/work.html", _work_context(request, current, applicant, values=typed)
@@ -556,7 +536,7 @@ def submit(request: HttpRequest) -> HttpResponse:
     current = _work(
         staff, _ids(post.getlist("items")), _one_id(post.get("bundle")), applicant, _answers_in(post)
     )
-    form_data = {f["key"]: _short(post.get(f"f_{f['key']}"), 2100) for f in current.fields}
+    form_data = {f.key: _short(post.get(f"f_{f.key}"), 2100) for f in current.fields}
     form_data = {k: v for k, v in form_data.items() if v}
     errors: dict[str, str] = {}
     if action not in ("accept", "accept_with_pending", "supplement", "refuse"):

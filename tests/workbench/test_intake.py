@@ -542,3 +542,40 @@ def test_a_bundle_brings_its_items_with_each_shared_question_once(client, desk):
     response = post_intake(client, desk, items=[], bundle=str(bundle.pk)).content.decode()
     assert 'data-outcome="accepted"' in response
     assert Application.objects.get().cases.count() == 2
+
+
+def test_two_items_show_the_engines_merged_checklist(client, desk):
+    """容缺 only where every item requiring it tolerates it, due after the shortest days;
+    告知承诺 only where every item asking for it allows it (cases.plans.merged_materials)."""
+    from onewindow.core import calendar, clock
+
+    first, _v = item_with_procedure(
+        center=desk.center,
+        department=desk.department,
+        materials=[
+            {"code": "site", "name": "场所证明", "tolerable": True, "tolerance_days": 10},
+            {"code": "strict", "name": "严格材料", "tolerable": True},
+            {"code": "proof", "name": "证明", "commitment_allowed": True},
+        ],
+    )
+    second, _v = item_with_procedure(
+        center=desk.center,
+        department=desk.department,
+        materials=[
+            {"code": "site", "name": "场所证明", "tolerable": True, "tolerance_days": 5},
+            {"code": "strict", "name": "严格材料"},
+            {"code": "proof", "name": "证明"},
+        ],
+    )
+    sign_in(client, desk.clerk)
+    query = {"items": [str(first.pk), str(second.pk)], "applicant": applicant_token(desk.applicant)}
+    body = client.get("/workbench/intake/work/", query).content.decode()
+    found = re.findall(r'data-tolerable="(\d)" data-name="([^"]+)"', body)
+    rows = {name: tolerable for tolerable, name in found}
+    assert rows == {"场所证明": "1", "严格材料": "0", "证明": "0"}
+    assert calendar.add_working_days(clock.today(), 5).isoformat() in body  # B's 5 days, not A's 10
+    assert calendar.add_working_days(clock.today(), 10).isoformat() not in body
+    assert 'value="committed"' not in body  # only the first item allows it for 证明
+    refused = post_intake(client, desk, items=[str(first.pk), str(second.pk)], m_strict="tolerated").content
+    assert 'data-testid="error-m_strict"' in refused.decode()
+    assert not Application.objects.exists()

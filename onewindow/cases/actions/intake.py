@@ -34,7 +34,7 @@ from onewindow.cases.models import (
     MaterialFile,
     ToleranceCommitment,
 )
-from onewindow.cases.plans import version_plan
+from onewindow.cases.plans import MergedMaterial, merged_materials, version_plan
 from onewindow.catalog.models import CaseKind
 from onewindow.core import calendar, clock
 from onewindow.org.models import Applicant, Staff
@@ -108,11 +108,10 @@ def _answers(application: Application) -> dict[str, str]:
     return dict(stored or {})
 
 
-def _gaps_entry(listed: dict[str, dict[str, Any]], code: str, name: str, tolerable: bool) -> None:
-    """Add a material to the application's one list of what is missing (tolerable only if every
-    case that needs it may accept without it)."""
-    entry = listed.setdefault(code, {"code": code, "name": name, "tolerable": True})
-    entry["tolerable"] = entry["tolerable"] and tolerable
+def _gaps_entry(listed: dict[str, dict[str, Any]], gap: rules.MaterialGap, merged: MergedMaterial) -> None:
+    """Add a material to the application's one list of what is missing, tolerable by the
+    merged rule (`plans.merged_materials`: only if every case requiring it tolerates it)."""
+    listed.setdefault(gap.code, {"code": gap.code, "name": gap.name, "tolerable": merged.tolerable})
 
 
 @transaction.atomic
@@ -124,8 +123,10 @@ def application_intake(
     A required material that may not follow later (not 容缺) missing anywhere → every
     submitted case of the application waits for supplement, and one notice lists
     everything missing; no clock starts. Otherwise each case is accepted — with pending
-    materials when only tolerable ones are missing, due after their tolerance days — and
-    an immediate (即办) case is decided (granted) and completed by the clerk at once.
+    materials when only tolerable ones are missing, each due after the shortest tolerance
+    days of the items requiring it (one date per material, on every case: it is handed in
+    once) — and an immediate (即办) case is decided (granted) and completed by the clerk at
+    once. Tolerable and due follow `plans.merged_materials`, the rule the checklist shows.
 
     Accepting at the window with 容缺 materials needs the applicant's signed commitment
     (`commitment`: the clerk's confirmation or the scan of the signed letter), recorded
@@ -143,11 +144,13 @@ def application_intake(
     gaps = []
     listed: dict[str, dict[str, Any]] = {}
     committed: dict[int, list[dict[str, str]]] = {}
-    for case in cases:
-        applicable = version_plan(case.version_id).materials_for(answers)
+    plans = [version_plan(case.version_id) for case in cases]
+    merged = {m.code: m for m in merged_materials(plans, answers)}
+    for case, plan in zip(cases, plans, strict=True):
+        applicable = plan.materials_for(answers)
         missing, pending = rules.sort_materials(applicable, statuses)
         for gap in missing + pending:
-            _gaps_entry(listed, gap.code, gap.name, gap.tolerable)
+            _gaps_entry(listed, gap, merged[gap.code])
         gaps.append((case, missing, pending))
         committed[case.pk] = [
             {"code": m.code, "name": m.name} for m in applicable if statuses.get(m.code) == M.COMMITTED
@@ -174,12 +177,14 @@ def application_intake(
             )
         return result
 
+    # One due date per material, handed in once for every case: the shortest tolerance of the
+    # items requiring it (the date the checklist, the commitment letter and the row show).
     today = clock.today()
-    pending_due: dict[str, dt.date] = {}
-    for _case, _missing, pending in gaps:
-        for g in pending:
-            due = calendar.add_working_days(today, g.tolerance_days)
-            pending_due[g.code] = min(pending_due.get(g.code, due), due)
+    pending_due: dict[str, dt.date] = {
+        g.code: calendar.add_working_days(today, merged[g.code].tolerance_days)
+        for _case, _missing, pending in gaps
+        for g in pending
+    }
     signed = None
     if pending_due:
         promised = [{"code": c, "name": listed[c]["name"], "due": d} for c, d in pending_due.items()]
@@ -188,7 +193,7 @@ def application_intake(
         case.accepted_at = now
         accepted: dict[str, Any] = {"accepted_at": now, "accepted_by_id": actor.pk, **deadlines(case)}
         if pending:
-            dues = {g.code: calendar.add_working_days(today, g.tolerance_days) for g in pending}
+            dues = {g.code: pending_due[g.code] for g in pending}
             data: dict[str, Any] = {
                 "pending": [{"code": g.code, "name": g.name, "due": dues[g.code]} for g in pending]
             }
@@ -298,12 +303,14 @@ def application_request_supplement(
     result = IntakeResult(application=application, cases=cases, supplement_requested=True)
     listed: dict[str, dict[str, Any]] = {}
     now = clock.now()
-    for case in cases:
-        applicable = version_plan(case.version_id).materials_for(answers)
+    plans = [version_plan(case.version_id) for case in cases]
+    merged = {m.code: m for m in merged_materials(plans, answers)}
+    for case, plan in zip(cases, plans, strict=True):
+        applicable = plan.materials_for(answers)
         missing, pending = rules.sort_materials(applicable, statuses)
         mine = [{"code": g.code, "name": g.name, "tolerable": g.tolerable} for g in missing + pending]
         for gap in missing + pending:
-            _gaps_entry(listed, gap.code, gap.name, gap.tolerable)
+            _gaps_entry(listed, gap, merged[gap.code])
         append_event(
             case,
             actor=actor,

@@ -29,9 +29,14 @@ from onewindow.cases.models import (
     CaseState,
     Channel,
 )
-from onewindow.cases.plans import VersionPlan, version_plan
+from onewindow.cases.plans import (
+    VersionPlan,
+    answers_chosen,
+    merged_materials,
+    merged_questions,
+    version_plan,
+)
 from onewindow.catalog.models import Bundle, ServiceItem, ServiceItemVersion
-from onewindow.catalog.selectors import SituationError, situation_answers_check
 from onewindow.core import clock
 from onewindow.core.inputs import DocumentKind, document_check
 from onewindow.core.numbering import counter_next
@@ -171,34 +176,23 @@ def _resolve_items(
 
 
 def check_answers(plans: Sequence[VersionPlan], answers: Any) -> dict[str, str]:
-    """The 情形 answers for these items: every question of every item answered with one of
-    its choices (a code several items ask, once); refused naming `situation.<code>`."""
-    clean: dict[str, str] = {}
-    for plan in plans:
-        try:
-            clean.update(situation_answers_check(plan.questions, answers))
-        except SituationError as exc:
-            question = next((q for q in plan.questions if exc.field == f"situation.{q.code}"), None)
+    """The 情形 answers for these items (`plans.answers_chosen` of their merged questions, the
+    ones the screens show): every question answered with one of its choices; refused naming
+    the first that is not, `situation.<code>` (SITUATION_ANSWER_REQUIRED when unanswered,
+    SITUATION_ANSWER_INVALID when the answer names no choice of it)."""
+    questions = merged_questions(plans)
+    chosen = answers_chosen(questions, answers)
+    given = answers if isinstance(answers, dict) else {}
+    for q in questions:
+        if q.code not in chosen:
+            value = str(given.get(q.code) or "").strip()
             raise case_error(
-                exc.code,
-                field=exc.field,
-                question=question.text if question else exc.field,
-                value=str((answers or {}).get(question.code if question else "", ""))[:40]
-                if isinstance(answers, dict)
-                else "",
-            ) from exc
-    return clean
-
-
-def applicable_materials(plans: Sequence[VersionPlan], answers: dict[str, str]) -> dict[str, Any]:
-    """code → (name, every requirement with the code allows a commitment), in the order the
-    items ask for them, for the materials that apply under `answers`."""
-    out: dict[str, Any] = {}
-    for plan in plans:
-        for req in plan.materials_for(answers):
-            name, allowed = out.get(req.code, (req.name, True))
-            out[req.code] = (name, allowed and req.commitment_allowed)
-    return out
+                "SITUATION_ANSWER_INVALID" if value else "SITUATION_ANSWER_REQUIRED",
+                field=f"situation.{q.code}",
+                question=q.text,
+                value=value[:40],
+            )
+    return chosen
 
 
 def application_create(
@@ -319,15 +313,15 @@ def _create(
     )
     # One material row per code across all items, in the order the items ask for them,
     # for the materials that apply under the answers.
-    applicable = applicable_materials(plans, situation)
-    wanted: dict[str, str] = {code: name for code, (name, _allowed) in applicable.items()}
+    applicable = {m.code: m for m in merged_materials(plans, situation)}
+    wanted: dict[str, str] = {code: m.name for code, m in applicable.items()}
     asked = {req.code for plan in plans for req in plan.materials}
     handed: dict[str, MaterialIn] = {}
     for i, m in enumerate(material_inputs(materials)):
         if m.code not in wanted:
             code = "MATERIAL_NOT_APPLICABLE" if m.code in asked else "MATERIAL_UNKNOWN"
             raise case_error(code, field=f"materials[{i}].code", material=m.code)
-        if m.committed and not applicable[m.code][1]:
+        if m.committed and not applicable[m.code].commitment_allowed:
             raise case_error(
                 "COMMITMENT_NOT_ALLOWED", field=f"materials[{i}].committed", material=wanted[m.code]
             )

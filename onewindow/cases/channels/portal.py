@@ -18,12 +18,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
 from onewindow.cases import files, locks, rules, services
-from onewindow.cases.actions.submission import (
-    MaterialIn,
-    applicable_materials,
-    check_answers,
-    material_inputs,
-)
+from onewindow.cases.actions.submission import MaterialIn, check_answers, material_inputs
 from onewindow.cases.channels.errors import channel_error, require
 from onewindow.cases.errors import CaseError, case_error
 from onewindow.cases.form import form_columns
@@ -37,7 +32,7 @@ from onewindow.cases.models import (
     Channel,
     MaterialFile,
 )
-from onewindow.cases.plans import version_plan
+from onewindow.cases.plans import MergedMaterial, merged_materials, version_plan
 from onewindow.catalog.models import Bundle, ServiceItem, ServiceItemVersion
 from onewindow.core import clock
 from onewindow.org.models import Applicant, ServiceCenter
@@ -217,10 +212,11 @@ def situation_change_preview(*, application: Application, answers: dict[str, Any
     """What `portal_draft_situation_change` would do with these (checked) answers, written
     nowhere: the page asks the applicant to confirm before uploads are removed."""
     plans = [version_plan(v) for v in application.cases.order_by("pk").values_list("version_id", flat=True)]
-    return _situation_diff(application, applicable_materials(plans, check_answers(plans, answers)))
+    return _situation_diff(application, merged_materials(plans, check_answers(plans, answers)))
 
 
-def _situation_diff(application: Application, applicable: dict[str, Any]) -> SituationChange:
+def _situation_diff(application: Application, materials: list[MergedMaterial]) -> SituationChange:
+    applicable = {m.code: m.name for m in materials}
     rows = list(ApplicationMaterial.objects.filter(application_id=application.pk).order_by("pk"))
     dropped = [(m.code, m.name) for m in rows if m.code not in applicable]
     names = {code for code, _name in dropped}
@@ -230,7 +226,7 @@ def _situation_diff(application: Application, applicable: dict[str, Any]) -> Sit
         (material_names[f.material_code], f.original_name)
         for f in application.files.filter(material_code__in=names).order_by("pk")
     ]
-    added = [(code, name) for code, (name, _allowed) in applicable.items() if code not in have]
+    added = [(code, name) for code, name in applicable.items() if code not in have]
     return SituationChange(dropped=dropped, removed_files=removed, added=added)
 
 
@@ -255,8 +251,7 @@ def portal_draft_situation_change(
         raise channel_error("NOT_A_DRAFT")
     plans = [version_plan(case.version_id) for case in cases]
     situation = check_answers(plans, answers)
-    applicable = applicable_materials(plans, situation)
-    change = _situation_diff(application, applicable)
+    change = _situation_diff(application, merged_materials(plans, situation))
     dropped = [code for code, _name in change.dropped]
     for row in application.files.filter(material_code__in=dropped):
         files.material_file_discard(row)

@@ -1,4 +1,13 @@
-"""Page tests in a real browser: Playwright driving the system's Chromium against live_server."""
+"""Page tests in a real browser: Playwright driving the system's Chromium against live_server.
+
+No step may depend on timing (CI runs two workers on two busy cores). Wait for what a person
+would see, never for a time:
+- after a click or a key that opens a page, `opened(page, selector)` before the next key, the
+  next htmx form or a read of the page (a `goto` waits for the page's load event itself);
+- after an action htmx answers, an element of the new content before reading or acting on it
+  (or an `expect(...)` assertion, which retries until it holds);
+- a list searched as one types, for the list that answers what was typed (`items_found`).
+"""
 
 import io
 import os
@@ -8,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM calls made from
@@ -54,12 +64,16 @@ SCREENSHOTS = Path(
     os.environ.get("ONEWINDOW_SCREENSHOTS_DIR", Path(__file__).resolve().parents[2] / "var" / "screenshots")
 )
 PASSWORD = "onewindow-test"
+# How long a page's step may take on a busy machine: actions and waits (each page's default) and
+# Playwright's `expect(...)` assertions, which retry until the page shows what they name.
+WAIT_MS = 15_000
+expect.set_options(timeout=WAIT_MS)
 
 
 def _watched(context, problems: list[str]):
     """A new page of `context` whose Content-Security-Policy violations and script errors go to `problems`."""
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    page.set_default_timeout(WAIT_MS)
     page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
     page.on(
         "console",
@@ -132,16 +146,33 @@ def pdf_text(response) -> str:
     return "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.body())).pages).replace(" ", "")
 
 
+def opened(page, selector: str):
+    """Wait for the page a click or a key just opened: for `selector` (something only the new page
+    has), then for that page's load event, and return the element.
+
+    A page is drawn before the scripts at the end of its body have run: a key pressed as soon as
+    the element shows (? for the keys dialog, / for search, Ctrl+Enter) finds no listener, and a
+    form or a field htmx sends (hx-get, hx-trigger="change") is not yet htmx's. After a `goto`
+    nothing is needed (it waits for the load event itself)."""
+    element = page.wait_for_selector(selector)
+    page.wait_for_load_state("load")
+    return element
+
+
 def sign_in(page, username: str, password: str = PASSWORD) -> None:
     """Sign in through the workbench's real sign-in page, as a member of staff would."""
     page.goto("/workbench/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
     page.press("#id_password", "Enter")
-    page.wait_for_selector("[data-testid=who]")
-    # The bar is drawn before the scripts at the end of the body have run: wait for them, or a
-    # key pressed next (? for the keys dialog, / for search) finds no listener.
-    page.wait_for_load_state("load")
+    opened(page, "[data-testid=who]")
+
+
+def items_found(page, typed: str) -> None:
+    """Wait for the intake's item list that answers `typed`. Typed key by key, the search may
+    first answer the first keys (on a busy machine a pause between two keys outlasts its delay),
+    and that list is then replaced: an option chosen in it would be lost with it."""
+    page.wait_for_selector(f"#item-listbox[data-item-query='{typed}'] [data-item-option]")
 
 
 def switch_to(page, username: str) -> None:

@@ -14,7 +14,7 @@ from pypdf import PdfReader
 
 from onewindow.cases.models import Application
 from onewindow.cases.plans import version_plan_cache_clear
-from tests.e2e.conftest import PASSWORD, PHONE
+from tests.e2e.conftest import PASSWORD, PHONE, opened, sign_in
 from tests.factories.agent import agent_desk
 from tests.factories.scans import pdf
 
@@ -44,15 +44,7 @@ def sign_in_from_portal(page, username: str) -> None:
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
     page.press("#id_password", "Enter")
-    page.wait_for_selector("[data-testid=agent-counts]")
-
-
-def sign_in_staff(page, username: str) -> None:
-    page.goto("/workbench/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.press("#id_password", "Enter")
-    page.wait_for_selector("[data-testid=who]")
+    opened(page, "[data-testid=agent-counts]")
 
 
 def sign_out(page) -> None:
@@ -62,7 +54,7 @@ def sign_out(page) -> None:
 
 def apply_for_villager(page, shot, desk, prefix: str) -> Application:
     page.click("[data-testid=agent-apply]")
-    page.wait_for_selector("#applicant-q:focus")
+    opened(page, "#applicant-q:focus")  # the Enter below is sent by htmx
     page.fill("#applicant-q", desk.world.applicant.id_number)
     page.press("#applicant-q", "Enter")
     page.wait_for_selector("[data-applicant-found]")
@@ -105,7 +97,7 @@ def test_a_village_agent_applies_the_township_checks_and_the_agent_follows_it(pa
     sign_out(page)
 
     # The township center's clerk checks it and sends it on to the hall.
-    sign_in_staff(page, desk.township_clerk.user.username)
+    sign_in(page, desk.township_clerk.user.username)
     page.goto("/workbench/prereview/")
     page.click(f"text={application.number}")
     page.wait_for_selector("[data-testid=prereview-pass]")
@@ -115,7 +107,7 @@ def test_a_village_agent_applies_the_township_checks_and_the_agent_follows_it(pa
     sign_out(page)
 
     # The hall's pre-review now has it.
-    sign_in_staff(page, desk.world.clerk.user.username)
+    sign_in(page, desk.world.clerk.user.username)
     page.goto("/workbench/prereview/")
     assert application.number in page.inner_text("main")
     sign_out(page)

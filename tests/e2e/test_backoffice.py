@@ -17,7 +17,7 @@ from onewindow.cases.models import Case
 from onewindow.cases.plans import version_plan_cache_clear
 from onewindow.core import clock
 from onewindow.org.models import Role, ServiceCenter
-from tests.e2e.conftest import action, agree, sign_in, switch_to, top
+from tests.e2e.conftest import action, agree, opened, sign_in, switch_to, top
 from tests.factories.cases import item_with_procedure
 from tests.factories.org import ApplicantFactory, DepartmentFactory, ServiceCenterFactory, StaffFactory
 
@@ -91,13 +91,13 @@ def test_two_departments_approve_in_a_joint_stage_and_the_case_is_decided(page, 
         case = routed_case(h, joint=True)
         sign_in(page, h.fire_approver.user.username)
         page.click("[data-testid=nav] >> text=部门待办")
-        page.wait_for_selector("[data-testid=inbox-row]")
+        opened(page, "[data-testid=inbox-row]")  # the claim below is htmx's
         top(page)
         shot("inbox")
         page.click("[data-testid=claim]")
         page.wait_for_selector("[data-testid=inbox-row] >> text=陈消防")
         page.click(f"text={case.number}")
-        page.wait_for_selector("[data-testid=panel]")
+        opened(page, "[data-testid=panel]")  # its forms are htmx's
         top(page)
         shot("case-page")
         agree(page, "消防设施符合要求，同意。")
@@ -184,7 +184,7 @@ def test_a_suspension_and_an_extension_move_the_deadline_on_screen(page, shot):
 
         switch_to(page, h.chief.user.username)
         page.click("[data-testid=nav] >> text=延期审批")
-        page.wait_for_selector("[data-testid=extension-row]")
+        opened(page, "[data-testid=extension-row]")
         assert "需补充检测报告" in page.inner_text("[data-testid=extensions]")
         top(page)
         shot("extensions")
@@ -218,14 +218,16 @@ def test_a_clerk_returns_an_online_application_at_pre_review(page, shot):
         top(page)
         shot("prereview-queue")
         page.click(f"text={application.number}")
-        page.wait_for_selector("[data-testid=prereview-return]")
-        page.on("dialog", lambda dialog: dialog.accept())
+        opened(page, "[data-testid=prereview-return]")  # the page's confirm is a script's
+        asked: list[str] = []
+        page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
         page.click("[data-testid=prereview-return]")
-        page.wait_for_selector("[data-testid=field-error]")
+        opened(page, "[data-testid=field-error]")  # asked again on the page drawn anew
         assert "请填写“退回理由（申请人可见）”" in page.inner_text("[data-testid=field-error]")
         page.fill("textarea[name=reasons]", "身份证照片不清晰，请重新上传正反面照片。")
         top(page)
         shot("prereview-return")
         page.click("[data-testid=prereview-return]")
         page.wait_for_selector("text=已退回申请人")
+        assert asked == ["确定将申请退回申请人？"] * 2, asked  # asked before each try, the refused one too
         assert application.cases.get().state == "returned"

@@ -10,7 +10,7 @@ from onewindow.org.accounts import account_bind, account_create, binding_code_cu
 from onewindow.org.errors import OrgError
 from onewindow.org.models import Applicant, BindingChange, PortalAccount
 from tests.e2e.axe import axe_violations, describe
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import opened, sign_in
 from tests.factories.cases import accepted_case, make_world
 from tests.factories.org import ApplicantFactory
 
@@ -37,13 +37,13 @@ def test_void_a_leaked_code_then_unbind_the_account_from_the_case_page(page, bou
     page.goto(f"/workbench/cases/{case.number}/")
     assert "未绑定网上账号" in page.inner_text("[data-testid=binding-account]")
     page.click("[data-testid=binding-manage]")
-    page.wait_for_selector("[data-testid=binding-page]")
+    opened(page, "[data-testid=binding-page]")  # axe reads the whole page
     assert axe_violations(page) == [], describe(axe_violations(page))
     page.click("[data-testid=binding-reissue]")  # no reason yet: named on its field
     assert "请写明原因" in page.inner_text("[data-testid=error-reason]")
     page.fill("#reissue-reason", "告知单照片发到了群里")
     page.press("#reissue-reason", "Enter")
-    page.wait_for_selector("[data-testid=binding-confirm]")
+    opened(page, "[data-testid=binding-confirm]")
     assert "立即失效" in page.inner_text("[data-testid=binding-confirm]")
     assert axe_violations(page) == [], describe(axe_violations(page))
     shot("binding-confirm")

@@ -11,7 +11,7 @@ from onewindow.cases import services
 from onewindow.catalog.services import item_update
 from onewindow.org.models import Role, Staff
 from onewindow.org.services import center_update, department_update, staff_create
-from tests.e2e.conftest import SCREENSHOTS, sign_in
+from tests.e2e.conftest import SCREENSHOTS, opened, sign_in
 from tests.factories.access import Hall, apply, county_network
 from tests.factories.org import ApplicantFactory
 
@@ -152,7 +152,7 @@ def test_a_center_admin_issues_a_temporary_password_and_the_clerk_chooses_a_new_
     page.check(f"input[name=_selected_action][value='{clerk.pk}']")
     page.select_option("select[name=action]", "issue_temporary_password")
     page.click("button[name=index]")
-    page.wait_for_selector("[data-testid=issue]")
+    opened(page, "[data-testid=issue]")
     assert clerk.name in page.inner_text("[data-testid=temporary-password]")
     shot("password-issue-confirm")
     page.click("[data-testid=issue]")
@@ -175,7 +175,7 @@ def test_a_center_admin_issues_a_temporary_password_and_the_clerk_chooses_a_new_
         other.fill("#id_new_password", "123")
         other.fill("#id_new_password_again", "123")
         other.keyboard.press("Control+Enter")
-        other.wait_for_selector("[data-testid=error-new_password]")
+        opened(other, "[data-testid=error-new_password]")  # Ctrl+Enter again below
         assert "密码长度太短" in other.inner_text("[data-testid=error-new_password]")
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         other.screenshot(path=str(SCREENSHOTS / "password-change-required.png"), full_page=True)

@@ -14,7 +14,7 @@ from pypdf import PdfReader
 
 from onewindow.cases.models import Application, CaseEvent
 from onewindow.cases.plans import version_plan_cache_clear
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import items_found, sign_in
 from tests.factories.intake import earlier_intake, intake_desk
 from tests.factories.org import ApplicantFactory
 
@@ -87,7 +87,7 @@ def test_a_returning_applicant_with_a_tolerated_material_is_accepted_from_the_ke
     page.wait_for_selector("#item-q:focus")
     assert desk.applicant.id_number not in page.inner_text("#applicant-slot")  # masked
     keys.type("spjy")
-    page.wait_for_selector("[data-item-option]")
+    items_found(page, "spjy")
     shot("intake-item-search")
     keys.press("ArrowDown")
     keys.press("Enter")

@@ -7,7 +7,7 @@ import pytest
 
 from onewindow.cases.models import Application, ApplicationMaterial, CaseEvent
 from onewindow.cases.plans import version_plan_cache_clear
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import items_found, sign_in
 from tests.factories.cases import situation_world
 from tests.factories.org import ApplicantFactory
 
@@ -44,7 +44,7 @@ def test_a_change_with_a_committed_proof_is_accepted_from_the_keyboard(page, sho
     page.wait_for_selector("[data-applicant-found]")
     page.wait_for_selector("#item-q:focus")
     page.keyboard.type("spjy")
-    page.wait_for_selector("[data-item-option]")
+    items_found(page, "spjy")
     page.keyboard.press("ArrowDown")
     page.keyboard.press("Enter")
     page.wait_for_selector("#s_apply_kind:focus")  # the questions come first

@@ -2,6 +2,7 @@
 
 import pytest
 
+from tests.e2e.conftest import opened
 from tests.factories.cases import accepted_case, make_world
 from tests.factories.org import UserFactory
 
@@ -14,7 +15,7 @@ def test_staff_signs_in_to_a_chinese_admin(page):
     page.fill("#id_username", "chief")
     page.fill("#id_password", "onewindow-test")
     page.click("input[type=submit]")
-    page.wait_for_selector("#content")
+    opened(page, "#content")
     body = page.inner_text("body")
     assert "站点管理" in body
     assert "政务服务中心" in body  # org models read in Chinese
@@ -27,7 +28,7 @@ def test_citizen_checks_progress_by_the_number_on_the_notice(page):
     page.fill("#number", case.number)
     page.fill("#code", case.query_code)
     page.click("button:has-text('查询')")
-    page.wait_for_selector("[data-testid=case-state]")
+    opened(page, "[data-testid=case-state]")
     assert page.inner_text("[data-testid=case-number]") == case.number
     assert "已受理" in page.inner_text("[data-testid=case-state]")
 

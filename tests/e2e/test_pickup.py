@@ -7,7 +7,7 @@ from django.core.management import call_command
 from openpyxl import load_workbook
 
 from onewindow.cases.models import Case
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import opened, sign_in
 from tests.factories.cases import accepted_case, completed_case, make_world
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -19,7 +19,7 @@ def test_the_pickup_clerk_hands_over_a_ready_case_and_prints_the_receipt(page, s
     second = completed_case(world)
     sign_in(page, world.pickup.user.username)
     page.click('[data-testid=panel-pickup] a[href="/workbench/pickup/"]')
-    page.wait_for_selector("[data-wb-search]")
+    opened(page, "[data-wb-search]")  # "/" below needs the page's keys
     page.click("h1")  # away from the box: "/" brings the cursor back to it
     page.keyboard.press("/")
     page.keyboard.type(world.applicant.id_number)
@@ -66,11 +66,11 @@ def test_a_search_with_filters_its_next_page_and_an_export_downloaded(page, shot
     page.select_option("#f-state", "accepted")
     page.select_option("#f-item", str(world.item.pk))
     page.click("button[data-wb-main-action]")
-    page.wait_for_selector("[data-testid=case-results]")
+    opened(page, "[data-testid=case-results]")  # its rows, drawn to the last
     assert page.locator("[data-testid=case-row]").count() == 5
     shot("case-search")
     page.click("[data-testid=next-page]")
-    page.wait_for_selector("[data-testid=first-page]")
+    opened(page, "[data-testid=first-page]")
     assert page.locator("[data-testid=case-row]").count() == 2
     shown = page.inner_text("[data-testid=case-results]")
     assert made[0].number in shown  # the oldest, on the last page

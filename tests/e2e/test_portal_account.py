@@ -10,7 +10,7 @@ import re
 import pytest
 
 from onewindow.org.models import Applicant, PortalAccount
-from tests.e2e.conftest import PHONE, SCREENSHOTS, pdf_text, sign_in
+from tests.e2e.conftest import PHONE, SCREENSHOTS, opened, pdf_text, sign_in
 from tests.factories.cases import accepted_case, make_world
 from tests.factories.org import ApplicantFactory
 from tests.portal.sms import texted_code
@@ -82,7 +82,7 @@ def test_sign_up_bind_with_the_notice_code_and_follow_the_case(
     shot("portal-my-cases")
 
     citizen.click("[data-testid=my-case]")
-    citizen.wait_for_selector("[data-testid=trail]")
+    opened(citizen, "[data-testid=trail]")
     trail = citizen.inner_text("[data-testid=trail]")
     assert "受理" in trail and world.clerk.name not in trail
     assert citizen.inner_text("[data-testid=case-state]") == "已受理"

@@ -9,7 +9,7 @@ import pytest
 
 from onewindow.cases.models import Application, CaseEvent
 from onewindow.org.accounts import account_create
-from tests.e2e.conftest import COUNTER_SCREEN, PHONE, SCREENSHOTS, sign_in, upload
+from tests.e2e.conftest import COUNTER_SCREEN, PHONE, SCREENSHOTS, opened, sign_in, upload
 from tests.factories.cases import make_world
 from tests.factories.org import with_id_check_digit
 from tests.portal.conftest import FIELDS, MATERIALS, PDF, PNG
@@ -48,7 +48,7 @@ def test_a_citizen_applies_online_answers_the_notice_and_the_clerk_accepts(
     page.fill("#f_staff_count", "三个人")
     page.set_input_files("#file_id_card", [upload("身份证.pdf", b"MZ not a pdf", "application/pdf")])
     page.click("[data-testid=submit-application]")
-    page.wait_for_selector("[data-testid=error-staff_count]")
+    opened(page, "[data-testid=error-staff_count]")
     assert "从业人数" in page.inner_text("[data-testid=error-staff_count]")
     assert "PDF" in page.inner_text("[data-testid=error-material-id_card]")
     assert page.input_value("#f_business_name") == "秋菊小吃"  # what was typed is kept
@@ -60,7 +60,7 @@ def test_a_citizen_applies_online_answers_the_notice_and_the_clerk_accepts(
     page.set_input_files("#file_id_card", [upload("身份证.png", PNG, "image/png")])
     page.set_input_files("#file_licence", [upload("营业执照.pdf", PDF, "application/pdf")])
     page.click("[data-testid=save-draft]")
-    page.wait_for_selector("[data-testid=file-link]")
+    opened(page, "[data-testid=file-link]")
     assert page.locator("[data-testid=file-link]").count() == 2
     shot(f"portal-apply-draft{suffix}")
     page.dblclick("[data-testid=submit-application]")
@@ -93,7 +93,7 @@ def test_a_citizen_applies_online_answers_the_notice_and_the_clerk_accepts(
     shot(f"portal-apply-notice{suffix}")
     page.set_input_files("#file_licence", [upload("营业执照-清晰.pdf", PDF, "application/pdf")])
     page.click("[data-testid=supplement-send]")
-    page.wait_for_selector("[data-testid=trail]")
+    opened(page, "[data-testid=trail]")
     assert "预审" in page.inner_text("[data-testid=trail]")
     assert {c.state for c in application.cases.all()} == {"prereview"}
 
@@ -153,7 +153,7 @@ def test_a_citizen_changes_the_drafts_situation_answers_and_confirms_what_goes(
     page.wait_for_selector("text=营业执照-秋菊.pdf")
 
     page.click("[data-testid=situation-change]")
-    page.wait_for_selector("#s_who-person")
+    opened(page, "#s_who-person")
     assert page.is_checked("#s_who-org") and page.is_checked("#s_apply_kind-new")  # pre-filled
     page.check("#s_who-person")
     page.click("[data-testid=situation-save]")
@@ -161,7 +161,7 @@ def test_a_citizen_changes_the_drafts_situation_answers_and_confirms_what_goes(
     assert "营业执照-秋菊.pdf" in page.inner_text("[data-testid=situation-confirm]")
     shot("portal-apply-situation-confirm")
     page.click("[data-testid=situation-confirm-submit]")
-    page.wait_for_selector("[data-testid=situation-change]")
+    opened(page, "[data-testid=situation-change]")
     assert "营业执照（营业执照-秋菊.pdf）" in page.inner_text("main")
     assert page.locator("[data-testid=material-business_licence]").count() == 0
     assert page.inner_text("[data-testid=situation-who]") == "个人"

@@ -26,7 +26,7 @@ from onewindow.cases import services
 from onewindow.cases.models import Case
 from onewindow.cases.plans import version_plan_cache_clear
 from onewindow.catalog.search import search_keys_refresh
-from tests.e2e.conftest import PHONE, action, agree, pdf_text, screenshot, sign_in, top, upload
+from tests.e2e.conftest import PHONE, action, agree, opened, pdf_text, screenshot, sign_in, top, upload
 from tests.factories.cases import SITUATION_MATERIALS, SITUATION_QUESTIONS, make_world, submit
 from tests.factories.org import ApplicantFactory, with_id_check_digit
 from tests.portal.conftest import FIELDS
@@ -139,7 +139,7 @@ def test_a_citizen_applies_online_and_follows_the_case_to_its_decision(page, per
     assert first.inner_text() == ITEM
     shot("journey-find")
     first.click()
-    citizen.wait_for_selector("[data-testid=guide-situations]")
+    opened(citizen, "[data-testid=guide-situations]")  # an answer is sent by htmx
     assert citizen.locator("[data-material=change_proof]").count() == 1  # unanswered: every material
     citizen.check("#q_apply_kind_change")
     citizen.locator("[data-testid=apply-online][href*=s_apply_kind]").wait_for()
@@ -152,7 +152,7 @@ def test_a_citizen_applies_online_and_follows_the_case_to_its_decision(page, per
 
     # 3. Apply online: the answers come along; fill in, upload, save the draft, reload, submit.
     citizen.click("[data-testid=apply-online]")
-    citizen.wait_for_selector("#f_business_name")
+    opened(citizen, "#f_business_name")  # the materials below the form, drawn too
     assert citizen.is_checked("#s_apply_kind-change") and citizen.is_checked("#s_who-person")
     assert citizen.locator("[data-testid=material-change_proof]").count() == 1
     assert citizen.locator("[data-testid=material-business_licence]").count() == 0
@@ -163,7 +163,7 @@ def test_a_citizen_applies_online_and_follows_the_case_to_its_decision(page, per
     citizen.check("#delivery-mail")
     citizen.fill("#delivery-address", "新泰市青云路8号 秋菊收 13900139000")
     citizen.click("[data-testid=save-draft]")
-    citizen.wait_for_selector("[data-testid=application-number]")
+    opened(citizen, "[data-testid=application-number]")
     number = citizen.inner_text("[data-testid=application-number]")
     citizen.reload()  # the draft is on the server: nothing typed or uploaded is lost
     citizen.wait_for_selector("[data-testid=file-link]")
@@ -182,7 +182,7 @@ def test_a_citizen_applies_online_and_follows_the_case_to_its_decision(page, per
     sign_in(clerk, hall.clerk.user.username)
     clerk.click("[data-testid=nav] >> text=网上预审")
     clerk.click(f"text={number}")
-    clerk.wait_for_selector("[data-testid=prereview-supplement]")
+    opened(clerk, "[data-testid=prereview-supplement]")
     assert clerk.locator("[data-testid=prereview-file]").count() == 2
     assert clerk.request.get(clerk.get_attribute("[data-testid=prereview-file]", "href")).status == 200
     clerk.check("input[name=materials][value=change_proof]")
@@ -194,7 +194,7 @@ def test_a_citizen_applies_online_and_follows_the_case_to_its_decision(page, per
     # 5. The citizen reads the notice and uploads exactly what it asks for.
     citizen.click("nav >> text=我的申报")
     citizen.click(f"text={number}")
-    citizen.wait_for_selector("[data-testid=notice]")
+    opened(citizen, "[data-testid=notice]")
     assert "缺少登记机关盖章" in citizen.inner_text("[data-testid=notice]")
     assert citizen.locator("[data-testid=asked-change_proof]").count() == 1
     assert citizen.locator("[data-testid=asked-id_card]").count() == 0
@@ -202,13 +202,13 @@ def test_a_citizen_applies_online_and_follows_the_case_to_its_decision(page, per
     citizen.set_input_files("#file_change_proof", [upload("变更证明-盖章.pdf", a_pdf(), "application/pdf")])
     shot("journey-notice")
     citizen.click("[data-testid=supplement-send]")
-    citizen.wait_for_selector("[data-testid=trail]")
+    opened(citizen, "[data-testid=trail]")
     assert "一次性告知" in citizen.inner_text("[data-testid=trail]")
 
     # 6. The clerk passes the pre-review, accepts, and sends the case to the back office.
     clerk.click("[data-testid=nav] >> text=网上预审")
     clerk.click(f"text={number}")
-    clerk.wait_for_selector("[data-testid=prereview-accept]")
+    opened(clerk, "[data-testid=prereview-accept]")
     assert clerk.locator("[data-testid=prereview-file]").count() == 3
     case_number = clerk.inner_text(f"li:has-text('{ITEM}') span")  # the case its item opens
     clerk.click("[data-testid=prereview-accept]")
@@ -216,10 +216,10 @@ def test_a_citizen_applies_online_and_follows_the_case_to_its_decision(page, per
     clerk.click("[data-testid=nav] >> text=办件查询")
     clerk.select_option("#f-state", "accepted")
     clerk.click("button[data-wb-main-action]")
-    clerk.wait_for_selector("[data-testid=case-results]")
+    opened(clerk, "[data-testid=case-results]")
     assert clerk.locator("[data-testid=case-row]").count() == 2  # hers and the other person's
     clerk.click(f"text={case_number}")
-    clerk.wait_for_selector("[data-testid=action-route]")
+    opened(clerk, "[data-testid=action-route]")  # the case page's forms are htmx's
     staff_shot(clerk, "journey-route")
     clerk.click("[data-testid=submit-route]")
     clerk.wait_for_selector("text=办件已送后台办理")
@@ -228,10 +228,12 @@ def test_a_citizen_applies_online_and_follows_the_case_to_its_decision(page, per
     approver = person()
     sign_in(approver, hall.approver.user.username)
     approver.click("[data-testid=nav] >> text=部门待办")
+    opened(approver, "[data-testid=inbox-row]")  # the claim is htmx's
     row = approver.locator("[data-testid=inbox-row]", has_text=case_number)
     row.locator("[data-testid=claim]").click()
+    row.get_by_text(hall.approver.name).wait_for()  # claimed, before the case is opened
     approver.click(f"text={case_number}")
-    approver.wait_for_selector("[data-testid=panel]")
+    opened(approver, "[data-testid=panel]")
     agree(approver, "变更事项真实，材料齐全，同意。")
     approver.wait_for_selector("text=审批意见已记录")
     decide = action(approver, "decide")
@@ -247,6 +249,7 @@ def test_a_citizen_applies_online_and_follows_the_case_to_its_decision(page, per
     pickup = person()
     sign_in(pickup, hall.pickup.user.username)
     pickup.click("[data-testid=nav] >> text=统一出件")
+    opened(pickup, "[data-wb-search]")  # the search is htmx's
     pickup.fill("[data-wb-search]", case_number)
     pickup.press("[data-wb-search]", "Enter")
     card = pickup.locator(f"[data-case='{case_number}']")
@@ -260,12 +263,12 @@ def test_a_citizen_applies_online_and_follows_the_case_to_its_decision(page, per
     # 9. The citizen follows the case in My cases: state, deadlines, decision, how it arrives.
     citizen.click("nav >> text=我的账号")
     citizen.click("[data-testid=my-cases-link]")
-    citizen.wait_for_selector("[data-testid=my-case]")
+    opened(citizen, "[data-testid=my-case]")
     assert citizen.locator("[data-testid=my-case]").count() == 1  # hers only, not the other person's
     assert case_number in citizen.inner_text("[data-testid=my-cases]")
     shot("journey-my-cases")
     citizen.click("[data-testid=my-case]")
-    citizen.wait_for_selector("[data-testid=trail]")
+    opened(citizen, "[data-testid=trail]")
     assert "已送达" in citizen.inner_text("[data-testid=case-state]")
     case = Case.objects.get(number=case_number)
     assert citizen.inner_text("[data-testid=deadline]") == day(case.deadline)
@@ -293,7 +296,7 @@ def test_a_citizen_applies_online_and_follows_the_case_to_its_decision(page, per
     screenshot(stranger, f"journey-progress-wrong-code{suffix}")
     stranger.fill("#code", other.query_code.lower())
     stranger.click("main form button.btn-primary")
-    stranger.wait_for_selector("[data-testid=case-number]")
+    opened(stranger, "[data-testid=case-number]")
     shown = stranger.inner_text("main")
     assert other.number in shown and ITEM in shown and "已受理" in shown
     assert localtime(other.accepted_at).strftime("%Y-%m-%d %H:%M") in shown and day(other.deadline) in shown

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import opened, sign_in
 from tests.factories.cases import make_world
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -42,8 +42,8 @@ def test_staff_switch_the_workbench_to_english_and_back(page):
     world = make_world()
     sign_in(page, world.clerk.user.username)
     page.click("button[value=en]")
-    page.wait_for_selector("button[value=zh-hans]")
+    opened(page, "button[value=zh-hans]")  # the header read next, drawn to its end
     assert "Sign out" in page.inner_text("header")
     page.click("button[value=zh-hans]")
-    page.wait_for_selector("button[value=en]")
+    opened(page, "button[value=en]")
     assert "退出" in page.inner_text("header")

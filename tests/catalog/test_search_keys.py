@@ -7,7 +7,18 @@ from django.db import connection
 
 from onewindow.catalog import search
 from onewindow.catalog.models import SearchKey, ServiceItem
-from onewindow.catalog.search import keys_for, normalise, query_keys, search_keys_refresh
+from onewindow.catalog.pinyin import pinyin_initials
+from onewindow.catalog.search import (
+    MAX_QUERY_KEYS,
+    fold,
+    keys_for,
+    looks_like_code,
+    normalise,
+    one_edit_part,
+    query_keys,
+    search_keys_refresh,
+    within_one_edit,
+)
 from onewindow.catalog.services import (
     catalog_import,
     item_create,
@@ -37,10 +48,72 @@ def test_an_items_keys_cover_name_initials_pinyin_code_and_keywords():
 
 
 def test_a_query_in_characters_is_also_looked_up_by_its_pinyin():
-    assert "p:zhi" in query_keys("执找") and "h:执找" in query_keys("执找")
+    assert "p:ziz" in query_keys("执找") and "h:执找" in query_keys("执找")
     assert not any(k.startswith("p:") for k in query_keys("营业执找"))
     assert query_keys("") == set()
     assert len(query_keys("营业执照" * 100)) <= 48
+
+
+def test_pinyin_keys_are_folded_alike_for_the_item_and_the_query():
+    assert fold("yingyezhizhao") == fold("yinyezizao") == "yinyezizao"
+    assert fold("chengxiang shenling") == "cenxian senlin"
+    item = {k for k in keys_for(name="营业执照", code="X") if k.startswith("p:")}
+    assert {k for k in query_keys("yinyezizao") if k.startswith("p:")} == item
+
+
+def test_a_long_query_keeps_keys_from_its_whole_length_and_of_each_kind():
+    q = "chengxiangjuminjibenyanglaobaoxiandaiyushenling"
+    found = query_keys(q)
+    assert len(found) == MAX_QUERY_KEYS
+    pinyin = {k for k in found if k.startswith("p:")}
+    assert len(pinyin) > len(found) - len(pinyin)  # full pinyin: mostly its pinyin keys
+    assert "p:cen" in pinyin and "p:lin" in pinyin  # its start and its end
+    assert any(k.startswith("i:") for k in found)  # it might still be initials
+    initials = query_keys(pinyin_initials("城乡居民基本养老保险待遇申领和职工基本医疗保险参保登记变更"))
+    assert sum(k.startswith("i:") for k in initials) > sum(k.startswith("p:") for k in initials)
+
+
+@pytest.mark.parametrize(
+    ("q", "code"),
+    [
+        ("371082xk0003", True),
+        ("xk0003", True),
+        ("0003", True),
+        ("yiliaojigouhefadi2lei", False),
+        ("yyzz", False),
+        ("营业执照第2类", False),
+    ],
+)
+def test_only_a_query_looking_like_a_code_is_looked_up_as_one(q, code):
+    assert looks_like_code(q) is code
+    assert any(k.startswith("c:") for k in query_keys(q)) is code
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "near"),
+    [
+        ("yingyezhizhao", "yingyezhizhao", True),
+        ("yingyezhizhao", "yingyezhizao", True),
+        ("yingyezhizhao", "yingyezhizhaoo", True),
+        ("yingyezhizhao", "xingyezhizhao", True),
+        ("yingyezhizhao", "yingyezhizhaq", True),
+        ("yingyezhizhao", "yinyezizhao", False),
+        ("yingyezhizhao", "yingyezhizhaooo", False),
+        ("ab", "ba", False),
+        ("", "a", True),
+        ("", "ab", False),
+    ],
+)
+def test_within_one_edit(a, b, near):
+    assert within_one_edit(a, b) is near
+    assert within_one_edit(b, a) is near
+
+
+def test_one_edit_of_a_part_of_a_text():
+    assert one_edit_part("zhizao", "yingyezhizhaoyishibuling")
+    assert one_edit_part("yishubul", "yingyezhizhaoyishibuling")
+    assert not one_edit_part("yishubil", "yingyezhizhaoyishibuling")
+    assert not one_edit_part("ab", "ab")  # too short to tell a slip from anything
 
 
 @pytest.mark.django_db
@@ -121,3 +194,24 @@ def test_a_large_import_leaves_the_planner_knowing_the_key_table(org, monkeypatc
     monkeypatch.setattr(search, "ANALYZE_AFTER", 1)
     catalog_import(center=org, data=catalog_document(5))
     assert _planner_rows() == SearchKey.objects.count()
+
+
+@pytest.mark.django_db
+def test_the_migration_rewrites_the_keys_of_shown_items_only(org):
+    from importlib import import_module
+
+    from django.apps import apps as django_apps
+
+    catalog_import(center=org, data=catalog_document(3))
+    gone = ServiceItem.objects.order_by("pk").last()
+    item_update(
+        item=gone, name=gone.name, category=gone.category, department=gone.department, is_active=False
+    )
+    before = {i.pk: keys(i) for i in ServiceItem.objects.all()}
+    SearchKey.objects.all().delete()  # keys of an older kind, as the unfolded pinyin's were
+    SearchKey.objects.bulk_create([SearchKey(item=i, key="p:old") for i in ServiceItem.objects.all()])
+    import_module("onewindow.catalog.migrations.0006_search_keys_folded_pinyin").rebuild_search_keys(
+        django_apps, None
+    )
+    assert {i.pk: keys(i) for i in ServiceItem.objects.all()} == before
+    assert keys(gone) == set()

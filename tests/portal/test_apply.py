@@ -11,6 +11,7 @@ from django.urls import reverse
 from onewindow.cases import channels, files, services
 from onewindow.cases.errors import CaseError
 from onewindow.cases.models import Application, ApplicationMaterial, CaseEvent, MaterialFile
+from onewindow.cases.plans import version_plan_cache_clear
 from tests.factories.cases import item_with_procedure
 from tests.factories.catalog import BundleFactory, BundleItemFactory
 from tests.factories.org import ServiceCenterFactory
@@ -516,3 +517,31 @@ def test_prereview_sends_a_one_time_notice_and_then_accepts(signed_in, desk):
     assert application.cases.get().state == "prereview"
     assert client.post(f"/workbench/prereview/{application.number}/accept/").status_code == 302
     assert application.cases.get().state == "accepted"
+
+
+def test_a_bundle_whose_services_share_no_delivery_method_says_so_and_my_cases_too(signed_in, desk):
+    second, second_version = item_with_procedure(
+        center=desk.center, department=desk.department, name="公章刻制备案", materials=[]
+    )
+    desk.item.versions.update(delivery_methods=["pickup"])
+    second_version.delivery_methods = ["electronic"]
+    second_version.save()
+    version_plan_cache_clear()
+    bundle = BundleFactory(center=desk.center, code="START-UP")
+    BundleItemFactory(bundle=bundle, item=desk.item, order=1)
+    BundleItemFactory(bundle=bundle, item=second, order=2)
+    url = reverse("portal:apply_bundle", args=["start-up"])
+    body = signed_in.get(url, **ZH).content.decode()
+    assert 'name="delivery_method"' not in body
+    assert "这些事项没有共同的送达方式" in body
+    response = post(
+        signed_in,
+        url,
+        {**GOOD, "delivery_method": "", "action": "submit", "idempotency_key": "apart-1"},
+        file_id_card=pdf(),
+        file_licence=pdf(),
+    )
+    assert response.status_code == 302
+    case = Application.objects.get().cases.first()
+    page = signed_in.get(reverse("portal:my_case", args=[case.number]), **ZH).content.decode()
+    assert "办结时由出件窗口与您商定" in page

@@ -218,7 +218,11 @@ AXES_FAILURE_LIMIT = int(os.environ.get("ONEWINDOW_SIGNIN_FAILURES", "5"))
 AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("ONEWINDOW_SIGNIN_LOCKOUT_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# The staff's lockout page; a citizen locked out on the portal's sign-in gets a portal page
+# (onewindow.portal.accounts.lockout_response chooses). The count is per (account, address) only:
+# docs/decisions/0019-portal-accounts.md says why there is no per-account limit across addresses.
 AXES_LOCKOUT_TEMPLATE = "workbench/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "onewindow.portal.accounts.lockout_response"
 AXES_VERBOSE = False
 # Behind the TLS proxy the client's address is the proxy's unless gunicorn is told otherwise
 # (docs/operations.md); django-axes reads the same REMOTE_ADDR Django sees.

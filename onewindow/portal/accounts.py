@@ -157,7 +157,7 @@ def lockout_response(
     match = getattr(request, "resolver_match", None)
     portal = match is not None and match.view_name == "portal:login"
     template = "portal/account/locked_out.html" if portal else settings.AXES_LOCKOUT_TEMPLATE
-    return render(request, template, context, status=settings.AXES_HTTP_RESPONSE_CODE)
+    return render(request, template, context, status=getattr(settings, "AXES_HTTP_RESPONSE_CODE", 429))
 
 
 def _errors_by_field(exc: OrgError) -> dict[str, str]:

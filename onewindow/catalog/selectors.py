@@ -453,6 +453,21 @@ def item_guide_public(*, code: str) -> ServiceItemVersion | None:
     return version
 
 
+def item_situations_public(*, code: str) -> ServiceItemVersion | None:
+    """The published version of an item the portal shows (any case of its code), with only what
+    the guide's 情形 partial draws: its item, materials and questions, or None. 3 queries (the
+    whole guide, `item_guide_public`, reads the procedure, the form and the windows too)."""
+    return (
+        ServiceItemVersion.objects.filter(
+            item__in=visible_items().filter(code__iexact=str(code)[:64]),
+            status=ServiceItemVersion.Status.PUBLISHED,
+        )
+        .select_related("item")
+        .prefetch_related("materials", "questions")
+        .first()
+    )
+
+
 MATERIAL_FILE_KINDS = ("template", "sample")
 
 

@@ -1,6 +1,7 @@
 """Reads for the org domain, scoped explicitly and with the joins pages need."""
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -122,3 +123,26 @@ def department_choices(*, center_id: int) -> list[tuple[int, str]]:
 
 def department_get(*, pk: int) -> Department | None:
     return Department.objects.filter(pk=pk).select_related("center").first()
+
+
+# Form keys an applicant's record answers: the window's, the agent's and the portal's forms fill
+# them in, so a returning applicant (or a signed-in account) is not asked again.
+APPLICANT_FORM_KEYS = {
+    "applicant_name": "name",
+    "contact_phone": "mobile",
+    "mobile": "mobile",
+    "phone": "mobile",
+}
+
+
+def applicant_form_answers(*, applicant: Applicant, keys: Iterable[str], mobile: str = "") -> dict[str, str]:
+    """What the applicant's record answers of these form keys (`APPLICANT_FORM_KEYS`), by key;
+    `mobile` stands in for a record without one (a portal account's own number). A key the record
+    cannot answer is left out. No query."""
+    answers: dict[str, str] = {}
+    for key in keys:
+        attr = APPLICANT_FORM_KEYS.get(key)
+        value = (getattr(applicant, attr, "") or (mobile if attr == "mobile" else "")) if attr else ""
+        if value:
+            answers[key] = str(value)
+    return answers

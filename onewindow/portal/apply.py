@@ -39,12 +39,13 @@ from onewindow.cases import channels, files, selectors
 from onewindow.cases.errors import CaseError
 from onewindow.cases.models import Application, ApplicationMaterial, CaseState, MaterialFile
 from onewindow.cases.plans import VersionPlan, version_plan
-from onewindow.cases.presenters import citizen_trail
+from onewindow.cases.presenters import citizen_trails
 from onewindow.catalog import selectors as catalog
 from onewindow.catalog.models import Bundle, DeliveryMethod, ServiceItem, ServiceItemVersion
 from onewindow.core.inputs import form_check
 from onewindow.org.accounts import account_applicant
 from onewindow.org.models import Applicant, ServiceCenter
+from onewindow.org.selectors import applicant_form_answers
 from onewindow.portal.accounts import AccountRequest, portal_required
 
 S = CaseState
@@ -226,6 +227,14 @@ def _own(request: HttpRequest, number: str) -> tuple[Applicant, Application]:
     return applicant, application
 
 
+def _known(request: HttpRequest, applicant: Applicant, plan: Plan, saved: dict[str, Any]) -> dict[str, str]:
+    """The form's answers the signed-in account already knows and `saved` lacks: its applicant's
+    name and mobile (the record's, else the account's own number), as the window fills them."""
+    account = cast(AccountRequest, request).account
+    keys = [q.key for q in plan.questions if saved.get(q.key) in (None, "")]
+    return applicant_form_answers(applicant=applicant, keys=keys, mobile=account.mobile)
+
+
 def _typed(request: HttpRequest, plan: Plan) -> dict[str, str]:
     """The answers as typed, for the questions the form asks only, each cut at MAX_VALUE."""
     return {q.key: _text(request.POST.get(f"f_{q.key}", ""), MAX_VALUE) for q in plan.questions}
@@ -295,7 +304,8 @@ def _start(request: HttpRequest, plan: Plan) -> HttpResponse:
         draft = channels.portal_application_get(actor=applicant, number=draft.number)
         assert draft is not None
         return _save(request, applicant, draft, _application_plan(draft))
-    return _render_form(request, plan, None, {}, {}, situations=situations)
+    known = _known(request, applicant, plan, {})
+    return _render_form(request, plan, None, known, {}, situations=situations, prefilled=set(known))
 
 
 @portal_required
@@ -340,7 +350,9 @@ def _render_form(
     status: int = 200,
     delivery: tuple[str, str] | None = None,
     situations: dict[str, str] | None = None,
+    prefilled: set[str] | frozenset[str] = frozenset(),
 ) -> HttpResponse:
+    """The form; `prefilled`: the keys answered from what the account knows, marked as such."""
     chosen = _situations_of(application, situations)
     if delivery is None:
         delivery = (
@@ -357,6 +369,7 @@ def _render_form(
                 "q": q,
                 "value": "" if answers.get(q.key) is None else str(answers.get(q.key)),
                 "error": errors.get(q.key, ""),
+                "prefilled": q.key in prefilled,
             }
             for q in plan.questions
         ],
@@ -523,10 +536,10 @@ def _status_context(applicant: Applicant, application: Application) -> dict[str,
         for code, name in asked.materials:
             new = [f for f in by_code.get(code, []) if f.uploaded_at >= asked.at]
             asked_rows.append({"code": code, "name": name, "files": new, "error": ""})
-    trail = []
-    for case in application.cases.all():
-        # the applicant's trail, as in My cases: the window or department, never a member of staff
-        trail.append({"case": case, "lines": citizen_trail(events=selectors.case_timeline(case=case))})
+    # the applicant's trail, as in My cases: the window or department, never a member of staff;
+    # the events of every case in one query (a bundle of five items is not five)
+    lines = citizen_trails(events=selectors.application_timeline(application=application))
+    trail = [{"case": case, "lines": lines.get(case.pk, [])} for case in application.cases.all()]
     return {
         "application": application,
         "status": status,
@@ -571,7 +584,10 @@ def application_page(request: HttpRequest, number: str) -> HttpResponse:
         plan = _application_plan(application)
         if request.method == "POST":
             return _save(request, applicant, application, plan)
-        return _render_form(request, plan, application, application.form, {})
+        known = _known(request, applicant, plan, application.form)
+        return _render_form(
+            request, plan, application, {**application.form, **known}, {}, prefilled=set(known)
+        )
     if request.method == "POST":
         return redirect("portal:application", number=application.number)  # a stale draft form
     return _status_page(request, applicant, application)

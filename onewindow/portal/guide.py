@@ -47,11 +47,13 @@ class GuideMaterial:
 
 
 def published_guide(code: str) -> ServiceItemVersion:
-    """The published guide of an item the portal shows, by its code (any case), or 404 (a code
-    that cannot be one is not looked up: a NUL would be refused by PostgreSQL)."""
+    """The published guide of an item the portal shows, by its code (any case), with only what the
+    情形 partials draw (the item, materials, questions: not the procedure, form or windows of the
+    whole guide page, on every click), or 404 (a code that cannot be one is not looked up: a NUL
+    would be refused by PostgreSQL)."""
     if not ITEM_CODE.fullmatch(code or ""):
         raise Http404("no such service")
-    version = catalog.item_guide_public(code=code)
+    version = catalog.item_situations_public(code=code)
     if version is None:
         raise Http404("no such service")
     return version

@@ -35,7 +35,9 @@ def _progress_form(request: HttpRequest, number: str) -> tuple[dict[str, str], d
         "id_last4": request.GET.get("id_last4", "")[:200],
     }
     errors: dict[str, str] = {}
-    if typed["number"].strip() and not CASE_NUMBER.fullmatch(typed["number"].strip().upper()):
+    if "number" in request.GET and not typed["number"].strip():  # the form sent empty (no browser bubble)
+        errors["number"] = _("Type the case number printed on your notice.")
+    elif typed["number"].strip() and not CASE_NUMBER.fullmatch(typed["number"].strip().upper()):
         errors["number"] = _(
             "This is not a case number: copy it from your notice (e.g. AHX-20261201-000123)."
         )

@@ -16,6 +16,7 @@ see.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any
 
@@ -117,20 +118,21 @@ def _held_applicant(staff: Staff, request: HttpRequest) -> tuple[Applicant, dict
 
 def _page(
     request: HttpRequest,
-    staff: Staff,
     applicant: Applicant,
     carry: dict[str, str],
+    *,
+    binding: BindingStatus,
+    may_change: bool,
     status: int = 200,
     **extra: Any,
 ) -> HttpResponse:
-    binding = binding_status(applicant=applicant)
     context = {
         "applicant": applicant,
         "applicant_name": mask_name(applicant.name),
         "binding": binding,
         "expect": _expected(action=str(extra.get("confirm", "")), binding=binding),
         "carry": carry,
-        "may_change": may_change_binding(staff, applicant),
+        "may_change": may_change,
         "reason_max": REASON_MAX,
         **extra,
     }
@@ -141,7 +143,11 @@ def _page(
 @staff_required(roles=ROLES)
 def binding_page(request: HttpRequest) -> HttpResponse:
     """门户账号绑定: the status, the two changes, their confirmation and their outcome (one view,
-    the step posted with the form; an unknown action or step shows the status page)."""
+    the step posted with the form; an unknown action or step shows the status page).
+
+    The binding and whether the clerk may change it are read once a request (`binding_status`,
+    `may_change_binding`: four queries at most); after a change the page shows what the service
+    made of that binding (`_changed`), not a second read."""
     staff: Staff = request.staff  # type: ignore[attr-defined]
     held = _held_applicant(staff, request)
     if held is None:
@@ -149,42 +155,51 @@ def binding_page(request: HttpRequest) -> HttpResponse:
             _("Find the applicant first."), status=400, content_type="text/plain; charset=utf-8"
         )
     applicant, carry = held
+    binding = binding_status(applicant=applicant)
+    may_change = may_change_binding(staff, applicant)
+
+    def page(status: int = 200, **extra: Any) -> HttpResponse:
+        return _page(
+            request, applicant, carry, binding=binding, may_change=may_change, status=status, **extra
+        )
+
     action = request.POST.get("action", "")
     step = request.POST.get("step", "")
     if action not in ACTIONS or step not in STEPS:
-        return _page(request, staff, applicant, carry)
+        return page()
     reason = (request.POST.get("reason") or "")[: REASON_MAX * 4]
     errors = _reason_errors(reason)
     if errors:
-        return _page(
-            request, staff, applicant, carry, status=400, action=action, reason=reason, errors=errors
-        )
-    if not may_change_binding(staff, applicant):  # no confirmation page for a change one may not make
-        errors = {"form": org_error("BINDING_CHANGE_NOT_ALLOWED").message}
-        return _page(request, staff, applicant, carry, status=403, errors=errors)
+        return page(400, action=action, reason=reason, errors=errors)
+    if not may_change:  # no confirmation page for a change one may not make
+        return page(403, errors={"form": org_error("BINDING_CHANGE_NOT_ALLOWED").message})
     if step == "confirm":
-        return _page(request, staff, applicant, carry, confirm=action, action=action, reason=reason)
-    if request.POST.get("expect", "") != _expected(
-        action=action, binding=binding_status(applicant=applicant)
-    ):
+        return page(confirm=action, action=action, reason=reason)
+    if request.POST.get("expect", "") != _expected(action=action, binding=binding):
         # A confirmation sent again (the browser's refresh or back button) after the change was made,
         # or a change another window made meanwhile: nothing is changed twice.
-        return _page(request, staff, applicant, carry, status=409, stale=True)
+        return page(409, stale=True)
     try:
         if action == "reissue":
             code = binding_code_reissue(applicant=applicant, actor=staff, reason=reason)
+            binding = _changed(binding, code=code)
         else:
             account_unbind(applicant=applicant, actor=staff, reason=reason)
+            binding = _changed(binding, code=None)
     except OrgError as exc:
-        errors = {exc.field or "form": exc.message}
-        return _page(
-            request, staff, applicant, carry, status=400, action=action, reason=reason, errors=errors
-        )
-    applicant.refresh_from_db(fields=["user"])
+        return page(400, action=action, reason=reason, errors={exc.field or "form": exc.message})
     done: dict[str, Any] = {"done": action}
     if action == "reissue":
         done["until"] = timezone.localdate(code.expires_at - dt.timedelta(seconds=1)).isoformat()
-    return _page(request, staff, applicant, carry, **done)
+    return page(**done)
+
+
+def _changed(binding: BindingStatus, *, code: BindingCode | None) -> BindingStatus:
+    """The binding after the window's change, as `binding_status` would read it: a reissue leaves
+    the account and holds the new `code`; an unbind (`code` None) leaves the codes and no account."""
+    if code is not None:
+        return dataclasses.replace(binding, code_until=code.expires_at, code_id=code.pk)
+    return dataclasses.replace(binding, account=None, account_mobile="", bound_at=None)
 
 
 def _expected(*, action: str, binding: BindingStatus) -> str:

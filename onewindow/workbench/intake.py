@@ -68,14 +68,6 @@ RECEIVED_PAPER, RECEIVED_ELECTRONIC, REUSED, MISSING, TOLERATED, COMMITTED = (
 )
 CHECKED_ORIGINAL = "与原件核对无误"
 
-# Form keys the applicant's record answers (a returning applicant is not asked again).
-APPLICANT_KEYS = {
-    "applicant_name": "name",
-    "contact_phone": "mobile",
-    "mobile": "mobile",
-    "phone": "mobile",
-}
-
 
 def _staff(request: HttpRequest) -> Staff:
     return request.staff  # type: ignore[attr-defined, no-any-return]
@@ -394,14 +386,13 @@ def _applicant(staff: Staff, value: str | None) -> Applicant | None:
 
 
 def _prefill(work: Work, applicant: Applicant | None) -> dict[str, Any]:
-    values: dict[str, Any] = {}
+    """The form answers the found applicant's record gives (the agent's: the villager's, never the
+    agent's own); nothing before an applicant is found."""
     if applicant is None:
-        return values
-    for f in work.fields:
-        attr = APPLICANT_KEYS.get(f["key"])
-        if attr:
-            values[f["key"]] = getattr(applicant, attr, "") or ""
-    return values
+        return {}
+    return dict(
+        org_selectors.applicant_form_answers(applicant=applicant, keys=[f["key"] for f in work.fields])
+    )
 
 
 def _work_context(

@@ -28,7 +28,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from onewindow.cases import channels, files, selectors, services
 from onewindow.cases.errors import CaseError
-from onewindow.cases.models import Application, Case, CaseState
+from onewindow.cases.models import Application, ApplicationMaterial, Case, CaseState
 from onewindow.cases.plans import version_plan
 from onewindow.core.fields import mask_name
 from onewindow.core.personal import personal_fields, personal_masked
@@ -157,18 +157,18 @@ def _form_rows(application: Application) -> list[dict[str, str]]:
     return rows
 
 
-def _material_choices(application: Application) -> list[tuple[str, str]]:
-    return [(m.code, m.name) for m in application.materials.all()]
+def _material_choices(materials: list[ApplicationMaterial]) -> list[tuple[str, str]]:
+    return [(m.code, m.name) for m in materials]
 
 
-def _materials(application: Application) -> list[dict[str, Any]]:
+def _materials(application: Application, materials: list[ApplicationMaterial]) -> list[dict[str, Any]]:
     """Each material with the files uploaded for it (opened through the permission-checked
     file view, `workbench:file`), newest last; a file a replacement superseded stays, marked
     with when it was replaced."""
     by_code: dict[str, list[Any]] = {}
     for f in files.material_files_of(application_id=application.pk):
         by_code.setdefault(f.material_code, []).append(f)
-    return [{"material": m, "files": by_code.get(m.code, [])} for m in application.materials.all()]
+    return [{"material": m, "files": by_code.get(m.code, [])} for m in materials]
 
 
 def _context(
@@ -177,18 +177,23 @@ def _context(
     form: ReturnForm | None = None,
     error: str = "",
     supplement_form: SupplementForm | None = None,
+    materials: list[ApplicationMaterial] | None = None,
 ) -> dict[str, Any]:
+    """The page's context; `materials` (the application's, read once a request) when the caller
+    has already read them."""
     applicant = application.applicant
+    if materials is None:
+        materials = list(application.materials.all())
     return {
         "application": application,
         "queue": queue,
         "applicant": mask_name(applicant.name),
         "applicant_personal": [personal_masked(applicant, n) for n in personal_fields(applicant)],
         "cases": list(application.cases.all()),
-        "materials": _materials(application),
+        "materials": _materials(application, materials),
         "form_rows": _form_rows(application),
         "return_form": form or ReturnForm(),
-        "supplement_form": supplement_form or SupplementForm(materials=_material_choices(application)),
+        "supplement_form": supplement_form or SupplementForm(materials=_material_choices(materials)),
         "error": error,
     }
 
@@ -226,18 +231,17 @@ def prereview_act(request: HttpRequest, number: str, action: str) -> HttpRespons
         return render(
             request, "workbench/prereview/application.html", _context(application, queue, form), status=400
         )
-    supplement = (
-        SupplementForm(request.POST, materials=_material_choices(application))
-        if action == "supplement"
-        else None
-    )
-    if supplement is not None and not supplement.is_valid():
-        return render(
-            request,
-            "workbench/prereview/application.html",
-            _context(application, queue, supplement_form=supplement),
-            status=400,
-        )
+    supplement = None
+    if action == "supplement":
+        materials = list(application.materials.all())
+        supplement = SupplementForm(request.POST, materials=_material_choices(materials))
+        if not supplement.is_valid():
+            return render(
+                request,
+                "workbench/prereview/application.html",
+                _context(application, queue, supplement_form=supplement, materials=materials),
+                status=400,
+            )
     reasons = form.cleaned_data["reasons"] if form is not None else ""
     outcome = None
     try:

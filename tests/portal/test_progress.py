@@ -11,6 +11,7 @@ from django.urls import reverse
 from onewindow.cases.models import QUERY_CODE_ALPHABET, Case
 from onewindow.core.models import RateBucket
 from tests.factories.cases import accepted_case, make_world
+from tests.workbench.helpers import text
 
 PROGRESS = "/progress/"
 
@@ -101,10 +102,13 @@ def test_malformed_input_names_the_field_in_chinese_and_asks_nothing_of_the_data
 
 
 @pytest.mark.django_db
-def test_a_blank_form_is_just_the_form(client):
+def test_a_blank_form_is_the_form_again_asking_for_the_number(client):
+    # The home page's form leaves validation to the server (no browser bubble in the browser's
+    # language): sent blank, it comes back asking for the number beside its field.
     response = look_up(client, number="   ", code="")
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert 'name="code"' in response.content.decode()
+    assert "请填写通知书上印的办件编号" in text(response)
 
 
 def test_guesses_are_limited_per_address_and_the_limit_holds_for_the_right_code_too(client, case, settings):

@@ -370,3 +370,19 @@ def test_the_agent_answers_the_items_situation_questions_and_the_application_kee
     answered = post_apply(client, desk, scans=ids, s_who="person")
     assert answered.status_code == 302, text(answered)[:500]
     assert Application.objects.get(proxy_agent=desk.agent).situation_answers == {"who": "person"}
+
+
+def test_the_form_carries_the_villagers_name_and_number_never_the_agents(client, desk):
+    from onewindow.org.models import Staff
+
+    Staff.objects.filter(pk=desk.agent.pk).update(mobile="13700007777")
+    villager = ApplicantFactory(name="刘大爷", mobile="13900001111")
+    sign_in(client, desk.agent)
+    items = {"items": [str(desk.world.item.pk)]}
+    blank = client.get("/workbench/agent/work/", items).content.decode()
+    assert 'name="f_applicant_name"' in blank
+    assert desk.agent.name not in blank and "13700007777" not in blank  # typed for the villager
+    found = client.get("/workbench/agent/work/", {**items, "applicant": applicant_token(villager)})
+    body = found.content.decode()
+    assert 'value="刘大爷"' in body and 'value="13900001111"' in body
+    assert "13700007777" not in body

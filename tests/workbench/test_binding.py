@@ -245,3 +245,47 @@ def test_a_clerk_of_another_center_holding_the_applicant_sees_the_binding_but_ma
             response.status_code == 403 and 'data-testid="binding-confirm"' not in response.content.decode()
         )
     assert not BindingChange.objects.exists() and PortalAccount.objects.get().verified_at is not None
+
+
+@pytest.mark.parametrize(
+    "step",
+    [
+        {},
+        {"action": "reissue", "step": "confirm", "reason": "告知单丢了"},
+        {"action": "reissue", "step": "do", "reason": "告知单丢了"},
+        {"action": "unbind", "step": "do", "reason": "手机丢了"},
+        {"action": "unbind", "step": "confirm", "reason": ""},
+    ],
+)
+def test_each_step_reads_the_binding_and_the_clerks_right_once_and_shows_it_as_it_is_now(
+    client, world, monkeypatch, step
+):
+    from onewindow.org import accounts as org_accounts
+    from onewindow.workbench import binding as view
+
+    case = accepted_case(world)
+    bound_account(world)
+    sign_in(client, world.pickup)
+    data = {"case": case.number, **step}
+    if step.get("step") == "do":
+        confirm = post(client, {**data, "step": "confirm"})
+        data["expect"] = confirm.context["expect"]
+    calls = {"status": 0, "may": 0}
+
+    def counted(name, real):
+        def wrapper(*args, **kwargs):
+            calls[name] += 1
+            return real(*args, **kwargs)
+
+        return wrapper
+
+    monkeypatch.setattr(view, "binding_status", counted("status", view.binding_status))
+    monkeypatch.setattr(view, "may_change_binding", counted("may", view.may_change_binding))
+    response = post(client, data)
+    assert response.status_code in (200, 400), text(response)
+    assert calls == {"status": 1, "may": 1}
+    shown = response.context["binding"]
+    world.applicant.refresh_from_db()
+    assert shown == org_accounts.binding_status(applicant=world.applicant)  # after a change too
+    if step.get("step") == "do":
+        assert 'data-testid="binding-done"' in response.content.decode()

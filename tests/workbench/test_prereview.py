@@ -6,11 +6,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from onewindow.cases import channels, services
 from onewindow.cases.models import CaseEvent
 from onewindow.core import clock
 from onewindow.org.models import Role, ServiceCenter
+from tests.factories.cases import item_with_procedure
 from tests.factories.org import ApplicantFactory, ServiceCenterFactory, StaffFactory
 from tests.workbench.helpers import sign_in, text
 
@@ -116,3 +119,35 @@ def test_the_township_checks_a_village_proxy_application_before_the_hall(client,
     assert application.number in text(client.get("/workbench/prereview/"))
     assert client.post(f"/workbench/prereview/{application.number}/pass/").status_code == 302
     assert application.cases.get().state == "submitted"
+
+
+def _page_queries(client, number):
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(f"/workbench/prereview/{number}/")
+    assert page.status_code == 200
+    return [q["sql"] for q in queries.captured_queries], page
+
+
+def test_the_application_page_reads_its_materials_once_and_its_count_stays_with_more_cases(client, world):
+    others = [
+        item_with_procedure(center=world.center, department=world.department, name=f"事项{n}")[0]
+        for n in range(3)
+    ]
+    applicant = ApplicantFactory()
+    one = online(world, applicant)
+    four = services.application_create(
+        center=world.center,
+        applicant=applicant,
+        items=[world.item, *others],
+        channel="portal",
+        materials=["id_card"],
+        actor=applicant,
+        state="prereview",
+    )
+    sign_in(client, world.clerk)
+    small, _page = _page_queries(client, one.number)
+    large, page = _page_queries(client, four.number)
+    assert len(large) == len(small), f"{len(small)} queries for one case, {len(large)} for four"
+    read = [sql for sql in large if 'FROM "cases_applicationmaterial"' in sql]
+    assert len(read) == 1, read
+    assert 'name="materials"' in page.content.decode()  # the one-time notice still offers them

@@ -253,10 +253,12 @@ def test_the_elderly_friendly_mode_has_large_text_and_large_targets(page, live_s
           return out; }"""
     )
     assert not small_text, small_text
+    # An upload field is its label, drawn as the button (the input is hidden from sight only).
     small_targets = page.evaluate(
         """selector => [...document.querySelectorAll(selector)].filter(e => e.checkVisibility())
             .filter(e => !e.matches('.visually-hidden-focusable:not(:focus)'))
             .filter(e => !e.closest('p, dd, li:not(.nav-item)') || e.matches('.btn, .nav-link, input, select, textarea, summary'))
+            .map(e => e.matches('.pa-file-input') ? document.querySelector(`label.pa-file-button[for="${CSS.escape(e.id)}"]`) || e : e)
             .map(e => [e, e.getBoundingClientRect()])
             .filter(([e, r]) => r.height < 44 || r.width < 44)
             .map(([e, r]) => `${e.tagName.toLowerCase()} "${(e.innerText || e.name || '').trim().slice(0, 30)}" ${Math.round(r.width)}×${Math.round(r.height)}`)""",

@@ -218,7 +218,11 @@ AXES_FAILURE_LIMIT = int(os.environ.get("ONEWINDOW_SIGNIN_FAILURES", "5"))
 AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("ONEWINDOW_SIGNIN_LOCKOUT_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# The staff's lockout page; a citizen locked out on the portal's sign-in gets a portal page
+# (onewindow.portal.accounts.lockout_response chooses). The count is per (account, address) only:
+# docs/decisions/0019-portal-accounts.md says why there is no per-account limit across addresses.
 AXES_LOCKOUT_TEMPLATE = "workbench/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "onewindow.portal.accounts.lockout_response"
 AXES_VERBOSE = False
 # Behind the TLS proxy the client's address is the proxy's unless gunicorn is told otherwise
 # (docs/operations.md); django-axes reads the same REMOTE_ADDR Django sees.
@@ -289,6 +293,11 @@ STORAGES = {
 # How often each process re-reads the calendar overrides (seconds; 0: only when the override
 # services change them in this process).
 ONEWINDOW_CALENDAR_RECHECK_SECONDS = float(os.environ.get("ONEWINDOW_CALENDAR_RECHECK_SECONDS", "60"))
+# The largest request body the app reads, in MB (its Content-Length): the portal's apply form
+# posts every material's chosen files at once (10 MB a file, 5 a material, 50 an application).
+# A larger one is refused with a Chinese 413 page before it is read (core.middleware); the
+# proxy's client_max_body_size (docs/operations.md) is set above it, so that answer is the app's.
+ONEWINDOW_MAX_REQUEST_MB = int(os.environ.get("ONEWINDOW_MAX_REQUEST_MB", "100"))
 # Bounds on an uploaded catalog file (onewindow/catalog/exchange/limits.py, docs/catalog.md).
 ONEWINDOW_IMPORT_MAX_BYTES = int(os.environ.get("ONEWINDOW_IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
 ONEWINDOW_IMPORT_MAX_ROWS = int(os.environ.get("ONEWINDOW_IMPORT_MAX_ROWS", "100000"))

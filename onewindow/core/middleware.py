@@ -13,7 +13,8 @@ end in a server error (500) instead of a clear answer:
   Django will not parse at all (more than `DATA_UPLOAD_MAX_NUMBER_FIELDS` fields or files, a
   body past `DATA_UPLOAD_MAX_MEMORY_SIZE`, a multipart body it cannot read, such as a file name whose
   part headers pass its size limit) is a 400 that says so (`TOO_MANY_FIELDS`, `TOO_LARGE`,
-  `FORM_UNREADABLE`).
+  `FORM_UNREADABLE`). A body declared larger than `ONEWINDOW_MAX_REQUEST_MB` is a 413
+  (`TOO_LARGE`) before any of it is read.
   A client that asks for JSON gets `{"errors": [{"field", "code", "message"}]}`.
 - `AdminParameterCheck`: parameters Django's admin trusts too far. An empty `_to_field` skips
   the admin's own check and then names no field; a date hierarchy's year, month and day are
@@ -80,6 +81,12 @@ class RejectNulCharacters:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if NUL in request.path:
             raise BadRequest("NUL character in the request")
+        if _declared_length(request) > settings.ONEWINDOW_MAX_REQUEST_MB * 2**20:
+            # Before a byte of the body is read: the portal's apply form posts every material's
+            # files at once, and the proxy lets a little more through (docs/operations.md).
+            message = _("The files sent at once pass %(mb)d MB: save with fewer files, then add the others.")
+            error = field_error("", message % {"mb": settings.ONEWINDOW_MAX_REQUEST_MB}, TOO_LARGE)
+            return refusal(request, error, status=413)
         try:
             field = _nul_field(request)
         except (TooManyFieldsSent, TooManyFilesSent):
@@ -125,13 +132,21 @@ def wants_json(request: HttpRequest) -> bool:
     return "application/json" in accept or request.content_type == "application/json"
 
 
-def refusal(request: HttpRequest, error: FieldError) -> HttpResponse:
+def _declared_length(request: HttpRequest) -> int:
+    """The body's size as the client declares it (Content-Length; 0 when absent or malformed)."""
+    try:
+        return max(int(request.META.get("CONTENT_LENGTH") or 0), 0)
+    except ValueError:
+        return 0
+
+
+def refusal(request: HttpRequest, error: FieldError, *, status: int = 400) -> HttpResponse:
     """A 400 naming the field: JSON `{"errors": [...]}` for a client that asks for it, else the
     400 page with the message (rendered without the database, as every error page)."""
     if wants_json(request):
-        return JsonResponse({"errors": [error]}, status=400, json_dumps_params={"ensure_ascii": False})
+        return JsonResponse({"errors": [error]}, status=status, json_dumps_params={"ensure_ascii": False})
     body = loader.get_template("errors/400.html").render({"reason": error["message"]})
-    return HttpResponse(body, status=400, content_type="text/html; charset=utf-8")
+    return HttpResponse(body, status=status, content_type="text/html; charset=utf-8")
 
 
 class AdminParameterCheck:

@@ -14,6 +14,7 @@ from functools import wraps
 from typing import Any, TypeVar, cast
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -132,6 +133,31 @@ class SignInView(auth_views.LoginView):
 
 class SignOutView(auth_views.LogoutView):
     next_page = "portal:home"
+
+
+def lockout_response(
+    request: HttpRequest,
+    original_response: HttpResponse | None = None,
+    credentials: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """What django-axes answers a locked-out sign-in (settings.AXES_LOCKOUT_CALLABLE).
+
+    A citizen locked out on the portal's sign-in gets a portal page (its look, the elderly mode
+    if chosen) saying for how long, with the password reset, which lifts the lockout
+    (`org.accounts.account_password_reset`). Every other sign-in (the workbench's, the admin's)
+    keeps the staff page, AXES_LOCKOUT_TEMPLATE, with the context django-axes gives it."""
+    from axes.helpers import get_cool_off, get_failure_limit  # django-axes: the numbers it locked by
+
+    cool_off = get_cool_off(request)
+    context: dict[str, Any] = {
+        "failure_limit": get_failure_limit(request, credentials),
+        "cooloff_timedelta": cool_off,
+        "minutes": int(cool_off.total_seconds() // 60) if cool_off else 0,
+    }
+    match = getattr(request, "resolver_match", None)
+    portal = match is not None and match.view_name == "portal:login"
+    template = "portal/account/locked_out.html" if portal else settings.AXES_LOCKOUT_TEMPLATE
+    return render(request, template, context, status=getattr(settings, "AXES_HTTP_RESPONSE_CODE", 429))
 
 
 def _errors_by_field(exc: OrgError) -> dict[str, str]:

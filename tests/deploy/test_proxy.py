@@ -200,13 +200,14 @@ def serve(site: Site, **variables: str) -> Iterator[Served]:
         f"    {kind}_temp_path {run_dir / kind};"
         for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
     )
-    # The http block around the documented servers: everything in the run folder; responses are
-    # relayed from memory (workers may not be able to write in this folder when nginx runs as root).
+    # The http block around the documented servers: everything in the run folder; responses and
+    # request bodies are relayed from memory (workers may not be able to write in this folder when
+    # nginx runs as root; a deployed nginx writes large bodies to its own client_body_temp_path).
     (run_dir / "nginx.conf").write_text(
         f"worker_processes 1;\npid {run_dir / 'nginx.pid'};\nerror_log {nginx_log} info;\n"
         f"events {{ worker_connections 64; }}\n"
         f"http {{\n    access_log off;\n{temp_paths}\n    proxy_max_temp_file_size 0;\n"
-        f"    client_body_buffer_size 1m;\n{servers}\n}}\n"
+        f"    client_body_buffer_size 128m;\n{servers}\n}}\n"
     )
     with gunicorn_log.open("wb") as out:
         gunicorn = subprocess.Popen(  # noqa: S603 - fixed arguments, no shell
@@ -342,3 +343,47 @@ def test_without_the_proxy_settings_the_same_sign_in_is_refused_as_csrf(site: Si
         assert "表单未能提交" in response.body  # type: ignore[attr-defined]  # the CSRF page, in Chinese
         assert "sessionid" not in browser.cookies
         assert "Forbidden (Origin checking failed" in served.gunicorn_log.read_text(errors="replace")
+
+
+def _post_bytes(served: Served, site: Site, path: str, size: int) -> tuple[int, str]:
+    """POST `size` bytes through the proxy, as a browser's multipart save of large scans would."""
+    context = ssl.create_default_context(cafile=str(site.cert))
+    connection = http.client.HTTPSConnection("127.0.0.1", served.https_port, context=context, timeout=60)
+    headers = {
+        "Host": f"{PUBLIC_NAME}:{served.https_port}",
+        "Accept-Language": "zh-hans",
+        "Content-Type": "application/octet-stream",
+        "Content-Length": str(size),
+    }
+    try:
+        connection.putrequest("POST", path, skip_host=True)
+        for name, value in headers.items():
+            connection.putheader(name, value)
+        connection.endheaders()
+        chunk = b"0" * 2**20
+        sent = 0
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            while sent < size:
+                part = chunk[: size - sent]
+                connection.send(part)
+                sent += len(part)
+        response = connection.getresponse()
+        return response.status, response.read().decode("utf-8", errors="replace")
+    finally:
+        connection.close()
+
+
+def test_the_proxy_passes_every_save_the_app_takes_and_the_app_refuses_larger_ones_itself(site: Site) -> None:
+    """The portal's apply form posts all its files at once: nginx's limit must sit above the app's,
+    so a citizen reads OneWindow's Chinese answer, never nginx's bare 413 (docs/operations.md)."""
+    from django.conf import settings
+
+    limit = settings.ONEWINDOW_MAX_REQUEST_MB * 2**20
+    with serve(site, ONEWINDOW_PROXY_SSL_HEADER="1", ONEWINDOW_PUBLIC_URL=f"https://{PUBLIC_NAME}") as served:
+        # A dozen phone photos (30 MB) reach the app (its CSRF check answers this bare POST).
+        status, body = _post_bytes(served, site, "/account/login/", 30 * 2**20)
+        assert status == 403 and "表单未能提交" in body, (status, body[:300])
+        # One byte past the app's own limit: still under nginx's, answered by the app in Chinese.
+        status, body = _post_bytes(served, site, "/account/login/", limit + 1)
+        assert status == 413 and f"{settings.ONEWINDOW_MAX_REQUEST_MB} MB" in body, (status, body[:300])
+        assert "nginx" not in body

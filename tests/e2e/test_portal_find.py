@@ -61,3 +61,37 @@ def test_the_search_box_answers_as_one_types(page, licence):
     page.locator("[data-testid=results] h2", has_text="营业执找").wait_for()
     assert page.locator("[data-testid=results] .pt-item a").first.inner_text() == "营业执照核发"
     expect(page).to_have_url(re.compile(r"[?&]q="))  # the address keeps the search (back and reload work)
+
+
+def test_the_printed_guide_keeps_every_element_and_its_badges_and_drops_the_page_furniture(page, licence):
+    """What paper shows is what print.css leaves: the browser lays the guide out for print media."""
+    page.goto(f"/services/{licence.code}/")
+    page.emulate_media(media="print")
+    guide = page.locator("[data-testid=guide]")
+    printed = guide.inner_text()
+    for text in [
+        "营业执照核发",
+        "设定依据",
+        "受理条件",
+        "申请材料",
+        "申请人身份证明",
+        "法定办结时限",
+        "承诺时限",
+        "办理流程",
+        "办理地点",
+        "0538-1234567",
+        "0538-7212315",
+        "常见问题",
+        "可以网上办理吗",
+    ]:
+        assert text in printed, text
+    for badge, text in (("visits", "最多跑一次"), ("online", "可网上申办")):
+        assert page.locator(f"[data-testid={badge}]").is_visible(), badge
+        assert page.inner_text(f"[data-testid={badge}]") == text
+    for furniture in ["nav.navbar", "#pt-print", "[data-testid=display-switch]"]:
+        assert not page.locator(furniture).first.is_visible(), furniture
+    assert not page.locator("[data-testid=guide] nav").is_visible()  # the breadcrumb
+    assert page.locator("form:visible").count() == 0  # no button, no language or display switch
+    assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(255, 255, 255)"
+    page.emulate_media(media="screen")
+    assert page.locator("#pt-print").is_visible()  # on the screen the button is there

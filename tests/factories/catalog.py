@@ -128,7 +128,7 @@ def guide_data(department: str, **overrides) -> dict:
         "where_to_apply": "县政务服务中心一楼综合受理窗口",
         "office_hours": "工作日 9:00-17:00",
         "consult_phone": "0538-1234567",
-        "complaint_phone": "12345",
+        "complaint_phone": "0538-7212315",
         "online_available": True,
         "max_visits": 1,
         "delivery_methods": ["pickup", "mail"],

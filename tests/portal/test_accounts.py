@@ -104,8 +104,67 @@ def test_a_wrong_password_is_refused_and_five_lock_the_number_out(client):
         assert response.status_code == 200 and "手机号码或密码错误" in response.content.decode()
     sign_in(client, mobile="138-0013-8000", password="wrong-password")  # same number, other spelling
     locked = sign_in(client)  # the right password no longer helps
-    assert locked.status_code in (403, 429)
+    assert locked.status_code == 429
     assert not client.get(reverse("portal:my")).status_code == 200
+
+
+def lock_out(client, mobile="13800138000"):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        response = sign_in(client, mobile=mobile, password="wrong-password")
+    return response
+
+
+@pytest.mark.django_db
+def test_a_locked_out_citizen_gets_a_portal_page_with_the_minutes_and_the_password_reset(client):
+    account_create(mobile="13800138000", password=PASSWORD)
+    locked = lock_out(client)
+    body = locked.content.decode()
+    assert locked.status_code == 429
+    assert "工作人员工作台" not in body and reverse("workbench:login") + '"' not in body.split("<main")[1]
+    assert 'data-testid="locked-out"' in body
+    assert "账号已锁定" in body and "15 分钟" in body  # AXES_COOLOFF_TIME, in Chinese
+    assert f'href="{reverse("portal:reset")}"' in body and "忘记密码" in body
+    assert "portal/portal.css" in body  # the portal's look
+    assert "core/elder.css" not in body
+
+
+@pytest.mark.django_db
+def test_the_lockout_page_follows_the_elderly_mode(client):
+    from onewindow.core.display import COOKIE, ELDER
+
+    account_create(mobile="13800138000", password=PASSWORD)
+    client.cookies[COOKIE] = ELDER
+    body = lock_out(client).content.decode()
+    assert "core/elder.css" in body and "账号已锁定" in body
+
+
+@pytest.mark.django_db
+def test_the_password_reset_the_lockout_page_offers_unlocks_the_account(client):
+    account_create(mobile="13800138000", password=PASSWORD)
+    lock_out(client)
+    assert sign_in(client).status_code == 429
+    client.post(reverse("portal:reset"), {"step": "send", "mobile": "13800138000"}, **ZH)
+    new = "xinmima-qiuju-2026"
+    code = texted_code("13800138000")
+    client.post(
+        reverse("portal:reset"),
+        {"step": "set", "code": code, "password": new, "password_again": new},
+        **ZH,
+    )
+    assert sign_in(client, password=new).status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_locked_out_member_of_staff_keeps_the_workbench_page(client):
+    staff = StaffFactory()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        locked = client.post(
+            reverse("workbench:login"), {"username": staff.user.username, "password": "wrong"}, **ZH
+        )
+    body = locked.content.decode()
+    assert locked.status_code == 429
+    assert "工作人员工作台" in body and reverse("workbench:login") in body
+    assert "账号已锁定" not in body
 
 
 @pytest.mark.django_db

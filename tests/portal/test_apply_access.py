@@ -1,7 +1,8 @@
-"""Who may open each apply-online URL: a visitor is sent to the portal's sign-in, staff are
-refused (403), another account gets a 404 like a number that does not exist, the owner gets
-the page. (The portal's shared access matrix, tests/portal/access_matrix.py, is being written
-on another branch; these URLs join it when it lands.)"""
+"""Who may open each apply-online URL of an application waiting for a supplement: a visitor is
+sent to the portal's sign-in, staff are refused (403), another account gets a 404 like a number
+that does not exist, the owner gets the page, and nothing the others post changes the
+application. The portal's access matrix (tests/portal/access_matrix.py) requests these URLs too,
+for a submitted application, with every other portal URL."""
 
 from __future__ import annotations
 

@@ -61,8 +61,9 @@ def test_every_element_of_the_guide_is_on_the_page(catalog, client):
         "工作日 9:00-17:00",
         "0538-1234567",
         "3 号窗口",
-        "12345",
+        "0538-7212315",  # the factory's complaint phone (the page's default is 12345)
         "最多跑一次",
+        "可网上申办",
         "常见问题",
         "可以网上办理吗",
         "portal/print.css",
@@ -126,3 +127,13 @@ def test_the_guide_costs_a_bounded_number_of_queries(catalog, client, django_ass
 def test_the_guide_switches_to_english(catalog, client):
     body = client.get(f"/en/services/{CODE}/").content.decode()
     assert "Legal basis" in body and 'lang="en"' in body
+
+
+def test_a_zero_visit_item_says_so_instead_of_at_most_one_visit(catalog, client):
+    item = ServiceItem.objects.get(code=CODE)
+    draft = version_draft_create(item=item)
+    ServiceItemVersion.objects.filter(pk=draft.pk).update(max_visits=0)  # 零跑动, as a catalog sets it
+    draft.refresh_from_db()
+    version_publish(version=draft, actor=None)
+    body = get(client, f"/services/{CODE}/").content.decode()
+    assert "零跑动" in body and "最多跑一次" not in body

@@ -51,6 +51,11 @@ def signed_in_form(page, live_server, settings, tmp_path, mode=STANDARD):
 
 def test_an_english_browser_meets_the_form_in_the_pages_language(english, live_server, settings, tmp_path):
     page = english
+    # File chooser interception is switched on without waiting for the browser's answer: a
+    # listener set now has it on long before the key below (a Space pressed right after
+    # expect_file_chooser() could open the native dialog instead, under load).
+    choosers: list = []
+    page.on("filechooser", lambda chooser: choosers.append(chooser))
     signed_in_form(page, live_server, settings, tmp_path)
     assert page.locator("html").get_attribute("lang") == "zh-Hans"
     # What the account knows is filled in, and says so.
@@ -71,6 +76,7 @@ def test_an_english_browser_meets_the_form_in_the_pages_language(english, live_s
     assert ring != "none"  # the focus shows on the button the input stands behind
     with page.expect_file_chooser() as chooser:
         page.keyboard.press("Space")
+    assert choosers == [chooser.value]
     chooser.value.set_files([upload("身份证 正面.pdf", PDF, "application/pdf")])
     page.wait_for_function(
         "document.querySelector('[data-testid=chosen-file_id_card]').textContent.includes('身份证 正面.pdf')"

@@ -81,9 +81,11 @@ class RejectNulCharacters:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if NUL in request.path:
             raise BadRequest("NUL character in the request")
-        if _declared_length(request) > settings.ONEWINDOW_MAX_REQUEST_MB * 2**20:
-            # Before a byte of the body is read: the portal's apply form posts every material's
-            # files at once, and the proxy lets a little more through (docs/operations.md).
+        limit = settings.ONEWINDOW_MAX_REQUEST_MB * 2**20
+        if _declared_length(request) > limit:
+            # Before the body is parsed: the portal's apply form posts every material's files at
+            # once, and the proxy lets a little more through (docs/operations.md).
+            _drain(request, cap=2 * limit)
             message = _("The files sent at once pass %(mb)d MB: save with fewer files, then add the others.")
             error = field_error("", message % {"mb": settings.ONEWINDOW_MAX_REQUEST_MB}, TOO_LARGE)
             return refusal(request, error, status=413)
@@ -138,6 +140,17 @@ def _declared_length(request: HttpRequest) -> int:
         return max(int(request.META.get("CONTENT_LENGTH") or 0), 0)
     except ValueError:
         return 0
+
+
+def _drain(request: HttpRequest, *, cap: int) -> None:
+    """Read and drop a refused body of at most `cap` bytes (never parsed, never kept): a server
+    that answers while the proxy is still sending resets the connection, and the proxy then
+    shows its own 502 instead of the answer. A larger one is not read (the proxy's own limit is
+    below `cap`)."""
+    if _declared_length(request) > cap:
+        return
+    while request.read(2**20):
+        pass
 
 
 def refusal(request: HttpRequest, error: FieldError, *, status: int = 400) -> HttpResponse:

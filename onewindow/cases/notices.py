@@ -20,6 +20,7 @@ by the event it documents, so printing the same notice twice gives the same pape
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django.utils import timezone
@@ -79,6 +80,33 @@ def notice_ordinal(raw: str | None) -> int | None:
     if raw is None or raw == "":
         return None
     return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 3 and int(raw) > 0 else 0
+
+
+# Which notices a case has had, by the events that issue them (the case page's and My cases' lists).
+ISSUED_BY: dict[str, tuple[str, ...]] = {
+    NoticeKind.ACCEPTANCE: ("accept", "accept_with_pending"),
+    NoticeKind.REFUSAL: ("refuse",),
+    NoticeKind.SUPPLEMENT: ("request_supplement",),
+    NoticeKind.COMPLETION: ("complete",),
+    NoticeKind.HANDOVER: ("deliver",),
+    NoticeKind.COMMITMENT: ("accept_with_pending",),
+}
+
+
+def notices_issued(
+    events: Iterable[Any], *, kinds: Iterable[str] = tuple(ISSUED_BY)
+) -> list[tuple[str, int | None]]:
+    """(kind, n) for each notice of `kinds` the case's `events` issued, in ISSUED_BY's order: each
+    one-time notice its own paper (`?n=` 1, 2, …) when there were several, the others once."""
+    actions = [e.action for e in events]
+    rounds = actions.count("request_supplement")
+    out: list[tuple[str, int | None]] = []
+    wanted, done = set(kinds), set(actions)
+    for kind in (k for k in ISSUED_BY if k in wanted):
+        if done & set(ISSUED_BY[kind]):
+            many = kind == NoticeKind.SUPPLEMENT and rounds > 1
+            out += [(str(kind), n) for n in range(1, rounds + 1)] if many else [(str(kind), None)]
+    return out
 
 
 def _error(code: str, **params: Any) -> CaseError:

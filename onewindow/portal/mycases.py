@@ -22,7 +22,7 @@ from onewindow.cases.documents.notice import NoticeKind
 from onewindow.cases.documents.render import render_notice
 from onewindow.cases.errors import CaseError
 from onewindow.cases.models import Case, CaseEvent
-from onewindow.cases.notices import case_notice, notice_ordinal
+from onewindow.cases.notices import case_notice, notice_ordinal, notices_issued
 from onewindow.cases.presenters import citizen_trail
 from onewindow.cases.selectors import CaseCursor, case_get, case_page, case_timeline
 from onewindow.core.ratelimit import client_address
@@ -31,15 +31,14 @@ from onewindow.org.errors import OrgError
 from onewindow.portal.accounts import AccountRequest, portal_required
 
 PAGE_SIZE = 20
+CITIZEN_NOTICES = (
+    NoticeKind.ACCEPTANCE,
+    NoticeKind.REFUSAL,
+    NoticeKind.SUPPLEMENT,
+    NoticeKind.COMPLETION,
+    NoticeKind.HANDOVER,
+)
 CASE_NUMBER = re.compile(r"[A-Z0-9][A-Z0-9_-]{0,39}")
-# Which notices a case has had, by the events that issue them (as the workbench's case page).
-NOTICE_ACTIONS = {
-    NoticeKind.ACCEPTANCE: ("accept", "accept_with_pending"),
-    NoticeKind.REFUSAL: ("refuse",),
-    NoticeKind.SUPPLEMENT: ("request_supplement",),
-    NoticeKind.COMPLETION: ("complete",),
-    NoticeKind.HANDOVER: ("deliver",),
-}
 
 
 def _account_case(request: HttpRequest, number: str) -> Case:
@@ -70,20 +69,11 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 
 def _notices(events: list[CaseEvent]) -> list[tuple[str, str, int | None]]:
-    """(kind, label, n): each one-time notice the case had is its own paper (?n=), the rest once."""
-    done = {e.action for e in events}
-    rounds = sum(1 for e in events if e.action == "request_supplement")
+    """(kind, label, n): the notices the applicant reads (not the staff's commitment letter)."""
     out: list[tuple[str, str, int | None]] = []
-    for kind, actions in NOTICE_ACTIONS.items():
-        if not done & set(actions):
-            continue
-        if kind == NoticeKind.SUPPLEMENT and rounds > 1:
-            out += [
-                (kind.value, _("%(notice)s (no. %(n)d)") % {"notice": kind.label, "n": n}, n)
-                for n in range(1, rounds + 1)
-            ]
-        else:
-            out.append((kind.value, str(kind.label), None))
+    for kind, n in notices_issued(events, kinds=CITIZEN_NOTICES):
+        label = NoticeKind(kind).label
+        out.append((kind, _("%(notice)s (no. %(n)d)") % {"notice": label, "n": n} if n else str(label), n))
     return out
 
 

@@ -32,7 +32,7 @@ from django.views.decorators.http import require_GET, require_POST
 from onewindow.cases import files, rules, selectors, services
 from onewindow.cases.errors import CaseError
 from onewindow.cases.models import ApplicationMaterial, Case, CaseMaterial, CaseState, CaseTask, MaterialFile
-from onewindow.cases.notices import commitment_record_text
+from onewindow.cases.notices import commitment_record_text, notices_issued
 from onewindow.cases.plans import version_plan
 from onewindow.cases.presenters import case_trail
 from onewindow.core import clock
@@ -48,14 +48,6 @@ from onewindow.workbench.staff import staff_required
 T = CaseTask.State
 # Refusals that mean "not this person's business": the action is not shown at all.
 HIDDEN = frozenset({"ROLE_NOT_ALLOWED", "OUT_OF_SCOPE", "TRANSITION_NOT_ALLOWED", "ACCOUNT_INACTIVE"})
-NOTICE_ACTIONS = {
-    "acceptance": ("accept", "accept_with_pending"),
-    "refusal": ("refuse",),
-    "supplement": ("request_supplement",),
-    "completion": ("complete",),
-    "handover": ("deliver",),
-    "commitment": ("accept_with_pending",),
-}
 
 
 @dataclass
@@ -354,18 +346,6 @@ def _situations(case: Case) -> list[dict[str, str]]:
     ]
 
 
-def _notices(events: list[Any]) -> list[tuple[str, int | None]]:
-    """(kind, n): each one-time notice the case had is its own paper (?n=), the others once."""
-    done = {e.action for e in events}
-    rounds = sum(1 for e in events if e.action == "request_supplement")
-    out: list[tuple[str, int | None]] = []
-    for kind, actions in NOTICE_ACTIONS.items():
-        if done & set(actions):
-            many = kind == "supplement" and rounds > 1
-            out += [(kind, n) for n in range(1, rounds + 1)] if many else [(kind, None)]
-    return out
-
-
 def case_context(
     request: HttpRequest, case: Case, bound: tuple[str, forms.Form] | None = None, error: str = ""
 ) -> dict[str, Any]:
@@ -388,7 +368,7 @@ def case_context(
         "commitment": _commitment(case),
         "tasks": tasks,
         "trail": case_trail(events=events),
-        "notices": _notices(events),
+        "notices": notices_issued(events),
         "panel": build_panel(staff, case, tasks, events, bound),
         "pending_extension": _pending_extension(events),
         "error": error,
